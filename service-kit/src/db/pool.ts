@@ -1,0 +1,23 @@
+import postgres from "postgres";
+import type { DatabaseConfig } from "../config.ts";
+import type { Logger } from "../log.ts";
+
+export type Sql = postgres.Sql;
+
+/**
+ * Opens a postgres.js pool. Nothing connects until the first query. postgres.js queues
+ * queries beyond `max` without a time limit, so run request-path queries through
+ * `withSignal` to bound that wait by the call's deadline.
+ */
+export function createPool(config: DatabaseConfig, options: { name: string; log: Logger }): Sql {
+  return postgres(config.url, {
+    max: config.poolMax,
+    connect_timeout: config.connectTimeoutSeconds,
+    idle_timeout: config.idleTimeoutSeconds,
+    connection: {
+      application_name: options.name,
+      statement_timeout: config.statementTimeoutMs,
+    },
+    onnotice: (notice) => options.log.debug({ notice: notice.message }, "postgres notice"),
+  });
+}

@@ -1,0 +1,123 @@
+import {
+  type handleUnaryCall,
+  type ServerErrorResponse,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  status,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import { AppError, grpcStatusOf } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { type Caller, readCallerId } from "./caller.ts";
+import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
+
+/** A unary RPC as a service writes it: a request and its caller in, a response out. */
+export type Unary<Request, Response> = (request: Request, caller: Caller) => Promise<Response>;
+
+/** One handler per RPC of a generated service definition, typed by it. */
+export type Handlers<Definition extends ServiceDefinitionShape> = {
+  [Name in keyof Definition]: Unary<RequestOf<Definition[Name]>, ResponseOf<Definition[Name]>>;
+};
+
+/**
+ * Turns handlers into a grpc-js implementation: reads the caller from metadata, gives the
+ * handler an AbortSignal tied to the call's deadline and cancellation, maps thrown errors to
+ * statuses through `grpcStatusOf`, and logs one line per call.
+ */
+export function bindService<Definition extends ServiceDefinitionShape>(
+  definition: Definition,
+  handlers: Handlers<Definition>,
+  log: Logger,
+): UntypedServiceImplementation {
+  const implementation: UntypedServiceImplementation = {};
+  for (const name of Object.keys(definition)) {
+    const method = definition[name];
+    const handler = handlers[name];
+    if (method === undefined || handler === undefined) {
+      continue;
+    }
+    implementation[name] = adaptUnary(method.path, handler as Unary<unknown, unknown>, log);
+  }
+  return implementation;
+}
+
+function adaptUnary(
+  path: string,
+  handler: Unary<unknown, unknown>,
+  log: Logger,
+): handleUnaryCall<unknown, unknown> {
+  return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    const started = performance.now();
+    const lifetime = callLifetime(call);
+    const finish = (error: ServerErrorResponse | null, response?: unknown): void => {
+      lifetime.dispose();
+      const code = error?.code ?? status.OK;
+      log.info(
+        { method: path, code: status[code], duration_ms: round(performance.now() - started) },
+        "rpc",
+      );
+      callback(error, response);
+    };
+    run(handler, call, lifetime.signal).then(
+      (response) => finish(null, response),
+      (error: unknown) => finish(toStatusError(error, lifetime.signal, path, log)),
+    );
+  };
+}
+
+async function run(
+  handler: Unary<unknown, unknown>,
+  call: ServerUnaryCall<unknown, unknown>,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const userId = readCallerId(call.metadata);
+  return handler(call.request, { userId, signal });
+}
+
+/** An AbortSignal that fires when the deadline passes or the client cancels. */
+function callLifetime(call: ServerUnaryCall<unknown, unknown>): {
+  signal: AbortSignal;
+  dispose(): void;
+} {
+  const controller = new AbortController();
+  const deadline = call.getDeadline();
+  const remaining = (deadline instanceof Date ? deadline.getTime() : deadline) - Date.now();
+  const timer = Number.isFinite(remaining)
+    ? setTimeout(
+        () => controller.abort(new AppError("DEADLINE_EXCEEDED", "deadline exceeded")),
+        Math.max(0, remaining),
+      )
+    : undefined;
+  const onCancel = (): void => controller.abort(new AppError("CANCELLED", "call cancelled"));
+  call.once("cancelled", onCancel);
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      call.removeListener("cancelled", onCancel);
+    },
+  };
+}
+
+function toStatusError(
+  error: unknown,
+  signal: AbortSignal,
+  path: string,
+  log: Logger,
+): ServerErrorResponse {
+  // A query cancelled because the call ended fails with a SQL error; report why it ended.
+  const cause = signal.aborted && !(error instanceof AppError) ? signal.reason : error;
+  if (cause instanceof AppError) {
+    return serviceError(grpcStatusOf[cause.code], cause.message);
+  }
+  log.error({ method: path, err: cause }, "rpc failed");
+  return serviceError(status.INTERNAL, "internal error");
+}
+
+function serviceError(code: status, details: string): ServerErrorResponse {
+  return Object.assign(new Error(details), { code, details });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,98 @@
+import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
+import type { Logger } from "../log.ts";
+import type { ServiceDefinitionShape } from "./method-types.ts";
+
+export interface ServiceRegistration {
+  /** Full service name for health checks, e.g. "trellis.notes.v1.NotesService". */
+  name: string;
+  definition: ServiceDefinitionShape;
+  implementation: UntypedServiceImplementation;
+}
+
+export interface ServiceHostOptions {
+  services: ServiceRegistration[];
+  host: string;
+  /** 0 picks a free port; read the chosen one from `ServiceHost.port`. */
+  port: number;
+  log: Logger;
+  /** How long health reports NOT_SERVING, with calls still accepted, before the drain. */
+  shutdownDelayMs: number;
+  /** How long in-flight calls may finish once no new ones are accepted. */
+  shutdownGraceMs: number;
+}
+
+export interface ServiceHost {
+  port: number;
+  /** Marks every service SERVING; call it once the service can answer (migrations done). */
+  markServing(): void;
+  /** NOT_SERVING, wait `shutdownDelayMs`, refuse new calls, drain in-flight ones. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts a gRPC server with grpc.health.v1 registered. Every service, and the overall ""
+ * entry, reports NOT_SERVING until `markServing()`, so probes wait for migrations.
+ */
+export async function startServiceHost(options: ServiceHostOptions): Promise<ServiceHost> {
+  const names = ["", ...options.services.map((service) => service.name)];
+  const health = new HealthImplementation(
+    Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
+  );
+  const server = new Server();
+  health.addToServer(server);
+  for (const service of options.services) {
+    server.addService(service.definition as never, service.implementation);
+  }
+  const port = await bind(server, `${options.host}:${options.port}`);
+  options.log.info({ address: `${options.host}:${port}` }, "grpc server listening");
+
+  let stopping: Promise<void> | undefined;
+  const setAll = (state: "SERVING" | "NOT_SERVING"): void => {
+    for (const name of names) {
+      health.setStatus(name, state);
+    }
+  };
+  return {
+    port,
+    markServing: () => setAll("SERVING"),
+    shutdown() {
+      stopping ??= drain(server, options, () => setAll("NOT_SERVING"));
+      return stopping;
+    },
+  };
+}
+
+function bind(server: Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+      if (error) {
+        reject(error);
+      } else {
+        resolve(port);
+      }
+    });
+  });
+}
+
+async function drain(
+  server: Server,
+  options: ServiceHostOptions,
+  markNotServing: () => void,
+): Promise<void> {
+  markNotServing();
+  options.log.info({ delay_ms: options.shutdownDelayMs }, "shutting down: health NOT_SERVING");
+  await Bun.sleep(options.shutdownDelayMs);
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      options.log.warn({ grace_ms: options.shutdownGraceMs }, "drain timed out: cancelling calls");
+      server.forceShutdown();
+      resolve();
+    }, options.shutdownGraceMs);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+  options.log.info("grpc server stopped");
+}

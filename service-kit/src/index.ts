@@ -1,0 +1,41 @@
+export {
+  ConfigError,
+  type DatabaseConfig,
+  loadServiceConfig,
+  parseEnv,
+  type ServiceConfig,
+} from "./config.ts";
+export { type Migration, MigrationError, migrate, readMigrations } from "./db/migrate.ts";
+export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
+export { createPool, type Sql } from "./db/pool.ts";
+export { withSignal } from "./db/with-signal.ts";
+export {
+  AppError,
+  alreadyExists,
+  type ErrorCode,
+  failedPrecondition,
+  grpcStatusOf,
+  invalidArgument,
+  notFound,
+  permissionDenied,
+  unauthenticated,
+} from "./errors.ts";
+export { bindService, type Handlers, type Unary } from "./grpc/bind-service.ts";
+export { type Caller, callerMetadata, readCallerId } from "./grpc/caller.ts";
+export {
+  type CallSettings,
+  type ClientOptions,
+  createClient,
+  type PromiseClient,
+} from "./grpc/client.ts";
+export type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./grpc/method-types.ts";
+export {
+  type ServiceHost,
+  type ServiceHostOptions,
+  type ServiceRegistration,
+  startServiceHost,
+} from "./grpc/service-host.ts";
+export { onShutdownSignal } from "./grpc/signals.ts";
+export { createLogger, type Logger, type LogLevel, silentLogger } from "./log.ts";
+export { type RunningService, startService } from "./start-service.ts";
+export { requireText, requireUuid, type TextRule } from "./validate.ts";

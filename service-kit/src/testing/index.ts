@@ -1,0 +1,10 @@
+export { dockerEngineAnswers } from "./docker-engine.ts";
+export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
+export {
+  createTestDatabase,
+  type DatabaseSource,
+  stopTestDatabaseServer,
+  supportsConcurrentConnections,
+  type TestDatabase,
+  testDatabaseSource,
+} from "./test-database.ts";

@@ -1,0 +1,138 @@
+import postgres from "postgres";
+import { type Migration, migrate } from "../db/migrate.ts";
+import type { Sql } from "../db/pool.ts";
+import { silentLogger } from "../log.ts";
+import { dockerEngineAnswers } from "./docker-engine.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+
+/** Where the test databases come from, in order of preference. */
+export type DatabaseSource = "TEST_DATABASE_URL" | "testcontainers" | "embedded";
+
+export interface TestDatabase {
+  /** A pool on this test file's own database, with the migrations applied. */
+  sql: Sql;
+  url: string;
+  source: DatabaseSource;
+  /** Drops the database (or stops the embedded server) and closes the pool. */
+  close(): Promise<void>;
+}
+
+interface Server {
+  source: DatabaseSource;
+  /** URL of a server where the harness may create databases. */
+  url?: string;
+}
+
+let chosen: Promise<Server> | undefined;
+let container: { stop(): Promise<unknown> } | undefined;
+
+/**
+ * Which Postgres the tests get: a server at TEST_DATABASE_URL, else a testcontainers Postgres
+ * when a Docker engine answers, else embedded PGlite. Decided once per test run and printed.
+ */
+export async function testDatabaseSource(): Promise<DatabaseSource> {
+  return (await server()).source;
+}
+
+/**
+ * Whether tests may open several connections at once (pool, lock and cancel tests). False on
+ * the embedded fallback, which is a single backend.
+ */
+export async function supportsConcurrentConnections(): Promise<boolean> {
+  return (await testDatabaseSource()) !== "embedded";
+}
+
+/** A fresh database for one test file, migrated with `migrations`. */
+export async function createTestDatabase(options: {
+  migrations: Migration[];
+  /** Pool size; forced to 1 on the embedded fallback. */
+  max?: number;
+}): Promise<TestDatabase> {
+  const { source, url } = await server();
+  if (url === undefined) {
+    return embeddedDatabase(options.migrations);
+  }
+  const name = `trellis_test_${process.pid}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  await withAdmin(url, (admin) => admin`CREATE DATABASE ${admin(name)}`);
+  const databaseUrl = withDatabase(url, name);
+  const sql = postgres(databaseUrl, { max: options.max ?? 5, onnotice: () => {} });
+  await migrate(sql, options.migrations, silentLogger());
+  return {
+    sql,
+    url: databaseUrl,
+    source,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await withAdmin(url, (admin) => admin`DROP DATABASE IF EXISTS ${admin(name)} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Stops the shared testcontainers Postgres, if one was started. Called after the run. */
+export async function stopTestDatabaseServer(): Promise<void> {
+  await container?.stop();
+  container = undefined;
+}
+
+async function embeddedDatabase(migrations: Migration[]): Promise<TestDatabase> {
+  const embedded = await startEmbeddedPostgres();
+  const sql = postgres(embedded.url, { max: 1, onnotice: () => {} });
+  await migrate(sql, migrations, silentLogger());
+  return {
+    sql,
+    url: embedded.url,
+    source: "embedded",
+    async close() {
+      await sql.end({ timeout: 5 });
+      await embedded.stop();
+    },
+  };
+}
+
+function server(): Promise<Server> {
+  chosen ??= chooseServer().then((picked) => {
+    const where = picked.url === undefined ? "" : ` at ${redact(picked.url)}`;
+    process.stderr.write(`[test-database] using ${picked.source}${where}\n`);
+    return picked;
+  });
+  return chosen;
+}
+
+async function chooseServer(): Promise<Server> {
+  const configured = process.env.TEST_DATABASE_URL;
+  if (configured !== undefined && configured !== "") {
+    return { source: "TEST_DATABASE_URL", url: configured };
+  }
+  if (await dockerEngineAnswers()) {
+    // Ryuk, the reaper container, is known to keep Bun processes alive; we stop ours ourselves.
+    process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+    const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
+    const started = await new PostgreSqlContainer("postgres:17-alpine").start();
+    container = started;
+    return { source: "testcontainers", url: started.getConnectionUri() };
+  }
+  return { source: "embedded" };
+}
+
+async function withAdmin<T>(url: string, run: (admin: Sql) => Promise<T>): Promise<T> {
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    return await run(admin);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== "") {
+    parsed.password = "***";
+  }
+  return parsed.toString();
+}
