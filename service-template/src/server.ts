@@ -1,0 +1,27 @@
+import { NotesServiceService } from "@trellis/contracts/notes/v1";
+import { bindService, type Logger, type ServiceRegistration } from "@trellis/service-kit";
+import type { Deps } from "./deps.ts";
+import { createNote } from "./handlers/create-note.ts";
+import { deleteNote } from "./handlers/delete-note.ts";
+import { getNote } from "./handlers/get-note.ts";
+import { listNotes } from "./handlers/list-notes.ts";
+import { updateNote } from "./handlers/update-note.ts";
+
+/** Binds each RPC of NotesService to its handler. Starts nothing. */
+export function createNotesService(deps: Deps, log: Logger): ServiceRegistration {
+  return {
+    name: "trellis.notes.v1.NotesService",
+    definition: NotesServiceService,
+    implementation: bindService(
+      NotesServiceService,
+      {
+        createNote: createNote(deps),
+        getNote: getNote(deps),
+        listNotes: listNotes(deps),
+        updateNote: updateNote(deps),
+        deleteNote: deleteNote(deps),
+      },
+      log,
+    ),
+  };
+}
