@@ -8,6 +8,8 @@ export interface ServiceConfig {
   port: number;
   logLevel: LogLevel;
   database: DatabaseConfig;
+  /** Folder of NNNN_name.sql files, when they do not sit beside the code (container images). */
+  migrationsDir: string | undefined;
   /** How long health reports NOT_SERVING before the server stops taking calls. */
   shutdownDelayMs: number;
   /** How long in-flight calls may run once the server stops taking new ones. */
@@ -40,6 +42,7 @@ const serviceEnv = z.object({
   DATABASE_CONNECT_TIMEOUT_S: integer(1, 300).default(5),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(1, 3_600_000).default(5_000),
   DATABASE_IDLE_TIMEOUT_S: integer(0, 86_400).default(60),
+  MIGRATIONS_DIR: z.string().optional(),
   SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
 });
@@ -70,7 +73,9 @@ export function loadServiceConfig(
   env: Record<string, string | undefined>,
   defaults: { port: number },
 ): ServiceConfig {
-  const vars = parseEnv(serviceEnv.shape, { PORT: String(defaults.port), ...env });
+  // The default goes in the schema, not the env: an empty PORT must fall back to it too.
+  const shape = { ...serviceEnv.shape, PORT: serviceEnv.shape.PORT.default(defaults.port) };
+  const vars = parseEnv(shape, env);
   return {
     host: vars.HOST,
     port: vars.PORT,
@@ -82,6 +87,7 @@ export function loadServiceConfig(
       statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
       idleTimeoutSeconds: vars.DATABASE_IDLE_TIMEOUT_S,
     },
+    migrationsDir: vars.MIGRATIONS_DIR,
     shutdownDelayMs: vars.SHUTDOWN_DELAY_MS,
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
   };

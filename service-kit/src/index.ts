@@ -22,12 +22,14 @@ export {
 } from "./errors.ts";
 export { bindService, type Handlers, type Unary } from "./grpc/bind-service.ts";
 export { type Caller, callerMetadata, readCallerId } from "./grpc/caller.ts";
+export { checkHealth } from "./grpc/check-health.ts";
 export {
   type CallSettings,
   type ClientOptions,
   createClient,
   type PromiseClient,
 } from "./grpc/client.ts";
+export { HealthRegistry, type HealthStatus, healthDefinition } from "./grpc/health.ts";
 export type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./grpc/method-types.ts";
 export {
   type ServiceHost,

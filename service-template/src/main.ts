@@ -1,10 +1,12 @@
 import { join } from "node:path";
 import {
   ConfigError,
+  checkHealth,
   createLogger,
   createPool,
   onShutdownSignal,
   readMigrations,
+  type ServiceConfig,
   startService,
 } from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
@@ -13,29 +15,40 @@ import { createNotesService } from "./server.ts";
 
 const name = "notes";
 
-try {
-  const config = loadConfig(process.env);
+async function main(config: ServiceConfig): Promise<void> {
   const log = createLogger({ service: name, level: config.logLevel });
   const sql = createPool(config.database, { name, log });
+  const notes = createNotesRepo(sql);
   const service = await startService({
     config,
     log,
     sql,
-    migrations: await readMigrations(join(import.meta.dir, "..", "migrations")),
-    services: [
-      createNotesService({ notes: createNotesRepo(sql), newId: () => Bun.randomUUIDv7() }, log),
-    ],
+    migrations: await readMigrations(config.migrationsDir ?? join(import.meta.dir, "../migrations")),
+    services: [createNotesService({ notes, newId: () => Bun.randomUUIDv7() }, log)],
   });
   onShutdownSignal(async (signal) => {
     log.info({ signal }, "shutdown requested");
     await service.stop();
     process.exit(0);
   });
+}
+
+/** `notes --healthcheck`: exit 0 when the local server reports SERVING (container HEALTHCHECK). */
+async function healthcheck(config: ServiceConfig): Promise<void> {
+  const state = await checkHealth(`127.0.0.1:${config.port}`, { timeoutMs: 2_000 }).catch(
+    () => "UNREACHABLE",
+  );
+  console.log(state);
+  process.exit(state === "SERVING" ? 0 : 1);
+}
+
+try {
+  const config = loadConfig(process.env);
+  await (process.argv.includes("--healthcheck") ? healthcheck(config) : main(config));
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`notes: ${error.message}`);
-  } else {
-    console.error("notes: failed to start", error);
+  console.error(`${name}: ${error instanceof ConfigError ? error.message : "failed to start"}`);
+  if (!(error instanceof ConfigError)) {
+    console.error(error);
   }
   process.exit(1);
 }

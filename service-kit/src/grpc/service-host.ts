@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
-import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "../log.ts";
+import { HealthRegistry, healthDefinition } from "./health.ts";
 import type { ServiceDefinitionShape } from "./method-types.ts";
 
 export interface ServiceRegistration {
@@ -36,11 +36,11 @@ export interface ServiceHost {
  */
 export async function startServiceHost(options: ServiceHostOptions): Promise<ServiceHost> {
   const names = ["", ...options.services.map((service) => service.name)];
-  const health = new HealthImplementation(
+  const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
   );
   const server = new Server();
-  health.addToServer(server);
+  server.addService(healthDefinition, health.implementation());
   for (const service of options.services) {
     server.addService(service.definition as never, service.implementation);
   }
@@ -50,14 +50,19 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
   let stopping: Promise<void> | undefined;
   const setAll = (state: "SERVING" | "NOT_SERVING"): void => {
     for (const name of names) {
-      health.setStatus(name, state);
+      health.set(name, state);
     }
   };
   return {
     port,
     markServing: () => setAll("SERVING"),
     shutdown() {
-      stopping ??= drain(server, options, () => setAll("NOT_SERVING"));
+      stopping ??= drain(
+        server,
+        options,
+        () => setAll("NOT_SERVING"),
+        () => health.endWatches(),
+      );
       return stopping;
     },
   };
@@ -79,10 +84,12 @@ async function drain(
   server: Server,
   options: ServiceHostOptions,
   markNotServing: () => void,
+  endWatches: () => void,
 ): Promise<void> {
   markNotServing();
   options.log.info({ delay_ms: options.shutdownDelayMs }, "shutting down: health NOT_SERVING");
   await Bun.sleep(options.shutdownDelayMs);
+  endWatches();
   await new Promise<void>((resolve) => {
     const force = setTimeout(() => {
       options.log.warn({ grace_ms: options.shutdownGraceMs }, "drain timed out: cancelling calls");

@@ -1,0 +1,124 @@
+import { describe, expect, test } from "bun:test";
+import { z } from "zod";
+import { ConfigError, loadServiceConfig, parseEnv, type ServiceConfig } from "../src/config.ts";
+
+const DATABASE_URL = "postgres://notes@db.internal:5432/notes";
+const defaults = { port: 50051 };
+
+describe("loadServiceConfig", () => {
+  test("applies the defaults when only DATABASE_URL is set", () => {
+    const want: ServiceConfig = {
+      host: "127.0.0.1",
+      port: 50051,
+      logLevel: "info",
+      database: {
+        url: DATABASE_URL,
+        poolMax: 10,
+        connectTimeoutSeconds: 5,
+        statementTimeoutMs: 5_000,
+        idleTimeoutSeconds: 60,
+      },
+      shutdownDelayMs: 0,
+      shutdownGraceMs: 10_000,
+    };
+    expect(loadServiceConfig({ DATABASE_URL }, defaults)).toEqual(want);
+  });
+
+  test("reads every variable it is given", () => {
+    const env = {
+      HOST: "0.0.0.0",
+      PORT: "6000",
+      LOG_LEVEL: "debug",
+      DATABASE_URL: "postgresql://other@127.0.0.1/x",
+      DATABASE_POOL_MAX: "3",
+      DATABASE_CONNECT_TIMEOUT_S: "2",
+      DATABASE_STATEMENT_TIMEOUT_MS: "250",
+      DATABASE_IDLE_TIMEOUT_S: "0",
+      SHUTDOWN_DELAY_MS: "1500",
+      SHUTDOWN_GRACE_MS: "30000",
+    };
+    const want: ServiceConfig = {
+      host: "0.0.0.0",
+      port: 6000,
+      logLevel: "debug",
+      database: {
+        url: "postgresql://other@127.0.0.1/x",
+        poolMax: 3,
+        connectTimeoutSeconds: 2,
+        statementTimeoutMs: 250,
+        idleTimeoutSeconds: 0,
+      },
+      shutdownDelayMs: 1500,
+      shutdownGraceMs: 30_000,
+    };
+    expect(loadServiceConfig(env, defaults)).toEqual(want);
+  });
+
+  const invalid = [
+    { name: "a PORT that is not a number", env: { DATABASE_URL, PORT: "http" }, names: "PORT" },
+    { name: "a PORT of 0", env: { DATABASE_URL, PORT: "0" }, names: "PORT" },
+    { name: "a PORT above 65535", env: { DATABASE_URL, PORT: "70000" }, names: "PORT" },
+    { name: "a fractional PORT", env: { DATABASE_URL, PORT: "80.5" }, names: "PORT" },
+    { name: "a missing DATABASE_URL", env: {}, names: "DATABASE_URL" },
+    { name: "a DATABASE_URL that is not a URL", env: { DATABASE_URL: "notes" }, names: "DATABASE_URL" },
+    {
+      name: "a DATABASE_URL with another scheme",
+      env: { DATABASE_URL: "mysql://db.internal/notes" },
+      names: "DATABASE_URL",
+    },
+    { name: "an unknown LOG_LEVEL", env: { DATABASE_URL, LOG_LEVEL: "loud" }, names: "LOG_LEVEL" },
+    {
+      name: "a DATABASE_POOL_MAX of 0",
+      env: { DATABASE_URL, DATABASE_POOL_MAX: "0" },
+      names: "DATABASE_POOL_MAX",
+    },
+  ];
+  test.each(invalid)("refuses $name, naming the variable", ({ env, names }) => {
+    const load = (): ServiceConfig => loadServiceConfig(env, defaults);
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(`${names}: `);
+  });
+
+  const empty = [
+    { name: "PORT", env: { DATABASE_URL, PORT: "" }, read: (c: ServiceConfig) => c.port, want: 50051 },
+    { name: "HOST", env: { DATABASE_URL, HOST: "" }, read: (c: ServiceConfig) => c.host, want: "127.0.0.1" },
+    {
+      name: "LOG_LEVEL",
+      env: { DATABASE_URL, LOG_LEVEL: "" },
+      read: (c: ServiceConfig) => c.logLevel,
+      want: "info",
+    },
+    {
+      name: "DATABASE_POOL_MAX",
+      env: { DATABASE_URL, DATABASE_POOL_MAX: "" },
+      read: (c: ServiceConfig) => c.database.poolMax,
+      want: 10,
+    },
+  ];
+  test.each(empty)("treats an empty $name as unset", ({ env, read, want }) => {
+    expect(read(loadServiceConfig(env, defaults))).toEqual(want);
+  });
+
+  test("treats an empty DATABASE_URL as missing", () => {
+    const load = (): ServiceConfig => loadServiceConfig({ DATABASE_URL: "" }, defaults);
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow("DATABASE_URL: ");
+  });
+});
+
+describe("parseEnv", () => {
+  const shape = { NAME: z.string().min(1), RETRIES: z.coerce.number().int().default(3) };
+
+  test("returns the parsed variables with defaults", () => {
+    expect(parseEnv(shape, { NAME: "notes", OTHER: "ignored" })).toEqual({
+      NAME: "notes",
+      RETRIES: 3,
+    });
+  });
+
+  test("lists every bad variable in one ConfigError", () => {
+    const parse = (): unknown => parseEnv(shape, { NAME: "", RETRIES: "many" });
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/NAME: .*; RETRIES: .*\(got "many"\)/);
+  });
+});
