@@ -61,7 +61,8 @@ export function parseEnv<Shape extends z.ZodRawShape>(
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join(".");
       const got = env[name];
-      return `${name}: ${issue.message}${got === undefined ? " (not set)" : ` (got "${got}")`}`;
+      const value = got === undefined || got === "" ? " (not set)" : ` (got "${got}")`;
+      return `${name}: ${issue.message}${value}`;
     });
     throw new ConfigError(`invalid environment: ${problems.join("; ")}`);
   }

@@ -18,6 +18,7 @@ describe("loadServiceConfig", () => {
         statementTimeoutMs: 5_000,
         idleTimeoutSeconds: 60,
       },
+      migrationsDir: undefined,
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
     };
@@ -34,6 +35,7 @@ describe("loadServiceConfig", () => {
       DATABASE_CONNECT_TIMEOUT_S: "2",
       DATABASE_STATEMENT_TIMEOUT_MS: "250",
       DATABASE_IDLE_TIMEOUT_S: "0",
+      MIGRATIONS_DIR: "/app/migrations",
       SHUTDOWN_DELAY_MS: "1500",
       SHUTDOWN_GRACE_MS: "30000",
     };
@@ -48,6 +50,7 @@ describe("loadServiceConfig", () => {
         statementTimeoutMs: 250,
         idleTimeoutSeconds: 0,
       },
+      migrationsDir: "/app/migrations",
       shutdownDelayMs: 1500,
       shutdownGraceMs: 30_000,
     };
@@ -60,7 +63,11 @@ describe("loadServiceConfig", () => {
     { name: "a PORT above 65535", env: { DATABASE_URL, PORT: "70000" }, names: "PORT" },
     { name: "a fractional PORT", env: { DATABASE_URL, PORT: "80.5" }, names: "PORT" },
     { name: "a missing DATABASE_URL", env: {}, names: "DATABASE_URL" },
-    { name: "a DATABASE_URL that is not a URL", env: { DATABASE_URL: "notes" }, names: "DATABASE_URL" },
+    {
+      name: "a DATABASE_URL that is not a URL",
+      env: { DATABASE_URL: "notes" },
+      names: "DATABASE_URL",
+    },
     {
       name: "a DATABASE_URL with another scheme",
       env: { DATABASE_URL: "mysql://db.internal/notes" },
@@ -80,8 +87,18 @@ describe("loadServiceConfig", () => {
   });
 
   const empty = [
-    { name: "PORT", env: { DATABASE_URL, PORT: "" }, read: (c: ServiceConfig) => c.port, want: 50051 },
-    { name: "HOST", env: { DATABASE_URL, HOST: "" }, read: (c: ServiceConfig) => c.host, want: "127.0.0.1" },
+    {
+      name: "PORT",
+      env: { DATABASE_URL, PORT: "" },
+      read: (c: ServiceConfig) => c.port,
+      want: 50051,
+    },
+    {
+      name: "HOST",
+      env: { DATABASE_URL, HOST: "" },
+      read: (c: ServiceConfig) => c.host,
+      want: "127.0.0.1",
+    },
     {
       name: "LOG_LEVEL",
       env: { DATABASE_URL, LOG_LEVEL: "" },
@@ -93,6 +110,12 @@ describe("loadServiceConfig", () => {
       env: { DATABASE_URL, DATABASE_POOL_MAX: "" },
       read: (c: ServiceConfig) => c.database.poolMax,
       want: 10,
+    },
+    {
+      name: "MIGRATIONS_DIR",
+      env: { DATABASE_URL, MIGRATIONS_DIR: "" },
+      read: (c: ServiceConfig) => c.migrationsDir,
+      want: undefined,
     },
   ];
   test.each(empty)("treats an empty $name as unset", ({ env, read, want }) => {

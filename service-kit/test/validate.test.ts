@@ -56,7 +56,12 @@ describe("requireText", () => {
   const title: TextRule = { min: 1, max: 200 };
   const body: TextRule = { min: 0, max: 10 };
   const cases = [
-    { name: "returns fitting text unchanged", value: " Groceries ", rule: title, want: { value: " Groceries " } },
+    {
+      name: "returns fitting text unchanged",
+      value: " Groceries ",
+      rule: title,
+      want: { value: " Groceries " },
+    },
     {
       name: "refuses an empty title",
       value: "",
@@ -91,13 +96,19 @@ describe("requireText", () => {
       name: "refuses 201 emoji",
       value: "😀".repeat(201),
       rule: title,
-      want: { code: "INVALID_ARGUMENT", message: "title: must have at most 200 characters (got 201)" },
+      want: {
+        code: "INVALID_ARGUMENT",
+        message: "title: must have at most 200 characters (got 201)",
+      },
     },
     {
       name: "refuses 201 ASCII characters",
       value: "a".repeat(201),
       rule: title,
-      want: { code: "INVALID_ARGUMENT", message: "title: must have at most 200 characters (got 201)" },
+      want: {
+        code: "INVALID_ARGUMENT",
+        message: "title: must have at most 200 characters (got 201)",
+      },
     },
     { name: "accepts empty text when min is 0", value: "", rule: body, want: { value: "" } },
     { name: "accepts whitespace when min is 0", value: "   ", rule: body, want: { value: "   " } },

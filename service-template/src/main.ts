@@ -23,7 +23,9 @@ async function main(config: ServiceConfig): Promise<void> {
     config,
     log,
     sql,
-    migrations: await readMigrations(config.migrationsDir ?? join(import.meta.dir, "../migrations")),
+    migrations: await readMigrations(
+      config.migrationsDir ?? join(import.meta.dir, "../migrations"),
+    ),
     services: [createNotesService({ notes, newId: () => Bun.randomUUIDv7() }, log)],
   });
   onShutdownSignal(async (signal) => {

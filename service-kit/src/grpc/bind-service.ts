@@ -114,7 +114,14 @@ function toStatusError(
   return serviceError(status.INTERNAL, "internal error");
 }
 
-function serviceError(code: status, details: string): ServerErrorResponse {
+// Details travel in a response header: an error quoting a huge client string would overflow it
+// and reach the client as a broken stream. Lone surrogates would make grpc-js's encodeURI throw.
+const MAX_DETAILS_LENGTH = 1_000;
+
+function serviceError(code: status, message: string): ServerErrorResponse {
+  const clipped =
+    message.length > MAX_DETAILS_LENGTH ? `${message.slice(0, MAX_DETAILS_LENGTH)}…` : message;
+  const details = clipped.toWellFormed();
   return Object.assign(new Error(details), { code, details });
 }
 

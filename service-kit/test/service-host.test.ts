@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { status } from "@grpc/grpc-js";
+import { pino } from "pino";
+import { bindService, type Unary } from "../src/grpc/bind-service.ts";
+import { checkHealth } from "../src/grpc/check-health.ts";
+import { createClient } from "../src/grpc/client.ts";
+import { type ServiceHost, startServiceHost } from "../src/grpc/service-host.ts";
+import { type Logger, silentLogger } from "../src/log.ts";
+import {
+  ECHO_SERVICE_NAME,
+  type EchoRequest,
+  type EchoResponse,
+  echoService,
+} from "./support/echo-service.ts";
+import { healthStatus, watchHealth } from "./support/health.ts";
+
+const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
+
+const echo: Unary<EchoRequest, EchoResponse> = async (request, caller) => ({
+  text: request.text,
+  userId: caller.userId,
+});
+
+const hosts: ServiceHost[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((host) => host.shutdown()));
+});
+
+async function startEchoHost(
+  options: {
+    handler?: Unary<EchoRequest, EchoResponse>;
+    shutdownDelayMs?: number;
+    log?: Logger;
+  } = {},
+): Promise<ServiceHost> {
+  const log = options.log ?? silentLogger();
+  const handlers = { echo: options.handler ?? echo };
+  const host = await startServiceHost({
+    services: [
+      {
+        name: ECHO_SERVICE_NAME,
+        definition: echoService,
+        implementation: bindService(echoService, handlers, log),
+      },
+    ],
+    host: "127.0.0.1",
+    port: 0,
+    log,
+    shutdownDelayMs: options.shutdownDelayMs ?? 0,
+    shutdownGraceMs: 10_000,
+  });
+  hosts.push(host);
+  return host;
+}
+
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
+/** The gRPC code a failed call ended with, or "ok". */
+function codeOf(result: Promise<unknown>): Promise<number | "ok"> {
+  return result.then(
+    () => "ok" as const,
+    (error: { code: number }) => error.code,
+  );
+}
+
+/** Polls `check` until it holds or `limitMs` passes; returns its last answer. */
+async function eventually(check: () => Promise<boolean>, limitMs = 3_000): Promise<boolean> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    if (await check()) {
+      return true;
+    }
+    await Bun.sleep(20);
+  }
+  return check();
+}
+
+describe("startServiceHost health", () => {
+  test.each([
+    { name: "the whole server", service: "" },
+    { name: "the service", service: ECHO_SERVICE_NAME },
+  ])("reports NOT_SERVING for $name until markServing(), then SERVING", async ({ service }) => {
+    const host = await startEchoHost();
+
+    expect(await healthStatus(host.port, service)).toBe("NOT_SERVING");
+    host.markServing();
+    expect(await healthStatus(host.port, service)).toBe("SERVING");
+  });
+
+  test("checkHealth reads the same answers as the reference grpc-health-check encoding", async () => {
+    const host = await startEchoHost();
+    const address = `127.0.0.1:${host.port}`;
+
+    expect(await checkHealth(address, { timeoutMs: 2_000 })).toBe("NOT_SERVING");
+    host.markServing();
+    expect(await checkHealth(address, { timeoutMs: 2_000 })).toBe("SERVING");
+    expect(await checkHealth(address, { service: ECHO_SERVICE_NAME, timeoutMs: 2_000 })).toBe(
+      "SERVING",
+    );
+  });
+
+  test("answers NOT_FOUND for a service it does not host", async () => {
+    const host = await startEchoHost();
+
+    expect(await codeOf(healthStatus(host.port, "other.v1.Service"))).toBe(status.NOT_FOUND);
+  });
+
+  test("Watch streams each change and ends when shutdown begins, without holding it open", async () => {
+    const lines: string[] = [];
+    const host = await startEchoHost({
+      log: pino({ level: "info" }, { write: (line: string) => lines.push(line) }),
+    });
+    const watch = watchHealth(host.port, "");
+    expect(await eventually(async () => watch.updates.length === 1)).toBe(true);
+
+    host.markServing();
+    expect(await eventually(async () => watch.updates.length === 2)).toBe(true);
+    await host.shutdown();
+
+    expect(await watch.ended).toBeNull();
+    expect(watch.updates).toEqual(["NOT_SERVING", "SERVING", "NOT_SERVING"]);
+    expect(lines.join("")).not.toContain("drain timed out");
+  });
+});
+
+describe("ServiceHost.shutdown", () => {
+  test("reports NOT_SERVING, lets an in-flight call finish, then refuses new calls", async () => {
+    const started = deferred();
+    const release = deferred();
+    const host = await startEchoHost({
+      shutdownDelayMs: 300,
+      handler: async (request, caller) => {
+        started.resolve();
+        await release.promise;
+        return { text: request.text, userId: caller.userId };
+      },
+    });
+    host.markServing();
+    const client = createClient(echoService, `127.0.0.1:${host.port}`, { timeoutMs: 10_000 });
+    try {
+      const inFlight = client.echo({ text: "slow" }, { userId: USER_ID });
+      await started.promise;
+
+      const stopping = host.shutdown();
+
+      expect(await healthStatus(host.port, "")).toBe("NOT_SERVING");
+      expect(await healthStatus(host.port, ECHO_SERVICE_NAME)).toBe("NOT_SERVING");
+      // After the delay the server takes no new connections, while the call above still runs.
+      const refusing = async (): Promise<boolean> =>
+        (await codeOf(healthStatus(host.port, ""))) === status.UNAVAILABLE;
+      expect(await eventually(refusing)).toBe(true);
+      release.resolve();
+      expect(await inFlight).toEqual({ text: "slow", userId: USER_ID });
+      await stopping;
+      expect(await codeOf(client.echo({ text: "late" }, { userId: USER_ID }))).toBe(
+        status.UNAVAILABLE,
+      );
+    } finally {
+      release.resolve();
+      client.close();
+    }
+  });
+
+  test("is idempotent", async () => {
+    const host = await startEchoHost();
+
+    await Promise.all([host.shutdown(), host.shutdown()]);
+    await host.shutdown();
+
+    expect(await codeOf(healthStatus(host.port, ""))).toBe(status.UNAVAILABLE);
+  });
+});

@@ -1,0 +1,127 @@
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
+import { createServer } from "node:net";
+import { status } from "@grpc/grpc-js";
+import type { ServiceConfig } from "../src/config.ts";
+import type { Migration } from "../src/db/migrate.ts";
+import { pgErrorCode } from "../src/db/pg-error.ts";
+import { bindService } from "../src/grpc/bind-service.ts";
+import { silentLogger } from "../src/log.ts";
+import { type RunningService, startService } from "../src/start-service.ts";
+import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { ECHO_SERVICE_NAME, echoService } from "./support/echo-service.ts";
+import { healthStatus } from "./support/health.ts";
+
+// A cold embedded Postgres pays for an initdb on first use.
+setDefaultTimeout(30_000);
+
+const log = silentLogger();
+
+const opened: TestDatabase[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => db.close()));
+});
+
+/** A port nothing listens on right now: startService takes a fixed port, as in production. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") {
+    throw new Error("no TCP address");
+  }
+  return address.port;
+}
+
+async function startEcho(migrations: Migration[]): Promise<{
+  port: number;
+  db: TestDatabase;
+  starting: Promise<RunningService>;
+}> {
+  const db = await createTestDatabase({ migrations: [] });
+  opened.push(db);
+  const port = await freePort();
+  const config: ServiceConfig = {
+    host: "127.0.0.1",
+    port,
+    logLevel: "silent",
+    database: {
+      url: db.url,
+      poolMax: 1,
+      connectTimeoutSeconds: 5,
+      statementTimeoutMs: 5_000,
+      idleTimeoutSeconds: 0,
+    },
+    migrationsDir: undefined,
+    shutdownDelayMs: 0,
+    shutdownGraceMs: 2_000,
+  };
+  const implementation = bindService(
+    echoService,
+    { echo: async (request, caller) => ({ text: request.text, userId: caller.userId }) },
+    log,
+  );
+  const starting = startService({
+    config,
+    log,
+    sql: db.sql,
+    migrations,
+    services: [{ name: ECHO_SERVICE_NAME, definition: echoService, implementation }],
+  });
+  return { port, db, starting };
+}
+
+/** The first health answer the server gives once it listens. */
+async function firstHealthAnswer(port: number, service: string): Promise<string> {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return await healthStatus(port, service);
+    } catch (error) {
+      if (Date.now() > until) {
+        throw error;
+      }
+      await Bun.sleep(10);
+    }
+  }
+}
+
+test("startService listens NOT_SERVING while migrations run, then reports SERVING", async () => {
+  const slow: Migration = { version: 1, name: "slow", sql: "SELECT pg_sleep(0.5);" };
+  const { port, db, starting } = await startEcho([slow]);
+  let ready = false;
+  void starting.then(() => {
+    ready = true;
+  });
+
+  expect(await firstHealthAnswer(port, ECHO_SERVICE_NAME)).toBe("NOT_SERVING");
+  expect(ready).toBe(false);
+
+  const service = await starting;
+  try {
+    expect(service.port).toBe(port);
+    expect(await healthStatus(port, "")).toBe("SERVING");
+    expect(await healthStatus(port, ECHO_SERVICE_NAME)).toBe("SERVING");
+    expect([...(await db.sql`SELECT version FROM schema_migrations`)]).toEqual([{ version: 1 }]);
+  } finally {
+    await service.stop();
+  }
+  expect(await healthStatus(port, "").catch((error: { code: number }) => error.code)).toBe(
+    status.UNAVAILABLE,
+  );
+});
+
+test("startService fails when a migration fails, and stops listening", async () => {
+  const broken: Migration = { version: 1, name: "broken", sql: "SELECT 1 / 0;" };
+  const { port, starting } = await startEcho([broken]);
+
+  const error = await starting.then(
+    () => "started",
+    (caught: unknown) => caught,
+  );
+
+  expect(pgErrorCode(error)).toBe("22012");
+  expect(await healthStatus(port, "").catch((error: { code: number }) => error.code)).toBe(
+    status.UNAVAILABLE,
+  );
+});

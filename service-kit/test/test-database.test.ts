@@ -1,0 +1,94 @@
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
+import postgres from "postgres";
+import type { Migration } from "../src/db/migrate.ts";
+import type { Sql } from "../src/db/pool.ts";
+import { createTestDatabase, type TestDatabase, testDatabaseSource } from "../src/testing/index.ts";
+
+// A cold embedded Postgres pays for an initdb on first use.
+setDefaultTimeout(30_000);
+
+const source = await testDatabaseSource();
+
+const createNotes: Migration = {
+  version: 1,
+  name: "create_notes",
+  sql: "CREATE TABLE notes (id integer PRIMARY KEY, title text NOT NULL);",
+};
+
+const opened: TestDatabase[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => db.close()));
+});
+
+async function open(): Promise<TestDatabase> {
+  const db = await createTestDatabase({ migrations: [createNotes] });
+  opened.push(db);
+  return db;
+}
+
+async function tables(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
+  return rows.map((row) => row.name);
+}
+
+test("a new test database is migrated and holds nothing else", async () => {
+  const db = await open();
+
+  expect(db.source).toBe(source);
+  expect(await tables(db.sql)).toEqual(["notes", "schema_migrations"]);
+  expect([...(await db.sql`SELECT version, name FROM schema_migrations`)]).toEqual([
+    { version: 1, name: "create_notes" },
+  ]);
+  expect([...(await db.sql`SELECT id FROM notes`)]).toEqual([]);
+});
+
+test("two test databases are separate", async () => {
+  const first = await open();
+  const second = await open();
+
+  await first.sql`INSERT INTO notes (id, title) VALUES (1, 'only in the first')`;
+
+  expect(second.url).not.toBe(first.url);
+  expect([...(await second.sql`SELECT id FROM notes`)]).toEqual([]);
+  expect([...(await first.sql`SELECT id FROM notes`)]).toEqual([{ id: 1 }]);
+});
+
+test.skipIf(source !== "TEST_DATABASE_URL")(
+  "close() drops the database from the server",
+  async () => {
+    const db = await createTestDatabase({ migrations: [createNotes] });
+    const name = new URL(db.url).pathname.slice(1);
+    const admin = postgres(process.env.TEST_DATABASE_URL ?? "", { max: 1 });
+    try {
+      const count = async (): Promise<unknown> => [
+        ...(await admin`SELECT count(*)::int AS count FROM pg_database WHERE datname = ${name}`),
+      ];
+      expect(await count()).toEqual([{ count: 1 }]);
+
+      await db.close();
+
+      expect(await count()).toEqual([{ count: 0 }]);
+    } finally {
+      await admin.end({ timeout: 5 });
+    }
+  },
+);
+
+test.skipIf(source !== "embedded")("close() stops the embedded server", async () => {
+  const db = await createTestDatabase({ migrations: [createNotes] });
+
+  await db.close();
+
+  const sql = postgres(db.url, { max: 1, connect_timeout: 2 });
+  try {
+    expect(
+      await sql`SELECT 1`.then(
+        () => "answered",
+        () => "refused",
+      ),
+    ).toBe("refused");
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+});
