@@ -2,14 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
 import { invalidArgument, notFound } from "../src/errors.ts";
-import { bindService, type Handlers } from "../src/grpc/bind-service.ts";
+import type { Handlers } from "../src/grpc/bind-service.ts";
 import { createClient, type PromiseClient } from "../src/grpc/client.ts";
-import { type ServiceHost, startServiceHost } from "../src/grpc/service-host.ts";
-import {
-  ECHO_SERVICE_NAME,
-  type EchoServiceDefinition,
-  echoService,
-} from "./support/echo-service.ts";
+import type { ServiceHost } from "../src/grpc/service-host.ts";
+import { type EchoServiceDefinition, echoService, startEchoHost } from "./support/echo-service.ts";
 
 const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
 
@@ -68,20 +64,7 @@ const handlers: Handlers<EchoServiceDefinition> = {
 let host: ServiceHost;
 let client: PromiseClient<EchoServiceDefinition>;
 beforeAll(async () => {
-  host = await startServiceHost({
-    services: [
-      {
-        name: ECHO_SERVICE_NAME,
-        definition: echoService,
-        implementation: bindService(echoService, handlers, log),
-      },
-    ],
-    host: "127.0.0.1",
-    port: 0,
-    log,
-    shutdownDelayMs: 0,
-    shutdownGraceMs: 1_000,
-  });
+  host = await startEchoHost({ handler: handlers.echo, log, shutdownGraceMs: 1_000 });
   host.markServing();
   client = createClient(echoService, `127.0.0.1:${host.port}`, { timeoutMs: 2_000 });
 });

@@ -1,25 +1,22 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
-import { bindService, type Unary } from "../src/grpc/bind-service.ts";
+import type { Unary } from "../src/grpc/bind-service.ts";
 import { checkHealth } from "../src/grpc/check-health.ts";
 import { createClient } from "../src/grpc/client.ts";
-import { type ServiceHost, startServiceHost } from "../src/grpc/service-host.ts";
-import { type Logger, silentLogger } from "../src/log.ts";
+import type { ServiceHost } from "../src/grpc/service-host.ts";
+import type { Logger } from "../src/log.ts";
 import {
   ECHO_SERVICE_NAME,
   type EchoRequest,
   type EchoResponse,
   echoService,
+  startEchoHost as startEcho,
 } from "./support/echo-service.ts";
+import { eventually } from "./support/eventually.ts";
 import { healthStatus, watchHealth } from "./support/health.ts";
 
 const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
-
-const echo: Unary<EchoRequest, EchoResponse> = async (request, caller) => ({
-  text: request.text,
-  userId: caller.userId,
-});
 
 const hosts: ServiceHost[] = [];
 afterEach(async () => {
@@ -33,22 +30,7 @@ async function startEchoHost(
     log?: Logger;
   } = {},
 ): Promise<ServiceHost> {
-  const log = options.log ?? silentLogger();
-  const handlers = { echo: options.handler ?? echo };
-  const host = await startServiceHost({
-    services: [
-      {
-        name: ECHO_SERVICE_NAME,
-        definition: echoService,
-        implementation: bindService(echoService, handlers, log),
-      },
-    ],
-    host: "127.0.0.1",
-    port: 0,
-    log,
-    shutdownDelayMs: options.shutdownDelayMs ?? 0,
-    shutdownGraceMs: 10_000,
-  });
+  const host = await startEcho(options);
   hosts.push(host);
   return host;
 }
@@ -67,18 +49,6 @@ function codeOf(result: Promise<unknown>): Promise<number | "ok"> {
     () => "ok" as const,
     (error: { code: number }) => error.code,
   );
-}
-
-/** Polls `check` until it holds or `limitMs` passes; returns its last answer. */
-async function eventually(check: () => Promise<boolean>, limitMs = 3_000): Promise<boolean> {
-  const until = Date.now() + limitMs;
-  while (Date.now() < until) {
-    if (await check()) {
-      return true;
-    }
-    await Bun.sleep(20);
-  }
-  return check();
 }
 
 describe("startServiceHost health", () => {

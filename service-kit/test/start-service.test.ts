@@ -1,5 +1,4 @@
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { createServer } from "node:net";
 import { status } from "@grpc/grpc-js";
 import type { ServiceConfig } from "../src/config.ts";
 import type { Migration } from "../src/db/migrate.ts";
@@ -7,6 +6,7 @@ import { pgErrorCode } from "../src/db/pg-error.ts";
 import { bindService } from "../src/grpc/bind-service.ts";
 import { silentLogger } from "../src/log.ts";
 import { type RunningService, startService } from "../src/start-service.ts";
+import { freePort } from "../src/testing/free-port.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 import { ECHO_SERVICE_NAME, echoService } from "./support/echo-service.ts";
 import { healthStatus } from "./support/health.ts";
@@ -21,18 +21,6 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((db) => db.close()));
 });
 
-/** A port nothing listens on right now: startService takes a fixed port, as in production. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") {
-    throw new Error("no TCP address");
-  }
-  return address.port;
-}
-
 async function startEcho(migrations: Migration[]): Promise<{
   port: number;
   db: TestDatabase;
@@ -40,7 +28,7 @@ async function startEcho(migrations: Migration[]): Promise<{
 }> {
   const db = await createTestDatabase({ migrations: [] });
   opened.push(db);
-  const port = await freePort();
+  const port = freePort();
   const config: ServiceConfig = {
     host: "127.0.0.1",
     port,

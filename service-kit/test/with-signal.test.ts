@@ -9,6 +9,7 @@ import {
   supportsConcurrentConnections,
   type TestDatabase,
 } from "../src/testing/index.ts";
+import { eventually } from "./support/eventually.ts";
 
 // A cold embedded Postgres pays for an initdb on first use.
 setDefaultTimeout(30_000);
@@ -29,18 +30,6 @@ function pool(max: number): Sql {
   const sql = postgres(db.url, { max, onnotice: () => {} });
   pools.push(sql);
   return sql;
-}
-
-/** Polls `check` until it holds or `limitMs` passes; returns its last answer. */
-async function eventually(check: () => Promise<boolean>, limitMs = 2_000): Promise<boolean> {
-  const until = Date.now() + limitMs;
-  while (Date.now() < until) {
-    if (await check()) {
-      return true;
-    }
-    await Bun.sleep(20);
-  }
-  return check();
 }
 
 async function sleepersRunning(): Promise<number> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
 import { checkHealth, createClient } from "@trellis/service-kit";
+import { freePort } from "@trellis/service-kit/testing";
 import { notesDatabase, serviceDir } from "./notes-server.ts";
 
 // `bun src/main.ts` as a real process. On the embedded fallback the database takes one
@@ -9,13 +10,6 @@ import { notesDatabase, serviceDir } from "./notes-server.ts";
 const db = await notesDatabase();
 await db.sql.end();
 afterAll(() => db.close());
-
-async function freePort(): Promise<number> {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const { port } = listener;
-  listener.stop(true);
-  return port;
-}
 
 function startMain(env: Record<string, string>) {
   const child = Bun.spawn([process.execPath, "src/main.ts"], {
@@ -55,7 +49,7 @@ describe("bun src/main.ts", () => {
   let address = "";
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = freePort();
     address = `127.0.0.1:${port}`;
     service = startMain({ PORT: String(port) });
   });

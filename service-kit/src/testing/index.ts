@@ -1,5 +1,6 @@
 export { dockerEngineAnswers } from "./docker-engine.ts";
 export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
+export { freePort } from "./free-port.ts";
 export {
   createTestDatabase,
   type DatabaseSource,

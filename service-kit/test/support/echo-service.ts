@@ -1,3 +1,7 @@
+import { bindService, type Unary } from "../../src/grpc/bind-service.ts";
+import { type ServiceHost, startServiceHost } from "../../src/grpc/service-host.ts";
+import { type Logger, silentLogger } from "../../src/log.ts";
+
 /** A tiny service shaped like ts-proto's grpc-js output, with JSON instead of protobuf. */
 
 export const ECHO_SERVICE_NAME = "test.v1.EchoService";
@@ -35,3 +39,35 @@ export const echoService: EchoServiceDefinition = {
     responseDeserialize: (bytes: Buffer): EchoResponse => JSON.parse(bytes.toString()),
   },
 };
+
+/** Echoes the request text back with the caller's user id. */
+export const echo: Unary<EchoRequest, EchoResponse> = async (request, caller) => ({
+  text: request.text,
+  userId: caller.userId,
+});
+
+/** The echo service on 127.0.0.1, a port of its own, health NOT_SERVING until markServing(). */
+export function startEchoHost(
+  options: {
+    handler?: Unary<EchoRequest, EchoResponse>;
+    log?: Logger;
+    shutdownDelayMs?: number;
+    shutdownGraceMs?: number;
+  } = {},
+): Promise<ServiceHost> {
+  const log = options.log ?? silentLogger();
+  return startServiceHost({
+    services: [
+      {
+        name: ECHO_SERVICE_NAME,
+        definition: echoService,
+        implementation: bindService(echoService, { echo: options.handler ?? echo }, log),
+      },
+    ],
+    host: "127.0.0.1",
+    port: 0,
+    log,
+    shutdownDelayMs: options.shutdownDelayMs ?? 0,
+    shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+  });
+}
