@@ -15,6 +15,8 @@ interface DevService {
 const services: DevService[] = [{ name: "notes", dir: "service-template", port: 50051 }];
 
 const root = join(import.meta.dir, "..");
+// One secret per dev run, shared by the gateway and every service (signed caller identity).
+const callerSecret = process.env.CALLER_SECRET ?? crypto.randomUUID() + crypto.randomUUID();
 const embedded: EmbeddedPostgres[] = [];
 const children: ReturnType<typeof Bun.spawn>[] = [];
 
@@ -37,6 +39,7 @@ async function start(service: DevService): Promise<void> {
     env: {
       ...process.env,
       PORT: String(service.port),
+      CALLER_SECRET: callerSecret,
       DATABASE_URL: database.url,
       // The embedded Postgres serves one connection at a time.
       ...(database.where.startsWith("embedded") ? { DATABASE_POOL_MAX: "1" } : {}),

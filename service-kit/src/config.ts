@@ -8,6 +8,8 @@ export interface ServiceConfig {
   port: number;
   logLevel: LogLevel;
   database: DatabaseConfig;
+  /** Shared with the gateway; verifies the signed caller identity on every call. */
+  callerSecret: string;
   /** Folder of NNNN_name.sql files, when they do not sit beside the code (container images). */
   migrationsDir: string | undefined;
   /** How long health reports NOT_SERVING before the server stops taking calls. */
@@ -37,6 +39,9 @@ const serviceEnv = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: integer(1, 65535),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CALLER_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)"),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   DATABASE_POOL_MAX: integer(1, 1000).default(10),
   DATABASE_CONNECT_TIMEOUT_S: integer(1, 300).default(5),
@@ -81,6 +86,7 @@ export function loadServiceConfig(
     host: vars.HOST,
     port: vars.PORT,
     logLevel: vars.LOG_LEVEL,
+    callerSecret: vars.CALLER_SECRET,
     database: {
       url: vars.DATABASE_URL,
       poolMax: vars.DATABASE_POOL_MAX,

@@ -20,8 +20,20 @@ export {
   permissionDenied,
   unauthenticated,
 } from "./errors.ts";
-export { bindService, type Handlers, type Unary } from "./grpc/bind-service.ts";
-export { type Caller, callerMetadata, readCallerId } from "./grpc/caller.ts";
+export {
+  type AnonymousUnary,
+  anonymous,
+  type BindOptions,
+  bindService,
+  type Handlers,
+  type Unary,
+} from "./grpc/bind-service.ts";
+export {
+  type Caller,
+  callerMetadata,
+  GATEWAY_SUBJECT,
+  verifyCaller,
+} from "./grpc/caller.ts";
 export { checkHealth } from "./grpc/check-health.ts";
 export {
   type CallSettings,

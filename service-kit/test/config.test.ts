@@ -3,14 +3,17 @@ import { z } from "zod";
 import { ConfigError, loadServiceConfig, parseEnv, type ServiceConfig } from "../src/config.ts";
 
 const DATABASE_URL = "postgres://notes@db.internal:5432/notes";
+const CALLER_SECRET = "s".repeat(32);
+const required = { DATABASE_URL, CALLER_SECRET };
 const defaults = { port: 50051 };
 
 describe("loadServiceConfig", () => {
-  test("applies the defaults when only DATABASE_URL is set", () => {
+  test("applies the defaults when only the required variables are set", () => {
     const want: ServiceConfig = {
       host: "127.0.0.1",
       port: 50051,
       logLevel: "info",
+      callerSecret: CALLER_SECRET,
       database: {
         url: DATABASE_URL,
         poolMax: 10,
@@ -22,7 +25,7 @@ describe("loadServiceConfig", () => {
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
     };
-    expect(loadServiceConfig({ DATABASE_URL }, defaults)).toEqual(want);
+    expect(loadServiceConfig(required, defaults)).toEqual(want);
   });
 
   test("reads every variable it is given", () => {
@@ -30,6 +33,7 @@ describe("loadServiceConfig", () => {
       HOST: "0.0.0.0",
       PORT: "6000",
       LOG_LEVEL: "debug",
+      CALLER_SECRET,
       DATABASE_URL: "postgresql://other@127.0.0.1/x",
       DATABASE_POOL_MAX: "3",
       DATABASE_CONNECT_TIMEOUT_S: "2",
@@ -43,6 +47,7 @@ describe("loadServiceConfig", () => {
       host: "0.0.0.0",
       port: 6000,
       logLevel: "debug",
+      callerSecret: CALLER_SECRET,
       database: {
         url: "postgresql://other@127.0.0.1/x",
         poolMax: 3,
@@ -58,25 +63,31 @@ describe("loadServiceConfig", () => {
   });
 
   const invalid = [
-    { name: "a PORT that is not a number", env: { DATABASE_URL, PORT: "http" }, names: "PORT" },
-    { name: "a PORT of 0", env: { DATABASE_URL, PORT: "0" }, names: "PORT" },
-    { name: "a PORT above 65535", env: { DATABASE_URL, PORT: "70000" }, names: "PORT" },
-    { name: "a fractional PORT", env: { DATABASE_URL, PORT: "80.5" }, names: "PORT" },
-    { name: "a missing DATABASE_URL", env: {}, names: "DATABASE_URL" },
+    { name: "a PORT that is not a number", env: { ...required, PORT: "http" }, names: "PORT" },
+    { name: "a PORT of 0", env: { ...required, PORT: "0" }, names: "PORT" },
+    { name: "a PORT above 65535", env: { ...required, PORT: "70000" }, names: "PORT" },
+    { name: "a fractional PORT", env: { ...required, PORT: "80.5" }, names: "PORT" },
+    { name: "a missing DATABASE_URL", env: { CALLER_SECRET }, names: "DATABASE_URL" },
+    { name: "a missing CALLER_SECRET", env: { DATABASE_URL }, names: "CALLER_SECRET" },
+    {
+      name: "a CALLER_SECRET shorter than 32 characters",
+      env: { DATABASE_URL, CALLER_SECRET: "short" },
+      names: "CALLER_SECRET",
+    },
     {
       name: "a DATABASE_URL that is not a URL",
-      env: { DATABASE_URL: "notes" },
+      env: { CALLER_SECRET, DATABASE_URL: "notes" },
       names: "DATABASE_URL",
     },
     {
       name: "a DATABASE_URL with another scheme",
-      env: { DATABASE_URL: "mysql://db.internal/notes" },
+      env: { CALLER_SECRET, DATABASE_URL: "mysql://db.internal/notes" },
       names: "DATABASE_URL",
     },
-    { name: "an unknown LOG_LEVEL", env: { DATABASE_URL, LOG_LEVEL: "loud" }, names: "LOG_LEVEL" },
+    { name: "an unknown LOG_LEVEL", env: { ...required, LOG_LEVEL: "loud" }, names: "LOG_LEVEL" },
     {
       name: "a DATABASE_POOL_MAX of 0",
-      env: { DATABASE_URL, DATABASE_POOL_MAX: "0" },
+      env: { ...required, DATABASE_POOL_MAX: "0" },
       names: "DATABASE_POOL_MAX",
     },
   ];
@@ -89,31 +100,31 @@ describe("loadServiceConfig", () => {
   const empty = [
     {
       name: "PORT",
-      env: { DATABASE_URL, PORT: "" },
+      env: { ...required, PORT: "" },
       read: (c: ServiceConfig) => c.port,
       want: 50051,
     },
     {
       name: "HOST",
-      env: { DATABASE_URL, HOST: "" },
+      env: { ...required, HOST: "" },
       read: (c: ServiceConfig) => c.host,
       want: "127.0.0.1",
     },
     {
       name: "LOG_LEVEL",
-      env: { DATABASE_URL, LOG_LEVEL: "" },
+      env: { ...required, LOG_LEVEL: "" },
       read: (c: ServiceConfig) => c.logLevel,
       want: "info",
     },
     {
       name: "DATABASE_POOL_MAX",
-      env: { DATABASE_URL, DATABASE_POOL_MAX: "" },
+      env: { ...required, DATABASE_POOL_MAX: "" },
       read: (c: ServiceConfig) => c.database.poolMax,
       want: 10,
     },
     {
       name: "MIGRATIONS_DIR",
-      env: { DATABASE_URL, MIGRATIONS_DIR: "" },
+      env: { ...required, MIGRATIONS_DIR: "" },
       read: (c: ServiceConfig) => c.migrationsDir,
       want: undefined,
     },

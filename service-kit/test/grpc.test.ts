@@ -5,7 +5,13 @@ import { invalidArgument, notFound } from "../src/errors.ts";
 import type { Handlers } from "../src/grpc/bind-service.ts";
 import { createClient, type PromiseClient } from "../src/grpc/client.ts";
 import type { ServiceHost } from "../src/grpc/service-host.ts";
-import { type EchoServiceDefinition, echoService, startEchoHost } from "./support/echo-service.ts";
+import { testCallerSecret } from "../src/testing/caller-secret.ts";
+import {
+  type EchoServiceDefinition,
+  echoService,
+  ping,
+  startEchoHost,
+} from "./support/echo-service.ts";
 
 const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
 
@@ -59,6 +65,7 @@ const handlers: Handlers<EchoServiceDefinition> = {
         return { text: request.text, userId: caller.userId };
     }
   },
+  ping,
 };
 
 let host: ServiceHost;
@@ -66,7 +73,10 @@ let client: PromiseClient<EchoServiceDefinition>;
 beforeAll(async () => {
   host = await startEchoHost({ handler: handlers.echo, log, shutdownGraceMs: 1_000 });
   host.markServing();
-  client = createClient(echoService, `127.0.0.1:${host.port}`, { timeoutMs: 2_000 });
+  client = createClient(echoService, `127.0.0.1:${host.port}`, {
+    timeoutMs: 2_000,
+    callerSecret: testCallerSecret,
+  });
 });
 afterAll(async () => {
   client.close();
@@ -82,27 +92,27 @@ describe("bindService over createClient", () => {
       want: { text: "hello", userId: USER_ID },
     },
     {
-      name: "hands the handler the user id in lower case",
+      name: "refuses an upper-case user id: the gateway signs ids as identity stores them",
       text: "hello",
       userId: USER_ID.toUpperCase(),
-      want: { text: "hello", userId: USER_ID },
-    },
-    {
-      name: "refuses a call without x-user-id",
-      text: "hello",
-      userId: undefined,
       want: {
         code: status.UNAUTHENTICATED,
-        details: "missing caller identity (x-user-id metadata)",
+        details: "invalid caller identity (x-trellis-caller metadata)",
       },
     },
     {
-      name: "refuses a call whose x-user-id is not a UUID",
+      name: "refuses a user RPC signed as the gateway with no user",
+      text: "hello",
+      userId: undefined,
+      want: { code: status.UNAUTHENTICATED, details: "this RPC needs a user's identity" },
+    },
+    {
+      name: "refuses an identity whose subject is not a UUID",
       text: "hello",
       userId: "alice",
       want: {
         code: status.UNAUTHENTICATED,
-        details: "malformed caller identity (x-user-id metadata)",
+        details: "invalid caller identity (x-trellis-caller metadata)",
       },
     },
     {
@@ -139,6 +149,32 @@ describe("bindService over createClient", () => {
   test.each(cases)("$name", async ({ text, userId, want }) => {
     const got = await client.echo({ text }, { userId }).catch(asStatus);
     expect(got).toEqual(want);
+  });
+
+  const strangers = [
+    {
+      name: "refuses a call with no signed identity",
+      secret: undefined,
+      details: "missing caller identity (x-trellis-caller metadata)",
+    },
+    {
+      name: "refuses a call signed with another secret",
+      secret: "another-secret-the-service-does-not-know",
+      details: "invalid caller identity (x-trellis-caller metadata)",
+    },
+  ];
+  test.each(strangers)("$name", async ({ secret, details }) => {
+    const stranger = createClient(echoService, `127.0.0.1:${host.port}`, {
+      timeoutMs: 2_000,
+      callerSecret: secret,
+    });
+    const got = await stranger.echo({ text: "hi" }, { userId: USER_ID }).catch(asStatus);
+    stranger.close();
+    expect(got).toEqual({ code: status.UNAUTHENTICATED, details });
+  });
+
+  test("runs an anonymous RPC signed as the gateway", async () => {
+    expect(await client.ping({ text: "hi" })).toEqual({ text: "hi", userId: "" });
   });
 
   test("logs the cause of an INTERNAL error, which the client never sees", async () => {

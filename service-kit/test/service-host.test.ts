@@ -6,6 +6,7 @@ import { checkHealth } from "../src/grpc/check-health.ts";
 import { createClient } from "../src/grpc/client.ts";
 import type { ServiceHost } from "../src/grpc/service-host.ts";
 import type { Logger } from "../src/log.ts";
+import { testCallerSecret } from "../src/testing/caller-secret.ts";
 import {
   ECHO_SERVICE_NAME,
   type EchoRequest,
@@ -112,7 +113,10 @@ describe("ServiceHost.shutdown", () => {
       },
     });
     host.markServing();
-    const client = createClient(echoService, `127.0.0.1:${host.port}`, { timeoutMs: 10_000 });
+    const client = createClient(echoService, `127.0.0.1:${host.port}`, {
+      timeoutMs: 10_000,
+      callerSecret: testCallerSecret,
+    });
     try {
       const inFlight = client.echo({ text: "slow" }, { userId: USER_ID });
       await started.promise;

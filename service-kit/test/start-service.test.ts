@@ -6,9 +6,10 @@ import { pgErrorCode } from "../src/db/pg-error.ts";
 import { bindService } from "../src/grpc/bind-service.ts";
 import { silentLogger } from "../src/log.ts";
 import { type RunningService, startService } from "../src/start-service.ts";
+import { testCallerSecret } from "../src/testing/caller-secret.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
-import { ECHO_SERVICE_NAME, echoService } from "./support/echo-service.ts";
+import { ECHO_SERVICE_NAME, echo, echoService, ping } from "./support/echo-service.ts";
 import { healthStatus } from "./support/health.ts";
 
 // A cold embedded Postgres pays for an initdb on first use.
@@ -40,14 +41,15 @@ async function startEcho(migrations: Migration[]): Promise<{
       statementTimeoutMs: 5_000,
       idleTimeoutSeconds: 0,
     },
+    callerSecret: testCallerSecret,
     migrationsDir: undefined,
     shutdownDelayMs: 0,
     shutdownGraceMs: 2_000,
   };
   const implementation = bindService(
     echoService,
-    { echo: async (request, caller) => ({ text: request.text, userId: caller.userId }) },
-    log,
+    { echo, ping },
+    { log, callerSecret: testCallerSecret },
   );
   const starting = startService({
     config,

@@ -26,7 +26,12 @@ async function main(config: ServiceConfig): Promise<void> {
     migrations: await readMigrations(
       config.migrationsDir ?? join(import.meta.dir, "../migrations"),
     ),
-    services: [createNotesService({ notes, newId: () => Bun.randomUUIDv7() }, log)],
+    services: [
+      createNotesService(
+        { notes, newId: () => Bun.randomUUIDv7() },
+        { log, callerSecret: config.callerSecret },
+      ),
+    ],
   });
   onShutdownSignal(async (signal) => {
     log.info({ signal }, "shutdown requested");

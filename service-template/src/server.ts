@@ -1,5 +1,5 @@
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
-import { bindService, type Logger, type ServiceRegistration } from "@trellis/service-kit";
+import { type BindOptions, bindService, type ServiceRegistration } from "@trellis/service-kit";
 import type { Deps } from "./deps.ts";
 import { createNote } from "./handlers/create-note.ts";
 import { deleteNote } from "./handlers/delete-note.ts";
@@ -8,7 +8,7 @@ import { listNotes } from "./handlers/list-notes.ts";
 import { updateNote } from "./handlers/update-note.ts";
 
 /** Binds each RPC of NotesService to its handler. Starts nothing. */
-export function createNotesService(deps: Deps, log: Logger): ServiceRegistration {
+export function createNotesService(deps: Deps, options: BindOptions): ServiceRegistration {
   return {
     name: "trellis.notes.v1.NotesService",
     definition: NotesServiceService,
@@ -21,7 +21,7 @@ export function createNotesService(deps: Deps, log: Logger): ServiceRegistration
         updateNote: updateNote(deps),
         deleteNote: deleteNote(deps),
       },
-      log,
+      options,
     ),
   };
 }

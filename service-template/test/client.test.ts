@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Note } from "@trellis/contracts/notes/v1";
+import { type Note, NotesServiceService } from "@trellis/contracts/notes/v1";
+import { createClient } from "@trellis/service-kit";
 import {
   type CallOutcome,
   callOutcome,
@@ -188,35 +189,52 @@ describe("bad input names the field", () => {
 
 describe("a call without a valid caller identity", () => {
   const id = "0190a1b2-0000-7000-8000-000000000001";
-  const calls: { name: string; call: (userId?: string) => Promise<unknown> }[] = [
+  const address = `127.0.0.1:${server.port}`;
+  const unsigned = createClient(NotesServiceService, address, { timeoutMs: 5_000 });
+  const forger = createClient(NotesServiceService, address, {
+    timeoutMs: 5_000,
+    callerSecret: "a-secret-the-service-does-not-know-00000",
+  });
+  afterAll(() => {
+    unsigned.close();
+    forger.close();
+  });
+  const calls: { name: string; call: (c: NotesClient, userId?: string) => Promise<unknown> }[] = [
     {
       name: "CreateNote",
-      call: (userId) => client.createNote({ title: "t", body: "" }, { userId }),
+      call: (c, userId) => c.createNote({ title: "t", body: "" }, { userId }),
     },
-    { name: "GetNote", call: (userId) => client.getNote({ id }, { userId }) },
-    { name: "ListNotes", call: (userId) => client.listNotes({ pageToken: "" }, { userId }) },
+    { name: "GetNote", call: (c, userId) => c.getNote({ id }, { userId }) },
+    { name: "ListNotes", call: (c, userId) => c.listNotes({ pageToken: "" }, { userId }) },
     {
       name: "UpdateNote",
-      call: (userId) =>
-        client.updateNote(
-          { note: { id, title: "t", body: "" }, updateMask: ["title"] },
-          { userId },
-        ),
+      call: (c, userId) =>
+        c.updateNote({ note: { id, title: "t", body: "" }, updateMask: ["title"] }, { userId }),
     },
-    { name: "DeleteNote", call: (userId) => client.deleteNote({ id }, { userId }) },
+    { name: "DeleteNote", call: (c, userId) => c.deleteNote({ id }, { userId }) },
   ];
 
-  test.each(calls)("$name is UNAUTHENTICATED without x-user-id", async ({ call }) => {
-    expect(await callOutcome(call())).toEqual({
+  test.each(calls)("$name is UNAUTHENTICATED without a signed identity", async ({ call }) => {
+    expect(await callOutcome(call(unsigned, newUserId()))).toEqual({
       code: "UNAUTHENTICATED",
-      details: "missing caller identity (x-user-id metadata)",
+      details: "missing caller identity (x-trellis-caller metadata)",
     });
   });
 
-  test.each(calls)("$name is UNAUTHENTICATED with a malformed x-user-id", async ({ call }) => {
-    expect(await callOutcome(call("admin"))).toEqual({
+  test.each(calls)("$name is UNAUTHENTICATED with a forged identity", async ({ call }) => {
+    expect(await callOutcome(call(forger, newUserId()))).toEqual({
       code: "UNAUTHENTICATED",
-      details: "malformed caller identity (x-user-id metadata)",
+      details: "invalid caller identity (x-trellis-caller metadata)",
     });
   });
+
+  test.each(calls)(
+    "$name is UNAUTHENTICATED signed as the gateway with no user",
+    async ({ call }) => {
+      expect(await callOutcome(call(client))).toEqual({
+        code: "UNAUTHENTICATED",
+        details: "this RPC needs a user's identity",
+      });
+    },
+  );
 });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { callerMetadata } from "@trellis/service-kit";
+import { testCallerSecret } from "@trellis/service-kit/testing";
 import { notesDatabase, startNotesServer } from "./notes-server.ts";
 
 // Bun's http2 has had gRPC framing regressions (oven-sh/bun#21759, #29365): this file has a
@@ -45,7 +47,9 @@ beforeAll(async () => {
   if (!build.success) {
     throw new AggregateError(build.logs, "building the Node client failed");
   }
-  const child = Bun.spawn(["node", join(outDir, "node-client.js"), String(server.port), userId], {
+  const [identity] = callerMetadata(userId, testCallerSecret).get("x-trellis-caller");
+  const args = [join(outDir, "node-client.js"), String(server.port), String(identity)];
+  const child = Bun.spawn(["node", ...args], {
     stdout: "pipe",
     stderr: "pipe",
     timeout: 20_000,

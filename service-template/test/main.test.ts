@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
 import { checkHealth, createClient } from "@trellis/service-kit";
-import { freePort } from "@trellis/service-kit/testing";
+import { freePort, testCallerSecret } from "@trellis/service-kit/testing";
 import { notesDatabase, serviceDir } from "./notes-server.ts";
 
 // `bun src/main.ts` as a real process. On the embedded fallback the database takes one
@@ -18,6 +18,7 @@ function startMain(env: Record<string, string>) {
       ...process.env,
       DATABASE_URL: db.url,
       DATABASE_POOL_MAX: "1",
+      CALLER_SECRET: testCallerSecret,
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       ...env,
@@ -65,7 +66,10 @@ describe("bun src/main.ts", () => {
   }, 20_000);
 
   test("answers a CreateNote then ListNotes round trip", async () => {
-    const client = createClient(NotesServiceService, address, { timeoutMs: 5_000 });
+    const client = createClient(NotesServiceService, address, {
+      timeoutMs: 5_000,
+      callerSecret: testCallerSecret,
+    });
     const userId = crypto.randomUUID();
     try {
       const { note } = await client.createNote({ title: "from main", body: "" }, { userId });

@@ -8,7 +8,11 @@ import {
   silentLogger,
   startServiceHost,
 } from "@trellis/service-kit";
-import { createTestDatabase, type TestDatabase } from "@trellis/service-kit/testing";
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testCallerSecret,
+} from "@trellis/service-kit/testing";
 import { createNotesRepo, type NotesRepo } from "../src/db/notes.ts";
 import { createNotesService } from "../src/server.ts";
 
@@ -38,7 +42,7 @@ export async function startNotesServer(
   const log = silentLogger();
   const deps = { notes: wrap(createNotesRepo(db.sql)), newId: () => Bun.randomUUIDv7() };
   const host = await startServiceHost({
-    services: [createNotesService(deps, log)],
+    services: [createNotesService(deps, { log, callerSecret: testCallerSecret })],
     host: "127.0.0.1",
     port: 0,
     log,
@@ -48,6 +52,7 @@ export async function startNotesServer(
   host.markServing();
   const client = createClient(NotesServiceService, `127.0.0.1:${host.port}`, {
     timeoutMs: 5_000,
+    callerSecret: testCallerSecret,
   });
   return {
     port: host.port,

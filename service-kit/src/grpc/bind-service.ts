@@ -6,13 +6,39 @@ import {
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { AppError, grpcStatusOf } from "../errors.ts";
+import { AppError, grpcStatusOf, unauthenticated } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { type Caller, readCallerId } from "./caller.ts";
+import { type Caller, GATEWAY_SUBJECT, verifyCaller } from "./caller.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
 /** A unary RPC as a service writes it: a request and its caller in, a response out. */
 export type Unary<Request, Response> = (request: Request, caller: Caller) => Promise<Response>;
+
+/** A unary RPC that acts on no user's behalf; see `anonymous`. */
+export type AnonymousUnary<Request, Response> = (
+  request: Request,
+  call: { signal: AbortSignal },
+) => Promise<Response>;
+
+const ANONYMOUS: unique symbol = Symbol("anonymous rpc");
+
+/**
+ * Marks an RPC the gateway calls before it knows a user (e.g. completing a login). The call
+ * must still carry the gateway's signature; it just need not name a user.
+ */
+export function anonymous<Request, Response>(
+  handler: AnonymousUnary<Request, Response>,
+): Unary<Request, Response> {
+  const unary: Unary<Request, Response> = (request, caller) =>
+    handler(request, { signal: caller.signal });
+  return Object.assign(unary, { [ANONYMOUS]: true });
+}
+
+export interface BindOptions {
+  log: Logger;
+  /** Shared with the gateway: verifies the signed caller identity of every call. */
+  callerSecret: string;
+}
 
 /** One handler per RPC of a generated service definition, typed by it. */
 export type Handlers<Definition extends ServiceDefinitionShape> = {
@@ -20,14 +46,14 @@ export type Handlers<Definition extends ServiceDefinitionShape> = {
 };
 
 /**
- * Turns handlers into a grpc-js implementation: reads the caller from metadata, gives the
- * handler an AbortSignal tied to the call's deadline and cancellation, maps thrown errors to
- * statuses through `grpcStatusOf`, and logs one line per call.
+ * Turns handlers into a grpc-js implementation: verifies the caller's signed identity, gives
+ * the handler an AbortSignal tied to the call's deadline and cancellation, maps thrown errors
+ * to statuses through `grpcStatusOf`, and logs one line per call.
  */
 export function bindService<Definition extends ServiceDefinitionShape>(
   definition: Definition,
   handlers: Handlers<Definition>,
-  log: Logger,
+  options: BindOptions,
 ): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
   for (const name of Object.keys(definition)) {
@@ -36,7 +62,7 @@ export function bindService<Definition extends ServiceDefinitionShape>(
     if (method === undefined || handler === undefined) {
       continue;
     }
-    implementation[name] = adaptUnary(method.path, handler as Unary<unknown, unknown>, log);
+    implementation[name] = adaptUnary(method.path, handler as Unary<unknown, unknown>, options);
   }
   return implementation;
 }
@@ -44,7 +70,7 @@ export function bindService<Definition extends ServiceDefinitionShape>(
 function adaptUnary(
   path: string,
   handler: Unary<unknown, unknown>,
-  log: Logger,
+  { log, callerSecret }: BindOptions,
 ): handleUnaryCall<unknown, unknown> {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     const started = performance.now();
@@ -58,7 +84,7 @@ function adaptUnary(
       );
       callback(error, response);
     };
-    run(handler, call, lifetime.signal).then(
+    run(handler, call, lifetime.signal, callerSecret).then(
       (response) => finish(null, response),
       (error: unknown) => finish(toStatusError(error, lifetime.signal, path, log)),
     );
@@ -69,9 +95,13 @@ async function run(
   handler: Unary<unknown, unknown>,
   call: ServerUnaryCall<unknown, unknown>,
   signal: AbortSignal,
+  callerSecret: string,
 ): Promise<unknown> {
-  const userId = readCallerId(call.metadata);
-  return handler(call.request, { userId, signal });
+  const subject = verifyCaller(call.metadata, callerSecret);
+  if (subject === GATEWAY_SUBJECT && !(ANONYMOUS in handler)) {
+    throw unauthenticated("this RPC needs a user's identity");
+  }
+  return handler(call.request, { userId: subject, signal });
 }
 
 /** An AbortSignal that fires when the deadline passes or the client cancels. */

@@ -7,11 +7,11 @@ import {
   makeGenericClientConstructor,
   type ServiceError,
 } from "@grpc/grpc-js";
-import { callerMetadata } from "./caller.ts";
+import { callerMetadata, GATEWAY_SUBJECT } from "./caller.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
 export interface CallSettings {
-  /** The user on whose behalf the call is made, sent as caller identity. */
+  /** The user on whose behalf the call is made; unset means the gateway itself. */
   userId?: string;
   /** Overrides the client's default timeout for this call. */
   timeoutMs?: number;
@@ -30,6 +30,8 @@ export type PromiseClient<Definition extends ServiceDefinitionShape> = {
 export interface ClientOptions {
   /** Deadline of every call unless a call sets its own: grpc-js has no default deadline. */
   timeoutMs: number;
+  /** Signs each call's caller identity; without it calls carry none (services refuse them). */
+  callerSecret?: string;
   credentials?: ChannelCredentials;
 }
 
@@ -63,7 +65,7 @@ export function createClient<Definition extends ServiceDefinitionShape>(
       continue;
     }
     methods[name] = (request: unknown, settings: CallSettings = {}) =>
-      callUnary(raw.bind(client), request, settings, options.timeoutMs);
+      callUnary(raw.bind(client), request, settings, options);
   }
   return methods as PromiseClient<Definition>;
 }
@@ -72,12 +74,14 @@ function callUnary(
   raw: RawUnary,
   request: unknown,
   settings: CallSettings,
-  defaultTimeoutMs: number,
+  options: ClientOptions,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const metadata =
-      settings.userId === undefined ? new Metadata() : callerMetadata(settings.userId);
-    const deadline = Date.now() + (settings.timeoutMs ?? defaultTimeoutMs);
+      options.callerSecret === undefined
+        ? new Metadata()
+        : callerMetadata(settings.userId ?? GATEWAY_SUBJECT, options.callerSecret);
+    const deadline = Date.now() + (settings.timeoutMs ?? options.timeoutMs);
     const call = raw(request, metadata, { deadline }, (error, response) => {
       settings.signal?.removeEventListener("abort", cancel);
       if (error) {

@@ -1,3 +1,4 @@
+export { testCallerSecret } from "./caller-secret.ts";
 export { dockerEngineAnswers } from "./docker-engine.ts";
 export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
 export { freePort } from "./free-port.ts";

@@ -1,6 +1,7 @@
-import { bindService, type Unary } from "../../src/grpc/bind-service.ts";
+import { anonymous, bindService, type Unary } from "../../src/grpc/bind-service.ts";
 import { type ServiceHost, startServiceHost } from "../../src/grpc/service-host.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
+import { testCallerSecret } from "../../src/testing/caller-secret.ts";
 
 /** A tiny service shaped like ts-proto's grpc-js output, with JSON instead of protobuf. */
 
@@ -15,30 +16,42 @@ export interface EchoResponse {
   userId: string;
 }
 
-// A type alias, as ts-proto emits: unlike an interface it fits ServiceDefinitionShape.
-export type EchoServiceDefinition = {
-  echo: {
-    path: string;
-    requestStream: false;
-    responseStream: false;
-    requestSerialize(value: EchoRequest): Buffer;
-    requestDeserialize(bytes: Buffer): EchoRequest;
-    responseSerialize(value: EchoResponse): Buffer;
-    responseDeserialize(bytes: Buffer): EchoResponse;
-  };
-};
+interface JsonMethod {
+  path: string;
+  requestStream: false;
+  responseStream: false;
+  requestSerialize(value: EchoRequest): Buffer;
+  requestDeserialize(bytes: Buffer): EchoRequest;
+  responseSerialize(value: EchoResponse): Buffer;
+  responseDeserialize(bytes: Buffer): EchoResponse;
+}
 
-export const echoService: EchoServiceDefinition = {
-  echo: {
-    path: `/${ECHO_SERVICE_NAME}/Echo`,
+// A type alias, as ts-proto emits: unlike an interface it fits ServiceDefinitionShape.
+/** `echo` needs a user; `ping` is anonymous (the gateway's own calls). */
+export type EchoServiceDefinition = { echo: JsonMethod; ping: JsonMethod };
+
+function jsonMethod(name: string): JsonMethod {
+  return {
+    path: `/${ECHO_SERVICE_NAME}/${name}`,
     requestStream: false,
     responseStream: false,
-    requestSerialize: (value: EchoRequest): Buffer => Buffer.from(JSON.stringify(value)),
-    requestDeserialize: (bytes: Buffer): EchoRequest => JSON.parse(bytes.toString()),
-    responseSerialize: (value: EchoResponse): Buffer => Buffer.from(JSON.stringify(value)),
-    responseDeserialize: (bytes: Buffer): EchoResponse => JSON.parse(bytes.toString()),
-  },
+    requestSerialize: (value) => Buffer.from(JSON.stringify(value)),
+    requestDeserialize: (bytes) => JSON.parse(bytes.toString()),
+    responseSerialize: (value) => Buffer.from(JSON.stringify(value)),
+    responseDeserialize: (bytes) => JSON.parse(bytes.toString()),
+  };
+}
+
+export const echoService: EchoServiceDefinition = {
+  echo: jsonMethod("Echo"),
+  ping: jsonMethod("Ping"),
 };
+
+/** Answers with the request text and no user: it never sees one. */
+export const ping: Unary<EchoRequest, EchoResponse> = anonymous(async (request) => ({
+  text: request.text,
+  userId: "",
+}));
 
 /** Echoes the request text back with the caller's user id. */
 export const echo: Unary<EchoRequest, EchoResponse> = async (request, caller) => ({
@@ -61,7 +74,11 @@ export function startEchoHost(
       {
         name: ECHO_SERVICE_NAME,
         definition: echoService,
-        implementation: bindService(echoService, { echo: options.handler ?? echo }, log),
+        implementation: bindService(
+          echoService,
+          { echo: options.handler ?? echo, ping },
+          { log, callerSecret: testCallerSecret },
+        ),
       },
     ],
     host: "127.0.0.1",
