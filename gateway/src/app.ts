@@ -1,0 +1,60 @@
+import { openapi } from "@elysiajs/openapi";
+import type { Logger } from "@trellis/service-kit";
+import { Elysia } from "elysia";
+import type { OAuthProviders } from "./auth/provider.ts";
+import type { RateLimiter } from "./auth/rate-limit.ts";
+import type { Clients } from "./clients.ts";
+import { type GatewayConfig, isSecureOrigin } from "./config.ts";
+import { requestGuards } from "./http/guards.ts";
+import { requestContext } from "./http/request-context.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { type HealthProbe, healthRoutes } from "./routes/health.ts";
+import { meRoutes } from "./routes/me.ts";
+import { notesRoutes } from "./routes/notes.ts";
+
+export interface AppDeps extends Clients {
+  config: GatewayConfig;
+  providers: OAuthProviders;
+  limiter: RateLimiter;
+  probe: HealthProbe;
+  log: Logger;
+}
+
+/** The gateway as an Elysia app. Starts nothing: main.ts listens, tests call `app.handle`. */
+export function createApp(deps: AppDeps) {
+  return new Elysia({ serve: { maxRequestBodySize: deps.config.bodyLimitBytes } })
+    .use(requestContext(deps.log))
+    .use(requestGuards(deps.config))
+    .use(
+      openapi({
+        path: "/docs",
+        specPath: "/openapi.json",
+        exclude: { paths: ["/docs", "/openapi.json"] },
+        documentation: {
+          info: {
+            title: "Trellis API",
+            version: "0.1.0",
+            description:
+              "Sign in at /auth/{provider}/login; the session cookie then authorizes /api. " +
+              "Unsafe methods must come from the app's own origin (Sec-Fetch-Site or Origin).",
+          },
+          components: {
+            securitySchemes: {
+              session: {
+                type: "apiKey",
+                in: "cookie",
+                name: isSecureOrigin(deps.config) ? "__Host-session" : "session",
+              },
+            },
+          },
+          security: [{ session: [] }],
+        },
+      }),
+    )
+    .use(healthRoutes(deps))
+    .use(authRoutes({ ...deps, identity: deps.identity }))
+    .use(meRoutes(deps))
+    .use(notesRoutes(deps));
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,99 @@
+import * as oauth from "oauth4webapi";
+import type { GithubConfig } from "../config.ts";
+import { exchanging, validateCallback } from "./oauth-errors.ts";
+import {
+  LoginError,
+  type OAuthProvider,
+  type ProviderOptions,
+  type ProviderProfile,
+} from "./provider.ts";
+
+interface GithubUser {
+  id: number;
+  login: string;
+  name: string | null;
+  email: string | null;
+  avatar_url: string | null;
+}
+
+/** GitHub's OAuth app flow (plain OAuth 2.0 with PKCE; no ID token), keyed on the numeric id. */
+export function githubProvider(config: GithubConfig, options: ProviderOptions): OAuthProvider {
+  const as: oauth.AuthorizationServer = {
+    issuer: "https://github.com",
+    authorization_endpoint: config.authorizeUrl,
+    token_endpoint: config.tokenUrl,
+  };
+  const client: oauth.Client = { client_id: config.clientId };
+  const clientAuth = oauth.ClientSecretPost(config.clientSecret);
+  const http = () => ({
+    signal: AbortSignal.timeout(options.timeoutMs),
+    [oauth.allowInsecureRequests]: options.allowInsecure,
+  });
+
+  return {
+    name: "github",
+    async start() {
+      const attempt = {
+        state: oauth.generateRandomState(),
+        verifier: oauth.generateRandomCodeVerifier(),
+        nonce: null,
+      };
+      const url = new URL(config.authorizeUrl);
+      url.searchParams.set("client_id", config.clientId);
+      url.searchParams.set("redirect_uri", options.redirectUri);
+      url.searchParams.set("scope", "read:user user:email");
+      url.searchParams.set("state", attempt.state);
+      url.searchParams.set(
+        "code_challenge",
+        await oauth.calculatePKCECodeChallenge(attempt.verifier),
+      );
+      url.searchParams.set("code_challenge_method", "S256");
+      return { url, attempt };
+    },
+    async finish(callbackUrl, attempt) {
+      const params = validateCallback(as, client, callbackUrl, attempt.state);
+      return exchanging(async () => {
+        const response = await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          clientAuth,
+          params,
+          options.redirectUri,
+          attempt.verifier,
+          http(),
+        );
+        const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+        return readProfile(config.apiUrl, tokens.access_token, options.timeoutMs);
+      });
+    },
+  };
+}
+
+async function readProfile(
+  apiUrl: string,
+  accessToken: string,
+  timeoutMs: number,
+): Promise<ProviderProfile> {
+  const response = await fetch(`${apiUrl}/user`, {
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      accept: "application/vnd.github+json",
+      // GitHub's API refuses requests without a User-Agent.
+      "user-agent": "trellis-gateway",
+    },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok) {
+    throw new LoginError("exchange", `GitHub profile request failed (${response.status})`);
+  }
+  const user = (await response.json()) as GithubUser;
+  if (!Number.isSafeInteger(user.id) || user.id <= 0) {
+    throw new LoginError("exchange", "GitHub returned a profile without a numeric id");
+  }
+  return {
+    providerUserId: String(user.id),
+    name: user.name ?? user.login,
+    email: user.email ?? "",
+    avatarUrl: user.avatar_url ?? "",
+  };
+}

@@ -1,0 +1,62 @@
+import type { ProviderName } from "../config.ts";
+import type { LoginAttempt } from "./provider.ts";
+
+/** What the login cookie holds between /login and /callback (about ten minutes). */
+export interface PendingLogin extends LoginAttempt {
+  provider: ProviderName;
+  /** A same-origin path to land on after signing in. */
+  returnTo: string;
+}
+
+export const loginCookieTtlMs = 10 * 60 * 1000;
+
+export function encodePendingLogin(login: PendingLogin): string {
+  return Buffer.from(JSON.stringify(login)).toString("base64url");
+}
+
+/** The pending login in a cookie value, or null when it is absent or not one of ours. */
+export function decodePendingLogin(value: string | null): PendingLogin | null {
+  if (value === null || !/^[A-Za-z0-9_-]{1,4096}$/.test(value)) {
+    return null;
+  }
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString());
+    return isPendingLogin(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function isPendingLogin(value: unknown): value is PendingLogin {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const login = value as Record<string, unknown>;
+  return (
+    (login.provider === "github" || login.provider === "google" || login.provider === "dev") &&
+    typeof login.state === "string" &&
+    typeof login.verifier === "string" &&
+    (login.nonce === null || typeof login.nonce === "string") &&
+    typeof login.returnTo === "string"
+  );
+}
+
+/**
+ * `returnTo` if it is a path on this origin, else "/". Refuses what browsers would read as
+ * another host: "//evil", "/\\evil", "https://evil", or "/\t/evil" (URL parsing drops the tab).
+ */
+export function safeReturnTo(returnTo: string | undefined): string {
+  if (
+    returnTo === undefined ||
+    !returnTo.startsWith("/") ||
+    returnTo.startsWith("//") ||
+    returnTo.startsWith("/\\") ||
+    returnTo.length > 2048
+  ) {
+    return "/";
+  }
+  const resolved = new URL(returnTo, "http://gateway.invalid");
+  return resolved.origin === "http://gateway.invalid"
+    ? `${resolved.pathname}${resolved.search}`
+    : "/";
+}

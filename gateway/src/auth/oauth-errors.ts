@@ -1,0 +1,35 @@
+import * as oauth from "oauth4webapi";
+import { LoginError } from "./provider.ts";
+
+/** Reads the callback parameters; a bad state or a provider error becomes a LoginError. */
+export function validateCallback(
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  callbackUrl: URL,
+  expectedState: string,
+): URLSearchParams {
+  try {
+    return oauth.validateAuthResponse(as, client, callbackUrl, expectedState);
+  } catch (error) {
+    if (error instanceof oauth.AuthorizationResponseError) {
+      throw new LoginError("denied", `the provider refused the sign-in (${error.error})`, {
+        cause: error,
+      });
+    }
+    throw new LoginError("state", "the sign-in link is invalid or expired; start again", {
+      cause: error,
+    });
+  }
+}
+
+/** Runs the token exchange and what follows; any failure there is a LoginError "exchange". */
+export async function exchanging<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof LoginError) {
+      throw error;
+    }
+    throw new LoginError("exchange", "the provider did not complete the sign-in", { cause: error });
+  }
+}

@@ -1,0 +1,45 @@
+import { status } from "@grpc/grpc-js";
+import type { User } from "@trellis/contracts/identity/v1";
+import { Elysia } from "elysia";
+import type { IdentityClient } from "../clients.ts";
+import { type GatewayConfig, isSecureOrigin } from "../config.ts";
+import { isGrpcError, unauthorized } from "../errors.ts";
+import { cookieNames, readCookie, setCookie } from "./cookies.ts";
+
+// Lucia-style tokens are two 24-character parts; anything far longer is not ours.
+const MAX_TOKEN_LENGTH = 256;
+
+/**
+ * Resolves the signed-in user from the session cookie through identity.ValidateSession, or
+ * answers 401. When identity slid the expiry forward, the cookie is set again to match.
+ */
+export function sessionGuard(deps: {
+  identity: IdentityClient;
+  config: Pick<GatewayConfig, "appOrigin">;
+}) {
+  const names = cookieNames(deps.config);
+  const secure = isSecureOrigin(deps.config);
+  return new Elysia().resolve(
+    { as: "scoped" },
+    async ({ cookie }): Promise<{ user: User; sessionToken: string }> => {
+      const token = readCookie(cookie, names.session);
+      if (token === null || token.length > MAX_TOKEN_LENGTH) {
+        throw unauthorized();
+      }
+      const session = await deps.identity
+        .validateSession({ sessionToken: token })
+        .catch((error: unknown) => {
+          throw isGrpcError(error) && error.code === status.UNAUTHENTICATED
+            ? unauthorized()
+            : error;
+        });
+      if (session.user === undefined) {
+        throw unauthorized();
+      }
+      if (session.renewed && session.sessionExpireTime !== undefined) {
+        setCookie(cookie, names.session, token, { expires: session.sessionExpireTime, secure });
+      }
+      return { user: session.user, sessionToken: token };
+    },
+  );
+}

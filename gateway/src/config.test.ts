@@ -1,0 +1,66 @@
+import { expect, test } from "bun:test";
+import { ConfigError } from "@trellis/service-kit";
+import { loadConfig } from "./config.ts";
+
+const base = { CALLER_SECRET: "s".repeat(32) };
+
+test("defaults to production on localhost:3000 with no provider enabled", () => {
+  const config = loadConfig(base);
+  expect(config).toMatchObject({
+    mode: "production",
+    appOrigin: "http://localhost:3000",
+    grpcTimeoutMs: 2_000,
+    bodyLimitBytes: 65_536,
+    corsOrigins: [],
+    providers: {},
+  });
+});
+
+test("enables a provider only when both its client id and secret are set", () => {
+  const config = loadConfig({
+    ...base,
+    GITHUB_CLIENT_ID: "id",
+    GITHUB_CLIENT_SECRET: "secret",
+    GOOGLE_CLIENT_ID: "only-an-id",
+  });
+  expect(config.providers.github?.clientId).toBe("id");
+  expect(config.providers.google).toBeUndefined();
+});
+
+test("refuses the dev login provider in production", () => {
+  const load = () => loadConfig({ ...base, DEV_OAUTH_ISSUER: "http://127.0.0.1:4010/dev" });
+  expect(load).toThrow(ConfigError);
+  expect(load).toThrow("DEV_OAUTH_ISSUER");
+});
+
+test("accepts the dev login provider in development", () => {
+  const config = loadConfig({
+    ...base,
+    MODE: "development",
+    DEV_OAUTH_ISSUER: "http://127.0.0.1:4010/dev",
+  });
+  expect(config.providers.dev).toEqual({
+    issuer: "http://127.0.0.1:4010/dev",
+    clientId: "trellis-dev",
+    clientSecret: "trellis-dev-secret",
+  });
+});
+
+const invalid = [
+  { name: "a short CALLER_SECRET", env: { CALLER_SECRET: "short" }, names: "CALLER_SECRET" },
+  {
+    name: "an APP_ORIGIN that is not http(s)",
+    env: { ...base, APP_ORIGIN: "ftp://x" },
+    names: "APP_ORIGIN",
+  },
+  { name: "an unknown MODE", env: { ...base, MODE: "staging" }, names: "MODE" },
+  {
+    name: "a zero GRPC_TIMEOUT_MS",
+    env: { ...base, GRPC_TIMEOUT_MS: "0" },
+    names: "GRPC_TIMEOUT_MS",
+  },
+];
+
+test.each(invalid)("names the variable for $name", ({ env, names }) => {
+  expect(() => loadConfig(env)).toThrow(names);
+});

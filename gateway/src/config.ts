@@ -1,0 +1,143 @@
+import { ConfigError, type LogLevel, parseEnv } from "@trellis/service-kit";
+import { z } from "zod";
+
+export type ProviderName = "github" | "google" | "dev";
+
+export interface GithubConfig {
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  /** REST API root; the profile is `${apiUrl}/user`. */
+  apiUrl: string;
+}
+
+export interface OidcConfig {
+  /** Discovery runs against `${issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface GatewayConfig {
+  mode: "development" | "production";
+  host: string;
+  port: number;
+  /** The public origin users reach, e.g. https://app.example.com; fixes redirect_uri and CSRF. */
+  appOrigin: string;
+  logLevel: LogLevel;
+  callerSecret: string;
+  identityAddress: string;
+  notesAddress: string;
+  grpcTimeoutMs: number;
+  oauthTimeoutMs: number;
+  bodyLimitBytes: number;
+  /** Origins (besides appOrigin) allowed to call the API with credentials; none by default. */
+  corsOrigins: string[];
+  /** Login attempts per client address per minute on /auth/*. */
+  authRateLimitPerMinute: number;
+  /** Take the client address from X-Forwarded-For (behind Traefik), not the socket. */
+  trustProxy: boolean;
+  providers: {
+    github?: GithubConfig;
+    google?: OidcConfig;
+    dev?: OidcConfig;
+  };
+}
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(["true", "false"]).transform((value) => value === "true");
+const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
+
+const gatewayEnv = {
+  MODE: z.enum(["development", "production"]).default("production"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: integer(1, 65535).default(3000),
+  APP_ORIGIN: origin.default("http://localhost:3000"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CALLER_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)"),
+  IDENTITY_ADDRESS: z.string().min(1).default("127.0.0.1:50052"),
+  NOTES_ADDRESS: z.string().min(1).default("127.0.0.1:50051"),
+  GRPC_TIMEOUT_MS: integer(1, 60_000).default(2_000),
+  OAUTH_TIMEOUT_MS: integer(1, 60_000).default(5_000),
+  BODY_LIMIT_BYTES: integer(1, 16 * 1024 * 1024).default(64 * 1024),
+  CORS_ORIGINS: z.string().default(""),
+  AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
+  TRUST_PROXY: flag.default(false),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GITHUB_AUTHORIZE_URL: z.url().default("https://github.com/login/oauth/authorize"),
+  GITHUB_TOKEN_URL: z.url().default("https://github.com/login/oauth/access_token"),
+  GITHUB_API_URL: z.url().default("https://api.github.com"),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_ISSUER: z.url().default("https://accounts.google.com"),
+  DEV_OAUTH_ISSUER: z.url().optional(),
+  DEV_OAUTH_CLIENT_ID: z.string().default("trellis-dev"),
+  DEV_OAUTH_CLIENT_SECRET: z.string().default("trellis-dev-secret"),
+};
+
+/** Reads the gateway's settings; a provider is enabled when its client id and secret are set. */
+export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const vars = parseEnv(gatewayEnv, env);
+  if (vars.MODE === "production" && vars.DEV_OAUTH_ISSUER !== undefined) {
+    throw new ConfigError(
+      "invalid environment: DEV_OAUTH_ISSUER: the dev login provider is refused in production",
+    );
+  }
+  const corsOrigins = vars.CORS_ORIGINS.split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => new URL(entry).origin);
+  return {
+    mode: vars.MODE,
+    host: vars.HOST,
+    port: vars.PORT,
+    appOrigin: vars.APP_ORIGIN,
+    logLevel: vars.LOG_LEVEL,
+    callerSecret: vars.CALLER_SECRET,
+    identityAddress: vars.IDENTITY_ADDRESS,
+    notesAddress: vars.NOTES_ADDRESS,
+    grpcTimeoutMs: vars.GRPC_TIMEOUT_MS,
+    oauthTimeoutMs: vars.OAUTH_TIMEOUT_MS,
+    bodyLimitBytes: vars.BODY_LIMIT_BYTES,
+    corsOrigins,
+    authRateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
+    trustProxy: vars.TRUST_PROXY,
+    providers: {
+      github:
+        vars.GITHUB_CLIENT_ID && vars.GITHUB_CLIENT_SECRET
+          ? {
+              clientId: vars.GITHUB_CLIENT_ID,
+              clientSecret: vars.GITHUB_CLIENT_SECRET,
+              authorizeUrl: vars.GITHUB_AUTHORIZE_URL,
+              tokenUrl: vars.GITHUB_TOKEN_URL,
+              apiUrl: vars.GITHUB_API_URL.replace(/\/$/, ""),
+            }
+          : undefined,
+      google:
+        vars.GOOGLE_CLIENT_ID && vars.GOOGLE_CLIENT_SECRET
+          ? {
+              issuer: vars.GOOGLE_ISSUER,
+              clientId: vars.GOOGLE_CLIENT_ID,
+              clientSecret: vars.GOOGLE_CLIENT_SECRET,
+            }
+          : undefined,
+      dev:
+        vars.DEV_OAUTH_ISSUER === undefined
+          ? undefined
+          : {
+              issuer: vars.DEV_OAUTH_ISSUER,
+              clientId: vars.DEV_OAUTH_CLIENT_ID,
+              clientSecret: vars.DEV_OAUTH_CLIENT_SECRET,
+            },
+    },
+  };
+}
+
+/** Cookies get `Secure` and the `__Host-` prefix unless the app is served over plain http. */
+export function isSecureOrigin(config: Pick<GatewayConfig, "appOrigin">): boolean {
+  return config.appOrigin.startsWith("https:");
+}

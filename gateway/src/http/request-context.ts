@@ -1,0 +1,92 @@
+import type { Logger } from "@trellis/service-kit";
+import { Elysia, ValidationError } from "elysia";
+import { errorBody, fromGrpcError, HttpError, isGrpcError } from "../errors.ts";
+
+interface RequestInfo {
+  id: string;
+  started: number;
+}
+
+const requests = new WeakMap<Request, RequestInfo>();
+
+/** The id of a request, also sent back as X-Request-Id and in every error body. */
+export function requestIdOf(request: Request): string {
+  return requests.get(request)?.id ?? "unknown";
+}
+
+/**
+ * Request ids, one log line per request (method, route template, status, duration; never
+ * headers, cookies or bodies), and the one place errors become HTTP responses.
+ */
+export function requestContext(log: Logger) {
+  return new Elysia({ name: "request-context" })
+    .onRequest(({ request, set }) => {
+      const id = crypto.randomUUID();
+      requests.set(request, { id, started: performance.now() });
+      set.headers["x-request-id"] = id;
+      set.headers["x-content-type-options"] = "nosniff";
+      set.headers["referrer-policy"] = "strict-origin-when-cross-origin";
+    })
+    .onError({ as: "global" }, ({ code, error, request, set, path }) => {
+      const httpError = toHttpError(code, error, request, path);
+      if (httpError.status >= 500 && !isGrpcError(error)) {
+        log.error({ request_id: requestIdOf(request), err: error }, "request failed");
+      }
+      set.status = httpError.status;
+      set.headers["content-type"] = "application/json";
+      set.headers["cache-control"] = "no-store";
+      return errorBody(httpError, requestIdOf(request));
+    })
+    .onAfterResponse({ as: "global" }, ({ request, route, set }) => {
+      const info = requests.get(request);
+      log.info(
+        {
+          request_id: info?.id,
+          method: request.method,
+          route: route || "(none)",
+          status: set.status,
+          duration_ms: info ? Math.round((performance.now() - info.started) * 1000) / 1000 : null,
+        },
+        "request",
+      );
+    });
+}
+
+function toHttpError(code: unknown, error: unknown, request: Request, path: string): HttpError {
+  if (error instanceof HttpError) {
+    return error;
+  }
+  // Elysia wraps what a body parser throws (our 413 and 400 included) in a ParseError.
+  if (error instanceof Error && error.cause instanceof HttpError) {
+    return error.cause;
+  }
+  if (isGrpcError(error)) {
+    return fromGrpcError(error);
+  }
+  if (error instanceof ValidationError) {
+    return new HttpError(400, "INVALID_ARGUMENT", validationMessage(error));
+  }
+  switch (code) {
+    case "PARSE":
+      return new HttpError(400, "INVALID_ARGUMENT", "body: malformed JSON");
+    case "NOT_FOUND":
+      return new HttpError(404, "NOT_FOUND", `no route for ${request.method} ${path}`);
+    default:
+      return new HttpError(500, "INTERNAL", "internal error");
+  }
+}
+
+/** "title: Expected string" — the field path and the rule, never the submitted value. */
+function validationMessage(error: ValidationError): string {
+  const first = error.all[0];
+  const where = first && "path" in first ? first.path.replace(/^\//, "").replaceAll("/", ".") : "";
+  const custom =
+    first && "schema" in first ? (first.schema as { error?: unknown }).error : undefined;
+  const what =
+    typeof custom === "string"
+      ? custom
+      : first && "message" in first
+        ? first.message
+        : "invalid value";
+  return `${where === "" ? error.type : where}: ${what}`;
+}

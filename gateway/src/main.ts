@@ -1,0 +1,40 @@
+import { ConfigError, checkHealth, createLogger, onShutdownSignal } from "@trellis/service-kit";
+import { createApp } from "./app.ts";
+import { createProviders } from "./auth/providers.ts";
+import { createRateLimiter } from "./auth/rate-limit.ts";
+import { createClients } from "./clients.ts";
+import { type GatewayConfig, loadConfig } from "./config.ts";
+
+function main(config: GatewayConfig): void {
+  const log = createLogger({ service: "gateway", level: config.logLevel });
+  const clients = createClients(config);
+  const app = createApp({
+    ...clients,
+    config,
+    providers: createProviders(config),
+    limiter: createRateLimiter({ limit: config.authRateLimitPerMinute, windowMs: 60_000 }),
+    probe: (address) => checkHealth(address, { timeoutMs: 1_000 }),
+    log,
+  }).listen({ hostname: config.host, port: config.port });
+  log.info(
+    { address: `http://${config.host}:${app.server?.port}`, app_origin: config.appOrigin },
+    "gateway listening",
+  );
+  onShutdownSignal(async (signal) => {
+    log.info({ signal }, "shutdown requested");
+    // Finish the requests in flight, then close the gRPC channels.
+    await app.stop();
+    clients.close();
+    process.exit(0);
+  });
+}
+
+try {
+  main(loadConfig(process.env));
+} catch (error) {
+  console.error(`gateway: ${error instanceof ConfigError ? error.message : "failed to start"}`);
+  if (!(error instanceof ConfigError)) {
+    console.error(error);
+  }
+  process.exit(1);
+}

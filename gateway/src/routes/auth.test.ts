@@ -1,0 +1,196 @@
+import { expect, test } from "bun:test";
+import { encodePendingLogin } from "../auth/login-cookie.ts";
+import { createRateLimiter } from "../auth/rate-limit.ts";
+import { fakeIdentity, GOOD_TOKEN } from "../testing/fake-clients.ts";
+import { fakeProvider, testApp } from "../testing/test-app.ts";
+
+const NEW_TOKEN = "newsessionid000000000000.newsecret00000000000000000";
+
+function loginCookie(overrides: Partial<Parameters<typeof encodePendingLogin>[0]> = {}): string {
+  const pending = {
+    provider: "github" as const,
+    state: "s-github",
+    verifier: "v",
+    nonce: null,
+    returnTo: "/notes",
+    ...overrides,
+  };
+  return `__Host-login=${encodePendingLogin(pending)}`;
+}
+
+function setCookies(response: Response): string[] {
+  return response.headers.getSetCookie();
+}
+
+test("login redirects to the provider and keeps the attempt in a short-lived HttpOnly cookie", async () => {
+  const { request } = testApp({ providers: { github: fakeProvider("github") } });
+
+  const response = await request("/auth/github/login?returnTo=/notes");
+  const [cookie] = setCookies(response);
+
+  expect(response.status).toBe(302);
+  expect(response.headers.get("location")).toBe(
+    "https://provider.example.com/authorize?state=s-github",
+  );
+  expect(cookie).toMatch(
+    /^__Host-login=[A-Za-z0-9_-]+; Path=\/; Expires=.*; HttpOnly; Secure; SameSite=Lax$/,
+  );
+});
+
+test("login with an unknown or unconfigured provider is a 404", async () => {
+  const { request } = testApp({ providers: { github: fakeProvider("github") } });
+
+  const responses = await Promise.all([request("/auth/google/login"), request("/auth/evil/login")]);
+
+  expect(responses.map((response) => response.status)).toEqual([404, 404]);
+});
+
+const callbacks = [
+  {
+    name: "a matching state",
+    cookie: loginCookie(),
+    query: "code=c&state=s-github",
+    want: 302,
+    signsIn: true,
+  },
+  {
+    name: "no login cookie",
+    cookie: "",
+    query: "code=c&state=s-github",
+    want: 400,
+    signsIn: false,
+  },
+  {
+    name: "a state that does not match",
+    cookie: loginCookie(),
+    query: "code=c&state=forged",
+    want: 400,
+    signsIn: false,
+  },
+  {
+    name: "a cookie for another provider",
+    cookie: loginCookie({ provider: "google" }),
+    query: "code=c&state=s-github",
+    want: 400,
+    signsIn: false,
+  },
+  {
+    name: "a garbled cookie",
+    cookie: "__Host-login=%%%",
+    query: "code=c&state=s-github",
+    want: 400,
+    signsIn: false,
+  },
+];
+
+test.each(callbacks)(
+  "callback with $name answers $want",
+  async ({ cookie, query, want, signsIn }) => {
+    const identity = fakeIdentity();
+    const { request } = testApp({ identity, providers: { github: fakeProvider("github") } });
+
+    const response = await request(`/auth/github/callback?${query}`, {
+      headers: cookie ? { cookie } : {},
+    });
+    const cookies = setCookies(response);
+
+    expect(response.status).toBe(want);
+    // Single use: the pending login is cleared whatever the outcome.
+    expect(cookies.some((line) => /^__Host-login=; .*Expires=Thu, 01 Jan 1970/.test(line))).toBe(
+      true,
+    );
+    expect(cookies.some((line) => line.startsWith(`__Host-session=${NEW_TOKEN};`))).toBe(signsIn);
+    expect(identity.calls.some((call) => call.method === "completeOAuthLogin")).toBe(signsIn);
+  },
+);
+
+test("a successful callback lands on returnTo and passes the provider identity to identity", async () => {
+  const identity = fakeIdentity();
+  const { request } = testApp({ identity, providers: { github: fakeProvider("github") } });
+
+  const response = await request("/auth/github/callback?code=c&state=s-github", {
+    headers: { cookie: loginCookie() },
+  });
+
+  expect(response.headers.get("location")).toBe("/notes");
+  expect(identity.calls).toEqual([
+    {
+      method: "completeOAuthLogin",
+      request: {
+        provider: "github",
+        providerUserId: "42",
+        name: "Ada",
+        email: "ada@example.com",
+        avatarUrl: "",
+      },
+    },
+  ]);
+});
+
+test("signing in again drops the session the browser already had (no fixation)", async () => {
+  const identity = fakeIdentity();
+  const { request } = testApp({ identity, providers: { github: fakeProvider("github") } });
+
+  await request("/auth/github/callback?code=c&state=s-github", {
+    headers: { cookie: `${loginCookie()}; __Host-session=${GOOD_TOKEN}` },
+  });
+
+  expect(identity.calls.map((call) => call.method)).toEqual([
+    "completeOAuthLogin",
+    "deleteSession",
+  ]);
+  expect(identity.calls[1]?.request).toEqual({ sessionToken: GOOD_TOKEN });
+});
+
+test("logout deletes the session and expires the cookie", async () => {
+  const identity = fakeIdentity();
+  const { request } = testApp({ identity });
+
+  const response = await request("/auth/logout", {
+    method: "POST",
+    headers: { cookie: `__Host-session=${GOOD_TOKEN}`, "sec-fetch-site": "same-origin" },
+  });
+
+  expect(response.status).toBe(204);
+  expect(identity.calls).toEqual([
+    { method: "deleteSession", request: { sessionToken: GOOD_TOKEN } },
+  ]);
+  expect(
+    setCookies(response).some((line) => /^__Host-session=; .*Expires=Thu, 01 Jan 1970/.test(line)),
+  ).toBe(true);
+});
+
+test("logout from another site is refused and keeps the session", async () => {
+  const identity = fakeIdentity();
+  const { request } = testApp({ identity });
+
+  const response = await request("/auth/logout", {
+    method: "POST",
+    headers: { cookie: `__Host-session=${GOOD_TOKEN}`, "sec-fetch-site": "cross-site" },
+  });
+
+  expect(response.status).toBe(403);
+  expect(identity.calls).toEqual([]);
+});
+
+test("GET /auth/logout does not exist: signing out changes state", async () => {
+  const { request } = testApp();
+  expect((await request("/auth/logout")).status).toBe(404);
+});
+
+test("too many sign-in attempts answer 429 with Retry-After", async () => {
+  const { request } = testApp({
+    providers: { github: fakeProvider("github") },
+    limiter: createRateLimiter({ limit: 2, windowMs: 60_000 }),
+  });
+
+  const statuses: number[] = [];
+  let last: Response | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    last = await request("/auth/github/login");
+    statuses.push(last.status);
+  }
+
+  expect(statuses).toEqual([302, 302, 429]);
+  expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+});

@@ -1,0 +1,18 @@
+import { Elysia } from "elysia";
+import { sessionGuard } from "../auth/session.ts";
+import type { IdentityClient } from "../clients.ts";
+import type { GatewayConfig } from "../config.ts";
+import { errorJson, toUserJson, userJson } from "./json.ts";
+
+/** GET /api/me: the signed-in user, from the session check alone (one gRPC call). */
+export function meRoutes(deps: {
+  identity: IdentityClient;
+  config: Pick<GatewayConfig, "appOrigin">;
+}) {
+  return new Elysia({ prefix: "/api" })
+    .use(sessionGuard(deps))
+    .get("/me", ({ user }) => toUserJson(user), {
+      response: { 200: userJson, 401: errorJson },
+      detail: { summary: "The signed-in user", tags: ["account"] },
+    });
+}

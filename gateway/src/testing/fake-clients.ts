@@ -1,0 +1,114 @@
+import { status } from "@grpc/grpc-js";
+import type { User } from "@trellis/contracts/identity/v1";
+import type { Note } from "@trellis/contracts/notes/v1";
+import type { IdentityClient, NotesClient } from "../clients.ts";
+
+/** A grpc-js style failure, as the kit's clients reject. */
+export function grpcError(code: status, details: string): Error {
+  return Object.assign(new Error(details), { code, details, metadata: undefined });
+}
+
+export const USER: User = {
+  id: "0190a1b2-0000-7000-8000-00000000000a",
+  name: "Ada Lovelace",
+  email: "ada@example.com",
+  avatarUrl: "https://avatars.example.com/ada.png",
+  createTime: new Date("2026-01-02T03:04:05.000Z"),
+};
+
+export const GOOD_TOKEN = "goodsessionid00000000000.goodsecret000000000000000";
+
+export interface Call {
+  method: string;
+  request: unknown;
+  userId?: string;
+}
+
+/** Identity that knows one session, GOOD_TOKEN for USER; records every call. */
+export function fakeIdentity(
+  options: { renewed?: boolean; failure?: Error } = {},
+): IdentityClient & {
+  calls: Call[];
+} {
+  const calls: Call[] = [];
+  const fail = (): void => {
+    if (options.failure) {
+      throw options.failure;
+    }
+  };
+  return {
+    calls,
+    async validateSession(request) {
+      calls.push({ method: "validateSession", request });
+      fail();
+      if (request.sessionToken !== GOOD_TOKEN) {
+        throw grpcError(status.UNAUTHENTICATED, "invalid or expired session");
+      }
+      return {
+        user: USER,
+        sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"),
+        renewed: options.renewed ?? false,
+      };
+    },
+    async completeOAuthLogin(request) {
+      calls.push({ method: "completeOAuthLogin", request });
+      fail();
+      return {
+        user: USER,
+        sessionToken: "newsessionid000000000000.newsecret00000000000000000",
+        sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"),
+        newUser: false,
+      };
+    },
+    async deleteSession(request) {
+      calls.push({ method: "deleteSession", request });
+      fail();
+      return {};
+    },
+  };
+}
+
+export function note(overrides: Partial<Note> = {}): Note {
+  return {
+    id: "0190a1b2-0000-7000-8000-0000000000b1",
+    title: "Groceries",
+    body: "eggs",
+    createTime: new Date("2026-01-02T03:04:05.000Z"),
+    updateTime: new Date("2026-01-02T03:04:05.000Z"),
+    ...overrides,
+  };
+}
+
+/** Notes that answers every RPC from `note()`, or fails them all with `failure`. */
+export function fakeNotes(options: { failure?: Error } = {}): NotesClient & { calls: Call[] } {
+  const calls: Call[] = [];
+  const record = (method: string, request: unknown, userId?: string): void => {
+    calls.push({ method, request, userId });
+    if (options.failure) {
+      throw options.failure;
+    }
+  };
+  return {
+    calls,
+    async listNotes(request, settings) {
+      record("listNotes", request, settings?.userId);
+      return { notes: [note()], nextPageToken: "next" };
+    },
+    async createNote(request, settings) {
+      record("createNote", request, settings?.userId);
+      return { note: note({ title: request.title, body: request.body }) };
+    },
+    async getNote(request, settings) {
+      record("getNote", request, settings?.userId);
+      return { note: note({ id: request.id }) };
+    },
+    async updateNote(request, settings) {
+      record("updateNote", request, settings?.userId);
+      return { note: note({ ...request.note }) };
+    },
+    async deleteNote(request, settings) {
+      record("deleteNote", request, settings?.userId);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { silentLogger } from "@trellis/service-kit";
+import { type AppDeps, createApp } from "../app.ts";
+import type { OAuthProvider } from "../auth/provider.ts";
+import { createRateLimiter } from "../auth/rate-limit.ts";
+import { loadConfig } from "../config.ts";
+import { fakeIdentity, fakeNotes, GOOD_TOKEN } from "./fake-clients.ts";
+
+export const APP_ORIGIN = "https://app.example.com";
+
+/** The gateway with fake clients, on https (so cookies are `__Host-` and Secure). */
+export function testApp(overrides: Partial<AppDeps> = {}) {
+  const deps: AppDeps = {
+    config: loadConfig({ CALLER_SECRET: "x".repeat(32), APP_ORIGIN, LOG_LEVEL: "silent" }),
+    identity: fakeIdentity(),
+    notes: fakeNotes(),
+    providers: {},
+    limiter: createRateLimiter({ limit: 1_000, windowMs: 60_000 }),
+    probe: async () => "SERVING",
+    log: silentLogger(),
+    ...overrides,
+  };
+  const app = createApp(deps);
+  return {
+    deps,
+    /** Sends a request to the app in-process; `init.headers` come on top of a same-origin POST. */
+    request(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+      const headers = new Headers(init.headers);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set("content-type", "application/json");
+        body = JSON.stringify(init.json);
+      }
+      return app.handle(new Request(`${APP_ORIGIN}${path}`, { ...init, headers, body }));
+    },
+  };
+}
+
+/** Headers of a signed-in browser request from the app itself. */
+export function signedIn(extra: Record<string, string> = {}): Record<string, string> {
+  return { cookie: `__Host-session=${GOOD_TOKEN}`, "sec-fetch-site": "same-origin", ...extra };
+}
+
+/** A provider that redirects to `authorizeUrl` and signs in `providerUserId` on any callback. */
+export function fakeProvider(name: "github" | "google" | "dev"): OAuthProvider & {
+  finished: URL[];
+} {
+  const finished: URL[] = [];
+  return {
+    name,
+    finished,
+    async start() {
+      return {
+        url: new URL(`https://provider.example.com/authorize?state=s-${name}`),
+        attempt: { state: `s-${name}`, verifier: "v", nonce: null },
+      };
+    },
+    async finish(callbackUrl, attempt) {
+      finished.push(callbackUrl);
+      if (callbackUrl.searchParams.get("state") !== attempt.state) {
+        const { LoginError } = await import("../auth/provider.ts");
+        throw new LoginError("state", "the sign-in link is invalid or expired; start again");
+      }
+      return { providerUserId: "42", name: "Ada", email: "ada@example.com", avatarUrl: "" };
+    },
+  };
+}

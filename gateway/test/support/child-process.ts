@@ -1,0 +1,104 @@
+import type { Subprocess } from "bun";
+
+/** A process the stack starts, whose output is kept in memory for the log scan. */
+export interface ChildProcess {
+  readonly name: string;
+  /** Everything it wrote to stdout and stderr so far, every run included. */
+  output(): string;
+  /** Spawns it (again) and resolves once `ready` passes; throws with its output if it exits. */
+  start(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within a few seconds; waits for its output. */
+  stop(): Promise<void>;
+  running(): boolean;
+}
+
+export interface ChildOptions {
+  name: string;
+  cwd: string;
+  command: string[];
+  env: Record<string, string>;
+  /** One readiness probe, polled until true; `output` is what it has written so far. */
+  ready: (output: () => string) => Promise<boolean>;
+  readyWithinMs?: number;
+}
+
+const STOP_GRACE_MS = 5_000;
+
+export function createChildProcess(options: ChildOptions): ChildProcess {
+  const chunks: string[] = [];
+  let current: { process: Subprocess; drained: Promise<unknown> } | undefined;
+  const output = (): string => chunks.join("");
+
+  return {
+    name: options.name,
+    output,
+    running: () => current !== undefined && current.process.exitCode === null,
+    async start() {
+      if (current !== undefined && current.process.exitCode === null) {
+        throw new Error(`${options.name} is already running`);
+      }
+      const child = Bun.spawn(options.command, {
+        cwd: options.cwd,
+        env: options.env,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const drained = Promise.all([collect(child.stdout, chunks), collect(child.stderr, chunks)]);
+      current = { process: child, drained };
+      await waitUntil(
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            await drained;
+            throw new Error(`${options.name} exited while starting:\n${output()}`);
+          }
+          return options.ready(output);
+        },
+        {
+          withinMs: options.readyWithinMs ?? 20_000,
+          describe: () => `${options.name} was not ready in time:\n${output()}`,
+        },
+      );
+    },
+    async stop() {
+      if (current === undefined) {
+        return;
+      }
+      const { process: child, drained } = current;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const settled = await Promise.race([child.exited, Bun.sleep(STOP_GRACE_MS)]);
+        if (settled === undefined) {
+          child.kill("SIGKILL");
+          await child.exited;
+        }
+      }
+      await drained;
+    },
+  };
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    into.push(decoder.decode(chunk, { stream: true }));
+  }
+  into.push(decoder.decode());
+}
+
+/**
+ * Polls `check` (at least once) until it returns true; throws `describe()` after `withinMs`.
+ * A check that throws stops the wait with that error (return false to keep polling).
+ */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  options: { withinMs: number; everyMs?: number; describe: () => string },
+): Promise<void> {
+  const until = Date.now() + options.withinMs;
+  while (!(await check())) {
+    if (Date.now() >= until) {
+      throw new Error(options.describe());
+    }
+    await Bun.sleep(options.everyMs ?? 50);
+  }
+}

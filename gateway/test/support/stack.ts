@@ -1,0 +1,261 @@
+import { join } from "node:path";
+import {
+  checkHealth,
+  createPool,
+  readMigrations,
+  type Sql,
+  silentLogger,
+} from "@trellis/service-kit";
+import {
+  createTestDatabase,
+  type DatabaseSource,
+  freePort,
+  type TestDatabase,
+  testCallerSecret,
+} from "@trellis/service-kit/testing";
+import { type ChildProcess, createChildProcess, waitUntil } from "./child-process.ts";
+
+// The real stack as separate processes on loopback: the fake OAuth provider, identity, notes
+// (the service template) and the gateway in development mode on plain http.
+
+const gatewayDir = join(import.meta.dir, "../..");
+const identityDir = join(gatewayDir, "../services/identity");
+const notesDir = join(gatewayDir, "../service-template");
+
+/** The fake provider's one client (its defaults), used for all three providers. */
+const CLIENT_ID = "trellis-dev";
+const CLIENT_SECRET = "trellis-dev-secret";
+
+export interface Stack {
+  /** `http://127.0.0.1:<port>`: also the APP_ORIGIN, so cookies are `session` and `login`. */
+  gatewayUrl: string;
+  fakeProviderUrl: string;
+  /** `127.0.0.1:<port>` of the notes gRPC service. */
+  notesAddress: string;
+  identityAddress: string;
+  databaseSource: DatabaseSource;
+  processes: {
+    fake: ChildProcess;
+    identity: ChildProcess;
+    notes: ChildProcess;
+    gateway: ChildProcess;
+  };
+  /** Runs `run` on identity's database over a connection of its own. */
+  withIdentityDatabase<T>(run: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Everything every process wrote, as lines. */
+  logLines(): string[];
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Added to (and overriding) the gateway's environment. */
+  gatewayEnv?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const databases: TestDatabase[] = [];
+  const started: ChildProcess[] = [];
+  try {
+    const [identityDb, notesDb] = await Promise.all([
+      serviceDatabase(identityDir),
+      serviceDatabase(notesDir),
+    ]);
+    databases.push(identityDb, notesDb);
+    const embedded = identityDb.source === "embedded";
+    const ports = {
+      fake: freePort(),
+      identity: freePort(),
+      notes: freePort(),
+      gateway: freePort(),
+    };
+    const fakeProviderUrl = `http://127.0.0.1:${ports.fake}`;
+    const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+    const identityAddress = `127.0.0.1:${ports.identity}`;
+    const notesAddress = `127.0.0.1:${ports.notes}`;
+
+    const fake = createChildProcess({
+      name: "fake-provider",
+      cwd: gatewayDir,
+      command: [process.execPath, "fake-provider/main.ts"],
+      env: { ...baseEnv(), PORT: String(ports.fake) },
+      ready: async (output) => listeningUrl(output()) === fakeProviderUrl,
+    });
+    const identity = serviceProcess("identity", identityDir, identityDb, ports.identity, {
+      // On the embedded Postgres (one connection at a time) the pool lets go of its connection
+      // soon, so a test can reach the database between requests.
+      ...(embedded ? { DATABASE_IDLE_TIMEOUT_S: "1" } : {}),
+    });
+    const notes = serviceProcess("notes", notesDir, notesDb, ports.notes, {});
+    const gateway = createChildProcess({
+      name: "gateway",
+      cwd: gatewayDir,
+      command: [process.execPath, "src/main.ts"],
+      env: {
+        ...baseEnv(),
+        ...gatewayEnv({ port: ports.gateway, fakeProviderUrl, identityAddress, notesAddress }),
+        ...options.gatewayEnv,
+      },
+      ready: async () => {
+        const response = await fetch(`${gatewayUrl}/readyz`).catch(() => null);
+        return response?.status === 200;
+      },
+    });
+    const processes = { fake, identity, notes, gateway };
+    started.push(fake, identity, notes, gateway);
+    await Promise.all(started.map((child) => child.start()));
+
+    return {
+      gatewayUrl,
+      fakeProviderUrl,
+      notesAddress,
+      identityAddress,
+      databaseSource: identityDb.source,
+      processes,
+      withIdentityDatabase: (run) => withDatabase(identityDb.url, embedded, run),
+      logLines: () =>
+        started.flatMap((child) => child.output().split("\n")).filter((line) => line !== ""),
+      stop: () => stopAll(started, databases),
+    };
+  } catch (error) {
+    await stopAll(started, databases);
+    throw error;
+  }
+}
+
+/** Stops every process first (the databases are dropped WITH FORCE after), then the databases. */
+async function stopAll(children: ChildProcess[], databases: TestDatabase[]): Promise<void> {
+  await Promise.all(children.map((child) => child.stop()));
+  await Promise.all(databases.map((db) => db.close()));
+}
+
+/** A migrated database for the service in `dir`; the test's own pool is closed for the child. */
+async function serviceDatabase(dir: string): Promise<TestDatabase> {
+  const db = await createTestDatabase({
+    migrations: await readMigrations(join(dir, "migrations")),
+  });
+  await db.sql.end();
+  return db;
+}
+
+function serviceProcess(
+  name: string,
+  cwd: string,
+  db: TestDatabase,
+  port: number,
+  env: Record<string, string>,
+): ChildProcess {
+  const address = `127.0.0.1:${port}`;
+  return createChildProcess({
+    name,
+    cwd,
+    command: [process.execPath, "src/main.ts"],
+    env: {
+      ...baseEnv(),
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      CALLER_SECRET: testCallerSecret,
+      DATABASE_URL: db.url,
+      ...(db.source === "embedded" ? { DATABASE_POOL_MAX: "1" } : {}),
+      SHUTDOWN_GRACE_MS: "2000",
+      ...env,
+    },
+    ready: async () =>
+      (await checkHealth(address, { timeoutMs: 500 }).catch(() => "UNREACHABLE")) === "SERVING",
+  });
+}
+
+function gatewayEnv(where: {
+  port: number;
+  fakeProviderUrl: string;
+  identityAddress: string;
+  notesAddress: string;
+}): Record<string, string> {
+  const fake = where.fakeProviderUrl;
+  return {
+    MODE: "development",
+    HOST: "127.0.0.1",
+    PORT: String(where.port),
+    APP_ORIGIN: `http://127.0.0.1:${where.port}`,
+    CALLER_SECRET: testCallerSecret,
+    IDENTITY_ADDRESS: where.identityAddress,
+    NOTES_ADDRESS: where.notesAddress,
+    // Every test client comes from 127.0.0.1: only the rate-limit test lowers this.
+    AUTH_RATE_LIMIT_PER_MINUTE: "10000",
+    GITHUB_CLIENT_ID: CLIENT_ID,
+    GITHUB_CLIENT_SECRET: CLIENT_SECRET,
+    GITHUB_AUTHORIZE_URL: `${fake}/github/login/oauth/authorize`,
+    GITHUB_TOKEN_URL: `${fake}/github/login/oauth/access_token`,
+    GITHUB_API_URL: `${fake}/github/api`,
+    GOOGLE_CLIENT_ID: CLIENT_ID,
+    GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+    GOOGLE_ISSUER: `${fake}/google`,
+    DEV_OAUTH_ISSUER: `${fake}/dev`,
+    DEV_OAUTH_CLIENT_ID: CLIENT_ID,
+    DEV_OAUTH_CLIENT_SECRET: CLIENT_SECRET,
+  };
+}
+
+/** Only what a process needs from ours; debug logs make the secrets scan stricter. */
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = { LOG_LEVEL: "debug" };
+  for (const key of ["PATH", "HOME", "TMPDIR"]) {
+    const value = process.env[key];
+    if (value !== undefined) {
+      env[key] = value;
+    }
+  }
+  return env;
+}
+
+/** The URL in the fake provider's "fake-oauth-provider listening on <url>" line. */
+function listeningUrl(output: string): string | null {
+  return /fake-oauth-provider listening on (http:\/\/\S+)/.exec(output)?.[1] ?? null;
+}
+
+/**
+ * A one-connection pool on `url`. The embedded Postgres refuses a second connection while the
+ * service holds one: retry until the service's pool has let go of its idle connection.
+ */
+async function withDatabase<T>(
+  url: string,
+  embedded: boolean,
+  run: (sql: Sql) => Promise<T>,
+): Promise<T> {
+  let result: { value: T } | undefined;
+  let lastError: unknown;
+  await waitUntil(
+    async () => {
+      const sql = createPool(
+        {
+          url,
+          poolMax: 1,
+          connectTimeoutSeconds: 2,
+          statementTimeoutMs: 5_000,
+          idleTimeoutSeconds: 0,
+        },
+        { name: "gateway-test", log: silentLogger() },
+      );
+      try {
+        result = { value: await run(sql) };
+        return true;
+      } catch (error) {
+        lastError = error;
+        if (!embedded) {
+          throw error;
+        }
+        return false;
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    },
+    {
+      withinMs: embedded ? 10_000 : 0,
+      everyMs: 250,
+      describe: () => `identity's database did not answer: ${String(lastError)}`,
+    },
+  );
+  if (result === undefined) {
+    throw new Error("unreachable: the database run did not finish");
+  }
+  return result.value;
+}
