@@ -1,10 +1,14 @@
-// `bun run dev`: every service of the workspace with hot reload, each on its own database.
-// A service uses <NAME>_DATABASE_URL when set, and otherwise an embedded Postgres (PGlite) kept
-// in .data/<name>, so the stack starts on a machine with nothing but Bun.
+// `bun run dev`: the whole stack on this machine, with restarts on file changes.
+//   notes, identity   gRPC services; each uses <NAME>_DATABASE_URL when set, else an embedded
+//                     Postgres (PGlite) kept in .data/<name>
+//   fake-oauth        the fake OAuth provider behind "Dev login" (development only)
+//   gateway           http://localhost:3000
+// Logs of every process come out here, one line each, prefixed with its name.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { checkHealth } from "@trellis/service-kit";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@trellis/service-kit/testing";
+import { formatLogLine } from "./dev-log.ts";
 
 interface DevService {
   name: string;
@@ -12,59 +16,84 @@ interface DevService {
   port: number;
 }
 
-const services: DevService[] = [{ name: "notes", dir: "service-template", port: 50051 }];
+const services: DevService[] = [
+  { name: "notes", dir: "service-template", port: 50051 },
+  { name: "identity", dir: "services/identity", port: 50052 },
+];
+const fakeOAuthPort = 4010;
+const gatewayPort = 3000;
+const appOrigin = `http://localhost:${gatewayPort}`;
 
 const root = join(import.meta.dir, "..");
 // One secret per dev run, shared by the gateway and every service (signed caller identity).
 const callerSecret = process.env.CALLER_SECRET ?? crypto.randomUUID() + crypto.randomUUID();
 const embedded: EmbeddedPostgres[] = [];
 const children: ReturnType<typeof Bun.spawn>[] = [];
+const width = Math.max(
+  ...["gateway", "fake-oauth", ...services.map((s) => s.name)].map((n) => n.length),
+);
 
-async function databaseFor(service: DevService): Promise<{ url: string; where: string }> {
+function spawn(name: string, cwd: string, command: string[], env: Record<string, string>): void {
+  const child = Bun.spawn(command, {
+    cwd: join(root, cwd),
+    env: { ...process.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  children.push(child);
+  void prefixLines(name, child.stdout);
+  void prefixLines(name, child.stderr);
+}
+
+async function prefixLines(name: string, stream: ReadableStream<Uint8Array>): Promise<void> {
+  const label = `${name.padEnd(width)} |`;
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of stream) {
+    const lines = (pending + decoder.decode(chunk, { stream: true })).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      console.log(`${label} ${formatLogLine(line)}`);
+    }
+  }
+}
+
+async function databaseFor(service: DevService): Promise<{ url: string; embedded: boolean }> {
   const configured = process.env[`${service.name.toUpperCase()}_DATABASE_URL`];
   if (configured !== undefined && configured !== "") {
-    return { url: configured, where: `${service.name.toUpperCase()}_DATABASE_URL` };
+    return { url: configured, embedded: false };
   }
   const dataDir = join(root, ".data", service.name);
   await mkdir(dataDir, { recursive: true });
   const database = await startEmbeddedPostgres({ dataDir });
   embedded.push(database);
-  return { url: database.url, where: `embedded Postgres in .data/${service.name}` };
+  return { url: database.url, embedded: true };
 }
 
-async function start(service: DevService): Promise<void> {
+async function startService(service: DevService): Promise<string> {
   const database = await databaseFor(service);
-  const child = Bun.spawn(["bun", "--watch", "src/main.ts"], {
-    cwd: join(root, service.dir),
-    env: {
-      ...process.env,
-      PORT: String(service.port),
-      CALLER_SECRET: callerSecret,
-      DATABASE_URL: database.url,
-      // The embedded Postgres serves one connection at a time.
-      ...(database.where.startsWith("embedded") ? { DATABASE_POOL_MAX: "1" } : {}),
-    },
-    stdout: "inherit",
-    stderr: "inherit",
+  spawn(service.name, service.dir, ["bun", "--watch", "src/main.ts"], {
+    PORT: String(service.port),
+    DATABASE_URL: database.url,
+    CALLER_SECRET: callerSecret,
+    // The embedded Postgres serves one connection at a time.
+    ...(database.embedded ? { DATABASE_POOL_MAX: "1" } : {}),
   });
-  children.push(child);
-  await waitServing(service);
-  console.log(
-    `\n  ${service.name}: gRPC on 127.0.0.1:${service.port}, SERVING (database: ${database.where})\n`,
-  );
+  await waitFor(service.name, async () => {
+    const state = await checkHealth(`127.0.0.1:${service.port}`, { timeoutMs: 500 });
+    return state === "SERVING";
+  });
+  return database.embedded ? `embedded Postgres in .data/${service.name}` : "its DATABASE_URL";
 }
 
-async function waitServing(service: DevService): Promise<void> {
+async function waitFor(name: string, ready: () => Promise<boolean>): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
-    const state = await checkHealth(`127.0.0.1:${service.port}`, { timeoutMs: 500 }).catch(
-      () => null,
-    );
-    if (state === "SERVING") {
+    if (await ready().catch(() => false)) {
       return;
     }
     await Bun.sleep(100);
   }
-  throw new Error(`${service.name} did not report SERVING within 30 s`);
+  throw new Error(`${name} was not ready within 30 s`);
 }
 
 async function stop(): Promise<void> {
@@ -79,7 +108,31 @@ async function stop(): Promise<void> {
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 
-for (const service of services) {
-  await start(service);
-}
-console.log("  Ctrl-C stops everything.");
+const databases = await Promise.all(services.map(startService));
+spawn("fake-oauth", "gateway", ["bun", "--watch", "fake-provider/main.ts"], {
+  PORT: String(fakeOAuthPort),
+});
+await waitFor("fake-oauth", async () => {
+  const response = await fetch(
+    `http://127.0.0.1:${fakeOAuthPort}/dev/.well-known/openid-configuration`,
+  );
+  return response.ok;
+});
+spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
+  MODE: "development",
+  PORT: String(gatewayPort),
+  APP_ORIGIN: appOrigin,
+  CALLER_SECRET: callerSecret,
+  NOTES_ADDRESS: `127.0.0.1:${services[0]?.port}`,
+  IDENTITY_ADDRESS: `127.0.0.1:${services[1]?.port}`,
+  DEV_OAUTH_ISSUER: `http://127.0.0.1:${fakeOAuthPort}/dev`,
+});
+await waitFor("gateway", async () => (await fetch(`http://127.0.0.1:${gatewayPort}/readyz`)).ok);
+
+console.log(`
+  Trellis is up.
+    app        ${appOrigin}   (sign in: ${appOrigin}/auth/dev/login)
+    API docs   ${appOrigin}/docs
+${services.map((s, i) => `    ${s.name.padEnd(10)} gRPC 127.0.0.1:${s.port} on ${databases[i]}`).join("\n")}
+  Ctrl-C stops everything.
+`);

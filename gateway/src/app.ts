@@ -9,6 +9,7 @@ import { requestGuards } from "./http/guards.ts";
 import { requestContext } from "./http/request-context.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { type HealthProbe, healthRoutes } from "./routes/health.ts";
+import { homeRoutes } from "./routes/home.ts";
 import { meRoutes } from "./routes/me.ts";
 import { notesRoutes } from "./routes/notes.ts";
 
@@ -22,7 +23,10 @@ export interface AppDeps extends Clients {
 
 /** The gateway as an Elysia app. Starts nothing: main.ts listens, tests call `app.handle`. */
 export function createApp(deps: AppDeps) {
-  return new Elysia({ serve: { maxRequestBodySize: deps.config.bodyLimitBytes } })
+  // Bun's own limit answers a bare, empty 413 before any hook runs. It is only the backstop, set
+  // above ours, so that an oversized body meets the guards, which answer the JSON error.
+  const backstopBodyBytes = deps.config.bodyLimitBytes + 1024 * 1024;
+  return new Elysia({ serve: { maxRequestBodySize: backstopBodyBytes } })
     .use(requestContext(deps.log))
     .use(requestGuards(deps.config))
     .use(
@@ -51,8 +55,9 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
+    .use(homeRoutes())
     .use(healthRoutes(deps))
-    .use(authRoutes({ ...deps, identity: deps.identity }))
+    .use(authRoutes(deps))
     .use(meRoutes(deps))
     .use(notesRoutes(deps));
 }

@@ -7,7 +7,7 @@ export {
 } from "./config.ts";
 export { type Migration, MigrationError, migrate, readMigrations } from "./db/migrate.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
-export { createPool, type Sql } from "./db/pool.ts";
+export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";
 export { withSignal } from "./db/with-signal.ts";
 export {
   AppError,

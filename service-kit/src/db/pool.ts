@@ -3,6 +3,8 @@ import type { DatabaseConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 
 export type Sql = postgres.Sql;
+/** What `sql.begin` and `savepoint` pass their callback: for helpers that run in a transaction. */
+export type TransactionSql = postgres.TransactionSql;
 
 /**
  * Opens a postgres.js pool. Nothing connects until the first query. postgres.js queues

@@ -1,0 +1,153 @@
+import { expect, test } from "bun:test";
+import type {
+  ValidateSessionRequest,
+  ValidateSessionResponse,
+} from "@trellis/contracts/identity/v1";
+import type { SessionRecord } from "../session.ts";
+import { formatSessionToken, hashSecret } from "../session-token.ts";
+import { fakeSessions, type SessionsCall } from "../testing/fake-sessions.ts";
+import {
+  call,
+  day,
+  FRESH_EXPIRY,
+  fromNow,
+  NEW_TOKEN,
+  NOW,
+  type Outcome,
+  outcome,
+  rejectedSession,
+  session,
+  TOKEN,
+  TOKEN_TEXT,
+  userMessage,
+} from "../testing/fixtures.ts";
+import { validateSession } from "./validate-session.ts";
+
+function valid(expiresAt: Date, renewed: boolean): Outcome<ValidateSessionResponse> {
+  return { ok: { user: userMessage(), sessionExpireTime: expiresAt, renewed } };
+}
+
+const find: SessionsCall = { method: "findWithUser", id: TOKEN.id };
+const remove: SessionsCall = { method: "delete", id: TOKEN.id };
+const renew: SessionsCall = { method: "setExpiry", id: TOKEN.id, expiresAt: FRESH_EXPIRY };
+
+/** Tokens refused before any query: the shape alone rules them out. */
+const malformed: [string, string][] = [
+  ["an empty token", ""],
+  ["a token without a dot", TOKEN.id + TOKEN.secret],
+  ["a token with an extra dot", `${TOKEN_TEXT}.${TOKEN.secret}`],
+  ["an empty secret", `${TOKEN.id}.`],
+  ["an empty id", `.${TOKEN.secret}`],
+  ["a secret one character short", TOKEN_TEXT.slice(0, -1)],
+  ["a secret one character long", `${TOKEN_TEXT}a`],
+  ["an upper-case token", TOKEN_TEXT.toUpperCase()],
+  ["an l, which the alphabet leaves out", `${TOKEN.id}.l${TOKEN.secret.slice(1)}`],
+  ["a 0, which the alphabet leaves out", `0${TOKEN_TEXT.slice(1)}`],
+  ["surrounding whitespace", ` ${TOKEN_TEXT}`],
+  ["a trailing newline", `${TOKEN_TEXT}\n`],
+  ["non-ASCII lookalikes", TOKEN_TEXT.replace("a", "а")],
+  ["emoji", `${"🦀".repeat(12)}.${"🦀".repeat(12)}`],
+  ["a 1 MB token", `${TOKEN_TEXT}${"a".repeat(1_000_000)}`],
+  ["SQL", "' OR 1=1 --"],
+];
+
+const cases: {
+  name: string;
+  token: string;
+  stored: SessionRecord[] | Error;
+  want: Outcome<ValidateSessionResponse>;
+  wantCalls: SessionsCall[];
+}[] = [
+  {
+    name: "returns the user of a session with 20 days left, unchanged",
+    token: TOKEN_TEXT,
+    stored: [session()],
+    want: valid(fromNow(20 * day), false),
+    wantCalls: [find],
+  },
+  {
+    name: "does not renew a session with exactly 15 days left",
+    token: TOKEN_TEXT,
+    stored: [session({ expiresAt: fromNow(15 * day) })],
+    want: valid(fromNow(15 * day), false),
+    wantCalls: [find],
+  },
+  {
+    name: "renews a session with 1 ms less than 15 days left to 30 days from now",
+    token: TOKEN_TEXT,
+    stored: [session({ expiresAt: fromNow(15 * day - 1) })],
+    want: valid(FRESH_EXPIRY, true),
+    wantCalls: [find, renew],
+  },
+  {
+    name: "renews a session 1 ms before it expires",
+    token: TOKEN_TEXT,
+    stored: [session({ expiresAt: fromNow(1) })],
+    want: valid(FRESH_EXPIRY, true),
+    wantCalls: [find, renew],
+  },
+  {
+    name: "deletes a session that expires exactly now",
+    token: TOKEN_TEXT,
+    stored: [session({ expiresAt: NOW })],
+    want: rejectedSession,
+    wantCalls: [find, remove],
+  },
+  {
+    name: "deletes a session that expired a day ago",
+    token: TOKEN_TEXT,
+    stored: [session({ expiresAt: fromNow(-day) })],
+    want: rejectedSession,
+    wantCalls: [find, remove],
+  },
+  {
+    name: "rejects an unknown id",
+    token: formatSessionToken(NEW_TOKEN),
+    stored: [session()],
+    want: rejectedSession,
+    wantCalls: [{ method: "findWithUser", id: NEW_TOKEN.id }],
+  },
+  {
+    name: "rejects a wrong secret with the same answer as an unknown id, keeping the session",
+    token: formatSessionToken({ id: TOKEN.id, secret: NEW_TOKEN.secret }),
+    stored: [session()],
+    want: rejectedSession,
+    wantCalls: [find],
+  },
+  {
+    name: "rejects a wrong secret on an expired session without deleting it",
+    token: formatSessionToken({ id: TOKEN.id, secret: NEW_TOKEN.secret }),
+    stored: [session({ expiresAt: fromNow(-day) })],
+    want: rejectedSession,
+    wantCalls: [find],
+  },
+  {
+    name: "rejects a session whose stored hash is of another secret",
+    token: TOKEN_TEXT,
+    stored: [session({ secretHash: hashSecret(NEW_TOKEN.secret) })],
+    want: rejectedSession,
+    wantCalls: [find],
+  },
+  ...malformed.map(([what, token]) => ({
+    name: `rejects ${what} without a query`,
+    token,
+    stored: [session()],
+    want: rejectedSession,
+    wantCalls: [],
+  })),
+  {
+    name: "hides a db failure",
+    token: TOKEN_TEXT,
+    stored: new Error("too many connections"),
+    want: { code: "INTERNAL" },
+    wantCalls: [find],
+  },
+];
+
+test.each(cases)("$name", async ({ token, stored, want, wantCalls }) => {
+  const sessions = fakeSessions(stored);
+  const request: ValidateSessionRequest = { sessionToken: token };
+  const handler = validateSession({ sessions, now: () => NOW });
+  expect(await outcome(handler(request, call()))).toEqual(want);
+  expect(sessions.calls).toEqual(wantCalls);
+});
