@@ -37,14 +37,15 @@ export function requestContext(log: Logger) {
       set.headers["cache-control"] = "no-store";
       return errorBody(httpError, requestIdOf(request));
     })
-    .onAfterResponse({ as: "global" }, ({ request, route, set }) => {
+    .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
       const info = requests.get(request);
       log.info(
         {
           request_id: info?.id,
           method: request.method,
           route: route || "(none)",
-          status: set.status,
+          // A returned Response (redirects) carries its own status; `set` keeps the default.
+          status: responseValue instanceof Response ? responseValue.status : set.status,
           duration_ms: info ? Math.round((performance.now() - info.started) * 1000) / 1000 : null,
         },
         "request",

@@ -49,7 +49,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       "/:provider/login",
       async ({ params, query, cookie, redirect }) => {
         const provider = providerOf(params.provider);
-        const { url, attempt } = await provider.start().catch(loginFailed);
+        const { url, attempt } = await provider.start().catch(loginFailed(deps.log, provider.name));
         const pending = {
           ...attempt,
           provider: provider.name,
@@ -77,7 +77,9 @@ export function authRoutes(deps: AuthRouteDeps) {
         if (pending === null || pending.provider !== provider.name) {
           throw badRequest("sign-in expired or started in another browser; start again");
         }
-        const profile = await provider.finish(new URL(request.url), pending).catch(loginFailed);
+        const profile = await provider
+          .finish(new URL(request.url), pending)
+          .catch(loginFailed(deps.log, provider.name));
         const previous = readCookie(cookie, names.session);
         const login = await deps.identity.completeOAuthLogin({
           provider: provider.name,
@@ -114,9 +116,15 @@ export function authRoutes(deps: AuthRouteDeps) {
     );
 }
 
-function loginFailed(error: unknown): never {
-  if (error instanceof LoginError) {
+/** A failed sign-in as the answer to the browser; a provider's own failure is logged with why. */
+function loginFailed(log: Logger, provider: string): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof LoginError)) {
+      throw error;
+    }
+    if (error.kind === "exchange") {
+      log.warn({ provider, err: error.cause ?? error }, "sign-in failed at the provider");
+    }
     throw new HttpError(error.kind === "exchange" ? 502 : 400, "LOGIN_FAILED", error.message);
-  }
-  throw error;
+  };
 }

@@ -9,7 +9,8 @@ export interface ChildProcess {
   start(): Promise<void>;
   /** SIGTERM, then SIGKILL if it has not exited within a few seconds; waits for its output. */
   stop(): Promise<void>;
-  running(): boolean;
+  /** Sends `signal` to the running process (SIGSTOP freezes it: a hung service). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 export interface ChildOptions {
@@ -25,16 +26,20 @@ export interface ChildOptions {
 const STOP_GRACE_MS = 5_000;
 
 export function createChildProcess(options: ChildOptions): ChildProcess {
-  const chunks: string[] = [];
+  // One buffer per stream: interleaved chunks could split a line, and a secret with it.
+  const stdout: string[] = [];
+  const stderr: string[] = [];
   let current: { process: Subprocess; drained: Promise<unknown> } | undefined;
-  const output = (): string => chunks.join("");
+  const output = (): string => `${stdout.join("")}\n${stderr.join("")}`;
 
   return {
     name: options.name,
     output,
-    running: () => current !== undefined && current.process.exitCode === null,
+    signal(signal) {
+      current?.process.kill(signal);
+    },
     async start() {
-      if (current !== undefined && current.process.exitCode === null) {
+      if (current !== undefined && alive(current.process)) {
         throw new Error(`${options.name} is already running`);
       }
       const child = Bun.spawn(options.command, {
@@ -44,11 +49,11 @@ export function createChildProcess(options: ChildOptions): ChildProcess {
         stdout: "pipe",
         stderr: "pipe",
       });
-      const drained = Promise.all([collect(child.stdout, chunks), collect(child.stderr, chunks)]);
+      const drained = Promise.all([collect(child.stdout, stdout), collect(child.stderr, stderr)]);
       current = { process: child, drained };
       await waitUntil(
         async () => {
-          if (child.exitCode !== null || child.signalCode !== null) {
+          if (!alive(child)) {
             await drained;
             throw new Error(`${options.name} exited while starting:\n${output()}`);
           }
@@ -65,7 +70,7 @@ export function createChildProcess(options: ChildOptions): ChildProcess {
         return;
       }
       const { process: child, drained } = current;
-      if (child.exitCode === null && child.signalCode === null) {
+      if (alive(child)) {
         child.kill("SIGTERM");
         const settled = await Promise.race([child.exited, Bun.sleep(STOP_GRACE_MS)]);
         if (settled === undefined) {
@@ -76,6 +81,10 @@ export function createChildProcess(options: ChildOptions): ChildProcess {
       await drained;
     },
   };
+}
+
+function alive(child: Subprocess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }
 
 async function collect(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {

@@ -40,10 +40,15 @@ export interface Stack {
     notes: ChildProcess;
     gateway: ChildProcess;
   };
-  /** Runs `run` on identity's database over a connection of its own. */
+  /**
+   * Runs `run` on identity's database over a connection of its own. The embedded Postgres serves
+   * one connection at a time, identity's: there identity is stopped meanwhile, then restarted
+   * and awaited until the gateway reaches it again.
+   */
   withIdentityDatabase<T>(run: (sql: Sql) => Promise<T>): Promise<T>;
   /** Everything every process wrote, as lines. */
   logLines(): string[];
+  /** Stops every process, then drops the databases; later calls wait for the first. */
   stop(): Promise<void>;
 }
 
@@ -61,13 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       serviceDatabase(notesDir),
     ]);
     databases.push(identityDb, notesDb);
-    const embedded = identityDb.source === "embedded";
-    const ports = {
-      fake: freePort(),
-      identity: freePort(),
-      notes: freePort(),
-      gateway: freePort(),
-    };
+    const ports = freePorts(["fake", "identity", "notes", "gateway"]);
     const fakeProviderUrl = `http://127.0.0.1:${ports.fake}`;
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
     const identityAddress = `127.0.0.1:${ports.identity}`;
@@ -80,12 +79,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { ...baseEnv(), PORT: String(ports.fake) },
       ready: async (output) => listeningUrl(output()) === fakeProviderUrl,
     });
-    const identity = serviceProcess("identity", identityDir, identityDb, ports.identity, {
-      // On the embedded Postgres (one connection at a time) the pool lets go of its connection
-      // soon, so a test can reach the database between requests.
-      ...(embedded ? { DATABASE_IDLE_TIMEOUT_S: "1" } : {}),
-    });
-    const notes = serviceProcess("notes", notesDir, notesDb, ports.notes, {});
+    const identity = serviceProcess("identity", identityDir, identityDb, ports.identity);
+    const notes = serviceProcess("notes", notesDir, notesDb, ports.notes);
     const gateway = createChildProcess({
       name: "gateway",
       cwd: gatewayDir,
@@ -103,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const processes = { fake, identity, notes, gateway };
     started.push(fake, identity, notes, gateway);
     await Promise.all(started.map((child) => child.start()));
+    let stopping: Promise<void> | undefined;
 
     return {
       gatewayUrl,
@@ -111,15 +107,43 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       identityAddress,
       databaseSource: identityDb.source,
       processes,
-      withIdentityDatabase: (run) => withDatabase(identityDb.url, embedded, run),
+      async withIdentityDatabase(run) {
+        if (identityDb.source !== "embedded") {
+          return withDatabase(identityDb.url, run);
+        }
+        await identity.stop();
+        try {
+          return await withDatabase(identityDb.url, run);
+        } finally {
+          await identity.start();
+          await gatewayReaches(gatewayUrl, "identity");
+        }
+      },
       logLines: () =>
         started.flatMap((child) => child.output().split("\n")).filter((line) => line !== ""),
-      stop: () => stopAll(started, databases),
+      stop: () => {
+        stopping ??= stopAll(started, databases);
+        return stopping;
+      },
     };
   } catch (error) {
     await stopAll(started, databases);
     throw error;
   }
+}
+
+/** A distinct free port for each name: `freePort()` may hand out the same port twice in a row. */
+function freePorts<Name extends string>(names: readonly Name[]): Record<Name, number> {
+  const taken = new Set<number>();
+  const entries = names.map((name): [Name, number] => {
+    let port = freePort();
+    while (taken.has(port)) {
+      port = freePort();
+    }
+    taken.add(port);
+    return [name, port];
+  });
+  return Object.fromEntries(entries) as Record<Name, number>;
 }
 
 /** Stops every process first (the databases are dropped WITH FORCE after), then the databases. */
@@ -137,13 +161,7 @@ async function serviceDatabase(dir: string): Promise<TestDatabase> {
   return db;
 }
 
-function serviceProcess(
-  name: string,
-  cwd: string,
-  db: TestDatabase,
-  port: number,
-  env: Record<string, string>,
-): ChildProcess {
+function serviceProcess(name: string, cwd: string, db: TestDatabase, port: number): ChildProcess {
   const address = `127.0.0.1:${port}`;
   return createChildProcess({
     name,
@@ -157,7 +175,6 @@ function serviceProcess(
       DATABASE_URL: db.url,
       ...(db.source === "embedded" ? { DATABASE_POOL_MAX: "1" } : {}),
       SHUTDOWN_GRACE_MS: "2000",
-      ...env,
     },
     ready: async () =>
       (await checkHealth(address, { timeoutMs: 500 }).catch(() => "UNREACHABLE")) === "SERVING",
@@ -212,50 +229,32 @@ function listeningUrl(output: string): string | null {
   return /fake-oauth-provider listening on (http:\/\/\S+)/.exec(output)?.[1] ?? null;
 }
 
-/**
- * A one-connection pool on `url`. The embedded Postgres refuses a second connection while the
- * service holds one: retry until the service's pool has let go of its idle connection.
- */
-async function withDatabase<T>(
-  url: string,
-  embedded: boolean,
-  run: (sql: Sql) => Promise<T>,
-): Promise<T> {
-  let result: { value: T } | undefined;
-  let lastError: unknown;
-  await waitUntil(
-    async () => {
-      const sql = createPool(
-        {
-          url,
-          poolMax: 1,
-          connectTimeoutSeconds: 2,
-          statementTimeoutMs: 5_000,
-          idleTimeoutSeconds: 0,
-        },
-        { name: "gateway-test", log: silentLogger() },
-      );
-      try {
-        result = { value: await run(sql) };
-        return true;
-      } catch (error) {
-        lastError = error;
-        if (!embedded) {
-          throw error;
-        }
-        return false;
-      } finally {
-        await sql.end({ timeout: 1 });
-      }
-    },
-    {
-      withinMs: embedded ? 10_000 : 0,
-      everyMs: 250,
-      describe: () => `identity's database did not answer: ${String(lastError)}`,
-    },
+/** A one-connection pool on `url` for the duration of `run`. */
+async function withDatabase<T>(url: string, run: (sql: Sql) => Promise<T>): Promise<T> {
+  const sql = createPool(
+    { url, poolMax: 1, connectTimeoutSeconds: 2, statementTimeoutMs: 5_000, idleTimeoutSeconds: 0 },
+    { name: "gateway-test", log: silentLogger() },
   );
-  if (result === undefined) {
-    throw new Error("unreachable: the database run did not finish");
+  try {
+    return await run(sql);
+  } finally {
+    await sql.end({ timeout: 1 });
   }
-  return result.value;
+}
+
+/**
+ * Waits until the gateway's own channel to identity works again (its reconnect backs off):
+ * a token that names no session answers 401 from identity, 503 while it is unreachable.
+ */
+function gatewayReaches(gatewayUrl: string, service: "identity"): Promise<void> {
+  const unknownToken = `${"a".repeat(24)}.${"a".repeat(24)}`;
+  return waitUntil(
+    async () => {
+      const response = await fetch(`${gatewayUrl}/api/me`, {
+        headers: { cookie: `session=${unknownToken}` },
+      });
+      return response.status === 401;
+    },
+    { withinMs: 15_000, everyMs: 100, describe: () => `the gateway did not reach ${service}` },
+  );
 }
