@@ -2,13 +2,16 @@
 //   notes, identity   gRPC services; each uses <NAME>_DATABASE_URL when set, else an embedded
 //                     Postgres (PGlite) kept in .data/<name>
 //   fake-oauth        the fake OAuth provider behind "Dev login" (development only)
-//   gateway           http://localhost:3000
+//   web               Vite's dev server for gateway/web, with hot module reload
+//   gateway           http://localhost:3000: the API, and the web app from Vite on the same
+//                     origin (no CORS; the browser opens Vite's HMR socket on its own port)
 // Logs of every process come out here, one line each, prefixed with its name.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { checkHealth } from "@trellis/service-kit";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@trellis/service-kit/testing";
 import { formatLogLine } from "./dev-log.ts";
+import { devTracing } from "./dev-tracing.ts";
 
 interface DevService {
   name: string;
@@ -22,21 +25,25 @@ const services: DevService[] = [
 ];
 const fakeOAuthPort = 4010;
 const gatewayPort = 3000;
+const webDevServer = "http://127.0.0.1:5173";
 const appOrigin = `http://localhost:${gatewayPort}`;
 
 const root = join(import.meta.dir, "..");
 // One secret per dev run, shared by the gateway and every service (signed caller identity).
 const callerSecret = process.env.CALLER_SECRET ?? crypto.randomUUID() + crypto.randomUUID();
+// Spans go to a local Jaeger when one answers (compose.yaml), else tracing is off.
+const tracing = await devTracing(process.env);
+console.log(`tracing: ${tracing.summary}`);
 const embedded: EmbeddedPostgres[] = [];
 const children: ReturnType<typeof Bun.spawn>[] = [];
 const width = Math.max(
-  ...["gateway", "fake-oauth", ...services.map((s) => s.name)].map((n) => n.length),
+  ...["gateway", "fake-oauth", "web", ...services.map((s) => s.name)].map((n) => n.length),
 );
 
 function spawn(name: string, cwd: string, command: string[], env: Record<string, string>): void {
   const child = Bun.spawn(command, {
     cwd: join(root, cwd),
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...tracing.env, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -118,6 +125,10 @@ await waitFor("fake-oauth", async () => {
   );
   return response.ok;
 });
+// Vite reloads the app on its own; WEB_DEV_SERVER tells it where to listen (vite.config.ts).
+// Its binary directly, not `bun run dev`, which reports Ctrl-C as a failed script.
+spawn("web", "gateway/web", ["node_modules/.bin/vite"], { WEB_DEV_SERVER: webDevServer });
+await waitFor("web", async () => (await fetch(webDevServer)).ok);
 spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
   MODE: "development",
   PORT: String(gatewayPort),
@@ -126,12 +137,13 @@ spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
   NOTES_ADDRESS: `127.0.0.1:${services[0]?.port}`,
   IDENTITY_ADDRESS: `127.0.0.1:${services[1]?.port}`,
   DEV_OAUTH_ISSUER: `http://127.0.0.1:${fakeOAuthPort}/dev`,
+  WEB_DEV_SERVER: webDevServer,
 });
 await waitFor("gateway", async () => (await fetch(`http://127.0.0.1:${gatewayPort}/readyz`)).ok);
 
 console.log(`
   Trellis is up.
-    app        ${appOrigin}   (sign in: ${appOrigin}/auth/dev/login)
+    app        ${appOrigin}   (Dev login signs in; edits to gateway/web reload live)
     API docs   ${appOrigin}/docs
 ${services.map((s, i) => `    ${s.name.padEnd(10)} gRPC 127.0.0.1:${s.port} on ${databases[i]}`).join("\n")}
   Ctrl-C stops everything.

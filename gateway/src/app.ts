@@ -9,9 +9,9 @@ import { requestGuards } from "./http/guards.ts";
 import { requestContext } from "./http/request-context.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { type HealthProbe, healthRoutes } from "./routes/health.ts";
-import { homeRoutes } from "./routes/home.ts";
 import { meRoutes } from "./routes/me.ts";
 import { notesRoutes } from "./routes/notes.ts";
+import { webRoutes } from "./routes/web.ts";
 
 export interface AppDeps extends Clients {
   config: GatewayConfig;
@@ -26,6 +26,7 @@ export function createApp(deps: AppDeps) {
   // Bun's own limit answers a bare, empty 413 before any hook runs. It is only the backstop, set
   // above ours, so that an oversized body meets the guards, which answer the JSON error.
   const backstopBodyBytes = deps.config.bodyLimitBytes + 1024 * 1024;
+  // The web app comes last: its wildcard answers only what no API route does.
   return new Elysia({ serve: { maxRequestBodySize: backstopBodyBytes } })
     .use(requestContext(deps.log))
     .use(requestGuards(deps.config))
@@ -55,11 +56,11 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
-    .use(homeRoutes())
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
     .use(meRoutes(deps))
-    .use(notesRoutes(deps));
+    .use(notesRoutes(deps))
+    .use(webRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { join } from "node:path";
 import { ConfigError } from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
 
@@ -44,6 +45,20 @@ test("accepts the dev login provider in development", () => {
     clientId: "trellis-dev",
     clientSecret: "trellis-dev-secret",
   });
+});
+
+test("serves the web app from gateway/web/dist unless WEB_DIST_DIR says otherwise", () => {
+  expect(loadConfig(base).web).toEqual({
+    distDir: join(import.meta.dir, "../web/dist"),
+    devServer: null,
+  });
+  expect(loadConfig({ ...base, WEB_DIST_DIR: "/srv/web" }).web.distDir).toBe("/srv/web");
+});
+
+test("fronts Vite's dev server in development only", () => {
+  const env = { ...base, WEB_DEV_SERVER: "http://127.0.0.1:5173/" };
+  expect(loadConfig({ ...env, MODE: "development" }).web.devServer).toBe("http://127.0.0.1:5173");
+  expect(() => loadConfig(env)).toThrow("WEB_DEV_SERVER");
 });
 
 const invalid = [

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { ConfigError, type LogLevel, parseEnv } from "@trellis/service-kit";
 import { z } from "zod";
 
@@ -43,11 +44,19 @@ export interface GatewayConfig {
     google?: OidcConfig;
     dev?: OidcConfig;
   };
+  web: {
+    /** The built web app (`bun run build`); when it has no index.html the gateway is API only. */
+    distDir: string;
+    /** Development only: Vite's dev server, which the gateway fronts for hot reload. */
+    devServer: string | null;
+  };
 }
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
+// Beside the gateway's source in the repository; a compiled binary or an image sets WEB_DIST_DIR.
+const defaultWebDistDir = join(import.meta.dir, "../web/dist");
 
 const gatewayEnv = {
   MODE: z.enum(["development", "production"]).default("production"),
@@ -77,6 +86,8 @@ const gatewayEnv = {
   DEV_OAUTH_ISSUER: z.url().optional(),
   DEV_OAUTH_CLIENT_ID: z.string().default("trellis-dev"),
   DEV_OAUTH_CLIENT_SECRET: z.string().default("trellis-dev-secret"),
+  WEB_DIST_DIR: z.string().min(1).default(defaultWebDistDir),
+  WEB_DEV_SERVER: origin.optional(),
 };
 
 /** Reads the gateway's settings; a provider is enabled when its client id and secret are set. */
@@ -85,6 +96,11 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
   if (vars.MODE === "production" && vars.DEV_OAUTH_ISSUER !== undefined) {
     throw new ConfigError(
       "invalid environment: DEV_OAUTH_ISSUER: the dev login provider is refused in production",
+    );
+  }
+  if (vars.MODE === "production" && vars.WEB_DEV_SERVER !== undefined) {
+    throw new ConfigError(
+      "invalid environment: WEB_DEV_SERVER: the Vite dev server is for development only",
     );
   }
   const corsOrigins = vars.CORS_ORIGINS.split(",")
@@ -134,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
               clientSecret: vars.DEV_OAUTH_CLIENT_SECRET,
             },
     },
+    web: { distDir: vars.WEB_DIST_DIR, devServer: vars.WEB_DEV_SERVER ?? null },
   };
 }
 

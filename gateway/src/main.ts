@@ -1,12 +1,22 @@
-import { ConfigError, checkHealth, createLogger, onShutdownSignal } from "@trellis/service-kit";
+import {
+  ConfigError,
+  checkHealth,
+  createLogger,
+  onShutdownSignal,
+  startTelemetry,
+} from "@trellis/service-kit";
 import { createApp } from "./app.ts";
 import { createProviders } from "./auth/providers.ts";
 import { createRateLimiter } from "./auth/rate-limit.ts";
 import { createClients } from "./clients.ts";
 import { type GatewayConfig, loadConfig } from "./config.ts";
 
-function main(config: GatewayConfig): void {
-  const log = createLogger({ service: "gateway", level: config.logLevel });
+const name = "gateway";
+
+async function main(config: GatewayConfig): Promise<void> {
+  // First, so that everything after it is traced (OTEL_* variables; see service-kit's README).
+  const telemetry = await startTelemetry({ serviceName: name });
+  const log = createLogger({ service: name, level: config.logLevel });
   const clients = createClients(config);
   const app = createApp({
     ...clients,
@@ -22,15 +32,16 @@ function main(config: GatewayConfig): void {
   );
   onShutdownSignal(async (signal) => {
     log.info({ signal }, "shutdown requested");
-    // Finish the requests in flight, then close the gRPC channels.
+    // Finish the requests in flight, close the gRPC channels, then send the last spans.
     await app.stop();
     clients.close();
+    await telemetry.shutdown();
     process.exit(0);
   });
 }
 
 try {
-  main(loadConfig(process.env));
+  await main(loadConfig(process.env));
 } catch (error) {
   console.error(`gateway: ${error instanceof ConfigError ? error.message : "failed to start"}`);
   if (!(error instanceof ConfigError)) {

@@ -52,4 +52,5 @@ export {
 export { onShutdownSignal } from "./grpc/signals.ts";
 export { createLogger, type Logger, type LogLevel, silentLogger } from "./log.ts";
 export { type RunningService, startService } from "./start-service.ts";
+export { startTelemetry, type Telemetry } from "./telemetry/start.ts";
 export { requireText, requireUuid, type TextRule } from "./validate.ts";

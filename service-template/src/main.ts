@@ -8,6 +8,7 @@ import {
   readMigrations,
   type ServiceConfig,
   startService,
+  startTelemetry,
 } from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
 import { createNotesRepo } from "./db/notes.ts";
@@ -16,6 +17,8 @@ import { createNotesService } from "./server.ts";
 const name = "notes";
 
 async function main(config: ServiceConfig): Promise<void> {
+  // First, so that everything after it is traced (OTEL_* variables; see service-kit's README).
+  const telemetry = await startTelemetry({ serviceName: name });
   const log = createLogger({ service: name, level: config.logLevel });
   const sql = createPool(config.database, { name, log });
   const notes = createNotesRepo(sql);
@@ -36,6 +39,8 @@ async function main(config: ServiceConfig): Promise<void> {
   onShutdownSignal(async (signal) => {
     log.info({ signal }, "shutdown requested");
     await service.stop();
+    // Last, to send the spans of the calls the drain let finish.
+    await telemetry.shutdown();
     process.exit(0);
   });
 }

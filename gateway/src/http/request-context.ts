@@ -1,10 +1,18 @@
 import type { Logger } from "@trellis/service-kit";
-import { Elysia, ValidationError } from "elysia";
+import { Elysia, StatusMap, ValidationError } from "elysia";
 import { errorBody, fromGrpcError, HttpError, isGrpcError } from "../errors.ts";
+import {
+  endRequestSpan,
+  type RequestSpan,
+  recordRequestFailure,
+  startRequestSpan,
+} from "../telemetry/request-span.ts";
 
 interface RequestInfo {
   id: string;
   started: number;
+  /** The request's SERVER span; null when tracing is off. */
+  span: RequestSpan | null;
 }
 
 const requests = new WeakMap<Request, RequestInfo>();
@@ -15,14 +23,16 @@ export function requestIdOf(request: Request): string {
 }
 
 /**
- * Request ids, one log line per request (method, route template, status, duration; never
- * headers, cookies or bodies), and the one place errors become HTTP responses.
+ * Request ids, one SERVER span and one log line per request (method, route template, status,
+ * duration; never headers, cookies, query strings or bodies), and the one place errors become
+ * HTTP responses. The span is the active context from the first hook to the last, so the
+ * handler's gRPC calls are its children and every log line of the request carries its trace id.
  */
 export function requestContext(log: Logger) {
   return new Elysia({ name: "request-context" })
     .onRequest(({ request, set }) => {
       const id = crypto.randomUUID();
-      requests.set(request, { id, started: performance.now() });
+      requests.set(request, { id, started: performance.now(), span: startRequestSpan(request) });
       set.headers["x-request-id"] = id;
       set.headers["x-content-type-options"] = "nosniff";
       set.headers["referrer-policy"] = "strict-origin-when-cross-origin";
@@ -31,6 +41,10 @@ export function requestContext(log: Logger) {
       const httpError = toHttpError(code, error, request, path);
       if (httpError.status >= 500 && !isGrpcError(error)) {
         log.error({ request_id: requestIdOf(request), err: error }, "request failed");
+        const span = requests.get(request)?.span;
+        if (span) {
+          recordRequestFailure(span, error);
+        }
       }
       set.status = httpError.status;
       set.headers["content-type"] = "application/json";
@@ -39,18 +53,31 @@ export function requestContext(log: Logger) {
     })
     .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
       const info = requests.get(request);
+      // A returned Response (redirects) carries its own status; `set` keeps the default.
+      const status =
+        responseValue instanceof Response ? responseValue.status : statusOf(set.status);
       log.info(
         {
           request_id: info?.id,
           method: request.method,
           route: route || "(none)",
-          // A returned Response (redirects) carries its own status; `set` keeps the default.
-          status: responseValue instanceof Response ? responseValue.status : set.status,
+          status,
           duration_ms: info ? Math.round((performance.now() - info.started) * 1000) / 1000 : null,
         },
         "request",
       );
+      if (info?.span) {
+        endRequestSpan(info.span, { route: route ?? "", status });
+      }
     });
+}
+
+/** Elysia's `set.status` may be a number or a name ("Created"). */
+function statusOf(status: number | string | undefined): number {
+  if (typeof status === "number") {
+    return status;
+  }
+  return status === undefined ? 200 : (StatusMap[status as keyof typeof StatusMap] ?? 200);
 }
 
 function toHttpError(code: unknown, error: unknown, request: Request, path: string): HttpError {

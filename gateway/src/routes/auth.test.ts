@@ -1,7 +1,9 @@
 import { expect, test } from "bun:test";
+import { status } from "@grpc/grpc-js";
 import { encodePendingLogin } from "../auth/login-cookie.ts";
+import { LoginError, type OAuthProvider } from "../auth/provider.ts";
 import { createRateLimiter } from "../auth/rate-limit.ts";
-import { fakeIdentity, GOOD_TOKEN } from "../testing/fake-clients.ts";
+import { fakeIdentity, GOOD_TOKEN, grpcError } from "../testing/fake-clients.ts";
 import { fakeProvider, testApp } from "../testing/test-app.ts";
 
 const NEW_TOKEN = "newsessionid000000000000.newsecret00000000000000000";
@@ -193,4 +195,125 @@ test("too many sign-in attempts answer 429 with Retry-After", async () => {
 
   expect(statuses).toEqual([302, 302, 429]);
   expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+});
+
+test("GET /auth/providers lists the configured providers in a fixed order", async () => {
+  const { request } = testApp({
+    providers: { dev: fakeProvider("dev"), github: fakeProvider("github") },
+  });
+
+  const response = await request("/auth/providers");
+
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ providers: ["github", "dev"] });
+});
+
+test("GET /auth/providers with none configured is an empty list", async () => {
+  const { request } = testApp();
+  expect(await (await request("/auth/providers")).json()).toEqual({ providers: [] });
+});
+
+test("showing the sign-in page is not a sign-in attempt: /auth/providers is not rate-limited", async () => {
+  const { request } = testApp({
+    providers: { github: fakeProvider("github") },
+    limiter: createRateLimiter({ limit: 1, windowMs: 60_000 }),
+  });
+
+  const listed = [await request("/auth/providers"), await request("/auth/providers")];
+  const login = await request("/auth/github/login");
+
+  expect(listed.map((response) => response.status)).toEqual([200, 200]);
+  expect(login.status).toBe(302);
+});
+
+/** A provider whose callback always fails with `error`. */
+function failingProvider(error: Error): OAuthProvider {
+  return { ...fakeProvider("github"), finish: () => Promise.reject(error) };
+}
+
+const PAGE_LOAD = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+
+const browserFailures = [
+  { name: "no login cookie", cookie: "", query: "code=c&state=s-github", want: "expired" },
+  { name: "a forged state", cookie: loginCookie(), query: "code=c&state=x", want: "invalid" },
+  {
+    name: "a denied sign-in",
+    cookie: loginCookie(),
+    query: "error=access_denied&state=s-github",
+    provider: failingProvider(new LoginError("denied", "the provider refused the sign-in")),
+    want: "denied",
+  },
+  {
+    name: "a provider that fails the exchange",
+    cookie: loginCookie(),
+    query: "code=c&state=s-github",
+    provider: failingProvider(new LoginError("exchange", "the provider did not complete")),
+    want: "provider",
+  },
+  {
+    name: "identity being down",
+    cookie: loginCookie(),
+    query: "code=c&state=s-github",
+    identityFailure: grpcError(status.UNAVAILABLE, "connect ECONNREFUSED"),
+    want: "unavailable",
+  },
+  {
+    name: "an unexpected failure",
+    cookie: loginCookie(),
+    query: "code=c&state=s-github",
+    provider: failingProvider(new Error("boom")),
+    want: "internal",
+  },
+];
+
+test.each(browserFailures)(
+  "a browser's callback with $name lands on /signin?error=$want",
+  async ({ cookie, query, provider, identityFailure, want }) => {
+    const { request } = testApp({
+      identity: fakeIdentity({ failure: identityFailure }),
+      providers: { github: provider ?? fakeProvider("github") },
+    });
+
+    const response = await request(`/auth/github/callback?${query}`, {
+      headers: { ...PAGE_LOAD, ...(cookie ? { cookie } : {}) },
+    });
+
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe(`/signin?error=${want}`);
+    expect(setCookies(response).some((line) => /^__Host-login=; /.test(line))).toBe(true);
+    expect(setCookies(response).some((line) => line.startsWith("__Host-session="))).toBe(false);
+  },
+);
+
+test("an API client's failed callback still gets the JSON error", async () => {
+  const { request } = testApp({ providers: { github: fakeProvider("github") } });
+
+  const response = await request("/auth/github/callback?code=c&state=x", {
+    headers: { accept: "application/json", cookie: loginCookie() },
+  });
+
+  expect(response.status).toBe(400);
+  expect(await response.json()).toMatchObject({ error: { code: "LOGIN_FAILED" } });
+});
+
+test("a browser starting an unknown provider lands on /signin?error=unknown_provider", async () => {
+  const { request } = testApp();
+
+  const response = await request("/auth/evil/login", { headers: PAGE_LOAD });
+
+  expect(response.status).toBe(302);
+  expect(response.headers.get("location")).toBe("/signin?error=unknown_provider");
+});
+
+test("a browser over the sign-in rate limit lands on /signin?error=rate_limited", async () => {
+  const { request } = testApp({
+    providers: { github: fakeProvider("github") },
+    limiter: createRateLimiter({ limit: 1, windowMs: 60_000 }),
+  });
+
+  await request("/auth/github/login", { headers: PAGE_LOAD });
+  const limited = await request("/auth/github/login", { headers: PAGE_LOAD });
+
+  expect(limited.status).toBe(302);
+  expect(limited.headers.get("location")).toBe("/signin?error=rate_limited");
 });

@@ -13,6 +13,8 @@ import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
 import { badRequest, HttpError } from "../errors.ts";
 import { clientAddress } from "../http/client-address.ts";
+import { requestIdOf } from "../http/request-context.ts";
+import { isPageLoad, signInErrorCode, signInErrorPage } from "./sign-in-failure.ts";
 
 export interface AuthRouteDeps {
   config: Pick<GatewayConfig, "appOrigin" | "trustProxy">;
@@ -23,11 +25,13 @@ export interface AuthRouteDeps {
 }
 
 const providerParam = t.Object({ provider: t.String() });
+const PROVIDER_ORDER: readonly ProviderName[] = ["github", "google", "dev"];
 
 /** Sign-in through an OAuth provider, and sign-out. */
 export function authRoutes(deps: AuthRouteDeps) {
   const names = cookieNames(deps.config);
   const secure = isSecureOrigin(deps.config);
+  const configured = PROVIDER_ORDER.filter((name) => deps.providers[name] !== undefined);
   const providerOf = (name: string) => {
     const provider = deps.providers[name as ProviderName];
     if (provider === undefined) {
@@ -35,31 +39,51 @@ export function authRoutes(deps: AuthRouteDeps) {
     }
     return provider;
   };
+  const failed = signInFailed(deps.log);
 
   return new Elysia({ prefix: "/auth", detail: { tags: ["auth"] } })
+    .get(
+      "/providers",
+      ({ set }) => {
+        set.headers["cache-control"] = "no-store";
+        return { providers: configured };
+      },
+      {
+        response: t.Object({ providers: t.Array(t.UnionEnum(["github", "google", "dev"])) }),
+        // Registered before the rate limit below: showing the sign-in page is not an attempt.
+        detail: { summary: "The sign-in providers offered (dev only in development)" },
+      },
+    )
     .onBeforeHandle(({ request, server, set }) => {
+      set.headers["cache-control"] = "no-store";
       const retryAfter = deps.limiter.hit(clientAddress(request, server, deps.config.trustProxy));
       if (retryAfter !== null) {
+        if (isPageLoad(request)) {
+          return seeOther(signInErrorPage("rate_limited"));
+        }
         set.headers["retry-after"] = String(retryAfter);
         throw new HttpError(429, "RESOURCE_EXHAUSTED", "too many sign-in attempts; wait a minute");
       }
-      set.headers["cache-control"] = "no-store";
     })
     .get(
       "/:provider/login",
-      async ({ params, query, cookie, redirect }) => {
-        const provider = providerOf(params.provider);
-        const { url, attempt } = await provider.start().catch(loginFailed(deps.log, provider.name));
-        const pending = {
-          ...attempt,
-          provider: provider.name,
-          returnTo: safeReturnTo(query.returnTo),
-        };
-        setCookie(cookie, names.login, encodePendingLogin(pending), {
-          expires: new Date(Date.now() + loginCookieTtlMs),
-          secure,
-        });
-        return redirect(url.toString(), 302);
+      async ({ params, query, cookie, redirect, request }) => {
+        try {
+          const provider = providerOf(params.provider);
+          const { url, attempt } = await provider.start();
+          const pending = {
+            ...attempt,
+            provider: provider.name,
+            returnTo: safeReturnTo(query.returnTo),
+          };
+          setCookie(cookie, names.login, encodePendingLogin(pending), {
+            expires: new Date(Date.now() + loginCookieTtlMs),
+            secure,
+          });
+          return redirect(url.toString(), 302);
+        } catch (error) {
+          return failed(request, error, params.provider);
+        }
       },
       {
         params: providerParam,
@@ -70,34 +94,36 @@ export function authRoutes(deps: AuthRouteDeps) {
     .get(
       "/:provider/callback",
       async ({ params, request, cookie, redirect }) => {
-        const provider = providerOf(params.provider);
-        // Single use: the pending login is cleared whatever happens next.
-        const pending = decodePendingLogin(readCookie(cookie, names.login));
-        clearCookie(cookie, names.login, secure);
-        if (pending === null || pending.provider !== provider.name) {
-          throw badRequest("sign-in expired or started in another browser; start again");
+        try {
+          const provider = providerOf(params.provider);
+          // Single use: the pending login is cleared whatever happens next.
+          const pending = decodePendingLogin(readCookie(cookie, names.login));
+          clearCookie(cookie, names.login, secure);
+          if (pending === null || pending.provider !== provider.name) {
+            throw badRequest("sign-in expired or started in another browser; start again");
+          }
+          const profile = await provider.finish(new URL(request.url), pending);
+          const previous = readCookie(cookie, names.session);
+          const login = await deps.identity.completeOAuthLogin({
+            provider: provider.name,
+            providerUserId: profile.providerUserId,
+            name: profile.name,
+            email: profile.email,
+            avatarUrl: profile.avatarUrl,
+          });
+          if (previous !== null) {
+            // A new sign-in never keeps a session the browser already had (no fixation).
+            await deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined);
+          }
+          setCookie(cookie, names.session, login.sessionToken, {
+            expires: login.sessionExpireTime ?? new Date(Date.now() + 86_400_000),
+            secure,
+          });
+          deps.log.info({ provider: provider.name, new_user: login.newUser }, "signed in");
+          return redirect(pending.returnTo, 302);
+        } catch (error) {
+          return failed(request, error, params.provider);
         }
-        const profile = await provider
-          .finish(new URL(request.url), pending)
-          .catch(loginFailed(deps.log, provider.name));
-        const previous = readCookie(cookie, names.session);
-        const login = await deps.identity.completeOAuthLogin({
-          provider: provider.name,
-          providerUserId: profile.providerUserId,
-          name: profile.name,
-          email: profile.email,
-          avatarUrl: profile.avatarUrl,
-        });
-        if (previous !== null) {
-          // A new sign-in never keeps a session the browser already had (no fixation).
-          await deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined);
-        }
-        setCookie(cookie, names.session, login.sessionToken, {
-          expires: login.sessionExpireTime ?? new Date(Date.now() + 86_400_000),
-          secure,
-        });
-        deps.log.info({ provider: provider.name, new_user: login.newUser }, "signed in");
-        return redirect(pending.returnTo, 302);
       },
       { params: providerParam, detail: { summary: "The provider's redirect back" } },
     )
@@ -116,15 +142,31 @@ export function authRoutes(deps: AuthRouteDeps) {
     );
 }
 
-/** A failed sign-in as the answer to the browser; a provider's own failure is logged with why. */
-function loginFailed(log: Logger, provider: string): (error: unknown) => never {
-  return (error) => {
-    if (!(error instanceof LoginError)) {
-      throw error;
-    }
-    if (error.kind === "exchange") {
+/**
+ * A failed sign-in step. A page load is sent to the app's sign-in page with a code saying why;
+ * an API client gets the JSON error. A provider's own failure is logged with its cause.
+ */
+function signInFailed(
+  log: Logger,
+): (request: Request, error: unknown, provider: string) => Response {
+  return (request, error, provider) => {
+    if (error instanceof LoginError && error.kind === "exchange") {
       log.warn({ provider, err: error.cause ?? error }, "sign-in failed at the provider");
     }
-    throw new HttpError(error.kind === "exchange" ? 502 : 400, "LOGIN_FAILED", error.message);
+    if (!isPageLoad(request)) {
+      throw error instanceof LoginError
+        ? new HttpError(error.kind === "exchange" ? 502 : 400, "LOGIN_FAILED", error.message)
+        : error;
+    }
+    const code = signInErrorCode(error);
+    if (code === "internal") {
+      // Not thrown, so the error hook that logs failures never sees it: log it here.
+      log.error({ request_id: requestIdOf(request), err: error }, "sign-in failed");
+    }
+    return seeOther(signInErrorPage(code));
   };
+}
+
+function seeOther(location: string): Response {
+  return new Response(null, { status: 302, headers: { location } });
 }

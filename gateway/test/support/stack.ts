@@ -55,9 +55,12 @@ export interface Stack {
 export interface StackOptions {
   /** Added to (and overriding) the gateway's environment. */
   gatewayEnv?: Record<string, string>;
+  /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
+  env?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const baseEnv = (): Record<string, string> => ({ ...defaultEnv(), ...options.env });
   const databases: TestDatabase[] = [];
   const started: ChildProcess[] = [];
   try {
@@ -79,8 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { ...baseEnv(), PORT: String(ports.fake) },
       ready: async (output) => listeningUrl(output()) === fakeProviderUrl,
     });
-    const identity = serviceProcess("identity", identityDir, identityDb, ports.identity);
-    const notes = serviceProcess("notes", notesDir, notesDb, ports.notes);
+    const identity = serviceProcess("identity", identityDir, identityDb, ports.identity, baseEnv());
+    const notes = serviceProcess("notes", notesDir, notesDb, ports.notes, baseEnv());
     const gateway = createChildProcess({
       name: "gateway",
       cwd: gatewayDir,
@@ -161,14 +164,20 @@ async function serviceDatabase(dir: string): Promise<TestDatabase> {
   return db;
 }
 
-function serviceProcess(name: string, cwd: string, db: TestDatabase, port: number): ChildProcess {
+function serviceProcess(
+  name: string,
+  cwd: string,
+  db: TestDatabase,
+  port: number,
+  env: Record<string, string>,
+): ChildProcess {
   const address = `127.0.0.1:${port}`;
   return createChildProcess({
     name,
     cwd,
     command: [process.execPath, "src/main.ts"],
     env: {
-      ...baseEnv(),
+      ...env,
       HOST: "127.0.0.1",
       PORT: String(port),
       CALLER_SECRET: testCallerSecret,
@@ -212,9 +221,12 @@ function gatewayEnv(where: {
   };
 }
 
-/** Only what a process needs from ours; debug logs make the secrets scan stricter. */
-function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = { LOG_LEVEL: "debug" };
+/**
+ * Only what a process needs from ours; debug logs make the secrets scan stricter. Tracing is off
+ * unless a test turns it on (tracing.test.ts): no test sends spans to a collector it did not start.
+ */
+function defaultEnv(): Record<string, string> {
+  const env: Record<string, string> = { LOG_LEVEL: "debug", OTEL_SDK_DISABLED: "true" };
   for (const key of ["PATH", "HOME", "TMPDIR"]) {
     const value = process.env[key];
     if (value !== undefined) {

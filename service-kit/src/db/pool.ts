@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { poolAttributes, traceTransactions } from "../telemetry/sql-span.ts";
 
 export type Sql = postgres.Sql;
 /** What `sql.begin` and `savepoint` pass their callback: for helpers that run in a transaction. */
@@ -9,10 +10,11 @@ export type TransactionSql = postgres.TransactionSql;
 /**
  * Opens a postgres.js pool. Nothing connects until the first query. postgres.js queues
  * queries beyond `max` without a time limit, so run request-path queries through
- * `withSignal` to bound that wait by the call's deadline.
+ * `withSignal` to bound that wait by the call's deadline. Each `sql.begin` is a span holding
+ * the spans of its queries.
  */
 export function createPool(config: DatabaseConfig, options: { name: string; log: Logger }): Sql {
-  return postgres(config.url, {
+  const sql = postgres(config.url, {
     max: config.poolMax,
     connect_timeout: config.connectTimeoutSeconds,
     idle_timeout: config.idleTimeoutSeconds,
@@ -22,4 +24,6 @@ export function createPool(config: DatabaseConfig, options: { name: string; log:
     },
     onnotice: (notice) => options.log.debug({ notice: notice.message }, "postgres notice"),
   });
+  traceTransactions(sql, poolAttributes(config.url));
+  return sql;
 }

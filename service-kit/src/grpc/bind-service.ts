@@ -6,8 +6,12 @@ import {
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { AppError, grpcStatusOf, unauthenticated } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { endRpcSpan, rpcSpanShape } from "../telemetry/rpc-span.ts";
+import { extractTraceContext } from "../telemetry/trace-context.ts";
+import { kitTracer } from "../telemetry/tracer.ts";
 import { type Caller, GATEWAY_SUBJECT, verifyCaller } from "./caller.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
@@ -48,7 +52,8 @@ export type Handlers<Definition extends ServiceDefinitionShape> = {
 /**
  * Turns handlers into a grpc-js implementation: verifies the caller's signed identity, gives
  * the handler an AbortSignal tied to the call's deadline and cancellation, maps thrown errors
- * to statuses through `grpcStatusOf`, and logs one line per call.
+ * to statuses through `grpcStatusOf`, and logs one line per call. Each call is a SERVER span,
+ * the child of the caller's span when its metadata carries a W3C `traceparent`.
  */
 export function bindService<Definition extends ServiceDefinitionShape>(
   definition: Definition,
@@ -72,8 +77,15 @@ function adaptUnary(
   handler: Unary<unknown, unknown>,
   { log, callerSecret }: BindOptions,
 ): handleUnaryCall<unknown, unknown> {
+  const shape = rpcSpanShape(path, SpanKind.SERVER);
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     const started = performance.now();
+    const parent = extractTraceContext(call.metadata);
+    const span = kitTracer().startSpan(
+      shape.name,
+      { kind: SpanKind.SERVER, attributes: shape.attributes },
+      parent,
+    );
     const lifetime = callLifetime(call);
     const finish = (error: ServerErrorResponse | null, response?: unknown): void => {
       lifetime.dispose();
@@ -82,12 +94,16 @@ function adaptUnary(
         { method: path, code: status[code], duration_ms: round(performance.now() - started) },
         "rpc",
       );
+      endRpcSpan(span, SpanKind.SERVER, code);
       callback(error, response);
     };
-    run(handler, call, lifetime.signal, callerSecret).then(
-      (response) => finish(null, response),
-      (error: unknown) => finish(toStatusError(error, lifetime.signal, path, log)),
-    );
+    // The handler, its queries and the log lines above run with the span active.
+    context.with(trace.setSpan(parent, span), () => {
+      run(handler, call, lifetime.signal, callerSecret).then(
+        (response) => finish(null, response),
+        (error: unknown) => finish(toStatusError(error, lifetime.signal, { path, log, span })),
+      );
+    });
   };
 }
 
@@ -132,8 +148,7 @@ function callLifetime(call: ServerUnaryCall<unknown, unknown>): {
 function toStatusError(
   error: unknown,
   signal: AbortSignal,
-  path: string,
-  log: Logger,
+  { path, log, span }: { path: string; log: Logger; span: Span },
 ): ServerErrorResponse {
   // A query cancelled because the call ended fails with a SQL error; report why it ended.
   const cause = signal.aborted && !(error instanceof AppError) ? signal.reason : error;
@@ -141,6 +156,8 @@ function toStatusError(
     return serviceError(grpcStatusOf[cause.code], cause.message);
   }
   log.error({ method: path, err: cause }, "rpc failed");
+  // Only the cause that the log holds too; the client sees "internal error".
+  span.recordException(cause instanceof Error ? cause : String(cause));
   return serviceError(status.INTERNAL, "internal error");
 }
 

@@ -6,7 +6,12 @@ import {
   Metadata,
   makeGenericClientConstructor,
   type ServiceError,
+  status,
 } from "@grpc/grpc-js";
+import { context, SpanKind, trace } from "@opentelemetry/api";
+import { endRpcSpan, type RpcSpanShape, rpcSpanShape } from "../telemetry/rpc-span.ts";
+import { injectTraceContext } from "../telemetry/trace-context.ts";
+import { kitTracer } from "../telemetry/tracer.ts";
 import { callerMetadata, GATEWAY_SUBJECT } from "./caller.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
@@ -44,7 +49,8 @@ type RawUnary = (
 
 /**
  * Creates a client whose methods return promises and always carry a deadline. Failed calls
- * reject with the grpc-js ServiceError (`code`, `details`).
+ * reject with the grpc-js ServiceError (`code`, `details`). Each call is a CLIENT span, child of
+ * the active span, whose W3C trace context travels in the call's metadata.
  */
 export function createClient<Definition extends ServiceDefinitionShape>(
   definition: Definition,
@@ -61,11 +67,14 @@ export function createClient<Definition extends ServiceDefinitionShape>(
   };
   for (const name of Object.keys(definition)) {
     const raw = (client as unknown as Record<string, RawUnary>)[name];
-    if (raw === undefined) {
+    const method = definition[name];
+    if (raw === undefined || method === undefined) {
       continue;
     }
+    const call = raw.bind(client);
+    const callOptions = { ...options, shape: rpcSpanShape(method.path, SpanKind.CLIENT, address) };
     methods[name] = (request: unknown, settings: CallSettings = {}) =>
-      callUnary(raw.bind(client), request, settings, options);
+      callUnary(call, request, settings, callOptions);
   }
   return methods as PromiseClient<Definition>;
 }
@@ -74,22 +83,36 @@ function callUnary(
   raw: RawUnary,
   request: unknown,
   settings: CallSettings,
-  options: ClientOptions,
+  options: ClientOptions & { shape: RpcSpanShape },
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const { shape } = options;
+    const span = kitTracer().startSpan(shape.name, {
+      kind: SpanKind.CLIENT,
+      attributes: shape.attributes,
+    });
     const metadata =
       options.callerSecret === undefined
         ? new Metadata()
         : callerMetadata(settings.userId ?? GATEWAY_SUBJECT, options.callerSecret);
+    injectTraceContext(trace.setSpan(context.active(), span), metadata);
     const deadline = Date.now() + (settings.timeoutMs ?? options.timeoutMs);
-    const call = raw(request, metadata, { deadline }, (error, response) => {
-      settings.signal?.removeEventListener("abort", cancel);
-      if (error) {
-        reject(error);
-      } else {
-        resolve(response);
-      }
-    });
+    let call: { cancel(): void };
+    try {
+      call = raw(request, metadata, { deadline }, (error, response) => {
+        settings.signal?.removeEventListener("abort", cancel);
+        endRpcSpan(span, SpanKind.CLIENT, error?.code ?? status.OK);
+        if (error) {
+          reject(error);
+        } else {
+          resolve(response);
+        }
+      });
+    } catch (error) {
+      // Should grpc-js throw before the call starts (the promise then rejects), end the span too.
+      endRpcSpan(span, SpanKind.CLIENT, status.INTERNAL);
+      throw error;
+    }
     const cancel = (): void => call.cancel();
     settings.signal?.addEventListener("abort", cancel, { once: true });
   });

@@ -8,6 +8,7 @@ import {
   readMigrations,
   type ServiceConfig,
   startService,
+  startTelemetry,
 } from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
 import { createSessionsRepo } from "./db/sessions.ts";
@@ -20,6 +21,8 @@ import { newSessionToken } from "./session-token.ts";
 const name = "identity";
 
 async function main(config: ServiceConfig): Promise<void> {
+  // First, so that everything after it is traced (OTEL_* variables; see service-kit's README).
+  const telemetry = await startTelemetry({ serviceName: name });
   const log = createLogger({ service: name, level: config.logLevel });
   const sql = createPool(config.database, { name, log });
   const deps: Deps = {
@@ -43,6 +46,8 @@ async function main(config: ServiceConfig): Promise<void> {
     log.info({ signal }, "shutdown requested");
     cleanup.stop();
     await service.stop();
+    // Last, to send the spans of the calls the drain let finish.
+    await telemetry.shutdown();
     process.exit(0);
   });
 }

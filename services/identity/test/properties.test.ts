@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 const seed = await completeOAuthLogin(deps)(
-  { provider: "github", providerUserId: "1", name: "Seed", email: "", avatarUrl: "" },
+  // An id no arbitrary below produces, so no generated login can rename the seed user.
+  { provider: "github", providerUserId: "seed-user", name: "Seed", email: "", avatarUrl: "" },
   call(),
 );
 const seedToken = seed.sessionToken;

@@ -1,0 +1,41 @@
+import { expect, test } from "bun:test";
+import { loginHref, safeReturnTo, signInErrorMessage, signInPath } from "./sign-in.ts";
+
+const returnTos = [
+  { name: "keeps an app path with its query", input: "/?q=1", want: "/?q=1" },
+  { name: "defaults to / when absent", input: null, want: "/" },
+  { name: "refuses another origin", input: "https://evil.example/", want: "/" },
+  { name: "refuses a protocol-relative URL", input: "//evil.example", want: "/" },
+  { name: "refuses a backslash host", input: "/\\evil.example", want: "/" },
+  { name: "refuses the sign-in page itself (no loop)", input: "/signin?error=x", want: "/" },
+  { name: "refuses a relative path", input: "notes", want: "/" },
+];
+
+test.each(returnTos)("safeReturnTo $name", ({ input, want }) => {
+  expect(safeReturnTo(input)).toBe(want);
+});
+
+test.each([
+  { code: null, want: null },
+  { code: "", want: null },
+  {
+    code: "denied",
+    want: "Sign-in was cancelled at the provider. Choose a way to sign in to continue.",
+  },
+  { code: "rate_limited", want: "Too many sign-in attempts. Please wait a minute and try again." },
+  { code: "toString", want: "Sign-in didn't work. Please try again." },
+  { code: "<script>", want: "Sign-in didn't work. Please try again." },
+])("signInErrorMessage($code)", ({ code, want }) => {
+  expect(signInErrorMessage(code)).toBe(want);
+});
+
+test("login links carry returnTo only when it is not /", () => {
+  expect(loginHref("dev", "/")).toBe("/auth/dev/login");
+  expect(loginHref("github", "/?page=2")).toBe("/auth/github/login?returnTo=%2F%3Fpage%3D2");
+});
+
+test("the sign-in path remembers a safe place to return to", () => {
+  expect(signInPath("/")).toBe("/signin");
+  expect(signInPath("/?q=1")).toBe("/signin?returnTo=%2F%3Fq%3D1");
+  expect(signInPath("//evil.example")).toBe("/signin");
+});

@@ -1,0 +1,34 @@
+import type { Metadata } from "@grpc/grpc-js";
+import {
+  type Context,
+  propagation,
+  ROOT_CONTEXT,
+  type TextMapGetter,
+  type TextMapSetter,
+} from "@opentelemetry/api";
+
+// gRPC metadata as an OpenTelemetry carrier: the global propagator (W3C trace context unless
+// OTEL_PROPAGATORS says otherwise) writes `traceparent` / `tracestate` into it.
+
+const getter: TextMapGetter<Metadata> = {
+  keys: (metadata) => Object.keys(metadata.getMap()),
+  get(metadata, key) {
+    // Binary (-bin) entries are Buffers; trace context is text.
+    const values = metadata.get(key).filter((value): value is string => typeof value === "string");
+    return values.length <= 1 ? values[0] : values;
+  },
+};
+
+const setter: TextMapSetter<Metadata> = {
+  set: (metadata, key, value) => metadata.set(key, value),
+};
+
+/** Writes the trace context of `context` into an outgoing call's metadata. */
+export function injectTraceContext(context: Context, metadata: Metadata): void {
+  propagation.inject(context, metadata, setter);
+}
+
+/** The caller's trace context from an incoming call's metadata, as a parent for its span. */
+export function extractTraceContext(metadata: Metadata): Context {
+  return propagation.extract(ROOT_CONTEXT, metadata, getter);
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
+import { exportedSpans, type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
+
+// startTelemetry in real processes, configured only by OTEL_* variables: exporting over
+// OTLP/HTTP with a flush on shutdown, switched off, and facing a collector that is down.
+
+setDefaultTimeout(20_000);
+
+const fixture = join(import.meta.dir, "fixtures/traced-call.ts");
+// OTLP's numbering (the JS API's SpanKind is one less).
+const SPAN_KIND_INTERNAL = 1;
+const SPAN_KIND_SERVER = 2;
+const SPAN_KIND_CLIENT = 3;
+
+interface FixtureResult {
+  answer: string;
+  lines: string[];
+  perCallMicros: number;
+  shutdownMs: number;
+}
+
+let receiver: OtlpReceiver;
+beforeAll(() => {
+  receiver = startOtlpReceiver();
+});
+afterAll(() => receiver.stop());
+
+async function runFixture(
+  env: Record<string, string>,
+): Promise<{ result: FixtureResult; stderr: string; exitCode: number }> {
+  const child = Bun.spawn([process.execPath, fixture], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  clearTimeout(timer);
+  const last = stdout.trim().split("\n").at(-1) ?? "";
+  return { result: JSON.parse(last) as FixtureResult, stderr, exitCode };
+}
+
+function parsed(lines: string[]): Record<string, unknown>[] {
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+test("exports every span over OTLP/HTTP on shutdown, one trace across client and server", async () => {
+  receiver.exports.length = 0;
+
+  const { result, stderr, exitCode } = await runFixture({
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json",
+    // Far beyond the test: only the flush on shutdown can deliver them in time.
+    OTEL_BSP_SCHEDULE_DELAY: "600000",
+  });
+
+  expect({ exitCode, stderr, answer: result.answer }).toEqual({
+    exitCode: 0,
+    stderr: "",
+    answer: "hi",
+  });
+  const spans = exportedSpans(receiver.exports).filter((span) => span.name !== "x");
+  const work = spans.find((span) => span.name === "work");
+  const client = spans.find((span) => span.kind === SPAN_KIND_CLIENT);
+  const server = spans.find((span) => span.kind === SPAN_KIND_SERVER);
+  expect(spans.map((span) => `${span.service} ${span.kind} ${span.name}`).sort()).toEqual([
+    `traced-call ${SPAN_KIND_INTERNAL} work`,
+    `traced-call ${SPAN_KIND_SERVER} test.v1.EchoService/Echo`,
+    `traced-call ${SPAN_KIND_CLIENT} test.v1.EchoService/Echo`,
+  ]);
+  expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
+  expect(client?.parentSpanId).toBe(work?.spanId ?? "missing");
+  expect(server?.parentSpanId).toBe(client?.spanId ?? "missing");
+  const [before, inside, after] = parsed(result.lines);
+  expect(inside).toMatchObject({
+    message: "inside",
+    trace_id: work?.traceId,
+    span_id: work?.spanId,
+  });
+  expect([before?.trace_id, after?.trace_id]).toEqual([undefined, undefined]);
+});
+
+test("OTEL_SERVICE_NAME names the service over the code's default", async () => {
+  receiver.exports.length = 0;
+
+  await runFixture({
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json",
+    OTEL_SERVICE_NAME: "renamed",
+  });
+
+  const services = new Set(exportedSpans(receiver.exports).map((span) => span.service));
+  expect([...services]).toEqual(["renamed"]);
+});
+
+test("OTEL_SDK_DISABLED=true: nothing exported, nothing printed, no trace ids, next to no cost", async () => {
+  receiver.exports.length = 0;
+
+  const { result, stderr, exitCode } = await runFixture({
+    OTEL_SDK_DISABLED: "true",
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json",
+    OTEL_BSP_SCHEDULE_DELAY: "10",
+  });
+
+  expect({ exitCode, stderr, answer: result.answer }).toEqual({
+    exitCode: 0,
+    stderr: "",
+    answer: "hi",
+  });
+  expect(receiver.exports).toEqual([]);
+  expect(parsed(result.lines).filter((line) => "trace_id" in line || "span_id" in line)).toEqual(
+    [],
+  );
+  expect(result.shutdownMs).toBeLessThan(50);
+  // What tracing adds to a call, client and server side together, with the no-op API: well under
+  // a microsecond here; the bound only catches an accidental SDK on the disabled path.
+  expect(result.perCallMicros).toBeLessThan(5);
+});
+
+test("a collector that is down: the process stays silent and its stop waits at most ~2 s", async () => {
+  const { result, stderr, exitCode } = await runFixture({
+    // A port nothing listens on (the receiver's own, once stopped, is not guaranteed free).
+    OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9",
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json",
+  });
+
+  expect({ exitCode, stderr, answer: result.answer }).toEqual({
+    exitCode: 0,
+    stderr: "",
+    answer: "hi",
+  });
+  expect(result.shutdownMs).toBeLessThan(3_000);
+});
