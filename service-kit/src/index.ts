@@ -51,6 +51,7 @@ export {
 } from "./grpc/service-host.ts";
 export { onShutdownSignal } from "./grpc/signals.ts";
 export { createLogger, type Logger, type LogLevel, silentLogger } from "./log.ts";
+export { type ServiceMainOptions, serviceMain } from "./service-main.ts";
 export { type RunningService, startService } from "./start-service.ts";
 export { startTelemetry, type Telemetry } from "./telemetry/start.ts";
 export { requireText, requireUuid, type TextRule } from "./validate.ts";

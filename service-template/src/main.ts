@@ -1,66 +1,24 @@
 import { join } from "node:path";
-import {
-  ConfigError,
-  checkHealth,
-  createLogger,
-  createPool,
-  onShutdownSignal,
-  readMigrations,
-  type ServiceConfig,
-  startService,
-  startTelemetry,
-} from "@trellis/service-kit";
+import { createPool, readMigrations, serviceMain, startService } from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
 import { createNotesRepo } from "./db/notes.ts";
 import { createNotesService } from "./server.ts";
 
-const name = "notes";
-
-async function main(config: ServiceConfig): Promise<void> {
-  // First, so that everything after it is traced (OTEL_* variables; see service-kit's README).
-  const telemetry = await startTelemetry({ serviceName: name });
-  const log = createLogger({ service: name, level: config.logLevel });
-  const sql = createPool(config.database, { name, log });
-  const notes = createNotesRepo(sql);
-  const service = await startService({
-    config,
-    log,
-    sql,
-    migrations: await readMigrations(
-      config.migrationsDir ?? join(import.meta.dir, "../migrations"),
-    ),
-    services: [
-      createNotesService(
-        { notes, newId: () => Bun.randomUUIDv7() },
-        { log, callerSecret: config.callerSecret },
+// The composition root: the only place that opens connections and starts listening.
+await serviceMain({
+  name: "notes",
+  loadConfig,
+  async start(config, log) {
+    const sql = createPool(config.database, { name: "notes", log });
+    const deps = { notes: createNotesRepo(sql), newId: () => Bun.randomUUIDv7() };
+    return startService({
+      config,
+      log,
+      sql,
+      migrations: await readMigrations(
+        config.migrationsDir ?? join(import.meta.dir, "../migrations"),
       ),
-    ],
-  });
-  onShutdownSignal(async (signal) => {
-    log.info({ signal }, "shutdown requested");
-    await service.stop();
-    // Last, to send the spans of the calls the drain let finish.
-    await telemetry.shutdown();
-    process.exit(0);
-  });
-}
-
-/** `notes --healthcheck`: exit 0 when the local server reports SERVING (container HEALTHCHECK). */
-async function healthcheck(config: ServiceConfig): Promise<void> {
-  const state = await checkHealth(`127.0.0.1:${config.port}`, { timeoutMs: 2_000 }).catch(
-    () => "UNREACHABLE",
-  );
-  console.log(state);
-  process.exit(state === "SERVING" ? 0 : 1);
-}
-
-try {
-  const config = loadConfig(process.env);
-  await (process.argv.includes("--healthcheck") ? healthcheck(config) : main(config));
-} catch (error) {
-  console.error(`${name}: ${error instanceof ConfigError ? error.message : "failed to start"}`);
-  if (!(error instanceof ConfigError)) {
-    console.error(error);
-  }
-  process.exit(1);
-}
+      services: [createNotesService(deps, { log, callerSecret: config.callerSecret })],
+    });
+  },
+});
