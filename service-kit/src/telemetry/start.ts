@@ -21,9 +21,15 @@ const disabled: Telemetry = { shutdown: async () => {} };
  * OTEL_TRACES_SAMPLER, OTEL_BSP_*, OTEL_PROPAGATORS (W3C trace context by default), ...
  * Registers the global tracer provider, propagator and an AsyncLocalStorage context manager,
  * which the kit's gRPC, SQL and log code read. Disabled, it loads nothing and costs nothing.
+ *
+ * Unlike the SDK's own default, it stays off until an OTLP endpoint is named
+ * (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): exporting to a collector
+ * that is not there cost 20-25 % of throughput in bench/ and tells nobody anything.
  */
 export async function startTelemetry(options: { serviceName: string }): Promise<Telemetry> {
-  if (isDisabled(process.env.OTEL_SDK_DISABLED)) {
+  const env = process.env;
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (isDisabled(env.OTEL_SDK_DISABLED) || !endpoint) {
     return disabled;
   }
   return startSdk(options.serviceName);

@@ -1,0 +1,190 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { assertLoopback } from "./loopback.ts";
+import { childEnv, runToEnd } from "./processes.ts";
+import { percentileOfSorted } from "./stats.ts";
+
+// An open-loop load generator, run as its own Bun process (`bun bench/fixed-rate.ts ...`):
+// request i is due at start + i / rate whatever happened to the ones before it, and its latency
+// runs from that due time, not from when it was actually sent. A stalled server therefore shows
+// up as latency instead of silently lowering the load (no coordinated omission). The first
+// `--warmup` seconds are sent but not counted. Prints one JSON line: FixedRateResult.
+
+export interface FixedRateResult {
+  url: string;
+  targetRate: number;
+  durationS: number;
+  /** Requests due in the measured window, and how many of them completed with a 2xx. */
+  scheduled: number;
+  succeeded: number;
+  achievedRate: number;
+  /** From each request's due time to the end of its response body. */
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** From the moment each request was actually handed to fetch (what closed-loop tools report). */
+  serviceTimeMs: { p50: number; p99: number };
+  /** The generator's own lateness: how long after its due time a request was sent, at most. */
+  maxSendLagMs: number;
+  errors: { status: number; network: number; timeout: number; dropped: number };
+  /** Count of each HTTP status seen in the measured window. */
+  statuses: Record<string, number>;
+  /** CPU seconds the generator process used (filled in by runFixedRate). */
+  generatorCpuSeconds: number;
+}
+
+export interface FixedRateOptions {
+  url: string;
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  /** Session cookies to rotate over, one `<id>.<secret>` a line. */
+  tokensFile?: string;
+  cookieName?: string;
+}
+
+/** Requests beyond this many in flight are dropped (and counted): memory stays bounded. */
+const MAX_IN_FLIGHT = 2_000;
+const REQUEST_TIMEOUT_MS = 5_000;
+
+/** Runs the generator as a separate process and returns its report. */
+export async function runFixedRate(options: FixedRateOptions): Promise<FixedRateResult> {
+  const args = [
+    `--url=${assertLoopback(options.url)}`,
+    `--rate=${options.rate}`,
+    `--duration=${options.durationS}`,
+    `--warmup=${options.warmupS}`,
+    ...(options.tokensFile === undefined ? [] : [`--tokens=${options.tokensFile}`]),
+    ...(options.cookieName === undefined ? [] : [`--cookie=${options.cookieName}`]),
+  ];
+  const { stdout, cpuSeconds } = await runToEnd({
+    name: "fixed-rate",
+    command: [process.execPath, import.meta.path, ...args],
+    env: childEnv({}),
+    timeoutMs: (options.durationS + options.warmupS + 30) * 1000,
+  });
+  const line = stdout.trim().split("\n").at(-1) ?? "";
+  return { ...(JSON.parse(line) as FixedRateResult), generatorCpuSeconds: cpuSeconds };
+}
+
+interface Sample {
+  latencyMs: number;
+  serviceMs: number;
+}
+
+async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
+  const cookies =
+    options.tokensFile === undefined
+      ? [undefined]
+      : readFileSync(options.tokensFile, "utf8")
+          .split("\n")
+          .filter((token) => token !== "")
+          .map((token) => `${options.cookieName ?? "session"}=${token}`);
+  const intervalMs = 1000 / options.rate;
+  const total = Math.round((options.warmupS + options.durationS) * options.rate);
+  const measuredFrom = Math.round(options.warmupS * options.rate);
+  const samples: Sample[] = [];
+  const errors = { status: 0, network: 0, timeout: 0, dropped: 0 };
+  const statuses: Record<string, number> = {};
+  const inFlight = new Set<Promise<void>>();
+  let maxSendLagMs = 0;
+
+  const send = async (index: number, dueAt: number): Promise<void> => {
+    const measured = index >= measuredFrom;
+    const sentAt = performance.now();
+    if (measured) {
+      maxSendLagMs = Math.max(maxSendLagMs, sentAt - dueAt);
+    }
+    const cookie = cookies[index % cookies.length];
+    try {
+      const response = await fetch(options.url, {
+        headers: cookie === undefined ? {} : { cookie },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      await response.arrayBuffer();
+      const doneAt = performance.now();
+      if (!measured) {
+        return;
+      }
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      if (response.status >= 200 && response.status < 300) {
+        samples.push({ latencyMs: doneAt - dueAt, serviceMs: doneAt - sentAt });
+      } else {
+        errors.status++;
+      }
+    } catch (error) {
+      if (measured) {
+        const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+        errors[timedOut ? "timeout" : "network"]++;
+      }
+    }
+  };
+
+  const start = performance.now() + 50;
+  for (let index = 0; index < total; ) {
+    const now = performance.now();
+    for (; index < total && start + index * intervalMs <= now; index++) {
+      if (inFlight.size >= MAX_IN_FLIGHT) {
+        if (index >= measuredFrom) {
+          errors.dropped++;
+        }
+        continue;
+      }
+      const request = send(index, start + index * intervalMs);
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    }
+    await Bun.sleep(Math.max(1, start + index * intervalMs - performance.now()));
+  }
+  await Promise.all(inFlight);
+
+  const latencies = Float64Array.from(samples, (sample) => sample.latencyMs).sort();
+  const service = Float64Array.from(samples, (sample) => sample.serviceMs).sort();
+  const scheduled = total - measuredFrom;
+  return {
+    url: options.url,
+    targetRate: options.rate,
+    durationS: options.durationS,
+    scheduled,
+    succeeded: samples.length,
+    achievedRate: samples.length / options.durationS,
+    latencyMs: {
+      p50: percentileOfSorted(latencies, 50),
+      p90: percentileOfSorted(latencies, 90),
+      p99: percentileOfSorted(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
+      mean: latencies.reduce((sum, value) => sum + value, 0) / (latencies.length || 1),
+    },
+    serviceTimeMs: { p50: percentileOfSorted(service, 50), p99: percentileOfSorted(service, 99) },
+    maxSendLagMs,
+    errors,
+    statuses,
+    generatorCpuSeconds: Number.NaN,
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string" },
+      rate: { type: "string" },
+      duration: { type: "string" },
+      warmup: { type: "string", default: "0" },
+      tokens: { type: "string" },
+      cookie: { type: "string" },
+    },
+  });
+  const rate = Number(values.rate);
+  const durationS = Number(values.duration);
+  const warmupS = Number(values.warmup);
+  if (values.url === undefined || !(rate > 0) || !(durationS > 0) || !(warmupS >= 0)) {
+    throw new Error("usage: bun fixed-rate.ts --url=URL --rate=N --duration=S [--warmup=S]");
+  }
+  const result = await generate({
+    url: assertLoopback(values.url),
+    rate,
+    durationS,
+    warmupS,
+    tokensFile: values.tokens,
+    cookieName: values.cookie,
+  });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

@@ -1,0 +1,213 @@
+// `bun run bench`: the Trellis benchmark suite with its baselines measured in the same run.
+// Starts identity, notes (fresh databases on the local Postgres) and the gateway as processes,
+// seeds users, sessions and notes, drives load with wrk and bench/fixed-rate.ts, and ends with
+// a JSON record in bench/results/ and Markdown tables. Loopback only; bounded in time; every
+// process it starts is stopped at the end, on Ctrl-C and on failure. See bench/README.md.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BaselineServer, startBaselineServer } from "./baselines.ts";
+import { measure, progress, type Targets } from "./measure.ts";
+import { type BenchOptions, parseOptions, usage } from "./options.ts";
+import { type OtlpSink, startOtlpSink } from "./otlp-sink.ts";
+import { stopAllChildren } from "./processes.ts";
+import { buildReport, renderMarkdown, writeReport } from "./report.ts";
+import type { ScenarioResult } from "./scenario-result.ts";
+import { type Scenario, scenarios } from "./scenarios.ts";
+import { seed } from "./seed.ts";
+import { adminPool, benchDatabases, dropDatabase, type Stack, startStack } from "./stack.ts";
+import { ensureWrk } from "./wrk.ts";
+
+const resultsDir = join(import.meta.dir, "results");
+
+async function main(options: BenchOptions): Promise<number> {
+  const startedAt = new Date();
+  const loadAverageAtStart = loadavg();
+  const selected = scenarios.filter((scenario) => options.selected.includes(scenario.name));
+  console.log(
+    `trellis bench${options.quick ? " --quick" : ""}: ${selected.map((s) => s.name).join(", ")}` +
+      ` (about ${Math.ceil(estimateSeconds(selected, options) / 60)} min)`,
+  );
+  const wrk = selected.some((scenario) => scenario.kind === "wrk") ? await ensureWrk() : null;
+  if (selected.some((scenario) => scenario.kind === "pgbench") && Bun.which("pgbench") === null) {
+    throw new Error("pgbench is not installed (Debian: apt-get install postgresql-client)");
+  }
+  const postgresVersion = await serverVersion(options.adminUrl);
+  const work = mkdtempSync(join(tmpdir(), "trellis-bench-"));
+  cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+
+  const needsStack = selected.some((scenario) => scenario.kind !== "pgbench");
+  let stack: Stack | null = null;
+  let baseline: BaselineServer | null = null;
+  const targets: Targets = {
+    options,
+    wrk,
+    gatewayUrl: null,
+    baselineUrl: null,
+    tokensFile: null,
+    firstToken: null,
+    processes: {},
+  };
+  let sink: OtlpSink | null = null;
+  if (needsStack) {
+    console.log("starting identity, notes (fresh bench_* databases) and the gateway");
+    sink = options.tracing ? startOtlpSink() : null;
+    if (sink !== null) {
+      const spans = sink;
+      cleanups.push(() => spans.stop());
+      progress(`tracing on: every process exports its spans to ${spans.url} (discarded)`);
+    }
+    stack = await startStack(
+      options.adminUrl,
+      sink === null
+        ? { OTEL_SDK_DISABLED: "true" }
+        : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SDK_DISABLED: "false" },
+    );
+    for (const [name, from] of Object.entries(stack.launchedFrom)) {
+      progress(`${name}: ${from}`);
+    }
+    const { users, notesPerUser } = options.seed;
+    console.log(`seeding ${users} users with a session each and ${notesPerUser} notes each`);
+    const seeded = await seed(stack.databaseUrls, options.seed);
+    targets.tokensFile = join(work, "tokens.txt");
+    writeFileSync(targets.tokensFile, `${seeded.users.map((user) => user.token).join("\n")}\n`);
+    targets.firstToken = seeded.users[0]?.token ?? null;
+    targets.gatewayUrl = stack.gatewayUrl;
+    targets.processes = { ...stack.processes };
+    if (selected.some((scenario) => scenario.name === "one-hop")) {
+      baseline = await startBaselineServer({
+        notesAddress: stack.notesAddress,
+        callerSecret: stack.callerSecret,
+        note: seeded.sampleNote,
+      });
+      targets.baselineUrl = baseline.url;
+      targets.processes.baseline = baseline.child;
+    }
+  }
+
+  const results: ScenarioResult[] = [];
+  for (const scenario of selected) {
+    console.log(`${scenario.name}: ${scenario.title}`);
+    results.push(await measure(scenario, targets));
+  }
+
+  const report = buildReport({
+    startedAt,
+    loadAverageAtStart,
+    options,
+    postgresVersion,
+    commit: gitCommit(),
+    launchedFrom: {
+      ...(stack?.launchedFrom ?? {}),
+      ...(baseline === null ? {} : { baseline: "bench/baseline-server.ts (source)" }),
+    },
+    scenarios: results,
+    tracingSink: sink?.stats() ?? null,
+  });
+  const path = writeReport(report, resultsDir);
+  console.log(`\n${renderMarkdown(report)}`);
+  console.log(`results: ${path}`);
+  return report.failed ? 1 : 0;
+}
+
+// --- stopping everything, whatever happens -------------------------------------------------
+
+const cleanups: (() => void)[] = [];
+let stopping: Promise<void> | undefined;
+
+function cleanUp(adminUrl: string | null): Promise<void> {
+  stopping ??= (async () => {
+    await stopAllChildren();
+    if (adminUrl !== null) {
+      await dropBenchDatabases(adminUrl).catch((error: unknown) => {
+        console.error(`could not drop the bench databases: ${String(error)}`);
+      });
+    }
+    for (const cleanup of cleanups) {
+      cleanup();
+    }
+  })();
+  return stopping;
+}
+
+async function dropBenchDatabases(adminUrl: string): Promise<void> {
+  const admin = adminPool(adminUrl);
+  try {
+    for (const database of benchDatabases) {
+      await dropDatabase(admin, database);
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+async function serverVersion(adminUrl: string): Promise<string | null> {
+  const admin = adminPool(adminUrl);
+  try {
+    const [row] = await admin<{ server_version: string }[]>`SHOW server_version`;
+    return row?.server_version ?? null;
+  } catch (error) {
+    throw new Error(`cannot reach Postgres at ${new URL(adminUrl).host}: ${String(error)}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+function gitCommit(): string | null {
+  const head = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: import.meta.dir });
+  if (head.exitCode !== 0) {
+    return null;
+  }
+  const dirty = Bun.spawnSync(["git", "status", "--porcelain"], { cwd: import.meta.dir });
+  const suffix = dirty.stdout.toString().trim() === "" ? "" : "-dirty";
+  return `${head.stdout.toString().trim()}${suffix}`;
+}
+
+function estimateSeconds(selected: Scenario[], options: BenchOptions): number {
+  const closedLoop = options.warmupS + options.runs * options.runS + 2;
+  const openLoop = options.fixedRate.warmupS + options.fixedRate.durationS + 2;
+  return (
+    20 +
+    selected.reduce(
+      (sum, scenario) => sum + (scenario.kind === "fixed-rate" ? openLoop : closedLoop),
+      0,
+    )
+  );
+}
+
+// --- entry ----------------------------------------------------------------------------------
+
+let adminUrl: string | null = null;
+/** Set when a signal or the time limit stops the run: its exit code. */
+let stoppedWith: number | null = null;
+try {
+  const parsed = parseOptions(Bun.argv.slice(2));
+  if (parsed === "help") {
+    console.log(usage);
+    process.exit(0);
+  }
+  adminUrl = parsed.adminUrl;
+  const stopOn = (reason: string, code: number) => async (): Promise<void> => {
+    stoppedWith = code;
+    console.error(`\n${reason}: stopping every process the bench started`);
+    await cleanUp(adminUrl);
+    process.exit(code);
+  };
+  process.on("SIGINT", stopOn("interrupted", 130));
+  process.on("SIGTERM", stopOn("terminated", 143));
+  const limit = setTimeout(
+    stopOn(`time limit of ${parsed.timeLimitS} s reached`, 124),
+    parsed.timeLimitS * 1000,
+  );
+  const code = await main(parsed);
+  clearTimeout(limit);
+  await cleanUp(adminUrl);
+  process.exit(code);
+} catch (error) {
+  // After a signal, what failed is only the work the signal cut short.
+  if (stoppedWith === null) {
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  await cleanUp(adminUrl);
+  process.exit(stoppedWith ?? 1);
+}

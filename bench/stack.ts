@@ -1,0 +1,196 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { checkHealth, createPool, type Sql, silentLogger } from "@trellis/service-kit";
+import { assertLoopback, freePort, waitFor } from "./loopback.ts";
+import { type Child, childEnv, spawnChild } from "./processes.ts";
+
+// The stack under load: identity and notes on fresh databases of the local Postgres, and the
+// gateway in front of them, each its own process on a loopback port, logging warnings only.
+
+export const workspaceRoot = join(import.meta.dir, "..");
+
+export type StackProcess = "gateway" | "identity" | "notes";
+
+/** The session cookie's name: the gateway drops the `__Host-` prefix on a plain-http origin. */
+export const SESSION_COOKIE = "session";
+
+const services = {
+  identity: { dir: "services/identity", database: "bench_identity" },
+  notes: { dir: "service-template", database: "bench_notes" },
+} as const;
+
+/** Every database the bench creates; all are dropped at the end. */
+export const benchDatabases = ["bench_identity", "bench_notes", "bench_pgbench"] as const;
+
+export interface Stack {
+  /** `http://127.0.0.1:<port>`, also the gateway's APP_ORIGIN (so the cookie is `session`). */
+  gatewayUrl: string;
+  notesAddress: string;
+  callerSecret: string;
+  databaseUrls: Record<"identity" | "notes", string>;
+  processes: Record<StackProcess, Child>;
+  /** What each process was started from: a compiled binary or the source. */
+  launchedFrom: Record<StackProcess, string>;
+}
+
+/** `env` goes to every process (the telemetry settings). */
+export async function startStack(adminUrl: string, env: Record<string, string>): Promise<Stack> {
+  const admin = adminPool(adminUrl);
+  try {
+    for (const { database } of Object.values(services)) {
+      await recreateDatabase(admin, database);
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const callerSecret = randomSecret();
+  const taken = new Set<number>();
+  const port = (): number => {
+    const free = freePort(taken);
+    taken.add(free);
+    return free;
+  };
+  const databaseUrls = {
+    identity: databaseUrl(adminUrl, services.identity.database),
+    notes: databaseUrl(adminUrl, services.notes.database),
+  };
+  const identityAddress = `127.0.0.1:${port()}`;
+  const notesAddress = `127.0.0.1:${port()}`;
+  const identity = launch("identity", services.identity.dir, {
+    ...env,
+    PORT: identityAddress.split(":")[1] ?? "",
+    DATABASE_URL: databaseUrls.identity,
+    CALLER_SECRET: callerSecret,
+    MIGRATIONS_DIR: join(workspaceRoot, services.identity.dir, "migrations"),
+  });
+  const notes = launch("notes", services.notes.dir, {
+    ...env,
+    PORT: notesAddress.split(":")[1] ?? "",
+    DATABASE_URL: databaseUrls.notes,
+    CALLER_SECRET: callerSecret,
+    MIGRATIONS_DIR: join(workspaceRoot, services.notes.dir, "migrations"),
+  });
+  // SERVING comes after the migrations, so seeding may start once both answer it.
+  await Promise.all([
+    untilReady(identity.child, () => serving(identityAddress)),
+    untilReady(notes.child, () => serving(notesAddress)),
+  ]);
+  const gatewayPort = port();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const gateway = launch("gateway", "gateway", {
+    ...env,
+    MODE: "production",
+    PORT: String(gatewayPort),
+    APP_ORIGIN: gatewayUrl,
+    CALLER_SECRET: callerSecret,
+    IDENTITY_ADDRESS: identityAddress,
+    NOTES_ADDRESS: notesAddress,
+  });
+  await untilReady(gateway.child, async () => (await fetch(`${gatewayUrl}/readyz`)).ok);
+  return {
+    gatewayUrl,
+    notesAddress,
+    callerSecret,
+    databaseUrls,
+    processes: { gateway: gateway.child, identity: identity.child, notes: notes.child },
+    launchedFrom: { gateway: gateway.from, identity: identity.from, notes: notes.from },
+  };
+}
+
+/** Waits for `ready`, failing at once with the process's output if it exits meanwhile. */
+export async function untilReady(child: Child, ready: () => Promise<boolean>): Promise<void> {
+  await waitFor(
+    `${child.name} was not ready`,
+    async () => {
+      if (!child.running()) {
+        throw new Error(`${child.name} exited while starting:\n${child.output()}`);
+      }
+      return ready();
+    },
+    { withinMs: 30_000 },
+  ).catch((error: unknown) => {
+    throw child.running() ? error : new Error(`${child.name} exited:\n${child.output()}`);
+  });
+}
+
+/** A pool on the server's maintenance database, for CREATE and DROP DATABASE. */
+export function adminPool(adminUrl: string): Sql {
+  return pool(adminUrl, 1);
+}
+
+export function pool(url: string, poolMax: number): Sql {
+  return createPool(
+    {
+      url: assertLoopback(url),
+      poolMax,
+      connectTimeoutSeconds: 5,
+      statementTimeoutMs: 120_000,
+      idleTimeoutSeconds: 5,
+    },
+    { name: "trellis-bench", log: silentLogger() },
+  );
+}
+
+/** The same server and credentials as `adminUrl`, another database. */
+export function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function recreateDatabase(admin: Sql, database: string): Promise<void> {
+  await dropDatabase(admin, database);
+  await admin.unsafe(`CREATE DATABASE "${database}"`);
+}
+
+export async function dropDatabase(admin: Sql, database: string): Promise<void> {
+  await admin.unsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+}
+
+/**
+ * The compiled binary `<name>` when there is one (in $BENCH_BIN_DIR, else `dist/` of the
+ * workspace root, else `dist/` of the package), else `bun src/main.ts`.
+ */
+function launch(
+  name: StackProcess,
+  dir: string,
+  env: Record<string, string>,
+): { child: Child; from: string } {
+  const cwd = join(workspaceRoot, dir);
+  const binDirs = [process.env.BENCH_BIN_DIR, join(workspaceRoot, "dist"), join(cwd, "dist")];
+  const binary = binDirs
+    .flatMap((binDir) => (binDir === undefined || binDir === "" ? [] : [join(binDir, name)]))
+    .find(isExecutable);
+  const command = binary === undefined ? [process.execPath, "src/main.ts"] : [binary];
+  const from =
+    binary === undefined
+      ? `${dir}/src/main.ts (source)`
+      : binary.startsWith(`${workspaceRoot}/`)
+        ? relative(workspaceRoot, binary)
+        : binary;
+  const child = spawnChild({
+    name,
+    command,
+    cwd,
+    // BENCH_LOG_LEVEL=info shows each request and call (and costs throughput): for diagnosis.
+    env: childEnv({ HOST: "127.0.0.1", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", ...env }),
+  });
+  return { child, from };
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function serving(address: string): Promise<boolean> {
+  return (await checkHealth(address, { timeoutMs: 500 })) === "SERVING";
+}
+
+function randomSecret(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+}
