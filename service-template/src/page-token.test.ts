@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
+import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
 import { decodePageToken, encodePageToken } from "./page-token.ts";
-import { invalid, NOTE_ID, type Outcome, outcome } from "./testing/fixtures.ts";
+import { NOTE_ID } from "./testing/fixtures.ts";
 
 const forged = invalid("page_token: not a token issued by this service");
 const base64url = (text: string): string => Buffer.from(text).toString("base64url");

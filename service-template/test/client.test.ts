@@ -1,13 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { type Note, NotesServiceService } from "@trellis/contracts/notes/v1";
 import { createClient } from "@trellis/service-kit";
-import {
-  type CallOutcome,
-  callOutcome,
-  type NotesClient,
-  notesDatabase,
-  startNotesServer,
-} from "./notes-server.ts";
+import { type CallOutcome, callOutcome } from "@trellis/service-kit/testing";
+import { type NotesClient, notesDatabase, startNotesServer } from "./notes-server.ts";
 
 const db = await notesDatabase();
 const server = await startNotesServer(db);

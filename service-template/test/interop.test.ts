@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { callerMetadata } from "@trellis/service-kit";
-import { testCallerSecret } from "@trellis/service-kit/testing";
+import { runNodeClient, type Stall, stall } from "@trellis/service-kit/testing";
 import { notesDatabase, startNotesServer } from "./notes-server.ts";
 
 // Bun's http2 has had gRPC framing regressions (oven-sh/bun#21759, #29365): this file has a
@@ -11,64 +8,28 @@ import { notesDatabase, startNotesServer } from "./notes-server.ts";
 
 const db = await notesDatabase();
 /**
- * Every ListNotes here waits up to 3 s for its call to end before querying, so a deadline has
- * something to cut short; each records whether its signal fired and how long it waited.
+ * Every ListNotes here stalls up to 3 s before querying, so a deadline has something to cut
+ * short; each records whether its signal fired and how long it waited.
  */
-const listCalls: { aborted: boolean; waitedMs: number }[] = [];
+const listCalls: Stall[] = [];
 const server = await startNotesServer(db, (notes) => ({
   ...notes,
   async listForOwner(ownerId, page, signal) {
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 3_000);
-      signal.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
-    listCalls.push({ aborted: signal.aborted, waitedMs: performance.now() - started });
+    listCalls.push(await stall(signal, 3_000));
     return notes.listForOwner(ownerId, page, signal);
   },
 }));
-const outDir = await mkdtemp(join(tmpdir(), "notes-interop-"));
 const userId = crypto.randomUUID();
 let results: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  const build = await Bun.build({
-    entrypoints: [join(import.meta.dir, "fixtures", "node-client.ts")],
-    target: "node",
-    outdir: outDir,
-  });
-  if (!build.success) {
-    throw new AggregateError(build.logs, "building the Node client failed");
-  }
-  const [identity] = callerMetadata(userId, testCallerSecret).get("x-trellis-caller");
-  const args = [join(outDir, "node-client.js"), String(server.port), String(identity)];
-  const child = Bun.spawn(["node", ...args], {
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: 20_000,
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  if (code !== 0) {
-    throw new Error(`node client exited with ${code}: ${stderr}`);
-  }
-  results = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+  const client = join(import.meta.dir, "fixtures", "node-client.ts");
+  results = await runNodeClient(client, { port: server.port, userId });
 }, 30_000);
 
 afterAll(async () => {
   await server.stop();
   await db.close();
-  await rm(outDir, { recursive: true, force: true });
 });
 
 test("a unary CreateNote then GetNote round trip returns the same note", () => {

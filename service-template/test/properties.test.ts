@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { callOutcome, outcome } from "@trellis/service-kit/testing";
 import fc from "fast-check";
 import { createNotesRepo } from "../src/db/notes.ts";
 import { createNote } from "../src/handlers/create-note.ts";
@@ -7,8 +8,8 @@ import { getNote } from "../src/handlers/get-note.ts";
 import { listNotes } from "../src/handlers/list-notes.ts";
 import { updateNote } from "../src/handlers/update-note.ts";
 import { encodePageToken } from "../src/page-token.ts";
-import { caller, outcome } from "../src/testing/fixtures.ts";
-import { callOutcome, notesDatabase, startNotesServer } from "./notes-server.ts";
+import { caller } from "../src/testing/fixtures.ts";
+import { notesDatabase, startNotesServer } from "./notes-server.ts";
 
 // Whatever a client sends, a handler on the real repository answers OK or with an AppError a
 // client can act on; anything else would reach the client as INTERNAL.

@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import type { GithubConfig } from "../config.ts";
-import { exchanging, validateCallback } from "./oauth-errors.ts";
+import { createCodeFlow } from "./code-flow.ts";
 import {
   LoginError,
   type OAuthProvider,
@@ -23,46 +23,14 @@ export function githubProvider(config: GithubConfig, options: ProviderOptions): 
     authorization_endpoint: config.authorizeUrl,
     token_endpoint: config.tokenUrl,
   };
-  const client: oauth.Client = { client_id: config.clientId };
-  const clientAuth = oauth.ClientSecretPost(config.clientSecret);
-  const http = () => ({
-    signal: AbortSignal.timeout(options.timeoutMs),
-    [oauth.allowInsecureRequests]: options.allowInsecure,
-  });
+  const flow = createCodeFlow(config, options);
 
   return {
     name: "github",
-    async start() {
-      const attempt = {
-        state: oauth.generateRandomState(),
-        verifier: oauth.generateRandomCodeVerifier(),
-        nonce: null,
-      };
-      const url = new URL(config.authorizeUrl);
-      url.searchParams.set("client_id", config.clientId);
-      url.searchParams.set("redirect_uri", options.redirectUri);
-      url.searchParams.set("scope", "read:user user:email");
-      url.searchParams.set("state", attempt.state);
-      url.searchParams.set(
-        "code_challenge",
-        await oauth.calculatePKCECodeChallenge(attempt.verifier),
-      );
-      url.searchParams.set("code_challenge_method", "S256");
-      return { url, attempt };
-    },
-    async finish(callbackUrl, attempt) {
-      const params = validateCallback(as, client, callbackUrl, attempt.state);
-      return exchanging(async () => {
-        const response = await oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          clientAuth,
-          params,
-          options.redirectUri,
-          attempt.verifier,
-          http(),
-        );
-        const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+    start: () => flow.start(config.authorizeUrl, { scope: "read:user user:email" }, false),
+    finish(callbackUrl, attempt) {
+      return flow.exchange(as, callbackUrl, attempt, async (response) => {
+        const tokens = await oauth.processAuthorizationCodeResponse(as, flow.client, response);
         return readProfile(config.apiUrl, tokens.access_token, options.timeoutMs);
       });
     },

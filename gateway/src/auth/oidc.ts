@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import type { OidcConfig, ProviderName } from "../config.ts";
-import { exchanging, validateCallback } from "./oauth-errors.ts";
+import { createCodeFlow } from "./code-flow.ts";
 import { LoginError, type OAuthProvider, type ProviderOptions } from "./provider.ts";
 
 /**
@@ -13,12 +13,8 @@ export function oidcProvider(
   config: OidcConfig,
   options: ProviderOptions,
 ): OAuthProvider {
-  const client: oauth.Client = { client_id: config.clientId };
-  const clientAuth = oauth.ClientSecretPost(config.clientSecret);
-  const http = () => ({
-    signal: AbortSignal.timeout(options.timeoutMs),
-    [oauth.allowInsecureRequests]: options.allowInsecure,
-  });
+  const flow = createCodeFlow(config, options);
+  const { client, http } = flow;
   let metadata: Promise<oauth.AuthorizationServer> | undefined;
   const discover = (): Promise<oauth.AuthorizationServer> => {
     metadata ??= discoverIssuer(config.issuer, http()).catch((error: unknown) => {
@@ -35,38 +31,12 @@ export function oidcProvider(
       if (as.authorization_endpoint === undefined) {
         throw new LoginError("exchange", `${name} has no authorization endpoint`);
       }
-      const attempt = {
-        state: oauth.generateRandomState(),
-        verifier: oauth.generateRandomCodeVerifier(),
-        nonce: oauth.generateRandomNonce(),
-      };
-      const url = new URL(as.authorization_endpoint);
-      url.searchParams.set("client_id", config.clientId);
-      url.searchParams.set("redirect_uri", options.redirectUri);
-      url.searchParams.set("response_type", "code");
-      url.searchParams.set("scope", "openid email profile");
-      url.searchParams.set("state", attempt.state);
-      url.searchParams.set("nonce", attempt.nonce);
-      url.searchParams.set(
-        "code_challenge",
-        await oauth.calculatePKCECodeChallenge(attempt.verifier),
-      );
-      url.searchParams.set("code_challenge_method", "S256");
-      return { url, attempt };
+      const params = { response_type: "code", scope: "openid email profile" };
+      return flow.start(as.authorization_endpoint, params, true);
     },
     async finish(callbackUrl, attempt) {
       const as = await discover();
-      const params = validateCallback(as, client, callbackUrl, attempt.state);
-      return exchanging(async () => {
-        const response = await oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          clientAuth,
-          params,
-          options.redirectUri,
-          attempt.verifier,
-          http(),
-        );
+      return flow.exchange(as, callbackUrl, attempt, async (response) => {
         const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
           expectedNonce: attempt.nonce ?? oauth.expectNoNonce,
           requireIdToken: true,

@@ -1,16 +1,8 @@
 import { expect, test } from "bun:test";
 import type { CreateNoteRequest, CreateNoteResponse } from "@trellis/contracts/notes/v1";
+import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
 import { fakeNotes, type NotesCall } from "../testing/fake-notes.ts";
-import {
-  caller,
-  invalid,
-  NEW_ID,
-  NOW,
-  noteMessage,
-  type Outcome,
-  outcome,
-  USER_ID,
-} from "../testing/fixtures.ts";
+import { caller, NEW_ID, NOW, noteMessage, USER_ID } from "../testing/fixtures.ts";
 import { createNote } from "./create-note.ts";
 
 function created(title: string, body: string): Outcome<CreateNoteResponse> {

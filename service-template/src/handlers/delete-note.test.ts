@@ -1,17 +1,9 @@
 import { expect, test } from "bun:test";
 import type { DeleteNoteRequest, DeleteNoteResponse } from "@trellis/contracts/notes/v1";
+import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
 import type { NoteRecord } from "../note.ts";
 import { fakeNotes } from "../testing/fake-notes.ts";
-import {
-  caller,
-  invalid,
-  NOTE_ID,
-  note,
-  noteId,
-  OTHER_USER_ID,
-  type Outcome,
-  outcome,
-} from "../testing/fixtures.ts";
+import { caller, NOTE_ID, note, noteId, OTHER_USER_ID } from "../testing/fixtures.ts";
 import { deleteNote } from "./delete-note.ts";
 
 const mine = note();

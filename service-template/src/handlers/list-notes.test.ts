@@ -1,17 +1,10 @@
 import { expect, test } from "bun:test";
 import type { ListNotesRequest, ListNotesResponse } from "@trellis/contracts/notes/v1";
+import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
 import { type NoteRecord, toNoteMessage } from "../note.ts";
 import { encodePageToken } from "../page-token.ts";
 import { fakeNotes } from "../testing/fake-notes.ts";
-import {
-  caller,
-  invalid,
-  noteId,
-  notes,
-  OTHER_USER_ID,
-  type Outcome,
-  outcome,
-} from "../testing/fixtures.ts";
+import { caller, noteId, notes, OTHER_USER_ID } from "../testing/fixtures.ts";
 import { listNotes } from "./list-notes.ts";
 
 const three = notes(3);

@@ -1,18 +1,9 @@
 import { expect, test } from "bun:test";
 import type { UpdateNoteRequest, UpdateNoteResponse } from "@trellis/contracts/notes/v1";
+import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
 import type { NoteRecord } from "../note.ts";
 import { fakeNotes } from "../testing/fake-notes.ts";
-import {
-  caller,
-  invalid,
-  NOTE_ID,
-  NOW,
-  note,
-  noteMessage,
-  OTHER_USER_ID,
-  type Outcome,
-  outcome,
-} from "../testing/fixtures.ts";
+import { caller, NOTE_ID, NOW, note, noteMessage, OTHER_USER_ID } from "../testing/fixtures.ts";
 import { updateNote } from "./update-note.ts";
 
 const stored = note({ title: "Old title", body: "old body" });

@@ -1,5 +1,5 @@
 import type { Note } from "@trellis/contracts/notes/v1";
-import { AppError, type Caller, type ErrorCode } from "@trellis/service-kit";
+import type { Caller } from "@trellis/service-kit";
 import { type NoteRecord, toNoteMessage } from "../note.ts";
 
 // UUIDv7-shaped constants, so test data looks like what the service stores.
@@ -47,29 +47,4 @@ export function notes(count: number, ownerId: string = USER_ID): NoteRecord[] {
   return Array.from({ length: count }, (_, i) =>
     note({ id: noteId(i + 1), ownerId, title: `note ${i + 1}` }),
   );
-}
-
-/**
- * How a handler call ended, in the terms a client sees: the response, an AppError's code and
- * message, or INTERNAL for any other error (bindService hides those as "internal error").
- */
-export type Outcome<Response> =
-  | { ok: Response }
-  | { code: ErrorCode; message: string }
-  | { code: "INTERNAL" };
-
-export async function outcome<Response>(call: Promise<Response>): Promise<Outcome<Response>> {
-  try {
-    return { ok: await call };
-  } catch (error) {
-    if (error instanceof AppError) {
-      return { code: error.code, message: error.message };
-    }
-    return { code: "INTERNAL" };
-  }
-}
-
-/** The outcome of a handler that rejected the input, as bindService reports it. */
-export function invalid(message: string): Outcome<never> {
-  return { code: "INVALID_ARGUMENT", message };
 }

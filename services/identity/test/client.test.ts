@@ -5,10 +5,9 @@ import {
   IdentityServiceService,
 } from "@trellis/contracts/identity/v1";
 import { createClient } from "@trellis/service-kit";
+import { type CallOutcome, callOutcome } from "@trellis/service-kit/testing";
 import { formatSessionToken, newSessionToken, parseSessionToken } from "../src/session-token.ts";
 import {
-  type CallOutcome,
-  callOutcome,
   type IdentityClient,
   identityDatabase,
   startIdentityServer,

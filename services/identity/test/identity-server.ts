@@ -1,17 +1,11 @@
 import { join } from "node:path";
-import { status } from "@grpc/grpc-js";
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
-import {
-  createClient,
-  type PromiseClient,
-  readMigrations,
-  silentLogger,
-  startServiceHost,
-} from "@trellis/service-kit";
+import { type PromiseClient, readMigrations } from "@trellis/service-kit";
 import {
   createTestDatabase,
+  startTestServer,
   type TestDatabase,
-  testCallerSecret,
+  type TestServer,
 } from "@trellis/service-kit/testing";
 import { createSessionsRepo } from "../src/db/sessions.ts";
 import { createUsersRepo } from "../src/db/users.ts";
@@ -60,69 +54,16 @@ export function testClock(): TestClock {
   };
 }
 
-export interface IdentityServer {
-  port: number;
-  client: IdentityClient;
-  stop(): Promise<void>;
-}
+export type IdentityServer = TestServer<typeof IdentityServiceService>;
 
 /**
  * The real service on `db`, served in this process on 127.0.0.1 with a free port, and a kit
  * client for it signed as the gateway (or as `userId` per call).
  */
-export async function startIdentityServer(
+export function startIdentityServer(
   db: TestDatabase,
   overrides: Partial<Deps> = {},
 ): Promise<IdentityServer> {
-  const log = silentLogger();
-  const host = await startServiceHost({
-    services: [
-      createIdentityService(realDeps(db, overrides), { log, callerSecret: testCallerSecret }),
-    ],
-    host: "127.0.0.1",
-    port: 0,
-    log,
-    shutdownDelayMs: 0,
-    shutdownGraceMs: 1_000,
-  });
-  host.markServing();
-  const client = createClient(IdentityServiceService, `127.0.0.1:${host.port}`, {
-    timeoutMs: 5_000,
-    callerSecret: testCallerSecret,
-  });
-  return {
-    port: host.port,
-    client,
-    async stop() {
-      client.close();
-      await host.shutdown();
-    },
-  };
-}
-
-/** How a client call ended: the response, or the status code name and details. */
-export type CallOutcome<Response> = { ok: Response } | { code: string; details: string };
-
-export async function callOutcome<Response>(
-  call: Promise<Response>,
-): Promise<CallOutcome<Response>> {
-  try {
-    return { ok: await call };
-  } catch (error) {
-    if (isServiceError(error)) {
-      return { code: status[error.code] ?? String(error.code), details: error.details };
-    }
-    throw error;
-  }
-}
-
-function isServiceError(error: unknown): error is { code: status; details: string } {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    "code" in error &&
-    typeof error.code === "number" &&
-    "details" in error &&
-    typeof error.details === "string"
-  );
+  const deps = realDeps(db, overrides);
+  return startTestServer(IdentityServiceService, (options) => createIdentityService(deps, options));
 }

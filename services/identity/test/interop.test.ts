@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { callerMetadata, GATEWAY_SUBJECT } from "@trellis/service-kit";
-import { testCallerSecret } from "@trellis/service-kit/testing";
+import { runNodeClient, type Stall, stall } from "@trellis/service-kit/testing";
 import { identityDatabase, realDeps, startIdentityServer } from "./identity-server.ts";
 
 // Bun's http2 has had gRPC framing regressions (oven-sh/bun#21759, #29365): this file has a
@@ -11,61 +8,33 @@ import { identityDatabase, realDeps, startIdentityServer } from "./identity-serv
 
 const db = await identityDatabase();
 /**
- * ValidateSession of the session id `waitwait...` waits up to 3 s for its call to end before
- * querying, so a deadline has something to cut short; each records whether its signal fired.
+ * ValidateSession of the session id `waitwait...` stalls up to 3 s before querying, so a
+ * deadline has something to cut short; each records whether its signal fired.
  */
 const WAIT_ID = "wait".repeat(6);
-const waits: { aborted: boolean; waitedMs: number }[] = [];
+const waits: Stall[] = [];
 const deps = realDeps(db);
 const server = await startIdentityServer(db, {
   sessions: {
     ...deps.sessions,
     async findWithUser(id, signal) {
       if (id === WAIT_ID) {
-        const started = performance.now();
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 3_000);
-          signal.addEventListener("abort", () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        waits.push({ aborted: signal.aborted, waitedMs: performance.now() - started });
+        waits.push(await stall(signal, 3_000));
       }
       return deps.sessions.findWithUser(id, signal);
     },
   },
 });
-const outDir = await mkdtemp(join(tmpdir(), "identity-interop-"));
 let results: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  const build = await Bun.build({
-    entrypoints: [join(import.meta.dir, "fixtures", "node-client.ts")],
-    target: "node",
-    outdir: outDir,
-  });
-  if (!build.success) {
-    throw new AggregateError(build.logs, "building the Node client failed");
-  }
-  const [identity] = callerMetadata(GATEWAY_SUBJECT, testCallerSecret).get("x-trellis-caller");
-  const args = [join(outDir, "node-client.js"), String(server.port), String(identity)];
-  const child = Bun.spawn(["node", ...args], { stdout: "pipe", stderr: "pipe", timeout: 20_000 });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  if (code !== 0) {
-    throw new Error(`node client exited with ${code}: ${stderr}`);
-  }
-  results = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+  const client = join(import.meta.dir, "fixtures", "node-client.ts");
+  results = await runNodeClient(client, { port: server.port });
 }, 30_000);
 
 afterAll(async () => {
   await server.stop();
   await db.close();
-  await rm(outDir, { recursive: true, force: true });
 });
 
 const user = {

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
-import { checkHealth, createClient } from "@trellis/service-kit";
-import { freePort, testCallerSecret } from "@trellis/service-kit/testing";
+import { createClient } from "@trellis/service-kit";
+import {
+  type MainProcess,
+  spawnMain,
+  testCallerSecret,
+  waitForServing,
+} from "@trellis/service-kit/testing";
 import { formatSessionToken, hashSecret, newSessionToken } from "../src/session-token.ts";
 import { identityDatabase, serviceDir } from "./identity-server.ts";
 
@@ -27,70 +32,29 @@ afterAll(() => db.close());
 /** Secrets of the tokens the service issued here: the log must hold none of them. */
 const issued: string[] = [expired.secret, live.secret];
 
-function startMain(env: Record<string, string>, args: string[] = []) {
-  const child = Bun.spawn([process.execPath, "src/main.ts", ...args], {
-    cwd: serviceDir,
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_MAX: "1",
-      CALLER_SECRET: testCallerSecret,
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      ...env,
-    },
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: 30_000,
-  });
-  const stderr = new Response(child.stderr).text();
-  const stdout = new Response(child.stdout).text();
-  return { child, stderr, stdout };
-}
-
-async function waitForServing(address: string, withinMs: number): Promise<string> {
-  const until = Date.now() + withinMs;
-  let last = "no answer";
-  while (Date.now() < until) {
-    last = await checkHealth(address, { timeoutMs: 250 }).catch((error: Error) => error.message);
-    if (last === "SERVING") {
-      break;
-    }
-    await Bun.sleep(50);
-  }
-  return last;
-}
+const startMain = (env: Record<string, string>, args: string[] = []): MainProcess =>
+  spawnMain({ cwd: serviceDir, databaseUrl: db.url, env, args });
 
 describe("bun src/main.ts", () => {
-  let service: ReturnType<typeof startMain> | undefined;
-  let port = 0;
-  let address = "";
-
-  beforeAll(async () => {
-    port = freePort();
-    address = `127.0.0.1:${port}`;
+  let service: MainProcess;
+  beforeAll(() => {
     // info: the startup sweep of expired sessions reports itself in the log.
-    service = startMain({ PORT: String(port), LOG_LEVEL: "info" });
+    service = startMain({ LOG_LEVEL: "info" });
   });
-
-  afterAll(() => {
-    if (service?.child.exitCode === null) {
-      service.child.kill("SIGKILL");
-    }
-  });
+  afterAll(() => service.kill());
 
   test("reaches SERVING on grpc.health.v1 Check", async () => {
-    expect(await waitForServing(address, 15_000)).toBe("SERVING");
+    expect(await waitForServing(service.address, 15_000)).toBe("SERVING");
   }, 20_000);
 
   test("--healthcheck exits 0 and prints SERVING", async () => {
-    const probe = startMain({ PORT: String(port) }, ["--healthcheck"]);
-    expect(await probe.child.exited).toBe(0);
+    const probe = startMain({ PORT: service.port }, ["--healthcheck"]);
+    expect(await probe.exited).toBe(0);
     expect((await probe.stdout).trim()).toBe("SERVING");
   }, 10_000);
 
   test("answers CompleteOAuthLogin, ValidateSession and a seeded session", async () => {
-    const client = createClient(IdentityServiceService, address, {
+    const client = createClient(IdentityServiceService, service.address, {
       timeoutMs: 5_000,
       callerSecret: testCallerSecret,
     });
@@ -113,19 +77,11 @@ describe("bun src/main.ts", () => {
   });
 
   test("exits with code 0 within a few seconds of SIGTERM", async () => {
-    if (service === undefined) {
-      throw new Error("the service did not start");
-    }
-    const { child, stderr } = service;
-    const started = performance.now();
-    child.kill("SIGTERM");
-    const code = await Promise.race([child.exited, Bun.sleep(5_000).then(() => "hung")]);
-    expect({ code, stderr: code === 0 ? "" : await stderr }).toEqual({ code: 0, stderr: "" });
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await service.terminate(5_000)).toEqual({ code: 0, stderr: "" });
   }, 10_000);
 
   test("swept the one expired session at startup, and never logged a token", async () => {
-    const log = (await service?.stdout) ?? "";
+    const log = await service.stdout;
     const sweeps = log
       .split("\n")
       .filter((line) => line.includes('"expired sessions deleted"'))
@@ -139,7 +95,7 @@ describe("bun src/main.ts", () => {
 });
 
 test("a malformed PORT makes it exit 1 naming PORT on stderr", async () => {
-  const { child, stderr } = startMain({ PORT: "abc" });
-  expect(await child.exited).toBe(1);
+  const { exited, stderr } = startMain({ PORT: "abc" });
+  expect(await exited).toBe(1);
   expect(await stderr).toContain("PORT");
 }, 10_000);

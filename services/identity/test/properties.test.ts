@@ -1,12 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { callOutcome, outcome } from "@trellis/service-kit/testing";
 import fc from "fast-check";
 import { completeOAuthLogin } from "../src/handlers/complete-oauth-login.ts";
 import { deleteSession } from "../src/handlers/delete-session.ts";
 import { getUser } from "../src/handlers/get-user.ts";
 import { validateSession } from "../src/handlers/validate-session.ts";
 import { formatSessionToken, newSessionToken, parseSessionToken } from "../src/session-token.ts";
-import { call, caller, outcome } from "../src/testing/fixtures.ts";
-import { callOutcome, identityDatabase, realDeps, startIdentityServer } from "./identity-server.ts";
+import { call, caller } from "../src/testing/fixtures.ts";
+import { identityDatabase, realDeps, startIdentityServer } from "./identity-server.ts";
 
 // Whatever a client sends, a handler on the real repositories answers OK or with an AppError a
 // client can act on; anything else would reach the client as INTERNAL.

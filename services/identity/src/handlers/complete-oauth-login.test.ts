@@ -3,6 +3,7 @@ import type {
   CompleteOAuthLoginRequest,
   CompleteOAuthLoginResponse,
 } from "@trellis/contracts/identity/v1";
+import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
 import type { SessionRecord } from "../session.ts";
 import { hashSecret } from "../session-token.ts";
 import { fakeSessions } from "../testing/fake-sessions.ts";
@@ -11,14 +12,11 @@ import {
   call,
   EARLIER,
   FRESH_EXPIRY,
-  invalid,
   NEW_ID,
   NEW_TOKEN,
   NEW_TOKEN_TEXT,
   NOW,
   OTHER_USER_ID,
-  type Outcome,
-  outcome,
   session,
   USER_ID,
   user,

@@ -1,16 +1,8 @@
 import { expect, test } from "bun:test";
 import type { GetUserRequest, GetUserResponse } from "@trellis/contracts/identity/v1";
+import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
 import { fakeUsers, type UsersCall } from "../testing/fake-users.ts";
-import {
-  caller,
-  invalid,
-  OTHER_USER_ID,
-  type Outcome,
-  outcome,
-  USER_ID,
-  user,
-  userMessage,
-} from "../testing/fixtures.ts";
+import { caller, OTHER_USER_ID, USER_ID, user, userMessage } from "../testing/fixtures.ts";
 import type { UserRecord } from "../user.ts";
 import { getUser } from "./get-user.ts";
 

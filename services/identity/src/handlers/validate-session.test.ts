@@ -3,6 +3,7 @@ import type {
   ValidateSessionRequest,
   ValidateSessionResponse,
 } from "@trellis/contracts/identity/v1";
+import { type Outcome, outcome } from "@trellis/service-kit/testing";
 import type { SessionRecord } from "../session.ts";
 import { formatSessionToken, hashSecret } from "../session-token.ts";
 import { fakeSessions, type SessionsCall } from "../testing/fake-sessions.ts";
@@ -13,8 +14,6 @@ import {
   fromNow,
   NEW_TOKEN,
   NOW,
-  type Outcome,
-  outcome,
   rejectedSession,
   session,
   TOKEN,

@@ -1,5 +1,6 @@
 import type { User } from "@trellis/contracts/identity/v1";
-import { AppError, type Caller, type ErrorCode } from "@trellis/service-kit";
+import type { Caller } from "@trellis/service-kit";
+import type { Outcome } from "@trellis/service-kit/testing";
 import { type SessionRecord, sessionLifetimeMs } from "../session.ts";
 import { formatSessionToken, hashSecret, type SessionToken } from "../session-token.ts";
 import { toUserMessage, type UserRecord } from "../user.ts";
@@ -74,31 +75,6 @@ export function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
     expiresAt: fromNow(20 * day),
     ...overrides,
   };
-}
-
-/**
- * How a handler call ended, in the terms a client sees: the response, an AppError's code and
- * message, or INTERNAL for any other error (bindService hides those as "internal error").
- */
-export type Outcome<Response> =
-  | { ok: Response }
-  | { code: ErrorCode; message: string }
-  | { code: "INTERNAL" };
-
-export async function outcome<Response>(call: Promise<Response>): Promise<Outcome<Response>> {
-  try {
-    return { ok: await call };
-  } catch (error) {
-    if (error instanceof AppError) {
-      return { code: error.code, message: error.message };
-    }
-    return { code: "INTERNAL" };
-  }
-}
-
-/** The outcome of a handler that rejected the input, as bindService reports it. */
-export function invalid(message: string): Outcome<never> {
-  return { code: "INVALID_ARGUMENT", message };
 }
 
 /** The one answer to every token that does not name a live session. */

@@ -1,0 +1,47 @@
+import type { BindOptions } from "../grpc/bind-service.ts";
+import { createClient, type PromiseClient } from "../grpc/client.ts";
+import type { ServiceDefinitionShape } from "../grpc/method-types.ts";
+import { type ServiceRegistration, startServiceHost } from "../grpc/service-host.ts";
+import { silentLogger } from "../log.ts";
+import { testCallerSecret } from "./caller-secret.ts";
+
+export interface TestServer<Definition extends ServiceDefinitionShape> {
+  port: number;
+  /** Signs each call as the gateway, or as the `userId` a call names. */
+  client: PromiseClient<Definition>;
+  /** Closes the client and shuts the server down. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the registration `register` builds, in this process on 127.0.0.1 with a free port,
+ * SERVING at once, and a kit client for `definition`. `register` gets the options
+ * `bindService` takes: a silent logger and `testCallerSecret`.
+ */
+export async function startTestServer<Definition extends ServiceDefinitionShape>(
+  definition: Definition,
+  register: (options: BindOptions) => ServiceRegistration,
+): Promise<TestServer<Definition>> {
+  const log = silentLogger();
+  const host = await startServiceHost({
+    services: [register({ log, callerSecret: testCallerSecret })],
+    host: "127.0.0.1",
+    port: 0,
+    log,
+    shutdownDelayMs: 0,
+    shutdownGraceMs: 1_000,
+  });
+  host.markServing();
+  const client = createClient(definition, `127.0.0.1:${host.port}`, {
+    timeoutMs: 5_000,
+    callerSecret: testCallerSecret,
+  });
+  return {
+    port: host.port,
+    client,
+    async stop() {
+      client.close();
+      await host.shutdown();
+    },
+  };
+}
