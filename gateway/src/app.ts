@@ -3,6 +3,7 @@ import type { Logger } from "@trellis/service-kit";
 import { Elysia } from "elysia";
 import type { OAuthProviders } from "./auth/provider.ts";
 import type { RateLimiter } from "./auth/rate-limit.ts";
+import { cachedSessionValidator } from "./auth/session-cache.ts";
 import type { Clients } from "./clients.ts";
 import { type GatewayConfig, isSecureOrigin } from "./config.ts";
 import { requestGuards } from "./http/guards.ts";
@@ -26,6 +27,11 @@ export function createApp(deps: AppDeps) {
   // Bun's own limit answers a bare, empty 413 before any hook runs. It is only the backstop, set
   // above ours, so that an oversized body meets the guards, which answer the JSON error.
   const backstopBodyBytes = deps.config.bodyLimitBytes + 1024 * 1024;
+  const sessions = cachedSessionValidator(
+    (sessionToken) => deps.identity.validateSession({ sessionToken }),
+    { ttlMs: deps.config.sessionCacheTtlMs, maxEntries: deps.config.sessionCacheMaxEntries },
+  );
+  const routeDeps = { ...deps, sessions };
   // The web app comes last: its wildcard answers only what no API route does.
   return new Elysia({ serve: { maxRequestBodySize: backstopBodyBytes } })
     .use(requestContext(deps.log))
@@ -57,9 +63,9 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .use(healthRoutes(deps))
-    .use(authRoutes(deps))
-    .use(meRoutes(deps))
-    .use(notesRoutes(deps))
+    .use(authRoutes(routeDeps))
+    .use(meRoutes(routeDeps))
+    .use(notesRoutes(routeDeps))
     .use(webRoutes(deps));
 }
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { ConfigError, type LogLevel, parseEnv } from "@trellis/service-kit";
+import { assetDir, ConfigError, type LogLevel, parseEnv } from "@trellis/service-kit";
 import { z } from "zod";
 
 export type ProviderName = "github" | "google" | "dev";
@@ -39,6 +39,12 @@ export interface GatewayConfig {
   authRateLimitPerMinute: number;
   /** Take the client address from X-Forwarded-For (behind Traefik), not the socket. */
   trustProxy: boolean;
+  /**
+   * Validated sessions are reused this long without asking identity (0: never). It bounds how
+   * long a session deleted elsewhere still works here; a logout here is immediate.
+   */
+  sessionCacheTtlMs: number;
+  sessionCacheMaxEntries: number;
   providers: {
     github?: GithubConfig;
     google?: OidcConfig;
@@ -55,8 +61,8 @@ export interface GatewayConfig {
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
-// Beside the gateway's source in the repository; a compiled binary or an image sets WEB_DIST_DIR.
-const defaultWebDistDir = join(import.meta.dir, "../web/dist");
+// gateway/web/dist from source; web/ beside the binary when compiled (`bun run build`).
+const defaultWebDistDir = assetDir("web", join(import.meta.dir, "../web/dist"));
 
 const gatewayEnv = {
   MODE: z.enum(["development", "production"]).default("production"),
@@ -75,6 +81,8 @@ const gatewayEnv = {
   CORS_ORIGINS: z.string().default(""),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
   TRUST_PROXY: flag.default(false),
+  SESSION_CACHE_TTL_MS: integer(0, 60_000).default(5_000),
+  SESSION_CACHE_MAX_ENTRIES: integer(1, 1_000_000).default(10_000),
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
   GITHUB_AUTHORIZE_URL: z.url().default("https://github.com/login/oauth/authorize"),
@@ -122,6 +130,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     corsOrigins,
     authRateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
     trustProxy: vars.TRUST_PROXY,
+    sessionCacheTtlMs: vars.SESSION_CACHE_TTL_MS,
+    sessionCacheMaxEntries: vars.SESSION_CACHE_MAX_ENTRIES,
     providers: {
       github:
         vars.GITHUB_CLIENT_ID && vars.GITHUB_CLIENT_SECRET

@@ -38,8 +38,8 @@ async function readiness(): Promise<{ status: number; body: unknown }> {
 }
 
 /** Polls until `path` answers `status`, as a client retrying would. */
-function recovers(path: string, status: number): Promise<void> {
-  return waitUntil(async () => (await browser.api(path)).status === status, {
+function recovers(path: string, status: number, client: Browser = browser): Promise<void> {
+  return waitUntil(async () => (await client.api(path)).status === status, {
     withinMs: 15_000,
     everyMs: 200,
     describe: () => `${path} did not answer ${status} again`,
@@ -85,16 +85,19 @@ test("with notes hung (SIGSTOP), /api/notes answers 504 at the gRPC deadline", a
 });
 
 test("with identity stopped, /api/me answers 503, not 401, and keeps the cookie", async () => {
-  const token = browser.jar.get("session");
+  // Signed in but never checked: the gateway's session cache cannot answer for it.
+  const uncached = createBrowser(stack.gatewayUrl);
+  await uncached.signIn("google", { id: "resilient-user-2" });
+  const token = uncached.jar.get("session");
   await stack.processes.identity.stop();
 
-  const { response, ms } = await timed(() => browser.api("/api/me"));
+  const { response, ms } = await timed(() => uncached.api("/api/me"));
 
   expect(await errorAnswer(response)).toMatchObject({ status: 503, code: "UNAVAILABLE" });
   expect(ms).toBeLessThan(PROMPT_MS);
   expect(setCookiesNamed(response, "session")).toEqual([]);
 
   await stack.processes.identity.start();
-  await recovers("/api/me", 200);
-  expect(browser.jar.get("session")).toBe(token);
+  await recovers("/api/me", 200, uncached);
+  expect(uncached.jar.get("session")).toBe(token);
 });

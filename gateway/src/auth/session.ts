@@ -1,20 +1,21 @@
 import { status } from "@grpc/grpc-js";
 import type { User } from "@trellis/contracts/identity/v1";
 import { Elysia } from "elysia";
-import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin } from "../config.ts";
 import { isGrpcError, unauthorized } from "../errors.ts";
 import { cookieNames, readCookie, setCookie } from "./cookies.ts";
+import type { SessionValidator } from "./session-cache.ts";
 
 // Lucia-style tokens are two 24-character parts; anything far longer is not ours.
 const MAX_TOKEN_LENGTH = 256;
 
 /**
- * Resolves the signed-in user from the session cookie through identity.ValidateSession, or
- * answers 401. When identity slid the expiry forward, the cookie is set again to match.
+ * Resolves the signed-in user from the session cookie through identity.ValidateSession (or
+ * its short-lived cache), or answers 401. When identity slid the expiry forward, the cookie is
+ * set again to match.
  */
 export function sessionGuard(deps: {
-  identity: IdentityClient;
+  sessions: SessionValidator;
   config: Pick<GatewayConfig, "appOrigin">;
 }) {
   const names = cookieNames(deps.config);
@@ -26,13 +27,9 @@ export function sessionGuard(deps: {
       if (token === null || token.length > MAX_TOKEN_LENGTH) {
         throw unauthorized();
       }
-      const session = await deps.identity
-        .validateSession({ sessionToken: token })
-        .catch((error: unknown) => {
-          throw isGrpcError(error) && error.code === status.UNAUTHENTICATED
-            ? unauthorized()
-            : error;
-        });
+      const session = await deps.sessions.validate(token).catch((error: unknown) => {
+        throw isGrpcError(error) && error.code === status.UNAUTHENTICATED ? unauthorized() : error;
+      });
       if (session.user === undefined) {
         throw unauthorized();
       }

@@ -4,7 +4,7 @@ import { encodePendingLogin } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProvider } from "../auth/provider.ts";
 import { createRateLimiter } from "../auth/rate-limit.ts";
 import { fakeIdentity, GOOD_TOKEN, grpcError } from "../testing/fake-clients.ts";
-import { fakeProvider, testApp } from "../testing/test-app.ts";
+import { fakeProvider, signedIn, testApp } from "../testing/test-app.ts";
 
 const NEW_TOKEN = "newsessionid000000000000.newsecret00000000000000000";
 
@@ -160,6 +160,22 @@ test("logout deletes the session and expires the cookie", async () => {
   expect(
     setCookies(response).some((line) => /^__Host-session=; .*Expires=Thu, 01 Jan 1970/.test(line)),
   ).toBe(true);
+});
+
+test("logout ends a session the gateway had cached, at once", async () => {
+  const identity = fakeIdentity();
+  const { request } = testApp({ identity });
+  expect((await request("/api/me", { headers: signedIn() })).status).toBe(200);
+
+  await request("/auth/logout", { method: "POST", headers: signedIn() });
+  const after = await request("/api/me", { headers: signedIn() });
+
+  expect(after.status).toBe(401);
+  expect(identity.calls.map((call) => call.method)).toEqual([
+    "validateSession",
+    "deleteSession",
+    "validateSession",
+  ]);
 });
 
 test("logout from another site is refused and keeps the session", async () => {

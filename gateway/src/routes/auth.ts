@@ -9,6 +9,7 @@ import {
 } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProviders } from "../auth/provider.ts";
 import type { RateLimiter } from "../auth/rate-limit.ts";
+import type { SessionValidator } from "../auth/session-cache.ts";
 import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
 import { badRequest, HttpError } from "../errors.ts";
@@ -20,6 +21,8 @@ export interface AuthRouteDeps {
   config: Pick<GatewayConfig, "appOrigin" | "trustProxy">;
   providers: OAuthProviders;
   identity: IdentityClient;
+  /** Told of every session this gateway ends, so that its cache drops it at once. */
+  sessions: SessionValidator;
   limiter: RateLimiter;
   log: Logger;
 }
@@ -113,6 +116,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           });
           if (previous !== null) {
             // A new sign-in never keeps a session the browser already had (no fixation).
+            deps.sessions.forget(previous);
             await deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined);
           }
           setCookie(cookie, names.session, login.sessionToken, {
@@ -132,6 +136,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       async ({ cookie, set }) => {
         const token = readCookie(cookie, names.session);
         if (token !== null) {
+          deps.sessions.forget(token);
           await deps.identity.deleteSession({ sessionToken: token });
         }
         clearCookie(cookie, names.session, secure);

@@ -91,3 +91,18 @@ test("identity being down is a 503, not a 401 that would sign the user out", asy
 
   expect(response.status).toBe(503);
 });
+
+test("a session checked moments ago is answered from the gateway's cache: one identity call", async () => {
+  const identity = fakeIdentity();
+  const { request } = testApp({ identity });
+
+  const answers = [];
+  for (let i = 0; i < 3; i++) {
+    answers.push(
+      (await request("/api/me", { headers: { cookie: `__Host-session=${GOOD_TOKEN}` } })).status,
+    );
+  }
+
+  expect(answers).toEqual([200, 200, 200]);
+  expect(identity.calls.map((call) => call.method)).toEqual(["validateSession"]);
+});

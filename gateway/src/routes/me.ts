@@ -1,12 +1,12 @@
 import { Elysia } from "elysia";
 import { sessionGuard } from "../auth/session.ts";
-import type { IdentityClient } from "../clients.ts";
+import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
 import { errorJson, toUserJson, userJson } from "./json.ts";
 
 /** GET /api/me: the signed-in user, from the session check alone (one gRPC call). */
 export function meRoutes(deps: {
-  identity: IdentityClient;
+  sessions: SessionValidator;
   config: Pick<GatewayConfig, "appOrigin">;
 }) {
   return new Elysia({ prefix: "/api" })

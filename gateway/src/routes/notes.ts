@@ -5,7 +5,8 @@ import type {
 } from "@trellis/contracts/notes/v1";
 import { Elysia, t } from "elysia";
 import { sessionGuard } from "../auth/session.ts";
-import type { IdentityClient, NotesClient } from "../clients.ts";
+import type { SessionValidator } from "../auth/session-cache.ts";
+import type { NotesClient } from "../clients.ts";
 import type { GatewayConfig } from "../config.ts";
 import { badRequest } from "../errors.ts";
 import { errorJson, noteJson, toNoteJson } from "./json.ts";
@@ -15,7 +16,7 @@ const errors = { 400: errorJson, 401: errorJson, 404: errorJson, 503: errorJson,
 
 /** The notes API: REST over trellis.notes.v1, always on behalf of the signed-in user. */
 export function notesRoutes(deps: {
-  identity: IdentityClient;
+  sessions: SessionValidator;
   notes: NotesClient;
   config: Pick<GatewayConfig, "appOrigin">;
 }) {

@@ -24,13 +24,14 @@ export interface Call {
   userId?: string;
 }
 
-/** Identity that knows one session, GOOD_TOKEN for USER; records every call. */
+/** Identity that knows one session, GOOD_TOKEN for USER, until it is deleted; records every call. */
 export function fakeIdentity(
   options: { renewed?: boolean; failure?: Error } = {},
 ): IdentityClient & {
   calls: Call[];
 } {
   const calls: Call[] = [];
+  const deleted = new Set<string>();
   const fail = (): void => {
     if (options.failure) {
       throw options.failure;
@@ -41,7 +42,7 @@ export function fakeIdentity(
     async validateSession(request) {
       calls.push({ method: "validateSession", request });
       fail();
-      if (request.sessionToken !== GOOD_TOKEN) {
+      if (request.sessionToken !== GOOD_TOKEN || deleted.has(request.sessionToken)) {
         throw grpcError(status.UNAUTHENTICATED, "invalid or expired session");
       }
       return {
@@ -63,6 +64,7 @@ export function fakeIdentity(
     async deleteSession(request) {
       calls.push({ method: "deleteSession", request });
       fail();
+      deleted.add(request.sessionToken);
       return {};
     },
   };

@@ -1,0 +1,162 @@
+import { expect, test } from "bun:test";
+import { USER } from "../testing/fake-clients.ts";
+import { cachedSessionValidator, type ValidatedSession } from "./session-cache.ts";
+
+const TTL_MS = 5_000;
+const DAY_MS = 86_400_000;
+
+/** A clock the test moves, and identity as a function that counts its checks. */
+function setup(options: { ttlMs?: number; maxEntries?: number; expiresInMs?: number } = {}) {
+  let clock = 1_000_000;
+  const checks: string[] = [];
+  let answer: (token: string) => Promise<ValidatedSession> = async () => ({
+    user: USER,
+    sessionExpireTime: new Date(clock + (options.expiresInMs ?? 30 * DAY_MS)),
+    renewed: false,
+  });
+  const validator = cachedSessionValidator(
+    (token) => {
+      checks.push(token);
+      return answer(token);
+    },
+    {
+      ttlMs: options.ttlMs ?? TTL_MS,
+      maxEntries: options.maxEntries ?? 100,
+      now: () => clock,
+    },
+  );
+  return {
+    validator,
+    checks,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    answerWith: (next: typeof answer) => {
+      answer = next;
+    },
+  };
+}
+
+const unauthenticated = () => Object.assign(new Error("invalid or expired session"), { code: 16 });
+
+test("reuses a validated session within the TTL: one check for many requests", async () => {
+  const { validator, checks, advance } = setup();
+
+  const first = await validator.validate("t1");
+  advance(TTL_MS - 1);
+  const again = await validator.validate("t1");
+
+  expect(again.user).toEqual(first.user);
+  expect(checks).toEqual(["t1"]);
+});
+
+test("asks identity again once the TTL has passed", async () => {
+  const { validator, checks, advance } = setup();
+
+  await validator.validate("t1");
+  advance(TTL_MS);
+  await validator.validate("t1");
+
+  expect(checks).toEqual(["t1", "t1"]);
+});
+
+test("never reuses a session past its own expiry, even within the TTL", async () => {
+  const { validator, checks, advance } = setup({ expiresInMs: 1_000 });
+
+  await validator.validate("t1");
+  advance(1_000);
+  await validator.validate("t1");
+
+  expect(checks).toEqual(["t1", "t1"]);
+});
+
+test("never caches a refusal: junk tokens cannot fill the cache or stick", async () => {
+  const { validator, checks, answerWith } = setup();
+  answerWith(async () => {
+    throw unauthenticated();
+  });
+
+  await expect(validator.validate("junk")).rejects.toThrow("invalid or expired session");
+  await expect(validator.validate("junk")).rejects.toThrow("invalid or expired session");
+
+  expect(checks).toEqual(["junk", "junk"]);
+});
+
+test("concurrent requests with one cookie share a single check", async () => {
+  const { validator, checks, answerWith } = setup();
+  let release: (session: ValidatedSession) => void = () => undefined;
+  answerWith(() => new Promise((resolve) => (release = resolve)));
+
+  const waiting = [validator.validate("t1"), validator.validate("t1"), validator.validate("t1")];
+  release({ user: USER, sessionExpireTime: new Date(2_000_000_000_000), renewed: false });
+
+  expect((await Promise.all(waiting)).map((session) => session.user?.id)).toEqual([
+    USER.id,
+    USER.id,
+    USER.id,
+  ]);
+  expect(checks).toEqual(["t1"]);
+});
+
+test("forget (logout) drops a cached session at once", async () => {
+  const { validator, checks } = setup();
+
+  await validator.validate("t1");
+  validator.forget("t1");
+  await validator.validate("t1");
+
+  expect(checks).toEqual(["t1", "t1"]);
+});
+
+test("a check that was in flight when the session was forgotten is not cached", async () => {
+  const { validator, checks, answerWith } = setup();
+  let release: (session: ValidatedSession) => void = () => undefined;
+  answerWith(() => new Promise((resolve) => (release = resolve)));
+
+  const racing = validator.validate("t1");
+  validator.forget("t1");
+  release({ user: USER, sessionExpireTime: new Date(2_000_000_000_000), renewed: false });
+  await racing;
+  answerWith(async () => {
+    throw unauthenticated();
+  });
+
+  await expect(validator.validate("t1")).rejects.toThrow("invalid or expired session");
+  expect(checks).toEqual(["t1", "t1"]);
+});
+
+test("only the answer that slid the expiry says renewed; a reuse does not set the cookie again", async () => {
+  const { validator, answerWith } = setup();
+  answerWith(async () => ({
+    user: USER,
+    sessionExpireTime: new Date(2_000_000_000_000),
+    renewed: true,
+  }));
+
+  expect((await validator.validate("t1")).renewed).toBe(true);
+  expect((await validator.validate("t1")).renewed).toBe(false);
+});
+
+test("holds at most maxEntries sessions, dropping the least recently used", async () => {
+  const { validator, checks } = setup({ maxEntries: 2 });
+
+  await validator.validate("a");
+  await validator.validate("b");
+  await validator.validate("a");
+  await validator.validate("c");
+  checks.length = 0;
+  await validator.validate("a");
+  await validator.validate("c");
+  await validator.validate("b");
+
+  expect(checks).toEqual(["b"]);
+});
+
+test("a TTL of 0 turns the cache off: every request asks identity", async () => {
+  const { validator, checks } = setup({ ttlMs: 0 });
+
+  await validator.validate("t1");
+  await validator.validate("t1");
+
+  expect(checks).toEqual(["t1", "t1"]);
+});

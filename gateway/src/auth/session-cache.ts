@@ -1,0 +1,91 @@
+import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
+import { LRUCache } from "lru-cache";
+
+/** What a session check answers: the user, and whether identity slid the expiry forward. */
+export type ValidatedSession = ValidateSessionResponse;
+
+export interface SessionValidator {
+  /** The session of `token`, from the cache or from identity; rejects as identity does. */
+  validate(token: string): Promise<ValidatedSession>;
+  /** Drops `token` at once, including a check in flight (logout, a replaced session). */
+  forget(token: string): void;
+}
+
+export interface SessionCacheOptions {
+  /** How long a validated session is reused without asking identity; 0 turns the cache off. */
+  ttlMs: number;
+  /** Bound on memory: the least recently used sessions go first. */
+  maxEntries: number;
+  /** Injected so tests can move time. */
+  now?: () => number;
+}
+
+/**
+ * Every authenticated request checks its session; asking identity each time makes that check
+ * the costliest part of the hot path. Validated sessions are kept for `ttlMs`, so a session
+ * deleted elsewhere (another gateway's logout, identity's expiry sweep) is still accepted here
+ * for at most `ttlMs`; a logout through this gateway calls `forget` and takes effect at once.
+ * An entry never outlives its session's own expiry, and a failed check is never cached, so an
+ * attacker's junk tokens cannot fill the cache.
+ */
+export function cachedSessionValidator(
+  check: (token: string) => Promise<ValidatedSession>,
+  options: SessionCacheOptions,
+): SessionValidator {
+  if (options.ttlMs <= 0) {
+    return { validate: check, forget: () => undefined };
+  }
+  const now = options.now ?? Date.now;
+  const cache = new LRUCache<string, { session: ValidatedSession; until: number }>({
+    max: options.maxEntries,
+  });
+  // Concurrent requests with the same cookie share one check instead of each sending one.
+  const inFlight = new Map<string, Promise<ValidatedSession>>();
+
+  const remember = (token: string, session: ValidatedSession): void => {
+    const expires = session.sessionExpireTime?.getTime() ?? 0;
+    const until = Math.min(now() + options.ttlMs, expires);
+    if (until > now()) {
+      // `renewed` belongs to the answer that slid the expiry; a reuse renews nothing.
+      cache.set(token, { session: { ...session, renewed: false }, until });
+    }
+  };
+
+  return {
+    validate(token) {
+      const hit = cache.get(token);
+      if (hit !== undefined) {
+        if (hit.until > now()) {
+          return Promise.resolve(hit.session);
+        }
+        cache.delete(token);
+      }
+      const pending = inFlight.get(token);
+      if (pending !== undefined) {
+        return pending;
+      }
+      const checking: Promise<ValidatedSession> = check(token).then(
+        (session) => {
+          // Forgotten meanwhile (a logout raced this check): don't bring the session back.
+          if (inFlight.get(token) === checking) {
+            inFlight.delete(token);
+            remember(token, session);
+          }
+          return session;
+        },
+        (error: unknown) => {
+          if (inFlight.get(token) === checking) {
+            inFlight.delete(token);
+          }
+          throw error;
+        },
+      );
+      inFlight.set(token, checking);
+      return checking;
+    },
+    forget(token) {
+      cache.delete(token);
+      inFlight.delete(token);
+    },
+  };
+}
