@@ -4,22 +4,29 @@ import { type Static, t } from "elysia";
 
 // The REST shapes of contract messages. The mappers below are typed by both sides, so a
 // contract change that breaks the REST API fails `bun run typecheck`, not a user.
+//
+// No `format` keywords: Elysia checks every response against these, and a `format` takes it
+// off its fast path (a page of 20 notes cost 388 µs of gateway CPU with them, 51 without,
+// measured in-process). The mappers build these objects from typed messages, so the check
+// would guard nothing; the OpenAPI document still says what each string holds.
+const uuid = () => t.String({ description: "a UUID" });
+const timestamp = () => t.String({ description: "an RFC 3339 date-time in UTC" });
 
 export const noteJson = t.Object({
-  id: t.String({ format: "uuid" }),
+  id: uuid(),
   title: t.String(),
   body: t.String(),
-  createTime: t.String({ format: "date-time" }),
-  updateTime: t.String({ format: "date-time" }),
+  createTime: timestamp(),
+  updateTime: timestamp(),
 });
 export type NoteJson = Static<typeof noteJson>;
 
 export const userJson = t.Object({
-  id: t.String({ format: "uuid" }),
+  id: uuid(),
   name: t.String(),
   email: t.String(),
   avatarUrl: t.String(),
-  createTime: t.String({ format: "date-time" }),
+  createTime: timestamp(),
 });
 export type UserJson = Static<typeof userJson>;
 
