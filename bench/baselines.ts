@@ -1,10 +1,13 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertLoopback, freePort } from "./loopback.ts";
 import { type Child, childEnv, runToEnd, spawnChild } from "./processes.ts";
-import { adminPool, databaseUrl, recreateDatabase, untilReady } from "./stack.ts";
+import type { PgbenchScenario } from "./scenario-kinds.ts";
+import { adminPool, databaseUrl, pool, recreateDatabase, untilReady } from "./stack.ts";
 
-// The in-run baselines that are not routes of the gateway: pgbench -S against the same Postgres
-// (what the database alone can serve), and the one-hop server (bench/baseline-server.ts).
+// The in-run baselines that are not routes of the gateway: pgbench against the same Postgres
+// (what the database alone can read and write), the one-hop server (bench/baseline-server.ts)
+// and the hello-world pair (bench/hello-server.ts).
 
 export const PGBENCH_DATABASE = "bench_pgbench";
 
@@ -35,13 +38,52 @@ export async function preparePgbench(adminUrl: string): Promise<string> {
   return url;
 }
 
-/** Select-only (`-S`: one primary-key read per transaction), 16 clients on 2 threads. */
-export async function runPgbench(url: string, durationS: number): Promise<PgbenchResult> {
+/**
+ * The insert baseline's table (bench/pgbench/notes-table.sql) in the scratch database, which
+ * is created when the select-only baseline has not run before it.
+ */
+export async function preparePgbenchInsert(adminUrl: string): Promise<string> {
+  const admin = adminPool(adminUrl);
+  try {
+    const [found] =
+      await admin`SELECT 1 AS found FROM pg_database WHERE datname = ${PGBENCH_DATABASE}`;
+    if (found === undefined) {
+      await recreateDatabase(admin, PGBENCH_DATABASE);
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = databaseUrl(adminUrl, PGBENCH_DATABASE);
+  const scratch = pool(url, 1);
+  try {
+    await scratch.unsafe(readFileSync(join(PGBENCH_SCRIPTS, "notes-table.sql"), "utf8"));
+  } finally {
+    await scratch.end({ timeout: 5 });
+  }
+  return url;
+}
+
+const PGBENCH_SCRIPTS = join(import.meta.dir, "pgbench");
+
+/** What each script runs: `-S` is one primary-key read per transaction. */
+const SCRIPT_ARGS: Record<PgbenchScript, string[]> = {
+  "select-only": ["-S"],
+  "insert-note": ["-f", join(PGBENCH_SCRIPTS, "insert-note.sql")],
+};
+
+export type PgbenchScript = PgbenchScenario["script"];
+
+/** 16 clients on 2 threads, the built-in select-only script or bench/pgbench/insert-note.sql. */
+export async function runPgbench(
+  url: string,
+  durationS: number,
+  script: PgbenchScript = "select-only",
+): Promise<PgbenchResult> {
   const { stdout, cpuSeconds } = await runToEnd({
-    name: "pgbench -S",
+    name: `pgbench ${script}`,
     command: [
       "pgbench",
-      "-S",
+      ...SCRIPT_ARGS[script],
       "-n",
       "-c",
       "16",
@@ -98,6 +140,22 @@ export async function startBaselineServer(settings: {
       NOTE_ID: settings.note.id,
       NOTE_OWNER_ID: settings.note.ownerId,
     }),
+  });
+  await untilReady(child, async () => (await fetch(`${url}/healthz`)).ok);
+  return { url, child };
+}
+
+/**
+ * A hello-world server as its own process (bench/hello-server.ts): a bare Bun.serve or a bare
+ * Elysia app answering GET /healthz with a constant JSON body.
+ */
+export async function startHelloServer(kind: "bun" | "elysia"): Promise<BaselineServer> {
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawnChild({
+    name: `${kind}-hello`,
+    command: [process.execPath, join(import.meta.dir, "hello-server.ts")],
+    env: childEnv({ PORT: String(port), HELLO_SERVER: kind }),
   });
   await untilReady(child, async () => (await fetch(`${url}/healthz`)).ok);
   return { url, child };

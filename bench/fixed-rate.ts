@@ -2,16 +2,29 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { assertLoopback } from "./loopback.ts";
 import { childEnv, runToEnd } from "./processes.ts";
+import type { RunRecord } from "./scenario-result.ts";
 import { percentileOfSorted } from "./stats.ts";
 
 // An open-loop load generator, run as its own Bun process (`bun bench/fixed-rate.ts ...`):
 // request i is due at start + i / rate whatever happened to the ones before it, and its latency
 // runs from that due time, not from when it was actually sent. A stalled server therefore shows
 // up as latency instead of silently lowering the load (no coordinated omission). The first
-// `--warmup` seconds are sent but not counted. Prints one JSON line: FixedRateResult.
+// `--warmup` seconds are sent but not counted. Request i is the (i mod n)th of the rotation it
+// was given (one GET, or a mix such as the soak's). Prints one JSON line: FixedRateResult.
+
+/**
+ * One request of the rotation. A body is sent as JSON, with the Origin the gateway's CSRF check
+ * wants.
+ */
+export interface FixedRequest {
+  method: "GET" | "POST";
+  url: string;
+  body?: string;
+}
 
 export interface FixedRateResult {
-  url: string;
+  /** The rotation's distinct requests, as `METHOD path`. */
+  requests: string[];
   targetRate: number;
   durationS: number;
   /** Requests due in the measured window, and how many of them completed with a 2xx. */
@@ -27,12 +40,14 @@ export interface FixedRateResult {
   errors: { status: number; network: number; timeout: number; dropped: number };
   /** Count of each HTTP status seen in the measured window. */
   statuses: Record<string, number>;
+  /** Each request of the rotation on its own (the same numbers as above when there is one). */
+  byRequest: { request: string; succeeded: number; latencyMs: { p50: number; p99: number } }[];
   /** CPU seconds the generator process used (filled in by runFixedRate). */
   generatorCpuSeconds: number;
 }
 
 export interface FixedRateOptions {
-  url: string;
+  requests: FixedRequest[];
   rate: number;
   durationS: number;
   warmupS: number;
@@ -47,8 +62,11 @@ const REQUEST_TIMEOUT_MS = 5_000;
 
 /** Runs the generator as a separate process and returns its report. */
 export async function runFixedRate(options: FixedRateOptions): Promise<FixedRateResult> {
+  for (const request of options.requests) {
+    assertLoopback(request.url);
+  }
   const args = [
-    `--url=${assertLoopback(options.url)}`,
+    `--requests=${JSON.stringify(options.requests)}`,
     `--rate=${options.rate}`,
     `--duration=${options.durationS}`,
     `--warmup=${options.warmupS}`,
@@ -65,7 +83,21 @@ export async function runFixedRate(options: FixedRateOptions): Promise<FixedRate
   return { ...(JSON.parse(line) as FixedRateResult), generatorCpuSeconds: cpuSeconds };
 }
 
+/** The generator's report as the one run of its scenario: any error fails it. */
+export function fixedRateRecord(result: FixedRateResult): RunRecord {
+  const errors = Object.values(result.errors).reduce((sum, count) => sum + count, 0);
+  return {
+    requestsPerSecond: result.achievedRate,
+    latencyMs: { p50: result.latencyMs.p50, p90: result.latencyMs.p90, p99: result.latencyMs.p99 },
+    errors,
+    errorDetail:
+      errors > 0 ? JSON.stringify({ ...result.errors, statuses: result.statuses }) : null,
+  };
+}
+
 interface Sample {
+  /** Which of the rotation's distinct requests it was (an index into their labels). */
+  request: number;
   latencyMs: number;
   serviceMs: number;
 }
@@ -78,6 +110,9 @@ async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
           .split("\n")
           .filter((token) => token !== "")
           .map((token) => `${options.cookieName ?? "session"}=${token}`);
+  // A request that comes back in the rotation is reported once, over all its sends.
+  const labels = [...new Set(options.requests.map(label))];
+  const kindOf = options.requests.map((request) => labels.indexOf(label(request)));
   const intervalMs = 1000 / options.rate;
   const total = Math.round((options.warmupS + options.durationS) * options.rate);
   const measuredFrom = Math.round(options.warmupS * options.rate);
@@ -94,9 +129,13 @@ async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
       maxSendLagMs = Math.max(maxSendLagMs, sentAt - dueAt);
     }
     const cookie = cookies[index % cookies.length];
+    const request = options.requests[index % options.requests.length] as FixedRequest;
+    const kind = kindOf[index % options.requests.length] ?? 0;
     try {
-      const response = await fetch(options.url, {
-        headers: cookie === undefined ? {} : { cookie },
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: headersFor(request, cookie),
+        body: request.body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       await response.arrayBuffer();
@@ -106,7 +145,7 @@ async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
       }
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       if (response.status >= 200 && response.status < 300) {
-        samples.push({ latencyMs: doneAt - dueAt, serviceMs: doneAt - sentAt });
+        samples.push({ request: kind, latencyMs: doneAt - dueAt, serviceMs: doneAt - sentAt });
       } else {
         errors.status++;
       }
@@ -140,7 +179,7 @@ async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
   const service = Float64Array.from(samples, (sample) => sample.serviceMs).sort();
   const scheduled = total - measuredFrom;
   return {
-    url: options.url,
+    requests: labels,
     targetRate: options.rate,
     durationS: options.durationS,
     scheduled,
@@ -157,14 +196,40 @@ async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
     maxSendLagMs,
     errors,
     statuses,
+    byRequest: labels.map((request, kind) => {
+      const own = Float64Array.from(
+        samples.filter((sample) => sample.request === kind),
+        (sample) => sample.latencyMs,
+      ).sort();
+      return {
+        request,
+        succeeded: own.length,
+        latencyMs: { p50: percentileOfSorted(own, 50), p99: percentileOfSorted(own, 99) },
+      };
+    }),
     generatorCpuSeconds: Number.NaN,
   };
+}
+
+function headersFor(request: FixedRequest, cookie: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = cookie === undefined ? {} : { cookie };
+  if (request.body !== undefined) {
+    headers.origin = new URL(request.url).origin;
+    headers["content-type"] = "application/json";
+  }
+  return headers;
+}
+
+function label(request: FixedRequest): string {
+  const url = new URL(request.url);
+  return `${request.method} ${url.pathname}${url.search}`;
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
       url: { type: "string" },
+      requests: { type: "string" },
       rate: { type: "string" },
       duration: { type: "string" },
       warmup: { type: "string", default: "0" },
@@ -175,11 +240,22 @@ if (import.meta.main) {
   const rate = Number(values.rate);
   const durationS = Number(values.duration);
   const warmupS = Number(values.warmup);
-  if (values.url === undefined || !(rate > 0) || !(durationS > 0) || !(warmupS >= 0)) {
-    throw new Error("usage: bun fixed-rate.ts --url=URL --rate=N --duration=S [--warmup=S]");
+  const requests: FixedRequest[] =
+    values.requests !== undefined
+      ? (JSON.parse(values.requests) as FixedRequest[])
+      : values.url !== undefined
+        ? [{ method: "GET", url: values.url }]
+        : [];
+  if (requests.length === 0 || !(rate > 0) || !(durationS > 0) || !(warmupS >= 0)) {
+    throw new Error(
+      "usage: bun fixed-rate.ts (--url=URL | --requests=JSON) --rate=N --duration=S [--warmup=S]",
+    );
+  }
+  for (const request of requests) {
+    assertLoopback(request.url);
   }
   const result = await generate({
-    url: assertLoopback(values.url),
+    requests,
     rate,
     durationS,
     warmupS,

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { assertLoopback } from "./loopback.ts";
-import { type ScenarioName, scenarioNames } from "./scenarios.ts";
+import type { ScenarioName } from "./scenario-kinds.ts";
+import { scenarioNames } from "./scenarios.ts";
 
 export interface BenchOptions {
   quick: boolean;
@@ -12,7 +13,13 @@ export interface BenchOptions {
   warmupS: number;
   runs: number;
   runS: number;
+  /** The closed-loop scenarios marked `runLength: "short"`. */
+  shortRuns: { warmupS: number; runs: number; runS: number };
+  /** The decay scenario: after the warm-up, this many back-to-back wrk runs of `windowS`. */
+  decay: { windows: number; windowS: number };
   fixedRate: { rate: number; durationS: number; warmupS: number };
+  /** The soak: the fixed rate for `durationS` after `warmupS`, RSS sampled every `sampleEveryS`. */
+  soak: { durationS: number; warmupS: number; sampleEveryS: number };
   wrk: { threads: number; connections: number };
   seed: { users: number; notesPerUser: number };
   /** A superuser connection to the local Postgres (its maintenance database). */
@@ -23,9 +30,9 @@ export interface BenchOptions {
 
 export const usage = `bun bench/run.ts [--quick] [--only <scenario>[,...]] [--rate <req/s>] [--tracing]
 
-  --quick    smoke run: 1 run of 3 s per scenario, fixed rate for 5 s
+  --quick    smoke run: 1 run of 3 s per scenario, decay 3 × 3 s, fixed rate for 5 s, soak 20 s
   --only     run only these: ${scenarioNames.join(", ")}
-  --rate     the fixed-rate scenarios' rate (default 1000 req/s)
+  --rate     the fixed-rate scenarios' and the soak's rate (default 1000 req/s)
   --tracing  keep OpenTelemetry on in every process (it is off by default: OTEL_SDK_DISABLED),
              exporting every span to a sink on loopback
 
@@ -67,12 +74,16 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     warmupS: quick ? 1 : 3,
     runs: quick ? 1 : 3,
     runS: quick ? 3 : 10,
+    shortRuns: { warmupS: quick ? 1 : 2, runs: quick ? 1 : 3, runS: quick ? 3 : 5 },
+    decay: { windows: quick ? 3 : 6, windowS: quick ? 3 : 10 },
     fixedRate: { rate, durationS: quick ? 5 : 30, warmupS: quick ? 1 : 3 },
+    soak: { durationS: quick ? 20 : 300, warmupS: quick ? 1 : 3, sampleEveryS: quick ? 5 : 30 },
     wrk: { threads: 2, connections: 64 },
     seed: { users: 500, notesPerUser: 40 },
     adminUrl: assertLoopback(
       process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     ),
-    timeLimitS: quick ? 240 : 720,
+    // About 2 and 12.5 minutes of work (run.ts prints its estimate): room for slow starts.
+    timeLimitS: quick ? 360 : 1_080,
   };
 }

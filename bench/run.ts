@@ -3,19 +3,21 @@
 // seeds users, sessions and notes, drives load with wrk and bench/fixed-rate.ts, and ends with
 // a JSON record in bench/results/ and Markdown tables. Loopback only; bounded in time; every
 // process it starts is stopped at the end, on Ctrl-C and on failure. See bench/README.md.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BaselineServer, startBaselineServer } from "./baselines.ts";
+import { startBaselineServer, startHelloServer } from "./baselines.ts";
+import { renderMarkdown } from "./markdown.ts";
 import { measure, progress, type Targets } from "./measure.ts";
 import { type BenchOptions, parseOptions, usage } from "./options.ts";
 import { type OtlpSink, startOtlpSink } from "./otlp-sink.ts";
 import { stopAllChildren } from "./processes.ts";
-import { buildReport, renderMarkdown, writeReport } from "./report.ts";
+import { buildReport, writeReport } from "./report.ts";
+import { needsStack, type Scenario } from "./scenario-kinds.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
-import { type Scenario, scenarios } from "./scenarios.ts";
-import { seed } from "./seed.ts";
-import { adminPool, benchDatabases, dropDatabase, type Stack, startStack } from "./stack.ts";
+import { scenarios } from "./scenarios.ts";
+import { restartSeededStack, startSeededStack } from "./seeded-stack.ts";
+import { adminPool, benchDatabases, dropDatabase } from "./stack.ts";
 import { ensureWrk } from "./wrk.ts";
 
 const resultsDir = join(import.meta.dir, "results");
@@ -28,7 +30,9 @@ async function main(options: BenchOptions): Promise<number> {
     `trellis bench${options.quick ? " --quick" : ""}: ${selected.map((s) => s.name).join(", ")}` +
       ` (about ${Math.ceil(estimateSeconds(selected, options) / 60)} min)`,
   );
-  const wrk = selected.some((scenario) => scenario.kind === "wrk") ? await ensureWrk() : null;
+  const wrk = selected.some((scenario) => scenario.kind === "wrk" || scenario.kind === "decay")
+    ? await ensureWrk()
+    : null;
   if (selected.some((scenario) => scenario.kind === "pgbench") && Bun.which("pgbench") === null) {
     throw new Error("pgbench is not installed (Debian: apt-get install postgresql-client)");
   }
@@ -36,20 +40,18 @@ async function main(options: BenchOptions): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), "trellis-bench-"));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
-  const needsStack = selected.some((scenario) => scenario.kind !== "pgbench");
-  let stack: Stack | null = null;
-  let baseline: BaselineServer | null = null;
   const targets: Targets = {
     options,
     wrk,
-    gatewayUrl: null,
-    baselineUrl: null,
+    urls: {},
     tokensFile: null,
     firstToken: null,
     processes: {},
   };
+  const launchedFrom: Record<string, string> = {};
   let sink: OtlpSink | null = null;
-  if (needsStack) {
+  let stackEnv: Record<string, string> = {};
+  if (selected.some(needsStack)) {
     console.log("starting identity, notes (fresh bench_* databases) and the gateway");
     sink = options.tracing ? startOtlpSink() : null;
     if (sink !== null) {
@@ -57,36 +59,40 @@ async function main(options: BenchOptions): Promise<number> {
       cleanups.push(() => spans.stop());
       progress(`tracing on: every process exports its spans to ${spans.url} (discarded)`);
     }
-    stack = await startStack(
-      options.adminUrl,
+    stackEnv =
       sink === null
         ? { OTEL_SDK_DISABLED: "true" }
-        : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SDK_DISABLED: "false" },
-    );
-    for (const [name, from] of Object.entries(stack.launchedFrom)) {
-      progress(`${name}: ${from}`);
-    }
-    const { users, notesPerUser } = options.seed;
-    console.log(`seeding ${users} users with a session each and ${notesPerUser} notes each`);
-    const seeded = await seed(stack.databaseUrls, options.seed);
-    targets.tokensFile = join(work, "tokens.txt");
-    writeFileSync(targets.tokensFile, `${seeded.users.map((user) => user.token).join("\n")}\n`);
-    targets.firstToken = seeded.users[0]?.token ?? null;
-    targets.gatewayUrl = stack.gatewayUrl;
-    targets.processes = { ...stack.processes };
+        : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SDK_DISABLED: "false" };
+    const seededStack = await startSeededStack(options, stackEnv, targets, work);
+    Object.assign(launchedFrom, seededStack.stack.launchedFrom);
     if (selected.some((scenario) => scenario.name === "one-hop")) {
-      baseline = await startBaselineServer({
-        notesAddress: stack.notesAddress,
-        callerSecret: stack.callerSecret,
-        note: seeded.sampleNote,
+      const baseline = await startBaselineServer({
+        notesAddress: seededStack.stack.notesAddress,
+        callerSecret: seededStack.stack.callerSecret,
+        note: seededStack.seeded.sampleNote,
       });
-      targets.baselineUrl = baseline.url;
+      targets.urls.baseline = baseline.url;
       targets.processes.baseline = baseline.child;
+      launchedFrom.baseline = "bench/baseline-server.ts (source)";
+    }
+  }
+  for (const kind of ["bun", "elysia"] as const) {
+    if (selected.some((scenario) => scenario.name === `${kind}-hello`)) {
+      const hello = await startHelloServer(kind);
+      targets.urls[`${kind}-hello`] = hello.url;
+      targets.processes[`${kind}-hello`] = hello.child;
+      launchedFrom[`${kind}-hello`] = `bench/hello-server.ts HELLO_SERVER=${kind} (source)`;
     }
   }
 
   const results: ScenarioResult[] = [];
+  let stackUsed = false;
   for (const scenario of selected) {
+    if (scenario.kind === "soak" && stackUsed) {
+      console.log("restarting identity, notes and the gateway on fresh databases for the soak");
+      await restartSeededStack(options, stackEnv, targets, work);
+    }
+    stackUsed ||= needsStack(scenario);
     console.log(`${scenario.name}: ${scenario.title}`);
     results.push(await measure(scenario, targets));
   }
@@ -97,10 +103,7 @@ async function main(options: BenchOptions): Promise<number> {
     options,
     postgresVersion,
     commit: gitCommit(),
-    launchedFrom: {
-      ...(stack?.launchedFrom ?? {}),
-      ...(baseline === null ? {} : { baseline: "bench/baseline-server.ts (source)" }),
-    },
+    launchedFrom,
     scenarios: results,
     tracingSink: sink?.stats() ?? null,
   });
@@ -163,16 +166,26 @@ function gitCommit(): string | null {
   return `${head.stdout.toString().trim()}${suffix}`;
 }
 
+/** What the selected scenarios take, roughly: their load plus a little for each start. */
 function estimateSeconds(selected: Scenario[], options: BenchOptions): number {
-  const closedLoop = options.warmupS + options.runs * options.runS + 2;
-  const openLoop = options.fixedRate.warmupS + options.fixedRate.durationS + 2;
-  return (
-    20 +
-    selected.reduce(
-      (sum, scenario) => sum + (scenario.kind === "fixed-rate" ? openLoop : closedLoop),
-      0,
-    )
-  );
+  const closed = (lengths: { warmupS: number; runs: number; runS: number }): number =>
+    lengths.warmupS + lengths.runs * lengths.runS + 1;
+  const seconds = (scenario: Scenario): number => {
+    switch (scenario.kind) {
+      case "pgbench":
+        return closed(options) + 2;
+      case "wrk":
+        return closed(scenario.runLength === "short" ? options.shortRuns : options);
+      case "decay":
+        return options.warmupS + options.decay.windows * options.decay.windowS + 1;
+      case "fixed-rate":
+        return options.fixedRate.warmupS + options.fixedRate.durationS + 1;
+      case "soak":
+        // Starting and seeding the stack again comes first.
+        return options.soak.warmupS + options.soak.durationS + 8;
+    }
+  };
+  return 15 + selected.reduce((sum, scenario) => sum + seconds(scenario), 0);
 }
 
 // --- entry ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { FixedRateResult } from "./fixed-rate.ts";
-import type { ProcessRole, Scenario } from "./scenarios.ts";
+import type { ProcessRole, Scenario } from "./scenario-kinds.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { Usage } from "./usage.ts";
 
@@ -32,11 +32,36 @@ export interface ScenarioResult {
     averageLatencyMs: Spread | null;
   };
   fixedRate: FixedRateResult | null;
+  decay: DecayResult | null;
+  soak: SoakResult | null;
   usage: Usage | null;
   /** Why the scenario failed (any error fails it), or null. */
   failure: string | null;
   /** What the processes logged (warnings and errors) during the scenario, when it failed. */
   logs: Partial<Record<ProcessRole, string>>;
+}
+
+/** The decay run: req/s of each back-to-back window, and the last's share of the first's. */
+export interface DecayResult {
+  windowS: number;
+  requestsPerSecond: number[];
+  /** The last window's req/s ÷ the first's (the goal: at least 0.90). */
+  lastOverFirst: number;
+}
+
+/** The soak's memory: RSS of each process every `sampleEveryS`, from the generator's start. */
+export interface SoakResult {
+  sampleEveryS: number;
+  samples: { atS: number; rssMb: Partial<Record<ProcessRole, number | null>> }[];
+  byProcess: Partial<Record<ProcessRole, SoakMemory>>;
+}
+
+export interface SoakMemory {
+  /** The last sample, MiB: the memory after the soak. */
+  lastMb: number;
+  maxMb: number;
+  /** (max - min) ÷ min of the last 3 samples: under 0.05 they are within 5% of each other. */
+  lastThreeRange: number;
 }
 
 export function summarize(runs: RunRecord[]): ScenarioResult["summary"] {
@@ -76,6 +101,8 @@ export function notRun(scenario: Scenario, failure: string): ScenarioResult {
     runs: [],
     summary: summarize([]),
     fixedRate: null,
+    decay: null,
+    soak: null,
     usage: null,
     failure,
     logs: {},

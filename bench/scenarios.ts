@@ -1,75 +1,94 @@
 // What the bench measures, in the order it runs them: the baselines first, then the gateway's
-// routes, then the fixed-rate pair. Every process stays up for the whole run, so the order is
-// part of the method (a process that slows down as it ages shows up in the later scenarios).
+// routes, the decay run, the fixed-rate pair and the soak. Every process stays up for the whole
+// run (the soak alone gets fresh ones), so the order is part of the method: a process that slows
+// down as it ages shows up in the later scenarios.
 
-/** Processes whose memory and CPU the bench follows. */
-export type ProcessRole = "gateway" | "identity" | "notes" | "baseline";
+import type { BaselineName, GatewayRequest, Scenario, ScenarioName } from "./scenario-kinds.ts";
 
-export type ScenarioName =
-  | "pgbench"
-  | "hello"
-  | "one-hop"
-  | "me"
-  | "notes-list"
-  | "notes-create"
-  | "fixed-hello"
-  | "fixed-me";
+/** The in-run baselines the closed-loop scenarios are divided by (a column each). */
+export const baselineNames: readonly BaselineName[] = [
+  "pgbench",
+  "pgbench-insert",
+  "hello",
+  "one-hop",
+];
 
-/** The three in-run baselines the closed-loop scenarios are divided by. */
-export type BaselineName = "pgbench" | "hello" | "one-hop";
-export const baselineNames: readonly BaselineName[] = ["pgbench", "hello", "one-hop"];
+const NOTE_BODY = JSON.stringify({ title: "bench note", body: "written by bench/run.ts" });
 
-interface Common {
-  name: ScenarioName;
-  /** The row's label in the tables. */
-  title: string;
-  description: string;
-  /** Whose RSS and CPU the row reports. */
-  processes: ProcessRole[];
-}
+const ME: GatewayRequest = { method: "GET", path: "/api/me", expectedStatus: 200 };
 
-/** Closed loop: wrk with a fixed number of connections, as fast as the stack answers. */
-export interface WrkScenario extends Common {
-  kind: "wrk";
-  target: "gateway" | "baseline";
-  method: "GET" | "POST";
-  path: string;
-  /** Sends a seeded user's session cookie (rotating over all of them). */
-  signedIn: boolean;
-  body?: string;
-  expectedStatus: number;
-  /**
-   * Run wrk with bench/wrk/requests.lua, which counts every status outside 2xx by code (3xx
-   * included). Its per-response hook costs wrk CPU: off for the hello-world ceiling, whose
-   * status is checked by the request before the load and by wrk's own count of 4xx/5xx.
-   */
-  countStatuses: boolean;
-}
-
-export interface PgbenchScenario extends Common {
-  kind: "pgbench";
-}
-
-/** Open loop: requests at a fixed rate from bench/fixed-rate.ts in its own process. */
-export interface FixedRateScenario extends Common {
-  kind: "fixed-rate";
-  path: string;
-  signedIn: boolean;
-  /** The fixed-rate scenario whose latencies this one is divided by. */
-  baseline?: ScenarioName;
-}
-
-export type Scenario = WrkScenario | PgbenchScenario | FixedRateScenario;
+/**
+ * The soak's rotation: eight GET /api/me (the fixed-rate goal's route), one page of notes and
+ * one new note in ten, so that notes works too. At 1,000 req/s that is 100 list and 100 create
+ * a second: well under what the stack saturates at (an even mix at 1,000 req/s is close to the
+ * gateway's one core on 2 cores, and a saturated soak says nothing about memory at a rate).
+ */
+const SOAK_ROTATION: GatewayRequest[] = [
+  ME,
+  ME,
+  ME,
+  ME,
+  { method: "GET", path: "/api/notes?page_size=20", expectedStatus: 200 },
+  ME,
+  ME,
+  ME,
+  ME,
+  { method: "POST", path: "/api/notes", body: NOTE_BODY, expectedStatus: 201 },
+];
 
 export const scenarios: readonly Scenario[] = [
   {
     name: "pgbench",
     kind: "pgbench",
+    script: "select-only",
     title: "pgbench -S (baseline)",
     description:
       "pgbench's select-only script (one primary-key read per transaction) against a scratch " +
       "database of the same Postgres, 16 clients, 2 threads: what the database alone serves.",
     processes: [],
+  },
+  {
+    name: "pgbench-insert",
+    kind: "pgbench",
+    script: "insert-note",
+    title: "pgbench insert (baseline)",
+    description:
+      "bench/pgbench/insert-note.sql: one single-row INSERT (and its commit) per transaction " +
+      "into a table shaped like notes' (same columns, constraints and indexes), 16 clients, " +
+      "2 threads: what the database alone writes.",
+    processes: [],
+  },
+  {
+    name: "bun-hello",
+    kind: "wrk",
+    runLength: "short",
+    title: "Bun.serve hello (baseline)",
+    description:
+      "bench/hello-server.ts with HELLO_SERVER=bun: a bare Bun.serve answering a constant JSON " +
+      "body, the ceiling of any HTTP server on this runtime and machine.",
+    processes: ["bun-hello"],
+    target: "bun-hello",
+    method: "GET",
+    path: "/healthz",
+    signedIn: false,
+    expectedStatus: 200,
+    countStatuses: false,
+  },
+  {
+    name: "elysia-hello",
+    kind: "wrk",
+    runLength: "short",
+    title: "Elysia hello (baseline)",
+    description:
+      "bench/hello-server.ts with HELLO_SERVER=elysia: a bare Elysia app (no plugin, no hook) " +
+      "answering the same constant JSON: what the framework costs over Bun.serve.",
+    processes: ["elysia-hello"],
+    target: "elysia-hello",
+    method: "GET",
+    path: "/healthz",
+    signedIn: false,
+    expectedStatus: 200,
+    countStatuses: false,
   },
   {
     name: "hello",
@@ -117,6 +136,23 @@ export const scenarios: readonly Scenario[] = [
     countStatuses: true,
   },
   {
+    name: "me-serial",
+    kind: "wrk",
+    runLength: "short",
+    connections: { threads: 1, connections: 1 },
+    title: "GET /api/me, 1 connection",
+    description:
+      "GET /api/me from one connection (wrk -t1 -c1), each request sent when the last one " +
+      "answered: the latency of an unloaded stack.",
+    processes: ["gateway", "identity"],
+    target: "gateway",
+    method: "GET",
+    path: "/api/me",
+    signedIn: true,
+    expectedStatus: 200,
+    countStatuses: true,
+  },
+  {
     name: "notes-list",
     kind: "wrk",
     title: "GET /api/notes (20)",
@@ -143,8 +179,24 @@ export const scenarios: readonly Scenario[] = [
     method: "POST",
     path: "/api/notes",
     signedIn: true,
-    body: JSON.stringify({ title: "bench note", body: "written by bench/run.ts" }),
+    body: NOTE_BODY,
     expectedStatus: 201,
+    countStatuses: true,
+  },
+  {
+    name: "decay",
+    kind: "decay",
+    title: "decay: GET /api/notes (20)",
+    description:
+      "GET /api/notes?page_size=20 saturated (wrk -t2 -c64) for a minute as back-to-back " +
+      "10 s windows after the warm-up: the route with the most work per request (two hops, a " +
+      "read, 20 notes of JSON), whose last window should deliver at least 90% of its first.",
+    processes: ["gateway", "identity", "notes"],
+    target: "gateway",
+    method: "GET",
+    path: "/api/notes?page_size=20",
+    signedIn: true,
+    expectedStatus: 200,
     countStatuses: true,
   },
   {
@@ -170,6 +222,30 @@ export const scenarios: readonly Scenario[] = [
     signedIn: true,
     baseline: "fixed-hello",
   },
+  {
+    name: "soak",
+    kind: "soak",
+    title: "soak: me ×8 / list / create",
+    description:
+      "GET /api/me, with GET /api/notes?page_size=20 and POST /api/notes once in ten requests " +
+      "each, at the fixed rate for minutes, on freshly started processes, with every process's " +
+      "RSS sampled at a fixed interval: their memory after a long unsaturated run, and whether " +
+      "it still grows.",
+    processes: ["gateway", "identity", "notes"],
+    requests: SOAK_ROTATION,
+  },
 ];
 
 export const scenarioNames: readonly ScenarioName[] = scenarios.map((scenario) => scenario.name);
+
+/**
+ * Whether a baseline's column means anything for the scenario: the insert baseline only for
+ * the routes that write (and itself); the others for every closed-loop scenario.
+ */
+export function comparesTo(name: ScenarioName, baseline: BaselineName): boolean {
+  if (baseline !== "pgbench-insert" || name === "pgbench-insert") {
+    return true;
+  }
+  const scenario = scenarios.find((entry) => entry.name === name);
+  return scenario !== undefined && "method" in scenario && scenario.method === "POST";
+}

@@ -61,14 +61,12 @@ export async function startStack(adminUrl: string, env: Record<string, string>):
     PORT: identityAddress.split(":")[1] ?? "",
     DATABASE_URL: databaseUrls.identity,
     CALLER_SECRET: callerSecret,
-    MIGRATIONS_DIR: join(workspaceRoot, services.identity.dir, "migrations"),
   });
   const notes = launch("notes", services.notes.dir, {
     ...env,
     PORT: notesAddress.split(":")[1] ?? "",
     DATABASE_URL: databaseUrls.notes,
     CALLER_SECRET: callerSecret,
-    MIGRATIONS_DIR: join(workspaceRoot, services.notes.dir, "migrations"),
   });
   // SERVING comes after the migrations, so seeding may start once both answer it.
   await Promise.all([
@@ -149,7 +147,9 @@ export async function dropDatabase(admin: Sql, database: string): Promise<void> 
 
 /**
  * The compiled binary `<name>` when there is one (in $BENCH_BIN_DIR, else `dist/` of the
- * workspace root, else `dist/` of the package), else `bun src/main.ts`.
+ * workspace root, else `dist/` of the package, where `bun run build` puts it with its
+ * migrations and web files beside it), else `bun src/main.ts`. Either finds its migrations on
+ * its own, as in production.
  */
 function launch(
   name: StackProcess,

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { percentileOfSorted, spread } from "./stats.ts";
+import { lastOverFirst, percentileOfSorted, rangeOfLast, spread } from "./stats.ts";
 
 test.each([
   {
@@ -28,4 +28,32 @@ test.each([
 
 test("has no percentile of nothing", () => {
   expect(percentileOfSorted([], 50)).toBeNaN();
+});
+
+test.each([
+  { name: "a steady run keeps 1.0", windows: [1000, 990, 1010, 1000], want: 1 },
+  { name: "a run that slows down", windows: [1000, 950, 900, 850, 800, 700], want: 0.7 },
+  { name: "ignores the middle windows", windows: [500, 100, 2000, 500], want: 1 },
+  { name: "a run that speeds up", windows: [400, 800], want: 2 },
+  { name: "needs two windows", windows: [1000], want: Number.NaN },
+  { name: "needs a first window that served", windows: [0, 500], want: Number.NaN },
+  { name: "has nothing to say of no windows", windows: [], want: Number.NaN },
+])("lastOverFirst: $name", ({ windows, want }) => {
+  expect(lastOverFirst(windows)).toEqual(want);
+});
+
+test.each([
+  { name: "flat samples", values: [70, 80, 90, 90, 90], count: 3, want: 0 },
+  { name: "only the last three count", values: [10, 200, 100, 104, 102], count: 3, want: 0.04 },
+  { name: "a rise of 10% over the last three", values: [80, 100, 105, 110], count: 3, want: 0.1 },
+  { name: "a fall counts the same as a rise", values: [110, 100, 105], count: 3, want: 0.1 },
+  { name: "too few samples", values: [100, 100], count: 3, want: Number.NaN },
+  { name: "a zero sample", values: [0, 100, 100], count: 3, want: Number.NaN },
+])("rangeOfLast: $name", ({ values, count, want }) => {
+  const got = rangeOfLast(values, count);
+  if (Number.isNaN(want)) {
+    expect(got).toBeNaN();
+  } else {
+    expect(got).toBeCloseTo(want, 10);
+  }
 });

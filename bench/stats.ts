@@ -29,3 +29,29 @@ export function percentileOfSorted(sorted: ArrayLike<number>, percent: number): 
   const highValue = sorted[high] ?? Number.NaN;
   return lowValue + (highValue - lowValue) * (rank - low);
 }
+
+/**
+ * The last value ÷ the first: how much of its first window's throughput a long run still
+ * delivers in its last. NaN with fewer than two values or a first value that is not positive.
+ */
+export function lastOverFirst(values: readonly number[]): number {
+  const first = values[0];
+  const last = values.at(-1);
+  if (values.length < 2 || first === undefined || last === undefined || !(first > 0)) {
+    return Number.NaN;
+  }
+  return last / first;
+}
+
+/**
+ * (max - min) ÷ min of the last `count` values: how far apart they are, as a share of the
+ * smallest (0.05: within 5% of each other). NaN when there are fewer than `count`.
+ */
+export function rangeOfLast(values: readonly number[], count: number): number {
+  if (values.length < count || count < 1) {
+    return Number.NaN;
+  }
+  const last = values.slice(-count);
+  const min = Math.min(...last);
+  return min > 0 ? (Math.max(...last) - min) / min : Number.NaN;
+}

@@ -1,6 +1,6 @@
 import { cpuSeconds, machineCpuSeconds, postgresCpuSeconds, rssMb } from "./proc.ts";
 import type { Child } from "./processes.ts";
-import type { ProcessRole } from "./scenarios.ts";
+import type { ProcessRole } from "./scenario-kinds.ts";
 
 // Where the machine's CPU went during a scenario's measured runs, and the memory of the
 // processes under test around it. On a 2-core machine the load generator, Postgres and every

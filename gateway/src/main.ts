@@ -10,6 +10,7 @@ import { createProviders } from "./auth/providers.ts";
 import { createRateLimiter } from "./auth/rate-limit.ts";
 import { createClients } from "./clients.ts";
 import { type GatewayConfig, loadConfig } from "./config.ts";
+import { checkGatewayHealth } from "./healthcheck.ts";
 
 const name = "gateway";
 
@@ -40,8 +41,16 @@ async function main(config: GatewayConfig): Promise<void> {
   });
 }
 
+/** `gateway --healthcheck`: exit 0 when the local gateway's /healthz answers 200, else 1. */
+async function healthcheck(config: GatewayConfig): Promise<never> {
+  const { healthy, answer } = await checkGatewayHealth(config.port, { timeoutMs: 2_000 });
+  console.log(answer);
+  process.exit(healthy ? 0 : 1);
+}
+
 try {
-  await main(loadConfig(process.env));
+  const config = loadConfig(process.env);
+  await (process.argv.includes("--healthcheck") ? healthcheck(config) : main(config));
 } catch (error) {
   console.error(`gateway: ${error instanceof ConfigError ? error.message : "failed to start"}`);
   if (!(error instanceof ConfigError)) {

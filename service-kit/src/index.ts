@@ -1,3 +1,4 @@
+export { assetDir } from "./asset-dir.ts";
 export {
   ConfigError,
   type DatabaseConfig,

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type Stack, startStack } from "../support/stack.ts";
 import { launchChromium } from "./chromium.ts";
-import { buildWebApp } from "./web-build.ts";
 
-// The web app in a real browser against the real stack: the production build served by the
-// gateway (development mode, so Dev login is offered), the fake OAuth provider, identity and
-// notes. One story, from signing in to a second user who sees none of the first one's notes.
+// The web app in a real browser against the real stack, run from the compiled binaries the
+// images hold: the production build served from beside the gateway's binary (development mode,
+// so Dev login is offered), the fake OAuth provider, identity and notes. One story, from
+// signing in to a second user who sees none of the first one's notes.
 
 setDefaultTimeout(60_000);
 
@@ -20,24 +20,20 @@ const skipReason = "unavailable" in launched ? launched.unavailable : null;
 
 let browser: Browser | undefined;
 let stack: Stack | undefined;
-let removeBuild: (() => Promise<void>) | undefined;
 /** Console messages about blocked content: the CSP must not refuse anything the app does. */
 const cspViolations: string[] = [];
 
 beforeAll(async () => {
   if ("browser" in launched) {
     browser = launched.browser;
-    const build = await buildWebApp();
-    removeBuild = build.remove;
-    stack = await startStack({ gatewayEnv: { WEB_DIST_DIR: build.dir } });
+    stack = await startStack({ from: "binaries" });
     await mkdir(SCREENSHOTS, { recursive: true });
   }
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
-  await removeBuild?.();
 });
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {

@@ -11,6 +11,8 @@ export interface ChildProcess {
   stop(): Promise<void>;
   /** Sends `signal` to the running process (SIGSTOP freezes it: a hung service). */
   signal(signal: NodeJS.Signals): void;
+  /** The exit code of the last run once it has exited (null: killed by a signal). */
+  exitCode(): Promise<number | null>;
 }
 
 export interface ChildOptions {
@@ -37,6 +39,13 @@ export function createChildProcess(options: ChildOptions): ChildProcess {
     output,
     signal(signal) {
       current?.process.kill(signal);
+    },
+    async exitCode() {
+      if (current === undefined) {
+        throw new Error(`${options.name} was never started`);
+      }
+      await current.process.exited;
+      return current.process.exitCode;
     },
     async start() {
       if (current !== undefined && alive(current.process)) {

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   checkHealth,
@@ -13,10 +14,13 @@ import {
   type TestDatabase,
   testCallerSecret,
 } from "@trellis/service-kit/testing";
+import { type Binaries, compiledBinaries } from "./binaries.ts";
 import { type ChildProcess, createChildProcess, waitUntil } from "./child-process.ts";
 
 // The real stack as separate processes on loopback: the fake OAuth provider, identity, notes
-// (the service template) and the gateway in development mode on plain http.
+// (the service template) and the gateway in development mode on plain http. Identity, notes and
+// the gateway run from source, or from the binaries `bun run build` compiles (what the images
+// hold); the fake provider always runs from source.
 
 const gatewayDir = join(import.meta.dir, "../..");
 const identityDir = join(gatewayDir, "../services/identity");
@@ -53,6 +57,12 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /**
+   * "binaries": the compiled executables (built once per test process), started outside their
+   * package folders on empty databases, so each finds its migrations and web files beside itself
+   * and migrates on its own, as in an image. Default "source": `bun src/main.ts`.
+   */
+  from?: "source" | "binaries";
   /** Added to (and overriding) the gateway's environment. */
   gatewayEnv?: Record<string, string>;
   /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
@@ -64,9 +74,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const databases: TestDatabase[] = [];
   const started: ChildProcess[] = [];
   try {
+    const launch = options.from === "binaries" ? fromBinaries(await compiledBinaries()) : source;
     const [identityDb, notesDb] = await Promise.all([
-      serviceDatabase(identityDir),
-      serviceDatabase(notesDir),
+      serviceDatabase(identityDir, launch.migratedByHarness),
+      serviceDatabase(notesDir, launch.migratedByHarness),
     ]);
     databases.push(identityDb, notesDb);
     const ports = freePorts(["fake", "identity", "notes", "gateway"]);
@@ -82,12 +93,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { ...baseEnv(), PORT: String(ports.fake) },
       ready: async (output) => listeningUrl(output()) === fakeProviderUrl,
     });
-    const identity = serviceProcess("identity", identityDir, identityDb, ports.identity, baseEnv());
-    const notes = serviceProcess("notes", notesDir, notesDb, ports.notes, baseEnv());
+    const identity = serviceProcess(launch.identity, identityDb, ports.identity, baseEnv());
+    const notes = serviceProcess(launch.notes, notesDb, ports.notes, baseEnv());
     const gateway = createChildProcess({
-      name: "gateway",
-      cwd: gatewayDir,
-      command: [process.execPath, "src/main.ts"],
+      ...launch.gateway,
       env: {
         ...baseEnv(),
         ...gatewayEnv({ port: ports.gateway, fakeProviderUrl, identityAddress, notesAddress }),
@@ -155,27 +164,60 @@ async function stopAll(children: ChildProcess[], databases: TestDatabase[]): Pro
   await Promise.all(databases.map((db) => db.close()));
 }
 
-/** A migrated database for the service in `dir`; the test's own pool is closed for the child. */
-async function serviceDatabase(dir: string): Promise<TestDatabase> {
+/** How each process of the stack is started: a working directory and a command line. */
+interface Launch {
+  identity: Command;
+  notes: Command;
+  gateway: Command;
+  /** Whether the harness migrates the databases first, or leaves that to the services. */
+  migratedByHarness: boolean;
+}
+
+interface Command {
+  name: string;
+  cwd: string;
+  command: string[];
+}
+
+const source: Launch = {
+  identity: { name: "identity", cwd: identityDir, command: [process.execPath, "src/main.ts"] },
+  notes: { name: "notes", cwd: notesDir, command: [process.execPath, "src/main.ts"] },
+  gateway: { name: "gateway", cwd: gatewayDir, command: [process.execPath, "src/main.ts"] },
+  migratedByHarness: true,
+};
+
+/** Run from a folder of their own: nothing may be found relative to the working directory. */
+function fromBinaries(binaries: Binaries): Launch {
+  const cwd = tmpdir();
+  return {
+    identity: { name: "identity", cwd, command: [binaries.identity] },
+    notes: { name: "notes", cwd, command: [binaries.notes] },
+    gateway: { name: "gateway", cwd, command: [binaries.gateway] },
+    migratedByHarness: false,
+  };
+}
+
+/**
+ * A database for the service in `dir`, migrated unless the service is to do it; the test's own
+ * pool is closed for the child.
+ */
+async function serviceDatabase(dir: string, migrated: boolean): Promise<TestDatabase> {
   const db = await createTestDatabase({
-    migrations: await readMigrations(join(dir, "migrations")),
+    migrations: migrated ? await readMigrations(join(dir, "migrations")) : [],
   });
   await db.sql.end();
   return db;
 }
 
 function serviceProcess(
-  name: string,
-  cwd: string,
+  launch: Command,
   db: TestDatabase,
   port: number,
   env: Record<string, string>,
 ): ChildProcess {
   const address = `127.0.0.1:${port}`;
   return createChildProcess({
-    name,
-    cwd,
-    command: [process.execPath, "src/main.ts"],
+    ...launch,
     env: {
       ...env,
       HOST: "127.0.0.1",

@@ -1,5 +1,11 @@
 import { join } from "node:path";
-import { createPool, readMigrations, serviceMain, startService } from "@trellis/service-kit";
+import {
+  assetDir,
+  createPool,
+  readMigrations,
+  serviceMain,
+  startService,
+} from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
 import { createSessionsRepo } from "./db/sessions.ts";
 import { createUsersRepo } from "./db/users.ts";
@@ -25,8 +31,9 @@ await serviceMain({
       config,
       log,
       sql,
+      // From source: the package's migrations/; compiled: the migrations/ shipped beside it.
       migrations: await readMigrations(
-        config.migrationsDir ?? join(import.meta.dir, "../migrations"),
+        config.migrationsDir ?? assetDir("migrations", join(import.meta.dir, "../migrations")),
       ),
       services: [createIdentityService(deps, { log, callerSecret: config.callerSecret })],
     });

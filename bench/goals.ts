@@ -1,0 +1,148 @@
+import type { ProcessRole, ScenarioName } from "./scenario-kinds.ts";
+import type { ScenarioResult } from "./scenario-result.ts";
+
+// The goals of issue 8, each read from this run's results: measured value, target, and whether
+// it was met. A missed goal is reported, never an error (the bench exits 1 only on errors).
+
+export interface Goal {
+  goal: string;
+  /** null when the run did not measure it (scenario not selected, or no numbers). */
+  value: number | null;
+  unit: "×" | "ms" | "MB" | "%" | "scenarios";
+  comparison: "≥" | "≤" | "<";
+  target: number;
+  result: "pass" | "miss" | "not measured";
+}
+
+type GoalSpec = Omit<Goal, "result">;
+
+/** Memory is judged on the services and the gateway, not on the bench's own servers. */
+const SOAKED: readonly ProcessRole[] = ["gateway", "identity", "notes"];
+
+export function evaluateGoals(scenarios: readonly ScenarioResult[]): Goal[] {
+  const byName = new Map(scenarios.map((scenario) => [scenario.name, scenario]));
+  const measured = (name: ScenarioName): ScenarioResult | null => {
+    const scenario = byName.get(name);
+    return scenario === undefined || scenario.runs.length === 0 ? null : scenario;
+  };
+  const throughput = (name: ScenarioName): number | null =>
+    measured(name)?.summary.requestsPerSecond.median ?? null;
+  const ratio = (of: ScenarioName, to: ScenarioName): number | null => {
+    const top = throughput(of);
+    const bottom = throughput(to);
+    return top === null || bottom === null || bottom <= 0 ? null : top / bottom;
+  };
+  const decay = measured("decay")?.decay ?? null;
+  const fixedMe = measured("fixed-me")?.fixedRate ?? null;
+  const serial = measured("me-serial")?.summary ?? null;
+  const soak = measured("soak");
+  const soakText =
+    soak?.fixedRate === null || soak?.fixedRate === undefined
+      ? "the soak"
+      : `the soak (${soak.fixedRate.durationS} s at ${rate(soak.fixedRate.targetRate)} req/s)`;
+  const fixedRateText = fixedMe === null ? "the fixed rate" : `${rate(fixedMe.targetRate)} req/s`;
+
+  const specs: GoalSpec[] = [
+    {
+      goal:
+        decay === null
+          ? "No decay: GET /api/notes (20) saturated, last window ÷ first"
+          : `No decay: GET /api/notes (20) saturated ${decay.requestsPerSecond.length} × ` +
+            `${decay.windowS} s, last window ÷ first`,
+      value: decay?.lastOverFirst ?? null,
+      unit: "×",
+      comparison: "≥",
+      target: 0.9,
+    },
+    { goal: "GET /api/me ÷ pgbench -S", value: ratio("me", "pgbench"), ...atLeast(0.15) },
+    {
+      goal: "GET /api/me ÷ pgbench -S (stretch)",
+      value: ratio("me", "pgbench"),
+      ...atLeast(0.2),
+    },
+    { goal: "GET /api/me ÷ one hop", value: ratio("me", "one-hop"), ...atLeast(0.75) },
+    {
+      goal: `GET /api/me p50 at ${fixedRateText}`,
+      value: fixedMe?.latencyMs.p50 ?? null,
+      ...atMostMs(1.5),
+    },
+    {
+      goal: `GET /api/me p99 at ${fixedRateText}`,
+      value: fixedMe?.latencyMs.p99 ?? null,
+      ...atMostMs(5),
+    },
+    {
+      goal: "GET /api/me p50, one connection",
+      value: serial?.p50?.median ?? null,
+      ...atMostMs(1),
+    },
+    {
+      goal: "GET /api/me p99, one connection",
+      value: serial?.p99?.median ?? null,
+      ...atMostMs(3),
+    },
+    {
+      goal: "POST /api/notes ÷ pgbench insert",
+      value: ratio("notes-create", "pgbench-insert"),
+      ...atLeast(0.4),
+    },
+    {
+      goal: `Scenarios with errors (of ${scenarios.length} run)`,
+      value: scenarios.length === 0 ? null : scenarios.filter((s) => s.failure !== null).length,
+      unit: "scenarios",
+      comparison: "≤",
+      target: 0,
+    },
+    {
+      goal: "Elysia hello ÷ Bun.serve hello",
+      value: ratio("elysia-hello", "bun-hello"),
+      ...atLeast(0.9),
+    },
+    ...SOAKED.flatMap((role): GoalSpec[] => {
+      const memory = soak?.soak?.byProcess[role];
+      return [
+        {
+          goal: `${role} RSS after ${soakText}`,
+          value: memory?.lastMb ?? null,
+          unit: "MB",
+          comparison: "<",
+          target: 100,
+        },
+        {
+          goal: `${role} RSS, last 3 samples of the soak: (max - min) ÷ min`,
+          value: memory === undefined ? null : memory.lastThreeRange * 100,
+          unit: "%",
+          comparison: "≤",
+          target: 5,
+        },
+      ];
+    }),
+  ];
+  return specs.map((spec) => ({ ...spec, result: judge(spec) }));
+}
+
+export function judge(spec: GoalSpec): Goal["result"] {
+  const { value, target } = spec;
+  if (value === null || !Number.isFinite(value)) {
+    return "not measured";
+  }
+  const met =
+    spec.comparison === "≥"
+      ? value >= target
+      : spec.comparison === "≤"
+        ? value <= target
+        : value < target;
+  return met ? "pass" : "miss";
+}
+
+function atLeast(target: number): Pick<GoalSpec, "unit" | "comparison" | "target"> {
+  return { unit: "×", comparison: "≥", target };
+}
+
+function atMostMs(target: number): Pick<GoalSpec, "unit" | "comparison" | "target"> {
+  return { unit: "ms", comparison: "≤", target };
+}
+
+function rate(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}

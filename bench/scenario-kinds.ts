@@ -1,0 +1,132 @@
+// The kinds of scenario the bench knows and what each one needs; bench/scenarios.ts lists the
+// scenarios themselves, in the order they run.
+
+/** Processes whose memory and CPU the bench follows. */
+export type ProcessRole =
+  | "gateway"
+  | "identity"
+  | "notes"
+  | "baseline"
+  | "bun-hello"
+  | "elysia-hello";
+
+/** The servers a closed-loop scenario can load. */
+export type ServerName = "gateway" | "baseline" | "bun-hello" | "elysia-hello";
+
+export type ScenarioName =
+  | "pgbench"
+  | "pgbench-insert"
+  | "bun-hello"
+  | "elysia-hello"
+  | "hello"
+  | "one-hop"
+  | "me"
+  | "me-serial"
+  | "notes-list"
+  | "notes-create"
+  | "decay"
+  | "fixed-hello"
+  | "fixed-me"
+  | "soak";
+
+/** The in-run baselines the closed-loop scenarios are divided by (a column each). */
+export type BaselineName = "pgbench" | "pgbench-insert" | "hello" | "one-hop";
+
+interface Common {
+  name: ScenarioName;
+  /** The row's label in the tables. */
+  title: string;
+  description: string;
+  /** Whose RSS and CPU the row reports. */
+  processes: ProcessRole[];
+}
+
+/** One HTTP request, as wrk sends it over and over. */
+interface WrkRequest {
+  target: ServerName;
+  method: "GET" | "POST";
+  path: string;
+  /** Sends a seeded user's session cookie (rotating over all of them). */
+  signedIn: boolean;
+  body?: string;
+  expectedStatus: number;
+  /**
+   * Run wrk with bench/wrk/requests.lua, which counts every status outside 2xx by code (3xx
+   * included). Its per-response hook costs wrk CPU: off for the hello-world ceilings, whose
+   * status is checked by the request before the load and by wrk's own count of 4xx/5xx.
+   */
+  countStatuses: boolean;
+}
+
+/** Closed loop: wrk with a fixed number of connections, as fast as the stack answers. */
+export interface WrkScenario extends Common, WrkRequest {
+  kind: "wrk";
+  /** wrk's -t/-c when not the suite's (-t2 -c64): one connection for the unloaded latency. */
+  connections?: { threads: number; connections: number };
+  /**
+   * "short": the suite's short runs (3 × 5 s), for numbers that settle fast (the hello-world
+   * pair at tens of thousands of req/s, the one-connection latency); else 3 × 10 s.
+   */
+  runLength?: "short";
+}
+
+/** The closed loop held for the whole decay run, as back-to-back windows (wrk runs). */
+export interface DecayScenario extends Common, WrkRequest {
+  kind: "decay";
+}
+
+export interface PgbenchScenario extends Common {
+  kind: "pgbench";
+  /** pgbench's built-in select-only script, or bench/pgbench/insert-note.sql. */
+  script: "select-only" | "insert-note";
+}
+
+/** One request of the open-loop generator's rotation, on the gateway. */
+export interface GatewayRequest {
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+  expectedStatus: number;
+}
+
+/** Open loop: requests at a fixed rate from bench/fixed-rate.ts in its own process. */
+export interface FixedRateScenario extends Common {
+  kind: "fixed-rate";
+  path: string;
+  signedIn: boolean;
+  /** The fixed-rate scenario whose latencies this one is divided by. */
+  baseline?: ScenarioName;
+}
+
+/**
+ * The fixed rate held for minutes over a rotation of signed-in requests, on fresh processes,
+ * sampling their RSS: the memory goal.
+ */
+export interface SoakScenario extends Common {
+  kind: "soak";
+  requests: GatewayRequest[];
+}
+
+export type Scenario =
+  | WrkScenario
+  | DecayScenario
+  | PgbenchScenario
+  | FixedRateScenario
+  | SoakScenario;
+
+/** Whether the scenario needs identity, notes and the gateway (started and seeded). */
+export function needsStack(scenario: Scenario): boolean {
+  switch (scenario.kind) {
+    case "pgbench":
+      return false;
+    case "wrk":
+      return scenario.target === "gateway" || scenario.target === "baseline";
+    default:
+      return true;
+  }
+}
+
+/** Open loop (bench/fixed-rate.ts at a fixed rate) rather than closed (wrk, pgbench). */
+export function isOpenLoop(kind: Scenario["kind"]): boolean {
+  return kind === "fixed-rate" || kind === "soak";
+}

@@ -1,0 +1,57 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Targets } from "./measure-runs.ts";
+import { progress } from "./measure-runs.ts";
+import type { BenchOptions } from "./options.ts";
+import { type Seed, seed } from "./seed.ts";
+import { type Stack, startStack } from "./stack.ts";
+
+// The stack as the scenarios use it: started on fresh databases, seeded, and its addresses,
+// session tokens and processes put where the scenarios look for them.
+
+export interface SeededStack {
+  stack: Stack;
+  seeded: Seed;
+}
+
+/** Starts and seeds the stack, then points `targets` at it. */
+export async function startSeededStack(
+  options: BenchOptions,
+  env: Record<string, string>,
+  targets: Targets,
+  workDir: string,
+): Promise<SeededStack> {
+  const stack = await startStack(options.adminUrl, env);
+  for (const [name, from] of Object.entries(stack.launchedFrom)) {
+    progress(`${name}: ${from}`);
+  }
+  const { users, notesPerUser } = options.seed;
+  console.log(`seeding ${users} users with a session each and ${notesPerUser} notes each`);
+  const seeded = await seed(stack.databaseUrls, options.seed);
+  const tokensFile = join(workDir, "tokens.txt");
+  writeFileSync(tokensFile, `${seeded.users.map((user) => user.token).join("\n")}\n`);
+  targets.tokensFile = tokensFile;
+  targets.firstToken = seeded.users[0]?.token ?? null;
+  targets.urls.gateway = stack.gatewayUrl;
+  Object.assign(targets.processes, stack.processes);
+  return { stack, seeded };
+}
+
+/**
+ * Stops the stack's processes and the one-hop server (which calls notes), then starts and
+ * seeds the stack again on fresh databases: for the soak, whose memory must be that of its
+ * own run, not what the saturated scenarios before it left behind.
+ */
+export async function restartSeededStack(
+  options: BenchOptions,
+  env: Record<string, string>,
+  targets: Targets,
+  workDir: string,
+): Promise<SeededStack> {
+  for (const role of ["baseline", "gateway", "identity", "notes"] as const) {
+    await targets.processes[role]?.stop();
+    delete targets.processes[role];
+  }
+  delete targets.urls.baseline;
+  return startSeededStack(options, env, targets, workDir);
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts";
+import { runCommand } from "./run-command.ts";
+
+// The polyrepo proof: the template, copied out of the workspace, installs the contracts and the
+// kit from a registry by version and passes its own tests, before and after a contracts release.
+
+const root = resolve(import.meta.dir, "../..");
+const npmReachable = await fetch("https://registry.npmjs.org/-/ping", {
+  signal: AbortSignal.timeout(5_000),
+}).then(
+  (res) => res.ok,
+  () => false,
+);
+if (!npmReachable) {
+  console.warn(
+    "polyrepo test skipped: registry.npmjs.org does not answer, and the copied service installs its third-party packages from it",
+  );
+}
+
+let registry: LocalRegistry | undefined;
+let work = "";
+let service = "";
+
+/** Runs a command; with `publish`, npm gets the registry and its token as a release job would. */
+async function run(cmd: string[], cwd: string, publish = false): Promise<string> {
+  const env = publish ? { ...process.env, NPM_CONFIG_USERCONFIG: registry?.npmrc } : process.env;
+  const result = await runCommand(cmd, { cwd, env, timeoutMs: 110_000 });
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.code !== 0) {
+    throw new Error(`${cmd.join(" ")} exited with ${result.code}:\n${output.slice(-4_000)}`);
+  }
+  return output;
+}
+
+async function installedVersion(name: string): Promise<string> {
+  const manifest = await readFile(join(service, "node_modules", name, "package.json"), "utf8");
+  return (JSON.parse(manifest) as { version: string }).version;
+}
+
+describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
+  beforeAll(async () => {
+    registry = await startLocalRegistry();
+    work = await mkdtemp(join(tmpdir(), "trellis-polyrepo-"));
+    service = join(work, "notes");
+    await cp(join(root, "service-template"), service, {
+      recursive: true,
+      filter: (source) => !/\/(node_modules|\.data|dist)$/.test(source),
+    });
+    // What a team's own repository has: the scope's registry in .npmrc (GitHub Packages in real
+    // life), everything else from npmjs through the machine's cache, no lockfile from elsewhere.
+    await writeFile(join(service, ".npmrc"), `@trellis:registry=${registry.url}\n`);
+    await run(["bun", "run", "release", "--no-git-tag"], root, true);
+  }, 90_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+    if (work !== "") {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  test("installs the published packages by version and passes its tests", async () => {
+    await run(["bun", "install"], service);
+    const contracts = (await Bun.file(join(root, "contracts", "package.json")).json()) as {
+      version: string;
+    };
+    expect(await installedVersion("@trellis/contracts")).toBe(contracts.version);
+    expect(await Bun.file(join(service, "node_modules/@trellis/contracts/gen")).exists()).toBe(
+      false,
+    );
+    await run(["bun", "x", "tsc", "-p", "tsconfig.json"], service);
+    expect(await run(["bun", "test"], service)).toMatch(/ 0 fail/);
+  }, 120_000);
+
+  test("the breaking-change gate compares with the published protos", async () => {
+    const output = await run(["bun", "run", "contracts:check"], root, true);
+    expect(output).toMatch(/contracts:check: ok: no breaking change against .* \(the registry\)/);
+  }, 30_000);
+
+  test("takes a minor contracts release with bun update and still passes", async () => {
+    const next = await releaseMinorContracts();
+    // On 0.x a caret range stops at the next minor, which may break (see contracts/README.md),
+    // so taking one is an explicit --latest; from 1.0 on a plain `bun update` takes minors.
+    const latest = next.startsWith("0.") ? ["--latest"] : [];
+    await run(["bun", "update", "@trellis/contracts", ...latest], service);
+    expect(await installedVersion("@trellis/contracts")).toBe(next);
+    const types = await readFile(
+      join(service, "node_modules/@trellis/contracts/dist/node/trellis/notes/v1/notes.d.ts"),
+      "utf8",
+    );
+    expect(types).toContain("probeTime");
+    await run(["bun", "x", "tsc", "-p", "tsconfig.json"], service);
+    expect(await run(["bun", "test"], service)).toMatch(/ 0 fail/);
+  }, 120_000);
+});
+
+/**
+ * Releases the next minor version of the contracts with one more field on Note, through the
+ * release command, from a copy of contracts/ (its tools linked from the workspace) so the
+ * workspace itself is left alone. Returns the version released.
+ */
+async function releaseMinorContracts(): Promise<string> {
+  const dir = join(work, "contracts");
+  await cp(join(root, "contracts"), dir, {
+    recursive: true,
+    filter: (source) => !/\/(node_modules|gen|dist)$/.test(source),
+  });
+  await symlink(join(root, "contracts", "node_modules"), join(dir, "node_modules"));
+  await cp(join(root, "tsconfig.base.json"), join(work, "tsconfig.base.json"));
+  const manifestPath = join(dir, "package.json");
+  const manifest = (await Bun.file(manifestPath).json()) as { version: string };
+  const [major = 0, minor = 0] = manifest.version.split(".").map(Number);
+  manifest.version = `${major}.${minor + 1}.0`;
+  await Bun.write(manifestPath, JSON.stringify(manifest, null, 2));
+  const protoPath = join(dir, "proto/trellis/notes/v1/notes.proto");
+  const proto = await readFile(protoPath, "utf8");
+  await writeFile(protoPath, withProbeField(proto));
+  await run(["bun", "run", "release", "--no-git-tag", dir], root, true);
+  return manifest.version;
+}
+
+/** Adds an optional message field after the highest field number of `message Note`. */
+function withProbeField(proto: string): string {
+  const start = proto.indexOf("message Note {");
+  const end = proto.indexOf("\n}", start);
+  const numbers = [...proto.slice(start, end).matchAll(/= (\d+);/g)].map((m) => Number(m[1]));
+  const field = `\n  // Added by the polyrepo test's minor release.\n  google.protobuf.Timestamp probe_time = ${Math.max(...numbers) + 1};`;
+  return proto.slice(0, end) + field + proto.slice(end);
+}

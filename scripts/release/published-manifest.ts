@@ -1,0 +1,41 @@
+import type { ExportTarget, PackageManifest } from "./workspace-packages.ts";
+
+/** Where the compiled output of a package lands, next to its package.json when published. */
+export const compiledDir = "dist";
+
+/**
+ * The package.json a consumer installs. The workspace manifest points `exports` at TypeScript
+ * sources (`./<sourceRoot>/x.ts`) so the workspace runs with no build step; the published one
+ * points each of them at the compiled `./dist/x.js` with `./dist/x.d.ts` types. Scripts and
+ * dev dependencies are for working on the package, not for using it, so they are dropped.
+ */
+export function publishedManifest(
+  source: PackageManifest,
+  options: { sourceRoot: string; repositoryUrl?: string; directory?: string },
+): PackageManifest {
+  const { scripts: _scripts, devDependencies: _devDependencies, ...rest } = source;
+  const exports =
+    source.exports === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries(source.exports).map(([subpath, target]) => [
+            subpath,
+            compiledTarget(target, options.sourceRoot),
+          ]),
+        );
+  const repository =
+    options.repositoryUrl === undefined
+      ? source.repository
+      : { type: "git", url: options.repositoryUrl, directory: options.directory };
+  return { ...rest, ...(exports && { exports }), ...(repository !== undefined && { repository }) };
+}
+
+function compiledTarget(target: ExportTarget, sourceRoot: string): ExportTarget {
+  const source = typeof target === "string" ? target : (target.default ?? target.import);
+  const prefix = `./${sourceRoot}/`;
+  if (source === undefined || !source.startsWith(prefix) || !source.endsWith(".ts")) {
+    return target;
+  }
+  const stem = `./${compiledDir}/${source.slice(prefix.length, -".ts".length)}`;
+  return { types: `${stem}.d.ts`, default: `${stem}.js` };
+}

@@ -1,0 +1,55 @@
+import { cp, mkdir, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { compiledDir, publishedManifest } from "./published-manifest.ts";
+import { runOrThrow } from "./run-command.ts";
+import type { WorkspacePackage } from "./workspace-packages.ts";
+
+/**
+ * Builds the folder that gets published for `pkg` in `outDir`: its `generate` script when it
+ * has one (contracts: buf lint + ts-proto), then `tsc -p tsconfig.build.json` into
+ * `outDir/dist` (JS + .d.ts), then the other entries of its `files` copied over and the
+ * published manifest written. Publishing from this folder, not from the package's own, is what
+ * lets the workspace keep pointing at sources. Throws when a step fails.
+ */
+export async function stagePackage(
+  pkg: WorkspacePackage,
+  outDir: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<string> {
+  const { dir, manifest } = pkg;
+  if (manifest.scripts?.generate !== undefined) {
+    await runOrThrow(["bun", "run", "generate"], { cwd: dir, env });
+  }
+  const buildConfig = join(dir, "tsconfig.build.json");
+  const { compilerOptions } = (await Bun.file(buildConfig).json()) as {
+    compilerOptions: { rootDir: string };
+  };
+  const tsc = join(dir, "node_modules", ".bin", "tsc");
+  await runOrThrow([tsc, "-p", buildConfig, "--outDir", join(outDir, compiledDir)], {
+    cwd: dir,
+    env,
+  });
+  for (const entry of manifest.files ?? []) {
+    const from = join(dir, entry);
+    if (entry !== compiledDir && (await exists(from))) {
+      await cp(from, join(outDir, entry), { recursive: true });
+    }
+  }
+  // In CI the repository field names the repository that built it: npm provenance checks it.
+  const { GITHUB_REPOSITORY: repository, GITHUB_WORKSPACE: workspace } = env;
+  const published = publishedManifest(manifest, {
+    sourceRoot: compilerOptions.rootDir,
+    repositoryUrl: repository ? `https://github.com/${repository}` : undefined,
+    directory: workspace ? relative(workspace, dir) : undefined,
+  });
+  await mkdir(outDir, { recursive: true });
+  await Bun.write(join(outDir, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
+  return outDir;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,46 @@
+import { join } from "node:path";
+
+/** An export target as package.json writes it: a path, or conditions mapping to paths. */
+export type ExportTarget = string | { [condition: string]: string };
+
+/** The package.json fields the release scripts read or rewrite; the rest passes through. */
+export interface PackageManifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  files?: string[];
+  exports?: Record<string, ExportTarget>;
+  scripts?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** A package of the workspace: its folder and its manifest. */
+export interface WorkspacePackage {
+  dir: string;
+  manifest: PackageManifest;
+}
+
+/** Reads `<dir>/package.json`. */
+export async function readPackage(dir: string): Promise<WorkspacePackage> {
+  const manifest = (await Bun.file(join(dir, "package.json")).json()) as PackageManifest;
+  return { dir, manifest };
+}
+
+/** The packages named by the root package.json's `workspaces` globs that are not private. */
+export async function publicPackages(root: string): Promise<WorkspacePackage[]> {
+  const rootManifest = (await Bun.file(join(root, "package.json")).json()) as {
+    workspaces?: string[];
+  };
+  const found: WorkspacePackage[] = [];
+  for (const pattern of rootManifest.workspaces ?? []) {
+    const glob = new Bun.Glob(`${pattern}/package.json`);
+    for await (const file of glob.scan({ cwd: root, onlyFiles: true })) {
+      const pkg = await readPackage(join(root, file, ".."));
+      if (pkg.manifest.private !== true) {
+        found.push(pkg);
+      }
+    }
+  }
+  return found.sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
+}

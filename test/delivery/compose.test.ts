@@ -1,0 +1,199 @@
+// The Compose files, checked without a Docker engine: the Compose specification's schema,
+// dclint, and our rules for the stack from source (compose.yaml) and the deployment
+// (deploy/compose.yaml). Every rule is also run once on a broken sample.
+import { describe, expect, test } from "bun:test";
+import { parse } from "yaml";
+import {
+  type ComposeFile,
+  type ComposeRule,
+  dependsOnWaitsForHealthy,
+  everyImageIsPinnedByDigest,
+  everyServiceHasAHealthcheck,
+  everyServiceHasLimits,
+  everyServiceRestarts,
+  nothingBuildsOnTheHost,
+  onlyThesePublishPorts,
+  portsBindLoopbackExcept,
+} from "./compose-rules.ts";
+import { composeSchemaErrors } from "./compose-schema.ts";
+import { dclint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
+import { COMPOSE_FILES, readText } from "./repo.ts";
+
+const FILES = [...COMPOSE_FILES, "deploy/compose.jaeger-ui.yaml"];
+
+async function compose(path: string): Promise<ComposeFile> {
+  return parse(await readText(path)) as ComposeFile;
+}
+
+describe("the Compose files", () => {
+  test.each(FILES)("%s matches the Compose specification's schema", async (path) => {
+    expect(composeSchemaErrors(await readText(path))).toEqual([]);
+  });
+
+  test.each(FILES)(
+    "%s passes dclint with no warning",
+    (path) => {
+      const result = dclint(path);
+      expect(result.ok, result.output).toBe(true);
+    },
+    LINTER_TIMEOUT_MS,
+  );
+});
+
+const rules: { file: string; rule: string; check: ComposeRule }[] = [
+  {
+    file: "compose.yaml",
+    rule: "every service has a healthcheck",
+    check: everyServiceHasAHealthcheck,
+  },
+  { file: "compose.yaml", rule: "depends_on waits for healthy", check: dependsOnWaitsForHealthy },
+  {
+    file: "compose.yaml",
+    rule: "only the gateway and Jaeger publish ports",
+    check: onlyThesePublishPorts(["gateway", "jaeger"]),
+  },
+  { file: "compose.yaml", rule: "ports bind loopback", check: portsBindLoopbackExcept([]) },
+  {
+    file: "deploy/compose.yaml",
+    rule: "every service has a healthcheck",
+    check: everyServiceHasAHealthcheck,
+  },
+  {
+    file: "deploy/compose.yaml",
+    rule: "depends_on waits for healthy",
+    check: dependsOnWaitsForHealthy,
+  },
+  {
+    file: "deploy/compose.yaml",
+    rule: "only Traefik publishes ports",
+    check: onlyThesePublishPorts(["traefik"]),
+  },
+  {
+    file: "deploy/compose.yaml",
+    rule: "every image is pinned by digest",
+    check: everyImageIsPinnedByDigest,
+  },
+  {
+    file: "deploy/compose.yaml",
+    rule: "nothing builds on the host",
+    check: nothingBuildsOnTheHost,
+  },
+  { file: "deploy/compose.yaml", rule: "every service restarts", check: everyServiceRestarts },
+  { file: "deploy/compose.yaml", rule: "every service has limits", check: everyServiceHasLimits },
+];
+
+test.each(rules)("$file: $rule", async ({ file, check }) => {
+  expect(check(await compose(file))).toEqual([]);
+});
+
+const PLACEHOLDER = `sha256:${"0".repeat(64)}`;
+
+test("deploy/compose.yaml uses the placeholder digest only for our own, unreleased images", async () => {
+  const { services = {} } = await compose("deploy/compose.yaml");
+  const placeholders = Object.values(services)
+    .map((service) => service.image ?? "")
+    .filter((image) => image.endsWith(PLACEHOLDER));
+  expect(placeholders.every((image) => /^ghcr\.io\/[^/]+\/trellis-[a-z]+:/.test(image))).toBe(true);
+});
+
+test("the stack from source runs the Postgres and Jaeger that production runs", async () => {
+  const local = (await compose("compose.yaml")).services ?? {};
+  const deployed = (await compose("deploy/compose.yaml")).services ?? {};
+  for (const name of ["postgres", "jaeger"]) {
+    expect(local[name]?.image).toBe(deployed[name]?.image ?? "missing");
+  }
+});
+
+test("CI tests on the Postgres that production runs", async () => {
+  const deployed = (await compose("deploy/compose.yaml")).services?.postgres?.image ?? "missing";
+  expect(await readText(".github/workflows/ci.yml")).toContain(`image: ${deployed}`);
+});
+
+const digest = `sha256:${"a".repeat(64)}`;
+const brokenSamples: { rule: string; check: ComposeRule; sample: ComposeFile }[] = [
+  {
+    rule: "every service has a healthcheck",
+    check: everyServiceHasAHealthcheck,
+    sample: { services: { api: { image: `api:1@${digest}` } } },
+  },
+  {
+    rule: "a disabled healthcheck is none",
+    check: everyServiceHasAHealthcheck,
+    sample: { services: { api: { healthcheck: { test: ["CMD", "true"], disable: true } } } },
+  },
+  {
+    rule: "depends_on waits for healthy (short form)",
+    check: dependsOnWaitsForHealthy,
+    sample: { services: { api: { depends_on: ["db"] } } },
+  },
+  {
+    rule: "depends_on waits for healthy (started only)",
+    check: dependsOnWaitsForHealthy,
+    sample: { services: { api: { depends_on: { db: { condition: "service_started" } } } } },
+  },
+  {
+    rule: "only Traefik publishes ports",
+    check: onlyThesePublishPorts(["traefik"]),
+    sample: { services: { db: { ports: ["127.0.0.1:5432:5432"] } } },
+  },
+  {
+    rule: "ports bind loopback (short syntax)",
+    check: portsBindLoopbackExcept([]),
+    sample: { services: { api: { ports: ["3000:3000"] } } },
+  },
+  {
+    rule: "ports bind loopback (long syntax)",
+    check: portsBindLoopbackExcept([]),
+    sample: { services: { api: { ports: [{ target: 3000, published: "3000" }] } } },
+  },
+  {
+    rule: "every image is pinned by digest (tag only)",
+    check: everyImageIsPinnedByDigest,
+    sample: { services: { api: { image: "traefik:v3.7.5" } } },
+  },
+  {
+    rule: "every image is pinned by digest (digest only)",
+    check: everyImageIsPinnedByDigest,
+    sample: { services: { api: { image: `traefik@${digest}` } } },
+  },
+  {
+    rule: "every service restarts",
+    check: everyServiceRestarts,
+    sample: { services: { api: { restart: "no" } } },
+  },
+  {
+    rule: "every service has limits",
+    check: everyServiceHasLimits,
+    sample: { services: { api: { deploy: { resources: { limits: { cpus: "1" } } } } } },
+  },
+  {
+    rule: "nothing builds on the host",
+    check: nothingBuildsOnTheHost,
+    sample: { services: { api: { build: "." } } },
+  },
+];
+
+describe("the Compose rules can fail", () => {
+  test.each(brokenSamples)("a broken sample fails: $rule", ({ check, sample }) => {
+    expect(check(sample).length).toBeGreaterThan(0);
+  });
+
+  test("the schema refuses an unknown key and a wrong type", () => {
+    const errors = composeSchemaErrors("services:\n  api:\n    image: 1\n    colour: red\n");
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  test(
+    "dclint fails an image with no tag",
+    () => {
+      const result = lintText(
+        dclint,
+        "compose.yaml",
+        "name: x\nservices:\n  api:\n    image: nginx\n",
+      );
+      expect(result.ok).toBe(false);
+      expect(result.output).toContain("service-image-require-explicit-tag");
+    },
+    LINTER_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,30 @@
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+
+/** The repository root: every path the delivery checks name is relative to it. */
+export const ROOT = join(import.meta.dir, "../..");
+
+/** A file under the root, as text. */
+export function readText(path: string): Promise<string> {
+  return Bun.file(join(ROOT, path)).text();
+}
+
+/** The deployable images: each Dockerfile builds with the repository root as its context. */
+export const DOCKERFILES = [
+  "gateway/Dockerfile",
+  "services/identity/Dockerfile",
+  "service-template/Dockerfile",
+];
+
+/** The Compose files: the stack from source (root) and the pinned deployment (deploy/). */
+export const COMPOSE_FILES = ["compose.yaml", "deploy/compose.yaml"];
+
+/** Every workflow of this repository and of deploy/, which is written as its own repository. */
+export function workflowFiles(): string[] {
+  return [".github/workflows", "deploy/.github/workflows"].flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort()
+      .map((name) => relative(ROOT, join(ROOT, dir, name))),
+  );
+}

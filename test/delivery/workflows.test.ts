@@ -1,0 +1,83 @@
+// The GitHub workflows of this repository and of deploy/ (its own repository): action-validator
+// and pinned actions. Every check is also run once on a broken sample.
+import { describe, expect, test } from "bun:test";
+import { actionValidator, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
+import { DOCKERFILES, readText, workflowFiles } from "./repo.ts";
+import { unpinnedUses, usesWithoutVersionComment } from "./workflow-rules.ts";
+
+const WORKFLOWS = workflowFiles();
+
+describe("the workflows", () => {
+  test("are there", () => {
+    expect(WORKFLOWS).toEqual(
+      expect.arrayContaining([
+        ".github/workflows/ci.yml",
+        ".github/workflows/images.yml",
+        "deploy/.github/workflows/deploy.yml",
+      ]),
+    );
+  });
+
+  test.each(WORKFLOWS)(
+    "%s passes action-validator",
+    (path) => {
+      const result = actionValidator(path);
+      expect(result.ok, result.output).toBe(true);
+    },
+    LINTER_TIMEOUT_MS,
+  );
+
+  test.each(WORKFLOWS)("%s pins every action to a commit SHA", async (path) => {
+    expect(unpinnedUses(await readText(path))).toEqual([]);
+  });
+
+  test.each(WORKFLOWS)("%s says which release each pinned SHA is", async (path) => {
+    expect(usesWithoutVersionComment(await readText(path))).toEqual([]);
+  });
+
+  test.each(DOCKERFILES)("images.yml and ci.yml build %s", async (path) => {
+    expect(await readText(".github/workflows/images.yml")).toContain(path);
+    expect(await readText(".github/workflows/ci.yml")).toContain(path);
+  });
+});
+
+const SHA = "11bd71901bbe5b1630ceea73d27597364c9af683";
+const workflow = (uses: string): string =>
+  `on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: ${uses}\n`;
+
+const usesCases = [
+  { name: "a SHA pin", uses: `actions/checkout@${SHA} # v4.2.2`, unpinned: 0, uncommented: 0 },
+  { name: "a local action", uses: "./.github/actions/setup", unpinned: 0, uncommented: 0 },
+  { name: "a tag", uses: "actions/checkout@v4", unpinned: 1, uncommented: 0 },
+  { name: "a branch", uses: "actions/checkout@main", unpinned: 1, uncommented: 0 },
+  { name: "a short SHA", uses: "actions/checkout@11bd719", unpinned: 1, uncommented: 0 },
+  {
+    name: "a SHA with no version comment",
+    uses: `actions/checkout@${SHA}`,
+    unpinned: 0,
+    uncommented: 1,
+  },
+];
+
+describe("the workflow checks can fail", () => {
+  test.each(usesCases)("uses: $name", ({ uses, unpinned, uncommented }) => {
+    expect(unpinnedUses(workflow(uses)).length).toBe(unpinned);
+    expect(usesWithoutVersionComment(workflow(uses)).length).toBe(uncommented);
+  });
+
+  test("a reusable workflow at job level counts too", () => {
+    const text = "on: push\njobs:\n  call:\n    uses: octo/repo/.github/workflows/x.yml@main\n";
+    expect(unpinnedUses(text)).toEqual(["octo/repo/.github/workflows/x.yml@main"]);
+  });
+
+  test(
+    "action-validator fails a job with no runs-on",
+    () => {
+      const text = "on: push\njobs:\n  build:\n    steps:\n      - run: echo\n";
+      const result = lintText(actionValidator, "broken.yml", text);
+      expect(result.ok).toBe(false);
+      expect(result.output).toContain("/jobs/build/runs-on");
+    },
+    LINTER_TIMEOUT_MS,
+  );
+});
