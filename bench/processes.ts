@@ -115,7 +115,7 @@ export async function stopAllChildren(): Promise<void> {
 /** The environment a child gets: only what it needs from ours, plus `extra`. */
 export function childEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ["PATH", "HOME", "TMPDIR", "LANG"]) {
+  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "BUN_OPTIONS"]) {
     const value = process.env[key];
     if (value !== undefined) {
       env[key] = value;

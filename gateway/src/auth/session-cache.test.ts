@@ -43,7 +43,7 @@ test("reuses a validated session within the TTL: one check for many requests", a
   const { validator, checks, advance } = setup();
 
   const first = await validator.validate("t1");
-  advance(TTL_MS - 1);
+  advance(TTL_MS / 2 - 1);
   const again = await validator.validate("t1");
 
   expect(again.user).toEqual(first.user);
@@ -57,6 +57,60 @@ test("asks identity again once the TTL has passed", async () => {
   advance(TTL_MS);
   await validator.validate("t1");
 
+  expect(checks).toEqual(["t1", "t1"]);
+});
+
+test("past half the TTL, a request is answered from the cache and refreshes it in the background", async () => {
+  const { validator, checks, advance, answerWith } = setup();
+  await validator.validate("t1");
+  advance(TTL_MS / 2);
+  let release: (session: ValidatedSession) => void = () => undefined;
+  answerWith(() => new Promise((resolve) => (release = resolve)));
+
+  // Answered although the refresh has not come back.
+  expect((await validator.validate("t1")).user?.id).toBe(USER.id);
+  await validator.validate("t1");
+  release({ user: USER, sessionExpireTime: new Date(2_000_000_000_000), renewed: false });
+  await Bun.sleep(0);
+  // Where the first entry ran out, the refreshed one still answers at once.
+  advance(TTL_MS / 2);
+  answerWith(() => new Promise(() => undefined));
+  const later = validator.validate("t1");
+
+  expect(
+    await Promise.race([later.then(() => "answered"), Bun.sleep(20).then(() => "waiting")]),
+  ).toBe("answered");
+  expect(checks).toEqual(["t1", "t1", "t1"]);
+});
+
+test("a background refresh that identity refuses removes the session at once", async () => {
+  const { validator, advance, answerWith } = setup();
+  await validator.validate("t1");
+  advance(TTL_MS / 2);
+  answerWith(async () => {
+    throw unauthenticated();
+  });
+
+  await validator.validate("t1");
+  await Bun.sleep(0);
+
+  await expect(validator.validate("t1")).rejects.toThrow("invalid or expired session");
+});
+
+test("never serves an entry later than the TTL after the check that produced it", async () => {
+  const { validator, checks, advance, answerWith } = setup();
+  await validator.validate("t1");
+  advance(TTL_MS / 2);
+  // A refresh that never answers: the old entry must still run out on time.
+  answerWith(() => new Promise(() => undefined));
+  await validator.validate("t1");
+  advance(TTL_MS / 2);
+
+  const late = validator.validate("t1");
+
+  expect(
+    await Promise.race([late.then(() => "answered"), Bun.sleep(20).then(() => "waiting")]),
+  ).toBe("waiting");
   expect(checks).toEqual(["t1", "t1"]);
 });
 

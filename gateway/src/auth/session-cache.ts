@@ -27,6 +27,11 @@ export interface SessionCacheOptions {
  * for at most `ttlMs`; a logout through this gateway calls `forget` and takes effect at once.
  * An entry never outlives its session's own expiry, and a failed check is never cached, so an
  * attacker's junk tokens cannot fill the cache.
+ *
+ * Refresh-ahead: once half the TTL has passed, a request is still answered from the cache but
+ * starts one check in the background, whose answer replaces the entry (or, if identity refuses,
+ * removes it). A session in steady use is then never waited on, and the staleness bound stays
+ * `ttlMs`: an entry is only ever served within `ttlMs` of the check that produced it.
  */
 export function cachedSessionValidator(
   check: (token: string) => Promise<ValidatedSession>,
@@ -36,52 +41,64 @@ export function cachedSessionValidator(
     return { validate: check, forget: () => undefined };
   }
   const now = options.now ?? Date.now;
-  const cache = new LRUCache<string, { session: ValidatedSession; until: number }>({
+  const cache = new LRUCache<
+    string,
+    { session: ValidatedSession; until: number; refreshAt: number }
+  >({
     max: options.maxEntries,
   });
   // Concurrent requests with the same cookie share one check instead of each sending one.
   const inFlight = new Map<string, Promise<ValidatedSession>>();
 
-  const remember = (token: string, session: ValidatedSession): void => {
+  const remember = (token: string, session: ValidatedSession, checkedAt: number): void => {
     const expires = session.sessionExpireTime?.getTime() ?? 0;
-    const until = Math.min(now() + options.ttlMs, expires);
+    const until = Math.min(checkedAt + options.ttlMs, expires);
     if (until > now()) {
       // `renewed` belongs to the answer that slid the expiry; a reuse renews nothing.
-      cache.set(token, { session: { ...session, renewed: false }, until });
+      const reused = { ...session, renewed: false };
+      cache.set(token, { session: reused, until, refreshAt: checkedAt + options.ttlMs / 2 });
     }
+  };
+
+  const startCheck = (token: string): Promise<ValidatedSession> => {
+    const checkedAt = now();
+    const checking: Promise<ValidatedSession> = check(token).then(
+      (session) => {
+        // Forgotten meanwhile (a logout raced this check): don't bring the session back.
+        if (inFlight.get(token) === checking) {
+          inFlight.delete(token);
+          remember(token, session, checkedAt);
+        }
+        return session;
+      },
+      (error: unknown) => {
+        if (inFlight.get(token) === checking) {
+          inFlight.delete(token);
+          // A refused (or unanswered) refresh leaves nothing behind to serve.
+          cache.delete(token);
+        }
+        throw error;
+      },
+    );
+    inFlight.set(token, checking);
+    return checking;
   };
 
   return {
     validate(token) {
       const hit = cache.get(token);
       if (hit !== undefined) {
-        if (hit.until > now()) {
+        const at = now();
+        if (hit.until > at) {
+          if (at >= hit.refreshAt && !inFlight.has(token)) {
+            // The caller is answered now; this request's own outcome does not depend on it.
+            startCheck(token).catch(() => undefined);
+          }
           return Promise.resolve(hit.session);
         }
         cache.delete(token);
       }
-      const pending = inFlight.get(token);
-      if (pending !== undefined) {
-        return pending;
-      }
-      const checking: Promise<ValidatedSession> = check(token).then(
-        (session) => {
-          // Forgotten meanwhile (a logout raced this check): don't bring the session back.
-          if (inFlight.get(token) === checking) {
-            inFlight.delete(token);
-            remember(token, session);
-          }
-          return session;
-        },
-        (error: unknown) => {
-          if (inFlight.get(token) === checking) {
-            inFlight.delete(token);
-          }
-          throw error;
-        },
-      );
-      inFlight.set(token, checking);
-      return checking;
+      return inFlight.get(token) ?? startCheck(token);
     },
     forget(token) {
       cache.delete(token);
