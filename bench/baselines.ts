@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readMigrations } from "@trellis/service-kit";
 import { assertLoopback, freePort } from "./loopback.ts";
 import { type Child, childEnv, runToEnd, spawnChild } from "./processes.ts";
 import type { PgbenchScenario } from "./scenario-kinds.ts";
@@ -39,8 +39,9 @@ export async function preparePgbench(adminUrl: string): Promise<string> {
 }
 
 /**
- * The insert baseline's table (bench/pgbench/notes-table.sql) in the scratch database, which
- * is created when the select-only baseline has not run before it.
+ * The insert baseline's table in the scratch database (created when the select-only baseline
+ * has not run before it): the notes service's own migrations, so that pgbench writes rows of the
+ * same shape through the same constraints and indexes as POST /api/notes.
  */
 export async function preparePgbenchInsert(adminUrl: string): Promise<string> {
   const admin = adminPool(adminUrl);
@@ -56,7 +57,10 @@ export async function preparePgbenchInsert(adminUrl: string): Promise<string> {
   const url = databaseUrl(adminUrl, PGBENCH_DATABASE);
   const scratch = pool(url, 1);
   try {
-    await scratch.unsafe(readFileSync(join(PGBENCH_SCRIPTS, "notes-table.sql"), "utf8"));
+    await scratch.unsafe("DROP TABLE IF EXISTS notes");
+    for (const migration of await readMigrations(NOTES_MIGRATIONS)) {
+      await scratch.unsafe(migration.sql);
+    }
   } finally {
     await scratch.end({ timeout: 5 });
   }
@@ -64,6 +68,7 @@ export async function preparePgbenchInsert(adminUrl: string): Promise<string> {
 }
 
 const PGBENCH_SCRIPTS = join(import.meta.dir, "pgbench");
+const NOTES_MIGRATIONS = join(import.meta.dir, "../service-template/migrations");
 
 /** What each script runs: `-S` is one primary-key read per transaction. */
 const SCRIPT_ARGS: Record<PgbenchScript, string[]> = {
