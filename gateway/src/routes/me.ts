@@ -4,7 +4,7 @@ import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
 import { errorJson, toUserJson, userJson } from "./json.ts";
 
-/** GET /api/me: the signed-in user, from the session check alone (one gRPC call). */
+/** GET /api/me: the signed-in user, from the session check alone (cached, or one gRPC call). */
 export function meRoutes(deps: {
   sessions: SessionValidator;
   config: Pick<GatewayConfig, "appOrigin">;
