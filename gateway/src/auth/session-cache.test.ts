@@ -6,7 +6,15 @@ const TTL_MS = 5_000;
 const DAY_MS = 86_400_000;
 
 /** A clock the test moves, and identity as a function that counts its checks. */
-function setup(options: { ttlMs?: number; maxEntries?: number; expiresInMs?: number } = {}) {
+function setup(
+  options: {
+    ttlMs?: number;
+    maxEntries?: number;
+    expiresInMs?: number;
+    random?: () => number;
+    maxBackgroundChecks?: number;
+  } = {},
+) {
   let clock = 1_000_000;
   const checks: string[] = [];
   let answer: (token: string) => Promise<ValidatedSession> = async () => ({
@@ -23,6 +31,9 @@ function setup(options: { ttlMs?: number; maxEntries?: number; expiresInMs?: num
       ttlMs: options.ttlMs ?? TTL_MS,
       maxEntries: options.maxEntries ?? 100,
       now: () => clock,
+      // Refresh points at the start of their window unless a test draws another.
+      random: options.random ?? (() => 0),
+      maxBackgroundChecks: options.maxBackgroundChecks,
     },
   );
   return {
@@ -81,6 +92,44 @@ test("past half the TTL, a request is answered from the cache and refreshes it i
     await Promise.race([later.then(() => "answered"), Bun.sleep(20).then(() => "waiting")]),
   ).toBe("answered");
   expect(checks).toEqual(["t1", "t1", "t1"]);
+});
+
+test.each([
+  [0, 0.5],
+  [0.5, 0.7],
+  [0.999, 0.8996],
+])("with a draw of %p, the refresh starts at %p of the TTL, not before", async (draw, fraction) => {
+  const { validator, checks, advance } = setup({ random: () => draw });
+  await validator.validate("t1");
+
+  advance(Math.floor(TTL_MS * fraction) - 1);
+  await validator.validate("t1");
+  expect(checks).toEqual(["t1"]);
+
+  advance(1);
+  await validator.validate("t1");
+  expect(checks).toEqual(["t1", "t1"]);
+});
+
+test("at most maxBackgroundChecks refreshes run at once; a skipped one is retried by a later request", async () => {
+  const { validator, checks, advance, answerWith } = setup({ maxBackgroundChecks: 2 });
+  for (const token of ["a", "b", "c"]) {
+    await validator.validate(token);
+  }
+  advance(TTL_MS / 2);
+  const pending: ((session: ValidatedSession) => void)[] = [];
+  answerWith(() => new Promise((resolve) => pending.push(resolve)));
+  checks.length = 0;
+
+  for (const token of ["a", "b", "c"]) {
+    expect((await validator.validate(token)).user?.id).toBe(USER.id);
+  }
+  expect(checks).toEqual(["a", "b"]);
+
+  pending[0]?.({ user: USER, sessionExpireTime: new Date(2_000_000_000_000), renewed: false });
+  await Bun.sleep(0);
+  await validator.validate("c");
+  expect(checks).toEqual(["a", "b", "c"]);
 });
 
 test("a background refresh that identity refuses removes the session at once", async () => {
