@@ -32,6 +32,8 @@ export {
 export {
   type Caller,
   callerMetadata,
+  callerSigner,
+  callerVerifier,
   GATEWAY_SUBJECT,
   verifyCaller,
 } from "./grpc/caller.ts";

@@ -1,7 +1,13 @@
 import { expect, test } from "bun:test";
 import { Metadata } from "@grpc/grpc-js";
 import { AppError } from "../src/errors.ts";
-import { callerMetadata, GATEWAY_SUBJECT, verifyCaller } from "../src/grpc/caller.ts";
+import {
+  callerMetadata,
+  callerSigner,
+  callerVerifier,
+  GATEWAY_SUBJECT,
+  verifyCaller,
+} from "../src/grpc/caller.ts";
 
 const SECRET = "caller-test-secret-with-32-characters!";
 const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
@@ -17,9 +23,14 @@ function withHeader(value: string): Metadata {
   return metadata;
 }
 
-function outcome(metadata: Metadata): string {
+function outcome(
+  metadata: Metadata,
+  verify: (metadata: Metadata, nowMs: number) => string = (given, nowMs) =>
+    verifyCaller(given, SECRET, nowMs),
+  nowMs = NOW,
+): string {
   try {
-    return verifyCaller(metadata, SECRET, NOW);
+    return verify(metadata, nowMs);
   } catch (error) {
     return error instanceof AppError ? `${error.code}: ${error.message}` : String(error);
   }
@@ -47,8 +58,8 @@ const cases = [
     want: invalid,
   },
   {
-    name: "refuses an identity whose signature expired",
-    metadata: callerMetadata(USER_ID, SECRET, NOW - 61_000),
+    name: "refuses an identity whose signature expired (signed over 70 s ago)",
+    metadata: callerMetadata(USER_ID, SECRET, NOW - 71_000),
     want: invalid,
   },
   {
@@ -73,4 +84,42 @@ const cases = [
 
 test.each(cases)("$name", ({ metadata, want }) => {
   expect(outcome(metadata)).toBe(want);
+});
+
+// The remembering verifier must answer exactly as verifyCaller does, even once it holds the
+// genuine header the forgeries were made from.
+test.each(cases)("remembering verifier: $name", ({ metadata, want }) => {
+  const verify = callerVerifier(SECRET);
+  expect(outcome(withHeader(signed), verify)).toBe(USER_ID);
+
+  expect(outcome(metadata, verify)).toBe(want);
+});
+
+test("a header stays valid at least 60 s and at most 70 s after signing", () => {
+  const expiresS = Number(signed.split(".")[2]);
+
+  expect(expiresS * 1000 - NOW).toBeGreaterThanOrEqual(60_000);
+  expect(expiresS * 1000 - NOW).toBeLessThanOrEqual(70_000);
+});
+
+test("the signer reuses a subject's header within an expiry step, and signs anew after it", () => {
+  const sign = callerSigner(SECRET);
+  const first = header(sign(USER_ID, NOW));
+
+  expect(header(sign(USER_ID, NOW + 1))).toBe(first);
+  expect(first).toBe(signed);
+  const later = header(sign(USER_ID, NOW + 10_000));
+  expect(later).not.toBe(first);
+  expect(verifyCaller(withHeader(later), SECRET, NOW + 10_000)).toBe(USER_ID);
+  expect(header(sign(GATEWAY_SUBJECT, NOW))).toBe(
+    header(callerMetadata(GATEWAY_SUBJECT, SECRET, NOW)),
+  );
+});
+
+test("the remembering verifier refuses a header it accepted once that header has expired", () => {
+  const verify = callerVerifier(SECRET);
+  const expiresMs = Number(signed.split(".")[2]) * 1000;
+
+  expect(outcome(withHeader(signed), verify, expiresMs)).toBe(USER_ID);
+  expect(outcome(withHeader(signed), verify, expiresMs + 1)).toBe(invalid);
 });

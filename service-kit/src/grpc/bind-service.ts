@@ -1,5 +1,6 @@
 import {
   type handleUnaryCall,
+  type Metadata,
   type ServerErrorResponse,
   type ServerUnaryCall,
   type sendUnaryData,
@@ -12,7 +13,7 @@ import type { Logger } from "../log.ts";
 import { endRpcSpan, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { extractTraceContext } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
-import { type Caller, GATEWAY_SUBJECT, verifyCaller } from "./caller.ts";
+import { type Caller, callerVerifier, GATEWAY_SUBJECT } from "./caller.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
 /** A unary RPC as a service writes it: a request and its caller in, a response out. */
@@ -61,13 +62,18 @@ export function bindService<Definition extends ServiceDefinitionShape>(
   options: BindOptions,
 ): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
+  // One verifier for the service's methods: a user's calls to any of them share its cache.
+  const verify = callerVerifier(options.callerSecret);
   for (const name of Object.keys(definition)) {
     const method = definition[name];
     const handler = handlers[name];
     if (method === undefined || handler === undefined) {
       continue;
     }
-    implementation[name] = adaptUnary(method.path, handler as Unary<unknown, unknown>, options);
+    implementation[name] = adaptUnary(method.path, handler as Unary<unknown, unknown>, {
+      log: options.log,
+      verify,
+    });
   }
   return implementation;
 }
@@ -75,7 +81,7 @@ export function bindService<Definition extends ServiceDefinitionShape>(
 function adaptUnary(
   path: string,
   handler: Unary<unknown, unknown>,
-  { log, callerSecret }: BindOptions,
+  { log, verify }: { log: Logger; verify: (metadata: Metadata) => string },
 ): handleUnaryCall<unknown, unknown> {
   const shape = rpcSpanShape(path, SpanKind.SERVER);
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
@@ -99,7 +105,7 @@ function adaptUnary(
     };
     // The handler, its queries and the log lines above run with the span active.
     context.with(trace.setSpan(parent, span), () => {
-      run(handler, call, lifetime.signal, callerSecret).then(
+      run(handler, call, lifetime.signal, verify).then(
         (response) => finish(null, response),
         (error: unknown) => finish(toStatusError(error, lifetime.signal, { path, log, span })),
       );
@@ -111,9 +117,9 @@ async function run(
   handler: Unary<unknown, unknown>,
   call: ServerUnaryCall<unknown, unknown>,
   signal: AbortSignal,
-  callerSecret: string,
+  verify: (metadata: Metadata) => string,
 ): Promise<unknown> {
-  const subject = verifyCaller(call.metadata, callerSecret);
+  const subject = verify(call.metadata);
   if (subject === GATEWAY_SUBJECT && !(ANONYMOUS in handler)) {
     throw unauthenticated("this RPC needs a user's identity");
   }
