@@ -172,7 +172,8 @@ function soakSection(report: BenchReport): string[] {
   return [
     `Memory during the soak: RSS in MB every ${soak.sampleEveryS} s from the generator's start ` +
       "(fresh processes); goal: under 100 MB at the end, the last 3 samples within 5% of " +
-      "each other." +
+      "each other. The last column splits the last sample into the process's own (anonymous) " +
+      "memory and the pages mapped from files, mostly the Bun runtime's code." +
       (byRequest.length === 0
         ? ""
         : ` Latency by request: ${byRequest
@@ -182,7 +183,7 @@ function soakSection(report: BenchReport): string[] {
             )
             .join("; ")}.`),
     table(
-      ["process", "RSS samples, MB", "max", "last 3: (max − min) ÷ min"],
+      ["process", "RSS samples, MB", "max", "last 3: (max − min) ÷ min", "last: own + files"],
       roles.map((role) => {
         const memory = soak.byProcess[role];
         return [
@@ -192,6 +193,9 @@ function soakSection(report: BenchReport): string[] {
           memory === undefined || !Number.isFinite(memory.lastThreeRange)
             ? "—"
             : `${(memory.lastThreeRange * 100).toFixed(1)}%`,
+          memory?.lastAnonMb === undefined || memory.lastAnonMb === null
+            ? "—"
+            : `${Math.round(memory.lastAnonMb)} + ${Math.round(memory.lastMb - memory.lastAnonMb)}`,
         ];
       }),
     ),

@@ -13,6 +13,22 @@ export function rssMb(pid: number): number | null {
   return kb === undefined ? null : Math.round((Number(kb) / 1024) * 10) / 10;
 }
 
+/**
+ * The RSS split into the process's own memory (anonymous: heaps, JIT code, buffers) and the pages
+ * of files it maps (mostly the Bun runtime's code, from its binary: clean, shared between the
+ * processes of one executable, and dropped under memory pressure), in MiB; null when gone.
+ */
+export function rssSplitMb(pid: number): { anon: number; file: number } | null {
+  const status = readProc(`/proc/${pid}/status`);
+  const anon = status === null ? undefined : /^RssAnon:\s+(\d+) kB/m.exec(status)?.[1];
+  const file = status === null ? undefined : /^RssFile:\s+(\d+) kB/m.exec(status)?.[1];
+  if (anon === undefined || file === undefined) {
+    return null;
+  }
+  const mb = (kb: string): number => Math.round((Number(kb) / 1024) * 10) / 10;
+  return { anon: mb(anon), file: mb(file) };
+}
+
 /** User + system CPU seconds the process has used so far, or null when it is gone. */
 export function cpuSeconds(pid: number): number | null {
   const fields = statFields(pid);

@@ -52,7 +52,12 @@ export interface DecayResult {
 /** The soak's memory: RSS of each process every `sampleEveryS`, from the generator's start. */
 export interface SoakResult {
   sampleEveryS: number;
-  samples: { atS: number; rssMb: Partial<Record<ProcessRole, number | null>> }[];
+  samples: {
+    atS: number;
+    rssMb: Partial<Record<ProcessRole, number | null>>;
+    /** The anonymous part of each RSS: without the runtime's code pages mapped from its file. */
+    anonMb?: Partial<Record<ProcessRole, number | null>>;
+  }[];
   byProcess: Partial<Record<ProcessRole, SoakMemory>>;
 }
 
@@ -60,6 +65,8 @@ export interface SoakMemory {
   /** The last sample, MiB: the memory after the soak. */
   lastMb: number;
   maxMb: number;
+  /** The anonymous part of the last sample (absent in results older than it). */
+  lastAnonMb?: number | null;
   /** (max - min) ÷ min of the last 3 samples: under 0.05 they are within 5% of each other. */
   lastThreeRange: number;
 }

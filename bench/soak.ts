@@ -13,7 +13,7 @@ import type { ProcessRole, SoakScenario } from "./scenario-kinds.ts";
 import type { ScenarioResult, SoakMemory, SoakResult } from "./scenario-result.ts";
 import { SESSION_COOKIE } from "./stack.ts";
 import { rangeOfLast } from "./stats.ts";
-import { rssOf } from "./usage.ts";
+import { anonRssOf, rssOf } from "./usage.ts";
 
 // The soak: the fixed rate held for minutes over a rotation of requests that touches every
 // process, with their RSS sampled at a fixed interval from the generator's start. run.ts gives
@@ -78,7 +78,7 @@ export async function measureSoak(
     for (const role of scenario.processes) {
       const memory = soakMemory(samples.map((sample) => sample.rssMb[role] ?? null));
       if (memory !== null) {
-        soak.byProcess[role] = memory;
+        soak.byProcess[role] = { ...memory, lastAnonMb: samples.at(-1)?.anonMb?.[role] ?? null };
       }
     }
     return {
@@ -118,7 +118,8 @@ async function sampleRss(
     const waitMs = Math.max(0, start + due * 1000 - performance.now());
     const finished = await Promise.race([settled, Bun.sleep(waitMs).then(() => false)]);
     const rssMb = rssOf(targets.processes, roles);
-    samples.push({ atS: Math.round((performance.now() - start) / 100) / 10, rssMb });
+    const anonMb = anonRssOf(targets.processes, roles);
+    samples.push({ atS: Math.round((performance.now() - start) / 100) / 10, rssMb, anonMb });
     progress(
       `RSS at ${samples.at(-1)?.atS} s: ` +
         roles.map((role) => `${role} ${Math.round(rssMb[role] ?? Number.NaN)} MB`).join(", "),

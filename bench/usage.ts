@@ -1,4 +1,4 @@
-import { cpuSeconds, machineCpuSeconds, postgresCpuSeconds, rssMb } from "./proc.ts";
+import { cpuSeconds, machineCpuSeconds, postgresCpuSeconds, rssMb, rssSplitMb } from "./proc.ts";
 import type { Child } from "./processes.ts";
 import type { ProcessRole } from "./scenario-kinds.ts";
 
@@ -52,6 +52,19 @@ export function rssOf(
     rss[role] = child === undefined ? null : rssMb(child.pid);
   }
   return rss;
+}
+
+/** The anonymous part of each process's RSS (see `rssSplitMb`). */
+export function anonRssOf(
+  processes: Partial<Record<ProcessRole, Child>>,
+  roles: readonly ProcessRole[],
+): Partial<Record<ProcessRole, number | null>> {
+  const anon: Partial<Record<ProcessRole, number | null>> = {};
+  for (const role of roles) {
+    const child = processes[role];
+    anon[role] = child === undefined ? null : (rssSplitMb(child.pid)?.anon ?? null);
+  }
+  return anon;
 }
 
 export function usageBetween(
