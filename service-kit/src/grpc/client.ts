@@ -105,7 +105,9 @@ function callUnary(
       attributes: shape.attributes,
     });
     const metadata =
-      options.sign === undefined ? new Metadata() : options.sign(settings.userId ?? GATEWAY_SUBJECT);
+      options.sign === undefined
+        ? new Metadata()
+        : options.sign(settings.userId ?? GATEWAY_SUBJECT);
     injectTraceContext(trace.setSpan(context.active(), span), metadata);
     const deadline = Date.now() + (settings.timeoutMs ?? options.timeoutMs);
     let call: { cancel(): void };
