@@ -132,6 +132,23 @@ test("at most maxBackgroundChecks refreshes run at once; a skipped one is retrie
   expect(checks).toEqual(["a", "b", "c"]);
 });
 
+test("a refresh whose check throws at once still answers from the cache and frees its slot", async () => {
+  const { validator, checks, advance, answerWith } = setup({ maxBackgroundChecks: 1 });
+  await validator.validate("a");
+  await validator.validate("b");
+  advance(TTL_MS / 2);
+  answerWith(() => {
+    throw new Error("client closed");
+  });
+  checks.length = 0;
+
+  expect((await validator.validate("a")).user?.id).toBe(USER.id);
+  await Bun.sleep(0);
+  await validator.validate("b");
+
+  expect(checks).toEqual(["a", "b"]);
+});
+
 test("a background refresh that identity refuses removes the session at once", async () => {
   const { validator, advance, answerWith } = setup();
   await validator.validate("t1");

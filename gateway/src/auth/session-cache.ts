@@ -81,9 +81,19 @@ export function cachedSessionValidator(
     }
   };
 
+  // A check that throws instead of rejecting must not escape a request answered from the cache,
+  // nor leave a background slot taken for ever.
+  const askIdentity = (token: string): Promise<ValidatedSession> => {
+    try {
+      return check(token);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
   const startCheck = (token: string): Promise<ValidatedSession> => {
     const checkedAt = now();
-    const checking: Promise<ValidatedSession> = check(token).then(
+    const checking: Promise<ValidatedSession> = askIdentity(token).then(
       (session) => {
         // Forgotten meanwhile (a logout raced this check): don't bring the session back.
         if (inFlight.get(token) === checking) {
