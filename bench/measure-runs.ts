@@ -11,7 +11,7 @@ import {
   type SoakResult,
   summarize,
 } from "./scenario-result.ts";
-import { rssOf, snapshot, usageBetween } from "./usage.ts";
+import { joinIntervals, rssOf, type Snapshot, snapshot, usageBetween } from "./usage.ts";
 
 // What every kind of scenario shares: where the servers are, RSS around the scenario and CPU
 // around its measured part, the processes' logs when it failed, and the progress lines.
@@ -34,6 +34,11 @@ export interface Measured {
   fixedRate?: FixedRateResult;
   decay?: DecayResult;
   soak?: SoakResult;
+  /**
+   * The intervals CPU is to be counted over, when not from `warmedUp` to the end: the runs of a
+   * scenario taken in turns with another.
+   */
+  intervals?: [Snapshot, Snapshot][];
 }
 
 /**
@@ -54,7 +59,10 @@ export async function measureRuns(
   const measured = await body(() => {
     before = snapshot(targets.processes);
   });
-  const after = snapshot(targets.processes);
+  let after = snapshot(targets.processes);
+  if (measured.intervals !== undefined) {
+    [before, after] = joinIntervals(measured.intervals);
+  }
   const rssAfter = rssOf(targets.processes, scenario.processes);
   ensureAlive(targets);
   const { runs } = measured;

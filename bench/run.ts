@@ -8,12 +8,12 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startBaselineServer, startHelloServer } from "./baselines.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { measure, progress, type Targets } from "./measure.ts";
+import { measure, measureInTurns, progress, type Targets } from "./measure.ts";
 import { type BenchOptions, parseOptions, usage } from "./options.ts";
 import { type OtlpSink, startOtlpSink } from "./otlp-sink.ts";
 import { stopAllChildren } from "./processes.ts";
 import { buildReport, writeReport } from "./report.ts";
-import { needsStack, type Scenario } from "./scenario-kinds.ts";
+import { inTurnsPair, needsStack, type Scenario } from "./scenario-kinds.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
 import { scenarios } from "./scenarios.ts";
 import { restartSeededStack, startSeededStack } from "./seeded-stack.ts";
@@ -87,12 +87,26 @@ async function main(options: BenchOptions): Promise<number> {
 
   const results: ScenarioResult[] = [];
   let stackUsed = false;
+  const measuredInTurns = new Set<string>();
   for (const scenario of selected) {
+    if (measuredInTurns.has(scenario.name)) {
+      continue;
+    }
     if (scenario.kind === "soak" && stackUsed) {
       console.log("restarting identity, notes and the gateway on fresh databases for the soak");
       await restartSeededStack(options, stackEnv, targets, work);
     }
     stackUsed ||= needsStack(scenario);
+    const pair = inTurnsPair(scenario, selected);
+    if (pair !== null) {
+      const [, partner] = pair;
+      console.log(
+        `${scenario.name} and ${partner.name} in turns: ${scenario.title}, ${partner.title}`,
+      );
+      results.push(...(await measureInTurns(pair, targets)));
+      measuredInTurns.add(partner.name);
+      continue;
+    }
     console.log(`${scenario.name}: ${scenario.title}`);
     results.push(await measure(scenario, targets));
   }

@@ -68,6 +68,12 @@ export interface WrkScenario extends Common, WrkRequest {
    * pair at tens of thousands of req/s, the one-connection latency); else 3 × 10 s.
    */
   runLength?: "short";
+  /**
+   * A later scenario run in turns with this one (run 1 of each, then run 2 of each...), for a
+   * pair whose ratio is a goal: on these VMs the machine's speed drifts within minutes, and two
+   * scenarios measured one after the other mostly measured the drift.
+   */
+  inTurnsWith?: ScenarioName;
 }
 
 /** The closed loop held for the whole decay run, as back-to-back windows (wrk runs). */
@@ -129,4 +135,16 @@ export function needsStack(scenario: Scenario): boolean {
 /** Open loop (bench/fixed-rate.ts at a fixed rate) rather than closed (wrk, pgbench). */
 export function isOpenLoop(kind: Scenario["kind"]): boolean {
   return kind === "fixed-rate" || kind === "soak";
+}
+
+/** `scenario` and the selected closed-loop scenario it runs in turns with, if any. */
+export function inTurnsPair(
+  scenario: Scenario,
+  selected: Scenario[],
+): [WrkScenario, WrkScenario] | null {
+  if (scenario.kind !== "wrk" || scenario.inTurnsWith === undefined) {
+    return null;
+  }
+  const partner = selected.find((other) => other.name === scenario.inTurnsWith);
+  return partner?.kind === "wrk" ? [scenario, partner] : null;
 }

@@ -68,6 +68,7 @@ export const scenarios: readonly Scenario[] = [
       "body, the ceiling of any HTTP server on this runtime and machine.",
     processes: ["bun-hello"],
     target: "bun-hello",
+    inTurnsWith: "elysia-hello",
     method: "GET",
     path: "/healthz",
     signedIn: false,

@@ -67,6 +67,45 @@ export function anonRssOf(
   return anon;
 }
 
+/**
+ * Several measured intervals as one: a synthetic start at zero and their deltas summed, so that
+ * `usageBetween` averages over those intervals only (runs taken in turns with another
+ * scenario's, whose time between them belongs to the other scenario).
+ */
+export function joinIntervals(intervals: [Snapshot, Snapshot][]): [Snapshot, Snapshot] {
+  const zero: Snapshot = {
+    atMs: 0,
+    cpu: {},
+    postgres: 0,
+    machine: { busy: 0, interrupts: 0 },
+    self: 0,
+  };
+  const sum: Snapshot = {
+    atMs: 0,
+    cpu: {},
+    postgres: 0,
+    machine: { busy: 0, interrupts: 0 },
+    self: 0,
+  };
+  for (const [start, end] of intervals) {
+    sum.atMs += end.atMs - start.atMs;
+    sum.postgres += end.postgres - start.postgres;
+    sum.machine.busy += end.machine.busy - start.machine.busy;
+    sum.machine.interrupts += end.machine.interrupts - start.machine.interrupts;
+    sum.self += end.self - start.self;
+    for (const [role, last] of Object.entries(end.cpu) as [ProcessRole, number | null][]) {
+      const first = start.cpu[role];
+      const soFar = sum.cpu[role];
+      sum.cpu[role] =
+        last === null || first === null || first === undefined || soFar === null
+          ? null
+          : (soFar ?? 0) + last - first;
+      zero.cpu[role] = 0;
+    }
+  }
+  return [zero, sum];
+}
+
 export function usageBetween(
   before: Snapshot,
   after: Snapshot,
