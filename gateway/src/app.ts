@@ -4,6 +4,7 @@ import { Elysia } from "elysia";
 import type { OAuthProviders } from "./auth/provider.ts";
 import type { RateLimiter } from "./auth/rate-limit.ts";
 import { cachedSessionValidator } from "./auth/session-cache.ts";
+import { batchedSessionCheck, refreshBatching } from "./auth/session-refresh.ts";
 import type { Clients } from "./clients.ts";
 import { type GatewayConfig, isSecureOrigin } from "./config.ts";
 import { requestGuards } from "./http/guards.ts";
@@ -27,9 +28,17 @@ export function createApp(deps: AppDeps) {
   // Bun's own limit answers a bare, empty 413 before any hook runs. It is only the backstop, set
   // above ours, so that an oversized body meets the guards, which answer the JSON error.
   const backstopBodyBytes = deps.config.bodyLimitBytes + 1024 * 1024;
+  const { sessionCacheTtlMs: ttlMs, sessionCacheMaxEntries: maxEntries } = deps.config;
+  const batching = refreshBatching(ttlMs);
   const sessions = cachedSessionValidator(
     (sessionToken) => deps.identity.validateSession({ sessionToken }),
-    { ttlMs: deps.config.sessionCacheTtlMs, maxEntries: deps.config.sessionCacheMaxEntries },
+    {
+      ttlMs,
+      maxEntries,
+      refresh: batchedSessionCheck(deps.identity, batching),
+      // Batched, a re-check costs a share of one call: allow four full batches in flight.
+      maxBackgroundChecks: 4 * batching.maxBatch,
+    },
   );
   const routeDeps = { ...deps, sessions };
   // The web app comes last: its wildcard answers only what no API route does.

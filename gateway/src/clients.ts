@@ -6,7 +6,7 @@ import type { GatewayConfig } from "./config.ts";
 /** What the gateway asks of identity; routes depend on this slice, so tests pass fakes. */
 export type IdentityClient = Pick<
   PromiseClient<typeof IdentityServiceService>,
-  "completeOAuthLogin" | "validateSession" | "deleteSession"
+  "completeOAuthLogin" | "validateSession" | "validateSessions" | "deleteSession"
 >;
 
 export type NotesClient = Omit<PromiseClient<typeof NotesServiceService>, "close">;

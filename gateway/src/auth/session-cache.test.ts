@@ -13,10 +13,13 @@ function setup(
     expiresInMs?: number;
     random?: () => number;
     maxBackgroundChecks?: number;
+    /** Background refreshes through their own function, recorded apart from the checks. */
+    separateRefresh?: boolean;
   } = {},
 ) {
   let clock = 1_000_000;
   const checks: string[] = [];
+  const refreshes: string[] = [];
   let answer: (token: string) => Promise<ValidatedSession> = async () => ({
     user: USER,
     sessionExpireTime: new Date(clock + (options.expiresInMs ?? 30 * DAY_MS)),
@@ -34,11 +37,18 @@ function setup(
       // Refresh points at the start of their window unless a test draws another.
       random: options.random ?? (() => 0),
       maxBackgroundChecks: options.maxBackgroundChecks,
+      refresh: options.separateRefresh
+        ? (token) => {
+            refreshes.push(token);
+            return answer(token);
+          }
+        : undefined,
     },
   );
   return {
     validator,
     checks,
+    refreshes,
     advance: (ms: number) => {
       clock += ms;
     },
@@ -279,4 +289,17 @@ test("a TTL of 0 turns the cache off: every request asks identity", async () => 
   await validator.validate("t1");
 
   expect(checks).toEqual(["t1", "t1"]);
+});
+
+test("background refreshes ask through `refresh`; a miss, which a request waits for, through the check", async () => {
+  const { validator, checks, refreshes, advance } = setup({ separateRefresh: true });
+
+  await validator.validate("t1");
+  advance(TTL_MS / 2);
+  await validator.validate("t1");
+  await Bun.sleep(0);
+  validator.forget("t1");
+  await validator.validate("t1");
+
+  expect({ checks, refreshes }).toEqual({ checks: ["t1", "t1"], refreshes: ["t1"] });
 });

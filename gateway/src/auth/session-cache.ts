@@ -22,6 +22,11 @@ export interface SessionCacheOptions {
   random?: () => number;
   /** At most this many background refreshes at once (default 16); see below. */
   maxBackgroundChecks?: number;
+  /**
+   * How a background refresh asks identity (default: `check`). The gateway batches them
+   * (session-refresh.ts); a miss, which a request waits for, always uses `check` at once.
+   */
+  refresh?: (token: string) => Promise<ValidatedSession>;
 }
 
 /** Refresh-ahead falls between these fractions of the TTL after the check, spread at random. */
@@ -48,7 +53,8 @@ const MAX_BACKGROUND_CHECKS = 16;
  * apart, and at most `maxBackgroundChecks` refreshes run at once. A refresh skipped for that cap
  * is retried by the session's next request; if none gets through before the TTL ends, the next
  * request waits for its check as on a miss. Refreshes thus never add more than a bounded amount
- * of work to a gateway that is already busy.
+ * of work to a gateway that is already busy. The gateway also sends them through `refresh`,
+ * which batches those that fall due close together into one call (session-refresh.ts).
  */
 export function cachedSessionValidator(
   check: (token: string) => Promise<ValidatedSession>,
@@ -83,17 +89,24 @@ export function cachedSessionValidator(
 
   // A check that throws instead of rejecting must not escape a request answered from the cache,
   // nor leave a background slot taken for ever.
-  const askIdentity = (token: string): Promise<ValidatedSession> => {
+  const askIdentity = (
+    ask: (token: string) => Promise<ValidatedSession>,
+    token: string,
+  ): Promise<ValidatedSession> => {
     try {
-      return check(token);
+      return ask(token);
     } catch (error) {
       return Promise.reject(error);
     }
   };
+  const refresh = options.refresh ?? check;
 
-  const startCheck = (token: string): Promise<ValidatedSession> => {
+  const startCheck = (
+    token: string,
+    ask: (token: string) => Promise<ValidatedSession>,
+  ): Promise<ValidatedSession> => {
     const checkedAt = now();
-    const checking: Promise<ValidatedSession> = askIdentity(token).then(
+    const checking: Promise<ValidatedSession> = askIdentity(ask, token).then(
       (session) => {
         // Forgotten meanwhile (a logout raced this check): don't bring the session back.
         if (inFlight.get(token) === checking) {
@@ -128,7 +141,7 @@ export function cachedSessionValidator(
           ) {
             // The caller is answered now; this request's own outcome does not depend on it.
             backgroundChecks++;
-            startCheck(token)
+            startCheck(token, refresh)
               .catch(() => undefined)
               .finally(() => backgroundChecks--);
           }
@@ -136,7 +149,7 @@ export function cachedSessionValidator(
         }
         cache.delete(token);
       }
-      return inFlight.get(token) ?? startCheck(token);
+      return inFlight.get(token) ?? startCheck(token, check);
     },
     forget(token) {
       cache.delete(token);

@@ -37,18 +37,33 @@ export function fakeIdentity(
       throw options.failure;
     }
   };
+  const lookUp = (token: string) =>
+    token !== GOOD_TOKEN || deleted.has(token)
+      ? null
+      : {
+          user: USER,
+          sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"),
+          renewed: options.renewed ?? false,
+        };
   return {
     calls,
     async validateSession(request) {
       calls.push({ method: "validateSession", request });
       fail();
-      if (request.sessionToken !== GOOD_TOKEN || deleted.has(request.sessionToken)) {
+      const session = lookUp(request.sessionToken);
+      if (session === null) {
         throw grpcError(status.UNAUTHENTICATED, "invalid or expired session");
       }
+      return session;
+    },
+    async validateSessions(request) {
+      calls.push({ method: "validateSessions", request });
+      fail();
       return {
-        user: USER,
-        sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"),
-        renewed: options.renewed ?? false,
+        results: request.sessionTokens.map(
+          (token) =>
+            lookUp(token) ?? { user: undefined, sessionExpireTime: undefined, renewed: false },
+        ),
       };
     },
     async completeOAuthLogin(request) {

@@ -9,7 +9,7 @@ import type { Deps } from "./deps.ts";
 import { completeOAuthLogin } from "./handlers/complete-oauth-login.ts";
 import { deleteSession } from "./handlers/delete-session.ts";
 import { getUser } from "./handlers/get-user.ts";
-import { validateSession } from "./handlers/validate-session.ts";
+import { validateSession, validateSessions } from "./handlers/validate-session.ts";
 
 /**
  * Binds each RPC of IdentityService to its handler. Starts nothing. The session RPCs are
@@ -24,6 +24,7 @@ export function createIdentityService(deps: Deps, options: BindOptions): Service
       {
         completeOAuthLogin: anonymous(completeOAuthLogin(deps)),
         validateSession: anonymous(validateSession(deps)),
+        validateSessions: anonymous(validateSessions(deps)),
         deleteSession: anonymous(deleteSession(deps)),
         getUser: getUser(deps),
       },

@@ -165,6 +165,37 @@ describe("ValidateSession", () => {
   });
 });
 
+describe("ValidateSessions", () => {
+  test("answers each token in order over the wire, as ValidateSession would", async () => {
+    const expired = await login();
+    clock.advance(31 * day);
+    const ada = await login();
+    const bob = await login();
+    const tokens = [ada.sessionToken, "junk", expired.sessionToken, bob.sessionToken];
+
+    const { results } = await client.validateSessions({ sessionTokens: tokens });
+
+    const none = { renewed: false };
+    expect(results).toEqual([
+      { user: ada.user, sessionExpireTime: ada.sessionExpireTime, renewed: false },
+      none,
+      none,
+      { user: bob.user, sessionExpireTime: bob.sessionExpireTime, renewed: false },
+    ]);
+    expect(
+      await callOutcome(client.validateSession({ sessionToken: expired.sessionToken })),
+    ).toEqual(rejected);
+  });
+
+  test("refuses more than 100 tokens, naming the field", async () => {
+    const sessionTokens = Array.from({ length: 101 }, () => formatSessionToken(newSessionToken()));
+    expect(await callOutcome(client.validateSessions({ sessionTokens }))).toEqual({
+      code: "INVALID_ARGUMENT",
+      details: "session_tokens: at most 100 tokens (got 101)",
+    });
+  });
+});
+
 describe("DeleteSession", () => {
   test("ends the session; a second logout is still OK", async () => {
     const { sessionToken } = await login();
@@ -266,6 +297,7 @@ describe("a call without the gateway's signature", () => {
       call: (c) => c.completeOAuthLogin({ ...identity(), name: "", email: "", avatarUrl: "" }),
     },
     { name: "ValidateSession", call: (c) => c.validateSession({ sessionToken: token }) },
+    { name: "ValidateSessions", call: (c) => c.validateSessions({ sessionTokens: [token] }) },
     { name: "DeleteSession", call: (c) => c.deleteSession({ sessionToken: token }) },
     {
       name: "GetUser",

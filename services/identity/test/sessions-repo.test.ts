@@ -49,6 +49,29 @@ describe("create and findWithUser", () => {
   });
 });
 
+describe("findManyWithUser", () => {
+  test("finds every known id with its user in one query; unknown ids are absent", async () => {
+    const ada = await newUser();
+    const bob = await newUser();
+    const first = await newSession(ada.id);
+    const second = await newSession(bob.id);
+    const unknown = newSessionToken().id;
+
+    const found = await sessions.findManyWithUser(
+      [first.token.id, unknown, second.token.id],
+      signal,
+    );
+
+    expect([...found.keys()].sort()).toEqual([first.token.id, second.token.id].sort());
+    expect(found.get(first.token.id)).toEqual({ session: first.session, user: ada });
+    expect(found.get(second.token.id)).toEqual({ session: second.session, user: bob });
+  });
+
+  test("an empty list finds nothing", async () => {
+    expect((await sessions.findManyWithUser([], signal)).size).toBe(0);
+  });
+});
+
 describe("setExpiry and delete", () => {
   test("setExpiry moves the expiry", async () => {
     const { session } = await newSession((await newUser()).id);

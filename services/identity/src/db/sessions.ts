@@ -11,6 +11,11 @@ export interface SessionsRepo {
     id: string,
     signal: AbortSignal,
   ): Promise<{ session: SessionRecord; user: UserRecord } | null>;
+  /** `findWithUser` for many ids in one query: the sessions found, by id. */
+  findManyWithUser(
+    ids: string[],
+    signal: AbortSignal,
+  ): Promise<Map<string, { session: SessionRecord; user: UserRecord }>>;
   setExpiry(id: string, expiresAt: Date, signal: AbortSignal): Promise<void>;
   /** True when a session was deleted. */
   delete(id: string, signal: AbortSignal): Promise<boolean>;
@@ -58,19 +63,22 @@ export function createSessionsRepo(sql: Sql): SessionsRepo {
           WHERE s.id = ${id}`,
         signal,
       );
-      if (row === undefined) {
-        return null;
+      return row === undefined ? null : toSessionWithUser(row);
+    },
+
+    async findManyWithUser(ids, signal) {
+      if (ids.length === 0) {
+        return new Map();
       }
-      return {
-        session: toRecord(row),
-        user: {
-          id: row.user_id,
-          name: row.name,
-          email: row.email,
-          avatarUrl: row.avatar_url,
-          createdAt: row.user_created_at,
-        },
-      };
+      const rows = await withSignal(
+        sql<SessionUserRow[]>`
+          SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.expires_at,
+            u.name, u.email, u.avatar_url, u.created_at AS user_created_at
+          FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.id = ANY(${sql.array(ids)}::text[])`,
+        signal,
+      );
+      return new Map(rows.map((row) => [row.id, toSessionWithUser(row)]));
     },
 
     async setExpiry(id, expiresAt, signal) {
@@ -85,6 +93,19 @@ export function createSessionsRepo(sql: Sql): SessionsRepo {
     async deleteExpired(now, signal) {
       const result = await withSignal(sql`DELETE FROM sessions WHERE expires_at <= ${now}`, signal);
       return result.count;
+    },
+  };
+}
+
+function toSessionWithUser(row: SessionUserRow): { session: SessionRecord; user: UserRecord } {
+  return {
+    session: toRecord(row),
+    user: {
+      id: row.user_id,
+      name: row.name,
+      email: row.email,
+      avatarUrl: row.avatar_url,
+      createdAt: row.user_created_at,
     },
   };
 }

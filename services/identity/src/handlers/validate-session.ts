@@ -1,13 +1,20 @@
 import type {
+  SessionValidation,
   ValidateSessionRequest,
   ValidateSessionResponse,
+  ValidateSessionsRequest,
+  ValidateSessionsResponse,
 } from "@trellis/contracts/identity/v1";
-import type { AnonymousUnary } from "@trellis/service-kit";
+import { type AnonymousUnary, invalidArgument } from "@trellis/service-kit";
+import type { SessionsRepo } from "../db/sessions.ts";
 import type { Deps } from "../deps.ts";
 import { invalidSession } from "../errors.ts";
-import { expiryFrom, isExpired, needsRenewal } from "../session.ts";
+import { expiryFrom, isExpired, needsRenewal, type SessionRecord } from "../session.ts";
 import { parseSessionToken, secretMatches } from "../session-token.ts";
-import { toUserMessage } from "../user.ts";
+import { toUserMessage, type UserRecord } from "../user.ts";
+
+/** The most tokens one ValidateSessions call may carry. */
+export const MAX_TOKENS_PER_CALL = 100;
 
 /**
  * Returns the user of a live session, renewing it for 30 days when less than 15 are left, and
@@ -26,20 +33,70 @@ export function validateSession({
       throw invalidSession();
     }
     const found = await sessions.findWithUser(token.id, signal);
-    if (found === null || !secretMatches(token.secret, found.session.secretHash)) {
+    const answer = await settle(sessions, found, token.secret, now(), signal);
+    if (answer === null) {
       throw invalidSession();
     }
-    const { session, user } = found;
-    const at = now();
-    if (isExpired(session, at)) {
-      await sessions.delete(session.id, signal);
-      throw invalidSession();
-    }
-    const renewed = needsRenewal(session, at);
-    const expiresAt = renewed ? expiryFrom(at) : session.expiresAt;
-    if (renewed) {
-      await sessions.setExpiry(session.id, expiresAt, signal);
-    }
-    return { user: toUserMessage(user), sessionExpireTime: expiresAt, renewed };
+    return answer;
   };
+}
+
+/**
+ * ValidateSession for up to 100 tokens, with one query for all of them: a token that does not
+ * name a live session gets a result without a user. Anonymous. Errors: INVALID_ARGUMENT.
+ */
+export function validateSessions({
+  sessions,
+  now,
+}: Pick<Deps, "sessions" | "now">): AnonymousUnary<
+  ValidateSessionsRequest,
+  ValidateSessionsResponse
+> {
+  return async (request, { signal }) => {
+    const count = request.sessionTokens.length;
+    if (count > MAX_TOKENS_PER_CALL) {
+      throw invalidArgument(`session_tokens: at most ${MAX_TOKENS_PER_CALL} tokens (got ${count})`);
+    }
+    const tokens = request.sessionTokens.map(parseSessionToken);
+    const ids = [...new Set(tokens.flatMap((token) => (token === null ? [] : [token.id])))];
+    const found = await sessions.findManyWithUser(ids, signal);
+    const at = now();
+    const results = await Promise.all(
+      tokens.map(async (token): Promise<SessionValidation> => {
+        const answer =
+          token === null
+            ? null
+            : await settle(sessions, found.get(token.id) ?? null, token.secret, at, signal);
+        return answer ?? { user: undefined, sessionExpireTime: undefined, renewed: false };
+      }),
+    );
+    return { results };
+  };
+}
+
+/**
+ * The answer for a session looked up by a token's id: null unless the secret matches and the
+ * session is live. Deletes an expired session and renews one in its second half of life.
+ */
+async function settle(
+  sessions: SessionsRepo,
+  found: { session: SessionRecord; user: UserRecord } | null,
+  secret: string,
+  at: Date,
+  signal: AbortSignal,
+): Promise<ValidateSessionResponse | null> {
+  if (found === null || !secretMatches(secret, found.session.secretHash)) {
+    return null;
+  }
+  const { session, user } = found;
+  if (isExpired(session, at)) {
+    await sessions.delete(session.id, signal);
+    return null;
+  }
+  const renewed = needsRenewal(session, at);
+  const expiresAt = renewed ? expiryFrom(at) : session.expiresAt;
+  if (renewed) {
+    await sessions.setExpiry(session.id, expiresAt, signal);
+  }
+  return { user: toUserMessage(user), sessionExpireTime: expiresAt, renewed };
 }

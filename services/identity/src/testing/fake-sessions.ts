@@ -7,6 +7,7 @@ import { NOW, user } from "./fixtures.ts";
 export type SessionsCall =
   | { method: "create"; session: NewSession }
   | { method: "findWithUser"; id: string }
+  | { method: "findManyWithUser"; ids: string[] }
   | { method: "setExpiry"; id: string; expiresAt: Date }
   | { method: "delete"; id: string }
   | { method: "deleteExpired"; now: Date };
@@ -58,6 +59,18 @@ export function fakeSessions(
       return row === undefined || owner === undefined
         ? null
         : { session: { ...row }, user: { ...owner } };
+    },
+    async findManyWithUser(ids) {
+      receive({ method: "findManyWithUser", ids: [...ids] });
+      const found = new Map<string, { session: SessionRecord; user: UserRecord }>();
+      for (const id of ids) {
+        const row = rows.get(id);
+        const owner = users.find((u) => u.id === row?.userId);
+        if (row !== undefined && owner !== undefined) {
+          found.set(id, { session: { ...row }, user: { ...owner } });
+        }
+      }
+      return found;
     },
     async setExpiry(id, expiresAt) {
       receive({ method: "setExpiry", id, expiresAt });
