@@ -13,6 +13,7 @@ import { endRpcSpan, type RpcSpanShape, rpcSpanShape } from "../telemetry/rpc-sp
 import { injectTraceContext } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
 import { callerSigner, GATEWAY_SUBJECT } from "./caller.ts";
+import { withoutChannelz } from "./channelz.ts";
 import { clientKeepalive } from "./keepalive.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
@@ -65,7 +66,7 @@ export function createClient<Definition extends ServiceDefinitionShape>(
     // HTTP/2's default 64 KiB receive window stalls one busy channel: with 64 list responses in
     // flight, GET /api/notes waited up to ~1 s for window updates (p99 1,080 ms, 504s at the 2 s
     // deadline, ~550 req/s). With 4 MiB: p99 ~130 ms, ~930 req/s (bench --only notes-list).
-    { "grpc-node.flow_control_window": 4 * 1024 * 1024, ...clientKeepalive },
+    { "grpc-node.flow_control_window": 4 * 1024 * 1024, ...withoutChannelz, ...clientKeepalive },
   );
   const sign = options.callerSecret === undefined ? undefined : callerSigner(options.callerSecret);
   const methods: Record<string, unknown> = {

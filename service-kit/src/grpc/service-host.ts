@@ -1,5 +1,6 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Logger } from "../log.ts";
+import { withoutChannelz } from "./channelz.ts";
 import { HealthRegistry, healthDefinition } from "./health.ts";
 import { serverKeepalive } from "./keepalive.ts";
 import type { ServiceDefinitionShape } from "./method-types.ts";
@@ -40,7 +41,7 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
   const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
   );
-  const server = new Server(serverKeepalive);
+  const server = new Server({ ...serverKeepalive, ...withoutChannelz });
   server.addService(healthDefinition, health.implementation());
   for (const service of options.services) {
     server.addService(service.definition as never, service.implementation);
