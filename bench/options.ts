@@ -41,7 +41,7 @@ export const usage = `bun bench/run.ts [--quick] [--only <scenario>[,...]] [--ra
                        and bench_pgbench there.
   BENCH_BIN_DIR        where compiled binaries (gateway, identity, notes) are looked for first;
                        then dist/ of the workspace, then dist/ of each package; else source.
-  BENCH_LOG_LEVEL      the processes' LOG_LEVEL (default warn).`;
+  BENCH_LOG_LEVEL      the processes' LOG_LEVEL (default info, as in production).`;
 
 export function parseOptions(argv: string[]): BenchOptions | "help" {
   const { values } = parseArgs({

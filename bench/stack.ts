@@ -5,7 +5,7 @@ import { assertLoopback, freePort, waitFor } from "./loopback.ts";
 import { type Child, childEnv, spawnChild } from "./processes.ts";
 
 // The stack under load: identity and notes on fresh databases of the local Postgres, and the
-// gateway in front of them, each its own process on a loopback port, logging warnings only.
+// gateway in front of them, each its own process on a loopback port, logging at production's default level.
 
 export const workspaceRoot = join(import.meta.dir, "..");
 
@@ -172,8 +172,9 @@ function launch(
     name,
     command,
     cwd,
-    // BENCH_LOG_LEVEL=info shows each request and call (and costs throughput): for diagnosis.
-    env: childEnv({ HOST: "127.0.0.1", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", ...env }),
+    // Production's default, info, which logs only failed requests and calls. BENCH_LOG_LEVEL=debug
+    // shows every one (and costs throughput): for diagnosis.
+    env: childEnv({ HOST: "127.0.0.1", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", ...env }),
   });
   return { child, from };
 }

@@ -5,7 +5,8 @@
 //   web               Vite's dev server for gateway/web, with hot module reload
 //   gateway           http://localhost:3000: the API, and the web app from Vite on the same
 //                     origin (no CORS; the browser opens Vite's HMR socket on its own port)
-// Logs of every process come out here, one line each, prefixed with its name.
+// Logs of every process come out here, one line each, prefixed with its name; at debug level
+// unless LOG_LEVEL says otherwise, so each request and call shows.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { checkHealth } from "@trellis/service-kit";
@@ -43,7 +44,8 @@ const width = Math.max(
 function spawn(name: string, cwd: string, command: string[], env: Record<string, string>): void {
   const child = Bun.spawn(command, {
     cwd: join(root, cwd),
-    env: { ...process.env, ...tracing.env, ...env },
+    // Every request and call at debug: production's default (info) logs only what went wrong.
+    env: { LOG_LEVEL: "debug", ...process.env, ...tracing.env, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -26,6 +26,7 @@ export {
   anonymous,
   type BindOptions,
   bindService,
+  callLogLevel,
   type Handlers,
   type Unary,
 } from "./grpc/bind-service.ts";

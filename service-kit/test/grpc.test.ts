@@ -188,6 +188,23 @@ describe("bindService over createClient", () => {
     expect(failure).toContain("/test.v1.EchoService/Echo");
   });
 
+  // The server's log at the default level (info): quiet for calls that succeed, the hot path.
+  test.each([
+    { text: "hello", code: "OK", logged: "nothing", level: null },
+    { text: "invalid", code: "INVALID_ARGUMENT", logged: "an info line", level: 30 },
+    { text: "missing", code: "NOT_FOUND", logged: "an info line", level: 30 },
+    { text: "crash", code: "INTERNAL", logged: "a warn line", level: 40 },
+  ])("a call answered $code logs $logged", async ({ text, code, level }) => {
+    logLines.length = 0;
+
+    await client.echo({ text }, { userId: USER_ID }).catch(asStatus);
+
+    const rpcLines = logLines
+      .map((entry) => JSON.parse(entry))
+      .filter((entry) => entry.msg === "rpc");
+    expect(rpcLines).toEqual(level === null ? [] : [expect.objectContaining({ level, code })]);
+  });
+
   test("a call past its deadline fails DEADLINE_EXCEEDED and aborts the handler's signal", async () => {
     slowCalls.length = 0;
 

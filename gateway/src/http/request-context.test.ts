@@ -19,7 +19,8 @@ afterAll(() => recorder?.stop());
 const logLines: Record<string, unknown>[] = [];
 const log = createLogger({
   service: "gateway",
-  level: "info",
+  // Successful requests log at debug (see the level test below, which sets info).
+  level: "debug",
   destination: { write: (line: string) => void logLines.push(JSON.parse(line)) },
 });
 
@@ -161,6 +162,24 @@ test("a 500 records the exception the error log holds, and the route-less 404 is
   ]);
   expect(nowhere?.name).toBe("GET");
   expect(nowhere?.attributes["http.route"]).toBeUndefined();
+});
+
+test.each([
+  { path: "/api/items/7", status: 200, logged: "nothing", level: null },
+  { path: "/api/refused", status: 403, logged: "an info line", level: "info" },
+  { path: "/nowhere", status: 404, logged: "an info line", level: "info" },
+  { path: "/api/broken", status: 500, logged: "a warn line", level: "warn" },
+])("at the default level (info), a $status logs $logged", async ({ path, status, level }) => {
+  log.level = "info";
+  logLines.length = 0;
+  try {
+    expect((await handle(path)).status).toBe(status);
+  } finally {
+    log.level = "debug";
+  }
+
+  const requestLines = logLines.filter((entry) => entry.message === "request");
+  expect(requestLines).toEqual(level === null ? [] : [expect.objectContaining({ level, status })]);
 });
 
 test("an unknown method is _OTHER, with the original beside it", async () => {

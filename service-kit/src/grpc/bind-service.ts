@@ -53,8 +53,9 @@ export type Handlers<Definition extends ServiceDefinitionShape> = {
 /**
  * Turns handlers into a grpc-js implementation: verifies the caller's signed identity, gives
  * the handler an AbortSignal tied to the call's deadline and cancellation, maps thrown errors
- * to statuses through `grpcStatusOf`, and logs one line per call. Each call is a SERVER span,
- * the child of the caller's span when its metadata carries a W3C `traceparent`.
+ * to statuses through `grpcStatusOf`, and logs one line per call (at a level by its status:
+ * `callLogLevel`). Each call is a SERVER span, the child of the caller's span when its metadata
+ * carries a W3C `traceparent`.
  */
 export function bindService<Definition extends ServiceDefinitionShape>(
   definition: Definition,
@@ -96,10 +97,13 @@ function adaptUnary(
     const finish = (error: ServerErrorResponse | null, response?: unknown): void => {
       lifetime.dispose();
       const code = error?.code ?? status.OK;
-      log.info(
-        { method: path, code: status[code], duration_ms: round(performance.now() - started) },
-        "rpc",
-      );
+      const level = callLogLevel(code);
+      if (log.isLevelEnabled(level)) {
+        log[level](
+          { method: path, code: status[code], duration_ms: round(performance.now() - started) },
+          "rpc",
+        );
+      }
       endRpcSpan(span, SpanKind.SERVER, code);
       callback(error, response);
     };
@@ -149,6 +153,27 @@ function callLifetime(call: ServerUnaryCall<unknown, unknown>): {
       call.removeListener("cancelled", onCancel);
     },
   };
+}
+
+// What the server, not the request, is to blame for (as grpc-go's logging middleware sorts them).
+const serverSideCodes = new Set<status>([
+  status.UNKNOWN,
+  status.DEADLINE_EXCEEDED,
+  status.RESOURCE_EXHAUSTED,
+  status.ABORTED,
+  status.UNIMPLEMENTED,
+  status.INTERNAL,
+  status.UNAVAILABLE,
+  status.DATA_LOSS,
+]);
+
+/**
+ * The level of a call's log line. OK is debug: at the default level (info) the hot path writes
+ * nothing, and the call's span still records it. A refused request (INVALID_ARGUMENT,
+ * NOT_FOUND...) is info; a failure on the server's side is warn.
+ */
+export function callLogLevel(code: status): "debug" | "info" | "warn" {
+  return code === status.OK ? "debug" : serverSideCodes.has(code) ? "warn" : "info";
 }
 
 function toStatusError(
