@@ -1,8 +1,16 @@
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import type { Migration } from "../src/db/migrate.ts";
 import type { Sql } from "../src/db/pool.ts";
-import { createTestDatabase, type TestDatabase, testDatabaseSource } from "../src/testing/index.ts";
+import {
+  createTestDatabase,
+  startEmbeddedPostgres,
+  type TestDatabase,
+  testDatabaseSource,
+} from "../src/testing/index.ts";
 
 // A cold embedded Postgres pays for an initdb on first use.
 setDefaultTimeout(30_000);
@@ -90,5 +98,39 @@ test.skipIf(source !== "embedded")("close() stops the embedded server", async ()
     ).toBe("refused");
   } finally {
     await sql.end({ timeout: 1 });
+  }
+});
+
+test("embedded servers started together before any snapshot exists both serve", async () => {
+  // A fresh temp folder: no cluster snapshot yet, as on a new machine, where a stack starts
+  // its services' databases at once.
+  const previous = process.env.TMPDIR;
+  const tmp = await mkdtemp(join(tmpdir(), "trellis-snapshot-"));
+  process.env.TMPDIR = tmp;
+  const started = await Promise.allSettled([startEmbeddedPostgres(), startEmbeddedPostgres()]);
+  if (previous === undefined) {
+    delete process.env.TMPDIR;
+  } else {
+    process.env.TMPDIR = previous;
+  }
+  const servers = started.flatMap((result) =>
+    result.status === "fulfilled" ? [result.value] : [],
+  );
+  try {
+    expect(started.map((result) => result.status)).toEqual(["fulfilled", "fulfilled"]);
+    for (const server of servers) {
+      const sql = postgres(server.url, { max: 1 });
+      try {
+        expect(await sql`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    }
+    expect(await readdir(join(tmp, "trellis-pglite"))).toEqual([
+      expect.stringMatching(/^cluster-[0-9a-f]{16}\.tar$/),
+    ]);
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await rm(tmp, { recursive: true, force: true });
   }
 });

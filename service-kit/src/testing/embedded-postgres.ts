@@ -38,6 +38,10 @@ export async function startEmbeddedPostgres(
   };
 }
 
+// One snapshot in the making per path and process: databases started together (a stack's
+// services) share its initdb instead of racing to write the same file.
+const snapshotsInFlight = new Map<string, Promise<Blob>>();
+
 async function freshClusterSnapshot(): Promise<Blob> {
   const dir = join(tmpdir(), "trellis-pglite");
   const path = join(dir, `cluster-${await pgliteBuildId()}.tar`);
@@ -45,12 +49,22 @@ async function freshClusterSnapshot(): Promise<Blob> {
   if (await cached.exists()) {
     return cached;
   }
+  let snapshot = snapshotsInFlight.get(path);
+  if (snapshot === undefined) {
+    snapshot = makeClusterSnapshot(dir, path).finally(() => snapshotsInFlight.delete(path));
+    snapshotsInFlight.set(path, snapshot);
+  }
+  return snapshot;
+}
+
+async function makeClusterSnapshot(dir: string, path: string): Promise<Blob> {
   const db = await PGlite.create();
   const snapshot = await db.dumpDataDir("none");
   await db.close();
   await mkdir(dir, { recursive: true });
-  // Write then rename, so a concurrent run never reads half a snapshot.
-  const partial = `${path}.${process.pid}.partial`;
+  // Write then rename, so a concurrent run never reads half a snapshot; a name of its own, so
+  // two runs writing at once do not move each other's file.
+  const partial = `${path}.${process.pid}.${crypto.randomUUID()}.partial`;
   await Bun.write(partial, snapshot);
   await rename(partial, path);
   return snapshot;
