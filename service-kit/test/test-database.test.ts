@@ -121,7 +121,8 @@ test("embedded servers started together before any snapshot exists both serve", 
     for (const server of servers) {
       const sql = postgres(server.url, { max: 1 });
       try {
-        expect(await sql`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+        const [row] = await sql`SELECT 1 AS one`;
+        expect(row).toEqual({ one: 1 });
       } finally {
         await sql.end({ timeout: 1 });
       }
