@@ -30,7 +30,9 @@ export {
   type Handlers,
   type Unary,
 } from "./grpc/bind-service.ts";
+export { CallError } from "./grpc/call-error.ts";
 export {
+  CALLER_HEADER,
   type Caller,
   callerMetadata,
   callerSigner,

@@ -1,19 +1,11 @@
-import {
-  type CallOptions,
-  type ChannelCredentials,
-  type Client,
-  credentials,
-  Metadata,
-  makeGenericClientConstructor,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { endRpcSpan, type RpcSpanShape, rpcSpanShape } from "../telemetry/rpc-span.ts";
-import { injectTraceContext } from "../telemetry/trace-context.ts";
+import { injectTraceHeaders } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
-import { callerSigner, GATEWAY_SUBJECT } from "./caller.ts";
-import { withoutChannelz } from "./channelz.ts";
+import { CallError } from "./call-error.ts";
+import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "./caller.ts";
+import { Http2Channel } from "./http2-channel.ts";
 import { clientKeepalive } from "./keepalive.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
@@ -35,99 +27,116 @@ export type PromiseClient<Definition extends ServiceDefinitionShape> = {
 } & { close(): void };
 
 export interface ClientOptions {
-  /** Deadline of every call unless a call sets its own: grpc-js has no default deadline. */
+  /** Deadline of every call unless a call sets its own. */
   timeoutMs: number;
   /** Signs each call's caller identity; without it calls carry none (services refuse them). */
   callerSecret?: string;
-  credentials?: ChannelCredentials;
 }
 
-type RawUnary = (
-  request: unknown,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: unknown) => void,
-) => { cancel(): void };
+/** The serializers ts-proto generates for each method of a grpc-js service definition. */
+interface UnaryMethod {
+  path: string;
+  requestSerialize(request: unknown): Buffer;
+  responseDeserialize(bytes: Buffer): unknown;
+}
+
+// HTTP/2's default 64 KiB receive window stalls one busy connection: with 64 list responses in
+// flight, GET /api/notes waited up to ~1 s for window updates (p99 1,080 ms, 504s at the 2 s
+// deadline, ~550 req/s). With 4 MiB: p99 ~130 ms, ~930 req/s (bench --only notes-list).
+const WINDOW_BYTES = 4 * 1024 * 1024;
+/** grpc-js's default limit on a received message. */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /**
- * Creates a client whose methods return promises and always carry a deadline. Failed calls
- * reject with the grpc-js ServiceError (`code`, `details`). Each call is a CLIENT span, child of
- * the active span, whose W3C trace context travels in the call's metadata.
+ * Creates a client whose methods return promises and always carry a deadline, over one HTTP/2
+ * connection to `address` (host:port, plaintext: the services sit on a private network).
+ * Failed calls reject with a CallError (`code`, `details`). Each call is a CLIENT span, child
+ * of the active span, whose W3C trace context travels in the call's metadata.
+ *
+ * The calls speak gRPC over `node:http2` directly rather than through grpc-js's client, which
+ * cost four times the CPU per call on Bun (bench/README.md, "The gRPC client").
  */
 export function createClient<Definition extends ServiceDefinitionShape>(
   definition: Definition,
   address: string,
   options: ClientOptions,
 ): PromiseClient<Definition> {
-  const Constructor = makeGenericClientConstructor(definition as never, "");
-  const client: Client = new Constructor(
-    address,
-    options.credentials ?? credentials.createInsecure(),
-    // HTTP/2's default 64 KiB receive window stalls one busy channel: with 64 list responses in
-    // flight, GET /api/notes waited up to ~1 s for window updates (p99 1,080 ms, 504s at the 2 s
-    // deadline, ~550 req/s). With 4 MiB: p99 ~130 ms, ~930 req/s (bench --only notes-list).
-    { "grpc-node.flow_control_window": 4 * 1024 * 1024, ...withoutChannelz, ...clientKeepalive },
-  );
+  const channel = new Http2Channel(address, {
+    windowBytes: WINDOW_BYTES,
+    ...clientKeepalive,
+    initialBackoffMs: 250,
+    maxBackoffMs: 5_000,
+  });
   const sign = options.callerSecret === undefined ? undefined : callerSigner(options.callerSecret);
   const methods: Record<string, unknown> = {
-    close: () => client.close(),
+    close: () => channel.close(),
   };
-  for (const name of Object.keys(definition)) {
-    const raw = (client as unknown as Record<string, RawUnary>)[name];
-    const method = definition[name];
-    if (raw === undefined || method === undefined) {
-      continue;
-    }
-    const call = raw.bind(client);
-    const callOptions = {
-      ...options,
+  for (const [name, method] of Object.entries(definition)) {
+    const unary = method as unknown as UnaryMethod;
+    const call = {
+      channel,
+      method: unary,
+      timeoutMs: options.timeoutMs,
       shape: rpcSpanShape(method.path, SpanKind.CLIENT, address),
       sign,
     };
     methods[name] = (request: unknown, settings: CallSettings = {}) =>
-      callUnary(call, request, settings, callOptions);
+      callUnary(call, request, settings);
   }
   return methods as PromiseClient<Definition>;
 }
 
-function callUnary(
-  raw: RawUnary,
+async function callUnary(
+  call: {
+    channel: Http2Channel;
+    method: UnaryMethod;
+    timeoutMs: number;
+    shape: RpcSpanShape;
+    sign: ((subject: string) => string) | undefined;
+  },
   request: unknown,
   settings: CallSettings,
-  options: ClientOptions & {
-    shape: RpcSpanShape;
-    sign: ((subject: string) => Metadata) | undefined;
-  },
 ): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const { shape } = options;
-    const span = kitTracer().startSpan(shape.name, {
-      kind: SpanKind.CLIENT,
-      attributes: shape.attributes,
-    });
-    const metadata =
-      options.sign === undefined
-        ? new Metadata()
-        : options.sign(settings.userId ?? GATEWAY_SUBJECT);
-    injectTraceContext(trace.setSpan(context.active(), span), metadata);
-    const deadline = Date.now() + (settings.timeoutMs ?? options.timeoutMs);
-    let call: { cancel(): void };
-    try {
-      call = raw(request, metadata, { deadline }, (error, response) => {
-        settings.signal?.removeEventListener("abort", cancel);
-        endRpcSpan(span, SpanKind.CLIENT, error?.code ?? status.OK);
-        if (error) {
-          reject(error);
-        } else {
-          resolve(response);
-        }
-      });
-    } catch (error) {
-      // Should grpc-js throw before the call starts (the promise then rejects), end the span too.
-      endRpcSpan(span, SpanKind.CLIENT, status.INTERNAL);
-      throw error;
-    }
-    const cancel = (): void => call.cancel();
-    settings.signal?.addEventListener("abort", cancel, { once: true });
+  const { method, shape } = call;
+  const span = kitTracer().startSpan(shape.name, {
+    kind: SpanKind.CLIENT,
+    attributes: shape.attributes,
   });
+  let code: status = status.INTERNAL;
+  try {
+    const headers: Record<string, string> = {};
+    if (call.sign !== undefined) {
+      headers[CALLER_HEADER] = call.sign(settings.userId ?? GATEWAY_SUBJECT);
+    }
+    injectTraceHeaders(trace.setSpan(context.active(), span), headers);
+    const response = await call.channel.unary(
+      {
+        path: method.path,
+        message: method.requestSerialize(request),
+        headers,
+        timeoutMs: settings.timeoutMs ?? call.timeoutMs,
+        signal: settings.signal,
+      },
+      MAX_RESPONSE_BYTES,
+    );
+    const message = deserialize(method, response);
+    code = status.OK;
+    return message;
+  } catch (error) {
+    code = error instanceof CallError ? error.code : status.INTERNAL;
+    throw error;
+  } finally {
+    endRpcSpan(span, SpanKind.CLIENT, code);
+  }
+}
+
+function deserialize(method: UnaryMethod, bytes: Buffer): unknown {
+  try {
+    return method.responseDeserialize(bytes);
+  } catch (error) {
+    throw new CallError(
+      status.INTERNAL,
+      `Response message parsing error: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

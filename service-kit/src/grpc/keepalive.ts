@@ -1,16 +1,12 @@
-// HTTP/2 keepalive for the long-lived channels between the gateway and the services, set on
+// HTTP/2 keepalive for the long-lived connections between the gateway and the services, set on
 // both ends from one place so they agree. Without it, a peer that vanished without closing the
 // TCP connection (a killed container, a dropped NAT entry) is only noticed when calls start
 // timing out; with it, a ping unanswered for 10 s closes the connection and the channel
 // reconnects. grpc-js servers accept client pings at any interval; a server in another
 // language enforces a minimum (Go's default is 5 minutes) and must allow 30 s for these.
 
-/** Client channel options: ping every 30 s, idle or not. */
-export const clientKeepalive = {
-  "grpc.keepalive_time_ms": 30_000,
-  "grpc.keepalive_timeout_ms": 10_000,
-  "grpc.keepalive_permit_without_calls": 1,
-} as const;
+/** The kit's client: ping every 30 s, idle or not. */
+export const clientKeepalive = { keepaliveTimeMs: 30_000, keepaliveTimeoutMs: 10_000 } as const;
 
 /** Server options: the server pings its clients too, less often, to drop dead connections. */
 export const serverKeepalive = {

@@ -23,9 +23,20 @@ const setter: TextMapSetter<Metadata> = {
   set: (metadata, key, value) => metadata.set(key, value),
 };
 
-/** Writes the trace context of `context` into an outgoing call's metadata. */
+const headerSetter: TextMapSetter<Record<string, string>> = {
+  set: (headers, key, value) => {
+    headers[key] = value;
+  },
+};
+
+/** Writes the trace context of `context` into an outgoing call's metadata (grpc-js). */
 export function injectTraceContext(context: Context, metadata: Metadata): void {
   propagation.inject(context, metadata, setter);
+}
+
+/** Writes the trace context of `context` into an outgoing call's headers (the kit's client). */
+export function injectTraceHeaders(context: Context, headers: Record<string, string>): void {
+  propagation.inject(context, headers, headerSetter);
 }
 
 /** The caller's trace context from an incoming call's metadata, as a parent for its span. */

@@ -1,0 +1,247 @@
+import { afterEach, expect, test } from "bun:test";
+import { constants, createServer, type ServerHttp2Stream } from "node:http2";
+import type { Socket, Server as TcpServer } from "node:net";
+import { createServer as createTcpServer } from "node:net";
+import { status } from "@grpc/grpc-js";
+import { CallError } from "../src/grpc/call-error.ts";
+import { type ChannelOptions, Http2Channel } from "../src/grpc/http2-channel.ts";
+import { frameMessage } from "../src/grpc/message-frame.ts";
+import { freePort } from "../src/testing/free-port.ts";
+
+// The kit's client transport against servers that misbehave in the ways a real network or a
+// wrong peer does. The happy path against the kit's own grpc-js server is in grpc.test.ts.
+
+const options: ChannelOptions = {
+  windowBytes: 4 * 1024 * 1024,
+  keepaliveTimeMs: 30_000,
+  keepaliveTimeoutMs: 10_000,
+  initialBackoffMs: 300,
+  maxBackoffMs: 1_000,
+};
+const MAX_RESPONSE_BYTES = 1024;
+const request = {
+  path: "/test.v1.EchoService/Echo",
+  message: Buffer.from("hi"),
+  headers: { "x-trellis-caller": "v1.someone" },
+  timeoutMs: 2_000,
+};
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) {
+    await cleanup();
+  }
+});
+
+function channelTo(port: number, overrides: Partial<ChannelOptions> = {}): Http2Channel {
+  const channel = new Http2Channel(`127.0.0.1:${port}`, { ...options, ...overrides });
+  cleanups.push(() => channel.close());
+  return channel;
+}
+
+async function http2Server(
+  port: number,
+  answer: (stream: ServerHttp2Stream, headers: Record<string, unknown>) => void,
+): Promise<{ stop(): Promise<void> }> {
+  const server = createServer();
+  const sessions = new Set<{ destroy(): void }>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
+  server.on("stream", (stream: ServerHttp2Stream, headers) => {
+    stream.on("error", () => {});
+    answer(stream, headers);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const stop = async (): Promise<void> => {
+    for (const session of sessions) {
+      session.destroy();
+    }
+    await new Promise((resolve) => server.close(resolve));
+  };
+  cleanups.push(stop);
+  return { stop };
+}
+
+/** What a call settled with: the response's text, or its status. */
+async function outcome(call: Promise<Buffer>): Promise<unknown> {
+  try {
+    return (await call).toString();
+  } catch (error) {
+    return error instanceof CallError ? { code: error.code, details: error.details } : error;
+  }
+}
+
+function grpcAnswer(stream: ServerHttp2Stream, body: Buffer, trailers: Record<string, string>) {
+  stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+  stream.on("wantTrailers", () => stream.sendTrailers(trailers));
+  stream.end(body);
+}
+
+const answers: {
+  name: string;
+  answer: (stream: ServerHttp2Stream) => void;
+  want: unknown;
+}[] = [
+  {
+    name: "a message and OK: the message",
+    answer: (stream) =>
+      grpcAnswer(stream, frameMessage(Buffer.from("hello")), { "grpc-status": "0" }),
+    want: "hello",
+  },
+  {
+    name: "trailers only, with an error: that error",
+    answer: (stream) =>
+      stream.respond(
+        {
+          ":status": 200,
+          "content-type": "application/grpc",
+          "grpc-status": "7",
+          "grpc-message": "not%20yours",
+        },
+        { endStream: true },
+      ),
+    want: { code: status.PERMISSION_DENIED, details: "not yours" },
+  },
+  {
+    name: "OK without a message: UNIMPLEMENTED",
+    answer: (stream) => grpcAnswer(stream, Buffer.alloc(0), { "grpc-status": "0" }),
+    want: { code: status.UNIMPLEMENTED, details: "No message received" },
+  },
+  {
+    name: "a proxy's 503 page: UNAVAILABLE",
+    answer: (stream) => {
+      stream.respond({ ":status": 503, "content-type": "text/html" });
+      stream.end("<h1>Service Unavailable</h1>");
+    },
+    want: { code: status.UNAVAILABLE, details: "Received HTTP status code 503" },
+  },
+  {
+    name: "a message over the size limit: RESOURCE_EXHAUSTED, without reading it all",
+    answer: (stream) =>
+      grpcAnswer(stream, frameMessage(Buffer.alloc(64 * 1024, 1)), { "grpc-status": "0" }),
+    want: {
+      code: status.RESOURCE_EXHAUSTED,
+      details: `Received message larger than max (65536 vs ${MAX_RESPONSE_BYTES})`,
+    },
+  },
+];
+
+test.each(answers)("a server answering $name", async ({ answer, want }) => {
+  const port = freePort();
+  await http2Server(port, (stream) => answer(stream));
+
+  expect(await outcome(channelTo(port).unary(request, MAX_RESPONSE_BYTES))).toEqual(want);
+});
+
+test("a call sends gRPC's headers, its metadata and its deadline", async () => {
+  const port = freePort();
+  let seen: Record<string, unknown> = {};
+  await http2Server(port, (stream, headers) => {
+    seen = headers;
+    grpcAnswer(stream, frameMessage(Buffer.from("ok")), { "grpc-status": "0" });
+  });
+
+  await channelTo(port).unary({ ...request, timeoutMs: 1_500 }, MAX_RESPONSE_BYTES);
+
+  expect(seen).toMatchObject({
+    ":method": "POST",
+    ":path": request.path,
+    "content-type": "application/grpc",
+    te: "trailers",
+    "grpc-timeout": "1500m",
+    "x-trellis-caller": "v1.someone",
+  });
+});
+
+test("a server that never answers: DEADLINE_EXCEEDED at the deadline, and the stream is cancelled", async () => {
+  const port = freePort();
+  let resetWith: number | undefined;
+  await http2Server(port, (stream) => {
+    stream.on("close", () => {
+      resetWith = stream.rstCode;
+    });
+  });
+
+  const got = await outcome(channelTo(port).unary({ ...request, timeoutMs: 200 }, 1024));
+
+  expect(got).toEqual({ code: status.DEADLINE_EXCEEDED, details: "Deadline of 200 ms exceeded" });
+  const cancelled = async () => resetWith === constants.NGHTTP2_CANCEL;
+  for (let waited = 0; !(await cancelled()) && waited < 2_000; waited += 20) {
+    await Bun.sleep(20);
+  }
+  expect(resetWith).toBe(constants.NGHTTP2_CANCEL);
+});
+
+test("nothing listening: UNAVAILABLE at once, no new attempt until the backoff ends, then connects", async () => {
+  const port = freePort();
+  const channel = channelTo(port);
+
+  const refused = await outcome(channel.unary(request, MAX_RESPONSE_BYTES));
+  expect(refused).toEqual({
+    code: status.UNAVAILABLE,
+    details: expect.stringContaining("ECONNREFUSED"),
+  });
+
+  let answered = 0;
+  await http2Server(port, (stream) => {
+    answered += 1;
+    grpcAnswer(stream, frameMessage(Buffer.from("up")), { "grpc-status": "0" });
+  });
+  const duringBackoff = await outcome(channel.unary(request, MAX_RESPONSE_BYTES));
+  expect(duringBackoff).toEqual({
+    code: status.UNAVAILABLE,
+    details: `127.0.0.1:${port}: ${(refused as { details: string }).details}`,
+  });
+  expect(answered).toBe(0);
+
+  await Bun.sleep(options.initialBackoffMs + 50);
+  expect(await outcome(channel.unary(request, MAX_RESPONSE_BYTES))).toBe("up");
+});
+
+test("a server that restarted is reached on a new connection", async () => {
+  const port = freePort();
+  const first = await http2Server(port, (stream) =>
+    grpcAnswer(stream, frameMessage(Buffer.from("first")), { "grpc-status": "0" }),
+  );
+  const channel = channelTo(port);
+  expect(await outcome(channel.unary(request, MAX_RESPONSE_BYTES))).toBe("first");
+
+  await first.stop();
+  await http2Server(port, (stream) =>
+    grpcAnswer(stream, frameMessage(Buffer.from("second")), { "grpc-status": "0" }),
+  );
+
+  expect(await outcome(channel.unary(request, MAX_RESPONSE_BYTES))).toBe("second");
+});
+
+test("a peer that accepts the connection but never speaks is dropped by keepalive, not left to the deadline", async () => {
+  const accepted: Socket[] = [];
+  const silent: TcpServer = createTcpServer((socket) => accepted.push(socket));
+  const port = freePort();
+  await new Promise<void>((resolve) => silent.listen(port, "127.0.0.1", resolve));
+  cleanups.push(() => {
+    for (const socket of accepted) {
+      socket.destroy();
+    }
+    return new Promise((resolve) => silent.close(resolve));
+  });
+  const channel = channelTo(port, { keepaliveTimeMs: 100, keepaliveTimeoutMs: 200 });
+
+  const started = performance.now();
+  const got = await outcome(channel.unary({ ...request, timeoutMs: 10_000 }, MAX_RESPONSE_BYTES));
+
+  expect(got).toMatchObject({ code: status.UNAVAILABLE });
+  expect(performance.now() - started).toBeLessThan(5_000);
+});
+
+test("a closed channel refuses calls", async () => {
+  const channel = channelTo(freePort());
+  channel.close();
+
+  expect(await outcome(channel.unary(request, MAX_RESPONSE_BYTES))).toEqual({
+    code: status.UNAVAILABLE,
+    details: "Channel has been shut down",
+  });
+});
