@@ -63,7 +63,7 @@ export function fromGrpcError(error: { code: status; details?: string }): HttpEr
   return new HttpError(httpStatus, code, message);
 }
 
-/** Whether `error` came from a gRPC call (grpc-js ServiceError). */
+/** Whether `error` came from a gRPC call (the kit's CallError, or a grpc-js ServiceError). */
 export function isGrpcError(error: unknown): error is { code: status; details: string } {
   return (
     error instanceof Error &&

@@ -72,8 +72,9 @@ export class Http2Channel {
     if (this.#closed) {
       return new CallError(status.UNAVAILABLE, "Channel has been shut down");
     }
-    if (this.#session !== undefined) {
-      return this.#session;
+    const current = this.#session;
+    if (current !== undefined && !current.closed && !current.destroyed) {
+      return current;
     }
     const failure = this.#failure;
     if (failure !== undefined && Date.now() < failure.until) {

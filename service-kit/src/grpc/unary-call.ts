@@ -1,4 +1,4 @@
-import { type ClientHttp2Session, constants } from "node:http2";
+import { type ClientHttp2Session, type ClientHttp2Stream, constants } from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { CallError, errorOfClosedStream, statusOfTrailers } from "./call-error.ts";
 import { declaredLength, frameMessage, unaryMessage } from "./message-frame.ts";
@@ -34,14 +34,21 @@ export function unaryCall(session: ClientHttp2Session, request: UnaryRequest): P
       return;
     }
     const timeoutMs = Math.min(Math.ceil(request.timeoutMs), MAX_TIMEOUT_MS);
-    const stream = session.request({
-      ...request.headers,
-      ":method": "POST",
-      ":path": request.path,
-      "content-type": "application/grpc",
-      te: "trailers",
-      "grpc-timeout": `${timeoutMs}m`,
-    });
+    let stream: ClientHttp2Stream;
+    try {
+      stream = session.request({
+        ...request.headers,
+        ":method": "POST",
+        ":path": request.path,
+        "content-type": "application/grpc",
+        te: "trailers",
+        "grpc-timeout": `${timeoutMs}m`,
+      });
+    } catch (error) {
+      // The session closed between the channel handing it out and this call (a GOAWAY).
+      reject(new CallError(status.UNAVAILABLE, error instanceof Error ? error.message : "closed"));
+      return;
+    }
     const chunks: Buffer[] = [];
     let receivedBytes = 0;
     let httpStatus: number | undefined;
