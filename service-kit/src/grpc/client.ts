@@ -54,7 +54,7 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
  * of the active span, whose W3C trace context travels in the call's metadata.
  *
  * The calls speak gRPC over `node:http2` directly rather than through grpc-js's client, which
- * cost four times the CPU per call on Bun (bench/README.md, "The gRPC client").
+ * cost about three times the CPU per call on Bun (bench/investigations/grpc-client).
  */
 export function createClient<Definition extends ServiceDefinitionShape>(
   definition: Definition,
