@@ -70,11 +70,28 @@ const invalid = [
   },
   { name: "an unknown MODE", env: { ...base, MODE: "staging" }, names: "MODE" },
   {
+    name: "a grpc-js target URI as NOTES_ADDRESS (the client takes host:port)",
+    env: { ...base, NOTES_ADDRESS: "dns:///notes:50051" },
+    names: "NOTES_ADDRESS",
+  },
+  {
+    name: "an IDENTITY_ADDRESS with no port",
+    env: { ...base, IDENTITY_ADDRESS: "identity" },
+    names: "IDENTITY_ADDRESS",
+  },
+  {
     name: "a zero GRPC_TIMEOUT_MS",
     env: { ...base, GRPC_TIMEOUT_MS: "0" },
     names: "GRPC_TIMEOUT_MS",
   },
 ];
+
+test.each(["notes:50051", "127.0.0.1:50051", "[::1]:50051", "notes.internal.example:443"])(
+  "takes %s as a service address",
+  (address) => {
+    expect(loadConfig({ ...base, NOTES_ADDRESS: address }).notesAddress).toBe(address);
+  },
+);
 
 test.each(invalid)("names the variable for $name", ({ env, names }) => {
   expect(() => loadConfig(env)).toThrow(names);

@@ -61,6 +61,10 @@ export interface GatewayConfig {
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
+// What the kit's client connects to: a host name, an IPv4 address or a bracketed IPv6 one.
+const grpcAddress = z
+  .string()
+  .regex(/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/, "must be host:port, e.g. notes:50051");
 // gateway/web/dist from source; web/ beside the binary when compiled (`bun run build`).
 const defaultWebDistDir = assetDir("web", join(import.meta.dir, "../web/dist"));
 
@@ -73,8 +77,8 @@ const gatewayEnv = {
   CALLER_SECRET: z
     .string()
     .min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)"),
-  IDENTITY_ADDRESS: z.string().min(1).default("127.0.0.1:50052"),
-  NOTES_ADDRESS: z.string().min(1).default("127.0.0.1:50051"),
+  IDENTITY_ADDRESS: grpcAddress.default("127.0.0.1:50052"),
+  NOTES_ADDRESS: grpcAddress.default("127.0.0.1:50051"),
   GRPC_TIMEOUT_MS: integer(1, 60_000).default(2_000),
   OAUTH_TIMEOUT_MS: integer(1, 60_000).default(5_000),
   BODY_LIMIT_BYTES: integer(1, 16 * 1024 * 1024).default(64 * 1024),

@@ -66,7 +66,7 @@ export function endRpcSpan(span: Span, kind: SpanKind, code: status): void {
   span.end();
 }
 
-/** server.address and server.port of a grpc-js target such as "127.0.0.1:50051" or "dns:///notes:50051". */
+/** server.address and server.port of a target such as "127.0.0.1:50051" (or grpc-js's "dns:///notes:50051"). */
 function serverOf(address: string): Attributes {
   const target = address.replace(/^(dns|ipv4|ipv6|unix):(\/\/[^/]*\/)?/, "");
   const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(target);
