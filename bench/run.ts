@@ -25,6 +25,8 @@ const resultsDir = join(import.meta.dir, "results");
 async function main(options: BenchOptions): Promise<number> {
   const startedAt = new Date();
   const loadAverageAtStart = loadavg();
+  // What is measured is what was checked out when the run began, whatever is edited meanwhile.
+  const commit = gitCommit();
   const selected = scenarios.filter((scenario) => options.selected.includes(scenario.name));
   console.log(
     `trellis bench${options.quick ? " --quick" : ""}: ${selected.map((s) => s.name).join(", ")}` +
@@ -116,7 +118,7 @@ async function main(options: BenchOptions): Promise<number> {
     loadAverageAtStart,
     options,
     postgresVersion,
-    commit: gitCommit(),
+    commit,
     launchedFrom,
     scenarios: results,
     tracingSink: sink?.stats() ?? null,
