@@ -3,9 +3,9 @@
 // for the note's owner, and answers the note as JSON. No session check, no middleware: the floor
 // of "HTTP in, one hop, one read, JSON out" on this machine, to hold the gateway's routes against.
 //
-// Environment: PORT, NOTES_ADDRESS, CALLER_SECRET, NOTE_ID, NOTE_OWNER_ID.
+// Environment: PORT, NOTES_ADDRESS, CALLER_SIGNING_KEY, NOTE_ID, NOTE_OWNER_ID.
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
-import { createClient } from "@trellis/service-kit";
+import { createClient, parseSigningKey } from "@trellis/service-kit";
 import { Elysia } from "elysia";
 
 function setting(name: string): string {
@@ -18,7 +18,7 @@ function setting(name: string): string {
 
 const notes = createClient(NotesServiceService, setting("NOTES_ADDRESS"), {
   timeoutMs: 2_000,
-  callerSecret: setting("CALLER_SECRET"),
+  callerKey: parseSigningKey(setting("CALLER_SIGNING_KEY")),
 });
 const noteId = setting("NOTE_ID");
 const ownerId = setting("NOTE_OWNER_ID");

@@ -130,7 +130,8 @@ export interface BaselineServer {
  */
 export async function startBaselineServer(settings: {
   notesAddress: string;
-  callerSecret: string;
+  /** CALLER_SIGNING_KEY: the baseline signs its calls as the gateway does. */
+  callerSigningKey: string;
   note: { id: string; ownerId: string };
 }): Promise<BaselineServer> {
   const port = freePort();
@@ -141,7 +142,7 @@ export async function startBaselineServer(settings: {
     env: childEnv({
       PORT: String(port),
       NOTES_ADDRESS: settings.notesAddress,
-      CALLER_SECRET: settings.callerSecret,
+      CALLER_SIGNING_KEY: settings.callerSigningKey,
       NOTE_ID: settings.note.id,
       NOTE_OWNER_ID: settings.note.ownerId,
     }),

@@ -70,7 +70,7 @@ async function main(options: BenchOptions): Promise<number> {
     if (selected.some((scenario) => scenario.name === "one-hop")) {
       const baseline = await startBaselineServer({
         notesAddress: seededStack.stack.notesAddress,
-        callerSecret: seededStack.stack.callerSecret,
+        callerSigningKey: seededStack.stack.callerKeys.signingKey,
         note: seededStack.seeded.sampleNote,
       });
       targets.urls.baseline = baseline.url;

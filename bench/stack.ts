@@ -1,6 +1,12 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { checkHealth, createPool, type Sql, silentLogger } from "@trellis/service-kit";
+import {
+  checkHealth,
+  createPool,
+  generateCallerKeys,
+  type Sql,
+  silentLogger,
+} from "@trellis/service-kit";
 import { assertLoopback, freePort, waitFor } from "./loopback.ts";
 import { type Child, childEnv, spawnChild } from "./processes.ts";
 
@@ -26,7 +32,8 @@ export interface Stack {
   /** `http://127.0.0.1:<port>`, also the gateway's APP_ORIGIN (so the cookie is `session`). */
   gatewayUrl: string;
   notesAddress: string;
-  callerSecret: string;
+  /** A key pair of this run: CALLER_SIGNING_KEY (the gateway's), CALLER_PUBLIC_KEYS (services'). */
+  callerKeys: { signingKey: string; publicKey: string };
   databaseUrls: Record<"identity" | "notes", string>;
   processes: Record<StackProcess, Child>;
   /** What each process was started from: a compiled binary or the source. */
@@ -43,7 +50,7 @@ export async function startStack(adminUrl: string, env: Record<string, string>):
   } finally {
     await admin.end({ timeout: 5 });
   }
-  const callerSecret = randomSecret();
+  const callerKeys = generateCallerKeys("bench");
   const taken = new Set<number>();
   const port = (): number => {
     const free = freePort(taken);
@@ -60,13 +67,13 @@ export async function startStack(adminUrl: string, env: Record<string, string>):
     ...env,
     PORT: identityAddress.split(":")[1] ?? "",
     DATABASE_URL: databaseUrls.identity,
-    CALLER_SECRET: callerSecret,
+    CALLER_PUBLIC_KEYS: callerKeys.publicKey,
   });
   const notes = launch("notes", services.notes.dir, {
     ...env,
     PORT: notesAddress.split(":")[1] ?? "",
     DATABASE_URL: databaseUrls.notes,
-    CALLER_SECRET: callerSecret,
+    CALLER_PUBLIC_KEYS: callerKeys.publicKey,
   });
   // SERVING comes after the migrations, so seeding may start once both answer it.
   await Promise.all([
@@ -80,7 +87,9 @@ export async function startStack(adminUrl: string, env: Record<string, string>):
     MODE: "production",
     PORT: String(gatewayPort),
     APP_ORIGIN: gatewayUrl,
-    CALLER_SECRET: callerSecret,
+    // Production on loopback's plain http, as `docker compose up` runs it.
+    ALLOW_HTTP_ORIGIN: "true",
+    CALLER_SIGNING_KEY: callerKeys.signingKey,
     IDENTITY_ADDRESS: identityAddress,
     NOTES_ADDRESS: notesAddress,
   });
@@ -88,7 +97,7 @@ export async function startStack(adminUrl: string, env: Record<string, string>):
   return {
     gatewayUrl,
     notesAddress,
-    callerSecret,
+    callerKeys,
     databaseUrls,
     processes: { gateway: gateway.child, identity: identity.child, notes: notes.child },
     launchedFrom: { gateway: gateway.from, identity: identity.from, notes: notes.from },
@@ -190,8 +199,4 @@ function isExecutable(path: string): boolean {
 
 async function serving(address: string): Promise<boolean> {
   return (await checkHealth(address, { timeoutMs: 500 })) === "SERVING";
-}
-
-function randomSecret(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
 }

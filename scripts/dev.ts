@@ -9,7 +9,7 @@
 // unless LOG_LEVEL says otherwise, so each request and call shows.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { checkHealth } from "@trellis/service-kit";
+import { checkHealth, generateCallerKeys } from "@trellis/service-kit";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@trellis/service-kit/testing";
 import { formatLogLine } from "./dev-log.ts";
 import { devTracing } from "./dev-tracing.ts";
@@ -30,8 +30,12 @@ const webDevServer = "http://127.0.0.1:5173";
 const appOrigin = `http://localhost:${gatewayPort}`;
 
 const root = join(import.meta.dir, "..");
-// One secret per dev run, shared by the gateway and every service (signed caller identity).
-const callerSecret = process.env.CALLER_SECRET ?? crypto.randomUUID() + crypto.randomUUID();
+// One caller key pair per dev run: the gateway signs with the private half, services verify
+// with the public one. CALLER_SIGNING_KEY and CALLER_PUBLIC_KEYS, when both set, are used instead.
+const callerKeys =
+  process.env.CALLER_SIGNING_KEY && process.env.CALLER_PUBLIC_KEYS
+    ? { signingKey: process.env.CALLER_SIGNING_KEY, publicKey: process.env.CALLER_PUBLIC_KEYS }
+    : generateCallerKeys("dev");
 // Spans go to a local Jaeger when one answers (compose.yaml), else tracing is off.
 const tracing = await devTracing(process.env);
 console.log(`tracing: ${tracing.summary}`);
@@ -84,7 +88,8 @@ async function startService(service: DevService): Promise<string> {
   spawn(service.name, service.dir, ["bun", "--watch", "src/main.ts"], {
     PORT: String(service.port),
     DATABASE_URL: database.url,
-    CALLER_SECRET: callerSecret,
+    MODE: "development",
+    CALLER_PUBLIC_KEYS: callerKeys.publicKey,
     // The embedded Postgres serves one connection at a time.
     ...(database.embedded ? { DATABASE_POOL_MAX: "1" } : {}),
   });
@@ -135,7 +140,7 @@ spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
   MODE: "development",
   PORT: String(gatewayPort),
   APP_ORIGIN: appOrigin,
-  CALLER_SECRET: callerSecret,
+  CALLER_SIGNING_KEY: callerKeys.signingKey,
   NOTES_ADDRESS: `127.0.0.1:${services[0]?.port}`,
   IDENTITY_ADDRESS: `127.0.0.1:${services[1]?.port}`,
   DEV_OAUTH_ISSUER: `http://127.0.0.1:${fakeOAuthPort}/dev`,

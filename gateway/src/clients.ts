@@ -18,7 +18,7 @@ export interface Clients {
 
 /** gRPC clients for every service; each call carries a deadline and the signed caller. */
 export function createClients(config: GatewayConfig): Clients & { close(): void } {
-  const options = { timeoutMs: config.grpcTimeoutMs, callerSecret: config.callerSecret };
+  const options = { timeoutMs: config.grpcTimeoutMs, callerKey: config.callerKey };
   const identity = createClient(IdentityServiceService, config.identityAddress, options);
   const notes = createClient(NotesServiceService, config.notesAddress, options);
   return {

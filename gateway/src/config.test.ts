@@ -1,9 +1,10 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { ConfigError } from "@trellis/service-kit";
-import { loadConfig } from "./config.ts";
+import { ConfigError, generateCallerKeys } from "@trellis/service-kit";
+import { testCallerKeys } from "@trellis/service-kit/testing";
+import { configWarnings, loadConfig } from "./config.ts";
 
-const base = { CALLER_SECRET: "s".repeat(32) };
+const base = { CALLER_SIGNING_KEY: generateCallerKeys("k1").signingKey, ALLOW_HTTP_ORIGIN: "true" };
 
 test("defaults to production on localhost:3000 with no provider enabled", () => {
   const config = loadConfig(base);
@@ -62,7 +63,37 @@ test("fronts Vite's dev server in development only", () => {
 });
 
 const invalid = [
-  { name: "a short CALLER_SECRET", env: { CALLER_SECRET: "short" }, names: "CALLER_SECRET" },
+  { name: "a missing CALLER_SIGNING_KEY", env: {}, names: "CALLER_SIGNING_KEY" },
+  {
+    name: "a malformed CALLER_SIGNING_KEY",
+    env: { CALLER_SIGNING_KEY: "short" },
+    names: "CALLER_SIGNING_KEY",
+  },
+  {
+    name: "a services' public key given as the signing key",
+    env: { ...base, CALLER_SIGNING_KEY: testCallerKeys.publicKeys },
+    names: "CALLER_SIGNING_KEY",
+  },
+  {
+    name: "the repository's test key in production",
+    env: { ...base, CALLER_SIGNING_KEY: testCallerKeys.signingKey },
+    names: "CALLER_SIGNING_KEY: is the repository's test key",
+  },
+  {
+    name: "an http APP_ORIGIN in production without ALLOW_HTTP_ORIGIN",
+    env: { ...base, ALLOW_HTTP_ORIGIN: "", APP_ORIGIN: "http://app.example.com" },
+    names: "APP_ORIGIN: must be https in production",
+  },
+  {
+    name: "a malformed CORS_ORIGINS",
+    env: { ...base, CORS_ORIGINS: "https://ok.example.com, not an origin" },
+    names: "CORS_ORIGINS: must be a comma-separated list of http(s) origins",
+  },
+  {
+    name: "a CORS_ORIGINS entry that is not http(s)",
+    env: { ...base, CORS_ORIGINS: "ftp://files.example.com" },
+    names: "CORS_ORIGINS",
+  },
   {
     name: "an APP_ORIGIN that is not http(s)",
     env: { ...base, APP_ORIGIN: "ftp://x" },
@@ -95,4 +126,48 @@ test.each(["notes:50051", "127.0.0.1:50051", "[::1]:50051", "notes.internal.exam
 
 test.each(invalid)("names the variable for $name", ({ env, names }) => {
   expect(() => loadConfig(env)).toThrow(names);
+});
+
+test("takes an https APP_ORIGIN in production, and any origin in development", () => {
+  const { ALLOW_HTTP_ORIGIN: _, ...strict } = base;
+  expect(loadConfig({ ...strict, APP_ORIGIN: "https://app.example.com" }).appOrigin).toBe(
+    "https://app.example.com",
+  );
+  const dev = { ...strict, MODE: "development", APP_ORIGIN: "http://127.0.0.1:3000" };
+  expect(loadConfig(dev).appOrigin).toBe("http://127.0.0.1:3000");
+  expect(loadConfig({ ...dev, CALLER_SIGNING_KEY: testCallerKeys.signingKey }).mode).toBe(
+    "development",
+  );
+});
+
+test("reads CORS_ORIGINS as a list of origins", () => {
+  const env = { ...base, CORS_ORIGINS: " https://a.example.com/x , http://b.example.com:8080 ," };
+  expect(loadConfig(env).corsOrigins).toEqual([
+    "https://a.example.com",
+    "http://b.example.com:8080",
+  ]);
+});
+
+// A refused value may be a secret: the message names the variable and the rule, never the value.
+test.each([
+  { name: "CALLER_SIGNING_KEY", env: { ...base, CALLER_SIGNING_KEY: "k1:hunter2-not-a-key" } },
+  { name: "GITHUB_TOKEN_URL", env: { ...base, GITHUB_TOKEN_URL: "hunter2-not-a-url" } },
+  { name: "CORS_ORIGINS", env: { ...base, CORS_ORIGINS: "hunter2 not an origin" } },
+])("a refused $name is named, never quoted", ({ name, env }) => {
+  let message = "";
+  try {
+    loadConfig(env);
+  } catch (error) {
+    message = error instanceof Error ? error.message : String(error);
+  }
+  expect(message).toContain(`${name}: `);
+  expect(message).not.toContain("hunter2");
+});
+
+test("warns when no sign-in provider is configured, and only then", () => {
+  expect(configWarnings(loadConfig(base))).toEqual([
+    expect.stringContaining("no sign-in provider is configured"),
+  ]);
+  const github = { ...base, GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "secret" };
+  expect(configWarnings(loadConfig(github))).toEqual([]);
 });

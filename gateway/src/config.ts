@@ -1,5 +1,16 @@
 import { join } from "node:path";
-import { assetDir, ConfigError, type LogLevel, parseEnv } from "@trellis/service-kit";
+import {
+  assetDir,
+  type CallerSigningKey,
+  ConfigError,
+  isTestCallerKey,
+  type LogLevel,
+  modeSetting,
+  parsedSetting,
+  parseEnv,
+  parseSigningKey,
+  publicKeyOf,
+} from "@trellis/service-kit";
 import { z } from "zod";
 
 export type ProviderName = "github" | "google" | "dev";
@@ -27,7 +38,8 @@ export interface GatewayConfig {
   /** The public origin users reach, e.g. https://app.example.com; fixes redirect_uri and CSRF. */
   appOrigin: string;
   logLevel: LogLevel;
-  callerSecret: string;
+  /** Signs the caller token of every call to a service (CALLER_SIGNING_KEY). */
+  callerKey: CallerSigningKey;
   identityAddress: string;
   notesAddress: string;
   grpcTimeoutMs: number;
@@ -61,6 +73,18 @@ export interface GatewayConfig {
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
+const originList = parsedSetting((value) =>
+  value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      if (!URL.canParse(entry) || !/^https?:$/.test(new URL(entry).protocol)) {
+        throw new Error("must be a comma-separated list of http(s) origins");
+      }
+      return new URL(entry).origin;
+    }),
+);
 // What the kit's client connects to: a host name, an IPv4 address or a bracketed IPv6 one.
 const grpcAddress = z
   .string()
@@ -69,20 +93,19 @@ const grpcAddress = z
 const defaultWebDistDir = assetDir("web", join(import.meta.dir, "../web/dist"));
 
 const gatewayEnv = {
-  MODE: z.enum(["development", "production"]).default("production"),
+  MODE: modeSetting,
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: integer(1, 65535).default(3000),
   APP_ORIGIN: origin.default("http://localhost:3000"),
+  ALLOW_HTTP_ORIGIN: flag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  CALLER_SECRET: z
-    .string()
-    .min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)"),
+  CALLER_SIGNING_KEY: parsedSetting(parseSigningKey),
   IDENTITY_ADDRESS: grpcAddress.default("127.0.0.1:50052"),
   NOTES_ADDRESS: grpcAddress.default("127.0.0.1:50051"),
   GRPC_TIMEOUT_MS: integer(1, 60_000).default(2_000),
   OAUTH_TIMEOUT_MS: integer(1, 60_000).default(5_000),
   BODY_LIMIT_BYTES: integer(1, 16 * 1024 * 1024).default(64 * 1024),
-  CORS_ORIGINS: z.string().default(""),
+  CORS_ORIGINS: originList.default([]),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
   TRUST_PROXY: flag.default(false),
   SESSION_CACHE_TTL_MS: integer(0, 60_000).default(5_000),
@@ -105,33 +128,22 @@ const gatewayEnv = {
 /** Reads the gateway's settings; a provider is enabled when its client id and secret are set. */
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
   const vars = parseEnv(gatewayEnv, env);
-  if (vars.MODE === "production" && vars.DEV_OAUTH_ISSUER !== undefined) {
-    throw new ConfigError(
-      "invalid environment: DEV_OAUTH_ISSUER: the dev login provider is refused in production",
-    );
+  if (vars.MODE === "production") {
+    refuseInProduction(vars);
   }
-  if (vars.MODE === "production" && vars.WEB_DEV_SERVER !== undefined) {
-    throw new ConfigError(
-      "invalid environment: WEB_DEV_SERVER: the Vite dev server is for development only",
-    );
-  }
-  const corsOrigins = vars.CORS_ORIGINS.split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "")
-    .map((entry) => new URL(entry).origin);
   return {
     mode: vars.MODE,
     host: vars.HOST,
     port: vars.PORT,
     appOrigin: vars.APP_ORIGIN,
     logLevel: vars.LOG_LEVEL,
-    callerSecret: vars.CALLER_SECRET,
+    callerKey: vars.CALLER_SIGNING_KEY,
     identityAddress: vars.IDENTITY_ADDRESS,
     notesAddress: vars.NOTES_ADDRESS,
     grpcTimeoutMs: vars.GRPC_TIMEOUT_MS,
     oauthTimeoutMs: vars.OAUTH_TIMEOUT_MS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
-    corsOrigins,
+    corsOrigins: vars.CORS_ORIGINS,
     authRateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
     trustProxy: vars.TRUST_PROXY,
     sessionCacheTtlMs: vars.SESSION_CACHE_TTL_MS,
@@ -166,6 +178,41 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     },
     web: { distDir: vars.WEB_DIST_DIR, devServer: vars.WEB_DEV_SERVER ?? null },
   };
+}
+
+type GatewayVars = ReturnType<typeof parseEnv<typeof gatewayEnv>>;
+
+/** What production refuses: development helpers, plain http, keys anyone can read. */
+function refuseInProduction(vars: GatewayVars): void {
+  const refused = (name: string, rule: string): never => {
+    throw new ConfigError(`invalid environment: ${name}: ${rule}`);
+  };
+  if (vars.DEV_OAUTH_ISSUER !== undefined) {
+    refused("DEV_OAUTH_ISSUER", "the dev login provider is refused in production");
+  }
+  if (vars.WEB_DEV_SERVER !== undefined) {
+    refused("WEB_DEV_SERVER", "the Vite dev server is for development only");
+  }
+  if (vars.APP_ORIGIN.startsWith("http:") && !vars.ALLOW_HTTP_ORIGIN) {
+    refused(
+      "APP_ORIGIN",
+      "must be https in production (cookies without Secure travel in the clear); set ALLOW_HTTP_ORIGIN=true for a stack on loopback",
+    );
+  }
+  if (isTestCallerKey(publicKeyOf(vars.CALLER_SIGNING_KEY))) {
+    refused("CALLER_SIGNING_KEY", "is the repository's test key, which production refuses");
+  }
+}
+
+/** What an operator should hear at startup: a configuration that works but is likely a mistake. */
+export function configWarnings(config: GatewayConfig): string[] {
+  const warnings: string[] = [];
+  if (Object.values(config.providers).every((provider) => provider === undefined)) {
+    warnings.push(
+      "no sign-in provider is configured: nobody can sign in (set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or GOOGLE_*)",
+    );
+  }
+  return warnings;
 }
 
 /** Cookies get `Secure` and the `__Host-` prefix unless the app is served over plain http. */

@@ -9,7 +9,7 @@ import { createApp } from "./app.ts";
 import { createProviders } from "./auth/providers.ts";
 import { createRateLimiter } from "./auth/rate-limit.ts";
 import { createClients } from "./clients.ts";
-import { type GatewayConfig, loadConfig } from "./config.ts";
+import { configWarnings, type GatewayConfig, loadConfig } from "./config.ts";
 import { checkGatewayHealth } from "./healthcheck.ts";
 
 const name = "gateway";
@@ -18,6 +18,9 @@ async function main(config: GatewayConfig): Promise<void> {
   // First, so that everything after it is traced (OTEL_* variables; see service-kit's README).
   const telemetry = await startTelemetry({ serviceName: name });
   const log = createLogger({ service: name, level: config.logLevel });
+  for (const warning of configWarnings(config)) {
+    log.warn(warning);
+  }
   const clients = createClients(config);
   const app = createApp({
     ...clients,

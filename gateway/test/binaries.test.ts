@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { freePort, testCallerSecret } from "@trellis/service-kit/testing";
+import { freePort, testCallerKeys } from "@trellis/service-kit/testing";
 import { type Binaries, type BinaryName, compiledBinaries } from "./support/binaries.ts";
 import { createBrowser } from "./support/browser.ts";
 import { waitUntil } from "./support/child-process.ts";
@@ -150,7 +150,9 @@ test.each(healthchecks)(
       // The settings its config requires, as a container has them; the check uses PORT.
       env: {
         PORT: String(port()),
-        CALLER_SECRET: testCallerSecret,
+        MODE: "development",
+        CALLER_SIGNING_KEY: testCallerKeys.signingKey,
+        CALLER_PUBLIC_KEYS: testCallerKeys.publicKeys,
         DATABASE_URL: "postgres://unused@127.0.0.1:1/unused",
       },
       stdout: "pipe",

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
-import { createClient } from "@trellis/service-kit";
-import { testCallerSecret } from "@trellis/service-kit/testing";
+import { createClient, generateCallerKeys, parseSigningKey } from "@trellis/service-kit";
+import { mintCallerToken, testCallerKeys } from "@trellis/service-kit/testing";
 import { type Browser, createBrowser } from "./support/browser.ts";
 import { errorAnswer } from "./support/errors.ts";
 import { type Stack, startStack } from "./support/stack.ts";
@@ -125,7 +125,14 @@ describe("another user's note is invisible to bob", () => {
   });
 
   test("sending x-user-id or x-trellis-caller headers changes nothing", async () => {
-    const forged = { "x-user-id": aliceId, "x-trellis-caller": `v1.${aliceId}.9999999999.forged` };
+    const forged = {
+      "x-user-id": aliceId,
+      // A genuine token for alice: a browser that sends one still gets nothing of hers.
+      "x-trellis-caller": await mintCallerToken({
+        subject: aliceId,
+        method: "/trellis.notes.v1.NotesService/GetNote",
+      }),
+    };
 
     const asBob = await bob.api(`/api/notes/${note.id}`, { headers: forged });
     const bobsList = await bob.api("/api/notes?page_size=100", { headers: forged });
@@ -140,15 +147,15 @@ describe("another user's note is invisible to bob", () => {
 
 describe("the notes service, called directly, refuses an identity not signed by the gateway", () => {
   test.each([
-    { name: "no caller identity", callerSecret: undefined },
+    { name: "no caller identity", callerKey: undefined },
     {
-      name: "an identity signed with another secret",
-      callerSecret: "not-the-caller-secret-0123456789abcdef",
+      name: "an identity signed with a key of its own",
+      callerKey: generateCallerKeys("intruder").signingKey,
     },
-  ])("$name: UNAUTHENTICATED", async ({ callerSecret }) => {
+  ])("$name: UNAUTHENTICATED", async ({ callerKey }) => {
     const client = createClient(NotesServiceService, stack.notesAddress, {
       timeoutMs: 2_000,
-      ...(callerSecret === undefined ? {} : { callerSecret }),
+      ...(callerKey === undefined ? {} : { callerKey: parseSigningKey(callerKey) }),
     });
     try {
       const error = await client.listNotes({ pageToken: "" }, { userId: aliceId }).then(
@@ -164,7 +171,7 @@ describe("the notes service, called directly, refuses an identity not signed by 
   test("while the gateway's signature is accepted", async () => {
     const client = createClient(NotesServiceService, stack.notesAddress, {
       timeoutMs: 2_000,
-      callerSecret: testCallerSecret,
+      callerKey: parseSigningKey(testCallerKeys.signingKey),
     });
     try {
       const page = await client.listNotes({ pageToken: "" }, { userId: aliceId });

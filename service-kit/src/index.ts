@@ -3,6 +3,8 @@ export {
   ConfigError,
   type DatabaseConfig,
   loadServiceConfig,
+  modeSetting,
+  parsedSetting,
   parseEnv,
   type ServiceConfig,
 } from "./config.ts";
@@ -22,24 +24,31 @@ export {
   unauthenticated,
 } from "./errors.ts";
 export {
-  type AnonymousUnary,
-  anonymous,
   type BindOptions,
   bindService,
   callLogLevel,
   type Handlers,
+  type InternalUnary,
+  internal,
   type Unary,
 } from "./grpc/bind-service.ts";
 export { CallError } from "./grpc/call-error.ts";
 export {
   CALLER_HEADER,
   type Caller,
-  callerMetadata,
   callerSigner,
   callerVerifier,
   GATEWAY_SUBJECT,
-  verifyCaller,
 } from "./grpc/caller.ts";
+export {
+  type CallerPublicKey,
+  type CallerSigningKey,
+  generateCallerKeys,
+  isTestCallerKey,
+  parsePublicKeys,
+  parseSigningKey,
+  publicKeyOf,
+} from "./grpc/caller-keys.ts";
 export { checkHealth } from "./grpc/check-health.ts";
 export {
   type CallSettings,

@@ -1,19 +1,23 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
 import { ConfigError, loadServiceConfig, parseEnv, type ServiceConfig } from "../src/config.ts";
+import { generateCallerKeys, parsePublicKeys } from "../src/grpc/caller-keys.ts";
+import { testCallerKeys } from "../src/testing/caller-keys.ts";
 
 const DATABASE_URL = "postgres://notes@db.internal:5432/notes";
-const CALLER_SECRET = "s".repeat(32);
-const required = { DATABASE_URL, CALLER_SECRET };
+const CALLER_PUBLIC_KEYS = generateCallerKeys("k1").publicKey;
+const callerKeys = parsePublicKeys(CALLER_PUBLIC_KEYS);
+const required = { DATABASE_URL, CALLER_PUBLIC_KEYS };
 const defaults = { port: 50051 };
 
 describe("loadServiceConfig", () => {
   test("applies the defaults when only the required variables are set", () => {
     const want: ServiceConfig = {
+      mode: "production",
       host: "127.0.0.1",
       port: 50051,
       logLevel: "info",
-      callerSecret: CALLER_SECRET,
+      callerKeys,
       database: {
         url: DATABASE_URL,
         poolMax: 10,
@@ -30,10 +34,11 @@ describe("loadServiceConfig", () => {
 
   test("reads every variable it is given", () => {
     const env = {
+      MODE: "development",
       HOST: "0.0.0.0",
       PORT: "6000",
       LOG_LEVEL: "debug",
-      CALLER_SECRET,
+      CALLER_PUBLIC_KEYS: testCallerKeys.publicKeys,
       DATABASE_URL: "postgresql://other@127.0.0.1/x",
       DATABASE_POOL_MAX: "3",
       DATABASE_CONNECT_TIMEOUT_S: "2",
@@ -44,10 +49,11 @@ describe("loadServiceConfig", () => {
       SHUTDOWN_GRACE_MS: "30000",
     };
     const want: ServiceConfig = {
+      mode: "development",
       host: "0.0.0.0",
       port: 6000,
       logLevel: "debug",
-      callerSecret: CALLER_SECRET,
+      callerKeys: parsePublicKeys(testCallerKeys.publicKeys),
       database: {
         url: "postgresql://other@127.0.0.1/x",
         poolMax: 3,
@@ -67,23 +73,37 @@ describe("loadServiceConfig", () => {
     { name: "a PORT of 0", env: { ...required, PORT: "0" }, names: "PORT" },
     { name: "a PORT above 65535", env: { ...required, PORT: "70000" }, names: "PORT" },
     { name: "a fractional PORT", env: { ...required, PORT: "80.5" }, names: "PORT" },
-    { name: "a missing DATABASE_URL", env: { CALLER_SECRET }, names: "DATABASE_URL" },
-    { name: "a missing CALLER_SECRET", env: { DATABASE_URL }, names: "CALLER_SECRET" },
+    { name: "a missing DATABASE_URL", env: { CALLER_PUBLIC_KEYS }, names: "DATABASE_URL" },
+    { name: "a missing CALLER_PUBLIC_KEYS", env: { DATABASE_URL }, names: "CALLER_PUBLIC_KEYS" },
     {
-      name: "a CALLER_SECRET shorter than 32 characters",
-      env: { DATABASE_URL, CALLER_SECRET: "short" },
-      names: "CALLER_SECRET",
+      name: "a malformed CALLER_PUBLIC_KEYS",
+      env: { DATABASE_URL, CALLER_PUBLIC_KEYS: "short" },
+      names: "CALLER_PUBLIC_KEYS",
+    },
+    {
+      name: "the repository's test key in production",
+      env: { DATABASE_URL, CALLER_PUBLIC_KEYS: testCallerKeys.publicKeys },
+      names: "CALLER_PUBLIC_KEYS",
+    },
+    {
+      name: "the test key beside a real one in production",
+      env: {
+        DATABASE_URL,
+        CALLER_PUBLIC_KEYS: `${CALLER_PUBLIC_KEYS},${testCallerKeys.publicKeys}`,
+      },
+      names: "CALLER_PUBLIC_KEYS",
     },
     {
       name: "a DATABASE_URL that is not a URL",
-      env: { CALLER_SECRET, DATABASE_URL: "notes" },
+      env: { CALLER_PUBLIC_KEYS, DATABASE_URL: "notes" },
       names: "DATABASE_URL",
     },
     {
       name: "a DATABASE_URL with another scheme",
-      env: { CALLER_SECRET, DATABASE_URL: "mysql://db.internal/notes" },
+      env: { CALLER_PUBLIC_KEYS, DATABASE_URL: "mysql://db.internal/notes" },
       names: "DATABASE_URL",
     },
+    { name: "an unknown MODE", env: { ...required, MODE: "staging" }, names: "MODE" },
     { name: "an unknown LOG_LEVEL", env: { ...required, LOG_LEVEL: "loud" }, names: "LOG_LEVEL" },
     {
       name: "a DATABASE_POOL_MAX of 0",
@@ -133,6 +153,35 @@ describe("loadServiceConfig", () => {
     expect(read(loadServiceConfig(env, defaults))).toEqual(want);
   });
 
+  // A refused value may be a secret: a message names the variable and the rule, never the value.
+  const secrets = [
+    {
+      name: "a DATABASE_URL with a password",
+      env: { CALLER_PUBLIC_KEYS, DATABASE_URL: "mysql://admin:hunter2-s3cret@db/notes" },
+      secret: "hunter2-s3cret",
+    },
+    {
+      name: "a malformed CALLER_PUBLIC_KEYS",
+      env: { DATABASE_URL, CALLER_PUBLIC_KEYS: "k1:not-a-key-hunter2" },
+      secret: "hunter2",
+    },
+    {
+      name: "a PORT",
+      env: { ...required, PORT: "hunter2" },
+      secret: "hunter2",
+    },
+  ];
+  test.each(secrets)("never quotes the value of $name it refuses", ({ env, secret }) => {
+    let message = "";
+    try {
+      loadServiceConfig(env, defaults);
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(message).toStartWith("invalid environment: ");
+    expect(message).not.toContain(secret);
+  });
+
   test("treats an empty DATABASE_URL as missing", () => {
     const load = (): ServiceConfig => loadServiceConfig({ DATABASE_URL: "" }, defaults);
     expect(load).toThrow(ConfigError);
@@ -153,6 +202,7 @@ describe("parseEnv", () => {
   test("lists every bad variable in one ConfigError", () => {
     const parse = (): unknown => parseEnv(shape, { NAME: "", RETRIES: "many" });
     expect(parse).toThrow(ConfigError);
-    expect(parse).toThrow(/NAME: .*; RETRIES: .*\(got "many"\)/);
+    expect(parse).toThrow(/NAME: .*\(not set\); RETRIES: /);
+    expect(parse).not.toThrow("many");
   });
 });

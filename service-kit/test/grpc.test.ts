@@ -3,9 +3,10 @@ import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
 import { invalidArgument, notFound } from "../src/errors.ts";
 import type { Handlers } from "../src/grpc/bind-service.ts";
+import { generateCallerKeys, parseSigningKey } from "../src/grpc/caller-keys.ts";
 import { createClient, type PromiseClient } from "../src/grpc/client.ts";
 import type { ServiceHost } from "../src/grpc/service-host.ts";
-import { testCallerSecret } from "../src/testing/caller-secret.ts";
+import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import {
   type EchoServiceDefinition,
   echoService,
@@ -75,7 +76,7 @@ beforeAll(async () => {
   host.markServing();
   client = createClient(echoService, `127.0.0.1:${host.port}`, {
     timeoutMs: 2_000,
-    callerSecret: testCallerSecret,
+    callerKey: parseSigningKey(testCallerKeys.signingKey),
   });
 });
 afterAll(async () => {
@@ -154,27 +155,34 @@ describe("bindService over createClient", () => {
   const strangers = [
     {
       name: "refuses a call with no signed identity",
-      secret: undefined,
+      key: undefined,
       details: "missing caller identity (x-trellis-caller metadata)",
     },
     {
-      name: "refuses a call signed with another secret",
-      secret: "another-secret-the-service-does-not-know",
+      name: "refuses a call signed with a key the service does not trust",
+      key: parseSigningKey(generateCallerKeys("stranger").signingKey),
       details: "invalid caller identity (x-trellis-caller metadata)",
     },
   ];
-  test.each(strangers)("$name", async ({ secret, details }) => {
+  test.each(strangers)("$name", async ({ key, details }) => {
     const stranger = createClient(echoService, `127.0.0.1:${host.port}`, {
       timeoutMs: 2_000,
-      callerSecret: secret,
+      callerKey: key,
     });
     const got = await stranger.echo({ text: "hi" }, { userId: USER_ID }).catch(asStatus);
     stranger.close();
     expect(got).toEqual({ code: status.UNAUTHENTICATED, details });
   });
 
-  test("runs an anonymous RPC signed as the gateway", async () => {
+  test("runs an internal RPC signed as the gateway", async () => {
     expect(await client.ping({ text: "hi" })).toEqual({ text: "hi", userId: "" });
+  });
+
+  test("refuses a user's token on an internal RPC: PERMISSION_DENIED", async () => {
+    expect(await client.ping({ text: "hi" }, { userId: USER_ID }).catch(asStatus)).toEqual({
+      code: status.PERMISSION_DENIED,
+      details: "this RPC is internal: only the gateway may call it",
+    });
   });
 
   test("logs the cause of an INTERNAL error, which the client never sees", async () => {

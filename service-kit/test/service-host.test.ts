@@ -2,11 +2,12 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
 import type { Unary } from "../src/grpc/bind-service.ts";
+import { parseSigningKey } from "../src/grpc/caller-keys.ts";
 import { checkHealth } from "../src/grpc/check-health.ts";
 import { createClient } from "../src/grpc/client.ts";
 import type { ServiceHost } from "../src/grpc/service-host.ts";
 import type { Logger } from "../src/log.ts";
-import { testCallerSecret } from "../src/testing/caller-secret.ts";
+import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import {
   ECHO_SERVICE_NAME,
   type EchoRequest,
@@ -115,7 +116,7 @@ describe("ServiceHost.shutdown", () => {
     host.markServing();
     const client = createClient(echoService, `127.0.0.1:${host.port}`, {
       timeoutMs: 10_000,
-      callerSecret: testCallerSecret,
+      callerKey: parseSigningKey(testCallerKeys.signingKey),
     });
     try {
       const inFlight = client.echo({ text: "slow" }, { userId: USER_ID });

@@ -4,9 +4,10 @@ import type { ServiceConfig } from "../src/config.ts";
 import type { Migration } from "../src/db/migrate.ts";
 import { pgErrorCode } from "../src/db/pg-error.ts";
 import { bindService } from "../src/grpc/bind-service.ts";
+import { parsePublicKeys } from "../src/grpc/caller-keys.ts";
 import { silentLogger } from "../src/log.ts";
 import { type RunningService, startService } from "../src/start-service.ts";
-import { testCallerSecret } from "../src/testing/caller-secret.ts";
+import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 import { ECHO_SERVICE_NAME, echo, echoService, ping } from "./support/echo-service.ts";
@@ -41,7 +42,8 @@ async function startEcho(migrations: Migration[]): Promise<{
       statementTimeoutMs: 5_000,
       idleTimeoutSeconds: 0,
     },
-    callerSecret: testCallerSecret,
+    mode: "development",
+    callerKeys: parsePublicKeys(testCallerKeys.publicKeys),
     migrationsDir: undefined,
     shutdownDelayMs: 0,
     shutdownGraceMs: 2_000,
@@ -49,7 +51,7 @@ async function startEcho(migrations: Migration[]): Promise<{
   const implementation = bindService(
     echoService,
     { echo, ping },
-    { log, callerSecret: testCallerSecret },
+    { log, callerKeys: parsePublicKeys(testCallerKeys.publicKeys) },
   );
   const starting = startService({
     config,

@@ -11,10 +11,11 @@ import {
 } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { invalidArgument, notFound } from "../src/errors.ts";
+import { parseSigningKey } from "../src/grpc/caller-keys.ts";
 import { createClient, type PromiseClient } from "../src/grpc/client.ts";
 import type { ServiceHost } from "../src/grpc/service-host.ts";
 import { extractTraceContext, injectTraceContext } from "../src/telemetry/trace-context.ts";
-import { testCallerSecret } from "../src/testing/caller-secret.ts";
+import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { recordSpans, type SpanRecorder } from "../src/testing/record-spans.ts";
 import { type EchoServiceDefinition, echoService, startEchoHost } from "./support/echo-service.ts";
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
   host.markServing();
   client = createClient(echoService, `127.0.0.1:${host.port}`, {
     timeoutMs: 2_000,
-    callerSecret: testCallerSecret,
+    callerKey: parseSigningKey(testCallerKeys.signingKey),
   });
 });
 afterAll(async () => {

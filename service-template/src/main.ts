@@ -25,7 +25,7 @@ await serviceMain({
       migrations: await readMigrations(
         config.migrationsDir ?? assetDir("migrations", join(import.meta.dir, "../migrations")),
       ),
-      services: [createNotesService(deps, { log, callerSecret: config.callerSecret })],
+      services: [createNotesService(deps, { log, callerKeys: config.callerKeys })],
     });
   },
 });

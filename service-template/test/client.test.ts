@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { type Note, NotesServiceService } from "@trellis/contracts/notes/v1";
-import { createClient } from "@trellis/service-kit";
+import { createClient, generateCallerKeys, parseSigningKey } from "@trellis/service-kit";
 import { type CallOutcome, callOutcome } from "@trellis/service-kit/testing";
 import { type NotesClient, notesDatabase, startNotesServer } from "./notes-server.ts";
 
@@ -188,7 +188,9 @@ describe("a call without a valid caller identity", () => {
   const unsigned = createClient(NotesServiceService, address, { timeoutMs: 5_000 });
   const forger = createClient(NotesServiceService, address, {
     timeoutMs: 5_000,
-    callerSecret: "a-secret-the-service-does-not-know-00000",
+    // A key pair of its own, as a compromised service could make: the service trusts only the
+    // gateway's public key.
+    callerKey: parseSigningKey(generateCallerKeys("forger").signingKey),
   });
   afterAll(() => {
     unsigned.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import { NotesServiceService } from "@trellis/contracts/notes/v1";
 import { runNodeClient, type Stall, stall } from "@trellis/service-kit/testing";
 import { notesDatabase, startNotesServer } from "./notes-server.ts";
 
@@ -24,7 +25,11 @@ let results: Record<string, unknown> = {};
 
 beforeAll(async () => {
   const client = join(import.meta.dir, "fixtures", "node-client.ts");
-  results = await runNodeClient(client, { port: server.port, userId });
+  results = await runNodeClient(client, {
+    port: server.port,
+    definition: NotesServiceService,
+    userId,
+  });
 }, 30_000);
 
 afterAll(async () => {

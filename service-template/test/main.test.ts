@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
-import { createClient } from "@trellis/service-kit";
+import { createClient, parseSigningKey } from "@trellis/service-kit";
 import {
   type MainProcess,
   spawnMain,
-  testCallerSecret,
+  testCallerKeys,
   waitForServing,
 } from "@trellis/service-kit/testing";
 import { notesDatabase, serviceDir } from "./notes-server.ts";
@@ -39,7 +39,7 @@ describe("bun src/main.ts", () => {
   test("answers a CreateNote then ListNotes round trip", async () => {
     const client = createClient(NotesServiceService, service.address, {
       timeoutMs: 5_000,
-      callerSecret: testCallerSecret,
+      callerKey: parseSigningKey(testCallerKeys.signingKey),
     });
     const userId = crypto.randomUUID();
     try {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { loadConfig } from "../config.ts";
-import { APP_ORIGIN, testApp } from "../testing/test-app.ts";
+import { APP_ORIGIN, TEST_SIGNING_KEY, testApp } from "../testing/test-app.ts";
 
 // A small stand-in for `vite build` output: index.html, hashed assets, a public file and the
 // hidden folder Vite keeps its manifest in.
@@ -30,7 +30,7 @@ afterAll(() => rm(dist, { recursive: true, force: true }));
 
 function app(env: Record<string, string> = {}) {
   const config = loadConfig({
-    CALLER_SECRET: "x".repeat(32),
+    CALLER_SIGNING_KEY: TEST_SIGNING_KEY,
     APP_ORIGIN,
     LOG_LEVEL: "silent",
     WEB_DIST_DIR: dist,

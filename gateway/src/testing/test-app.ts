@@ -1,4 +1,4 @@
-import { silentLogger } from "@trellis/service-kit";
+import { generateCallerKeys, silentLogger } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "../app.ts";
 import type { OAuthProvider } from "../auth/provider.ts";
 import { createRateLimiter } from "../auth/rate-limit.ts";
@@ -6,11 +6,13 @@ import { loadConfig } from "../config.ts";
 import { fakeIdentity, fakeNotes, GOOD_TOKEN } from "./fake-clients.ts";
 
 export const APP_ORIGIN = "https://app.example.com";
+/** A CALLER_SIGNING_KEY for in-process tests: their clients are fakes, so any key will do. */
+export const TEST_SIGNING_KEY: string = generateCallerKeys("in-process").signingKey;
 
 /** The gateway with fake clients, on https (so cookies are `__Host-` and Secure). */
 export function testApp(overrides: Partial<AppDeps> = {}) {
   const deps: AppDeps = {
-    config: loadConfig({ CALLER_SECRET: "x".repeat(32), APP_ORIGIN, LOG_LEVEL: "silent" }),
+    config: loadConfig({ CALLER_SIGNING_KEY: TEST_SIGNING_KEY, APP_ORIGIN, LOG_LEVEL: "silent" }),
     identity: fakeIdentity(),
     notes: fakeNotes(),
     providers: {},

@@ -12,7 +12,7 @@ import {
   type DatabaseSource,
   freePort,
   type TestDatabase,
-  testCallerSecret,
+  testCallerKeys,
 } from "@trellis/service-kit/testing";
 import { type Binaries, compiledBinaries } from "./binaries.ts";
 import { type ChildProcess, createChildProcess, waitUntil } from "./child-process.ts";
@@ -222,7 +222,8 @@ function serviceProcess(
       ...env,
       HOST: "127.0.0.1",
       PORT: String(port),
-      CALLER_SECRET: testCallerSecret,
+      MODE: "development",
+      CALLER_PUBLIC_KEYS: testCallerKeys.publicKeys,
       DATABASE_URL: db.url,
       ...(db.source === "embedded" ? { DATABASE_POOL_MAX: "1" } : {}),
       SHUTDOWN_GRACE_MS: "2000",
@@ -244,7 +245,7 @@ function gatewayEnv(where: {
     HOST: "127.0.0.1",
     PORT: String(where.port),
     APP_ORIGIN: `http://127.0.0.1:${where.port}`,
-    CALLER_SECRET: testCallerSecret,
+    CALLER_SIGNING_KEY: testCallerKeys.signingKey,
     IDENTITY_ADDRESS: where.identityAddress,
     NOTES_ADDRESS: where.notesAddress,
     // Every test client comes from 127.0.0.1: only the rate-limit test lowers this.

@@ -8,41 +8,44 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
-import { AppError, grpcStatusOf, unauthenticated } from "../errors.ts";
+import { AppError, grpcStatusOf, permissionDenied, unauthenticated } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { endRpcSpan, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { extractTraceContext } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
-import { type Caller, callerVerifier, GATEWAY_SUBJECT } from "./caller.ts";
+import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "./caller.ts";
+import type { CallerPublicKey } from "./caller-keys.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
 /** A unary RPC as a service writes it: a request and its caller in, a response out. */
 export type Unary<Request, Response> = (request: Request, caller: Caller) => Promise<Response>;
 
-/** A unary RPC that acts on no user's behalf; see `anonymous`. */
-export type AnonymousUnary<Request, Response> = (
+/** A unary RPC only the gateway may call, as itself; see `internal`. */
+export type InternalUnary<Request, Response> = (
   request: Request,
   call: { signal: AbortSignal },
 ) => Promise<Response>;
 
-const ANONYMOUS: unique symbol = Symbol("anonymous rpc");
+const INTERNAL: unique symbol = Symbol("internal rpc");
 
 /**
- * Marks an RPC the gateway calls before it knows a user (e.g. completing a login). The call
- * must still carry the gateway's signature; it just need not name a user.
+ * Marks an RPC that only the gateway may call, on no user's behalf (e.g. completing a login,
+ * checking a session): its calls must carry the gateway's own identity, and a token naming a
+ * user is refused with PERMISSION_DENIED, so that a user's call can never reach it. Every other
+ * RPC needs a user's identity.
  */
-export function anonymous<Request, Response>(
-  handler: AnonymousUnary<Request, Response>,
+export function internal<Request, Response>(
+  handler: InternalUnary<Request, Response>,
 ): Unary<Request, Response> {
   const unary: Unary<Request, Response> = (request, caller) =>
     handler(request, { signal: caller.signal });
-  return Object.assign(unary, { [ANONYMOUS]: true });
+  return Object.assign(unary, { [INTERNAL]: true });
 }
 
 export interface BindOptions {
   log: Logger;
-  /** Shared with the gateway: verifies the signed caller identity of every call. */
-  callerSecret: string;
+  /** The gateway's public keys (CALLER_PUBLIC_KEYS): verify the caller token of every call. */
+  callerKeys: CallerPublicKey[];
 }
 
 /** One handler per RPC of a generated service definition, typed by it. */
@@ -63,8 +66,9 @@ export function bindService<Definition extends ServiceDefinitionShape>(
   options: BindOptions,
 ): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
-  // One verifier for the service's methods: a user's calls to any of them share its cache.
-  const verify = callerVerifier(options.callerSecret);
+  // One verifier for the service's methods; tokens name this service as their audience.
+  const [first] = Object.values(definition);
+  const verify = callerVerifier(options.callerKeys, serviceOfMethod(first?.path ?? "/"));
   for (const name of Object.keys(definition)) {
     const method = definition[name];
     const handler = handlers[name];
@@ -82,7 +86,7 @@ export function bindService<Definition extends ServiceDefinitionShape>(
 function adaptUnary(
   path: string,
   handler: Unary<unknown, unknown>,
-  { log, verify }: { log: Logger; verify: (metadata: Metadata) => string },
+  { log, verify }: { log: Logger; verify: Verify },
 ): handleUnaryCall<unknown, unknown> {
   const shape = rpcSpanShape(path, SpanKind.SERVER);
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
@@ -109,7 +113,7 @@ function adaptUnary(
     };
     // The handler, its queries and the log lines above run with the span active.
     context.with(trace.setSpan(parent, span), () => {
-      run(handler, call, lifetime.signal, verify).then(
+      run(handler, call, { path, signal: lifetime.signal, verify }).then(
         (response) => finish(null, response),
         (error: unknown) => finish(toStatusError(error, lifetime.signal, { path, log, span })),
       );
@@ -117,14 +121,19 @@ function adaptUnary(
   };
 }
 
+type Verify = (metadata: Metadata, method: string) => string | Promise<string>;
+
 async function run(
   handler: Unary<unknown, unknown>,
   call: ServerUnaryCall<unknown, unknown>,
-  signal: AbortSignal,
-  verify: (metadata: Metadata) => string,
+  { path, signal, verify }: { path: string; signal: AbortSignal; verify: Verify },
 ): Promise<unknown> {
-  const subject = verify(call.metadata);
-  if (subject === GATEWAY_SUBJECT && !(ANONYMOUS in handler)) {
+  const subject = await verify(call.metadata, path);
+  const internalRpc = INTERNAL in handler;
+  if (internalRpc && subject !== GATEWAY_SUBJECT) {
+    throw permissionDenied("this RPC is internal: only the gateway may call it");
+  }
+  if (!internalRpc && subject === GATEWAY_SUBJECT) {
     throw unauthenticated("this RPC needs a user's identity");
   }
   return handler(call.request, { userId: subject, signal });

@@ -5,6 +5,7 @@ import { injectTraceHeaders } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
 import { CallError } from "./call-error.ts";
 import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "./caller.ts";
+import type { CallerSigningKey } from "./caller-keys.ts";
 import { Http2Channel } from "./http2-channel.ts";
 import { clientKeepalive } from "./keepalive.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
@@ -29,8 +30,11 @@ export type PromiseClient<Definition extends ServiceDefinitionShape> = {
 export interface ClientOptions {
   /** Deadline of every call unless a call sets its own. */
   timeoutMs: number;
-  /** Signs each call's caller identity; without it calls carry none (services refuse them). */
-  callerSecret?: string;
+  /**
+   * The gateway's key (CALLER_SIGNING_KEY): each call carries a caller token for its user, or
+   * the gateway, and its RPC. Without it calls carry none, and services refuse them.
+   */
+  callerKey?: CallerSigningKey;
 }
 
 /** The serializers ts-proto generates for each method of a grpc-js service definition. */
@@ -67,7 +71,7 @@ export function createClient<Definition extends ServiceDefinitionShape>(
     initialBackoffMs: 250,
     maxBackoffMs: 5_000,
   });
-  const sign = options.callerSecret === undefined ? undefined : callerSigner(options.callerSecret);
+  const sign = options.callerKey === undefined ? undefined : callerSigner(options.callerKey);
   const methods: Record<string, unknown> = {
     close: () => channel.close(),
   };
@@ -92,7 +96,7 @@ async function callUnary(
     method: UnaryMethod;
     timeoutMs: number;
     shape: RpcSpanShape;
-    sign: ((subject: string) => string) | undefined;
+    sign: ((subject: string, method: string) => string | Promise<string>) | undefined;
   },
   request: unknown,
   settings: CallSettings,
@@ -106,7 +110,8 @@ async function callUnary(
   try {
     const headers: Record<string, string> = {};
     if (call.sign !== undefined) {
-      headers[CALLER_HEADER] = call.sign(settings.userId ?? GATEWAY_SUBJECT);
+      const token = call.sign(settings.userId ?? GATEWAY_SUBJECT, method.path);
+      headers[CALLER_HEADER] = typeof token === "string" ? token : await token;
     }
     injectTraceHeaders(trace.setSpan(context.active(), span), headers);
     const response = await call.channel.unary(

@@ -1,5 +1,5 @@
 export { type CallOutcome, callOutcome, statusName } from "./call-outcome.ts";
-export { testCallerSecret } from "./caller-secret.ts";
+export { testCallerKeys } from "./caller-keys.ts";
 export { dockerEngineAnswers } from "./docker-engine.ts";
 export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
 export { freePort } from "./free-port.ts";
@@ -9,6 +9,7 @@ export {
   spawnMain,
   waitForServing,
 } from "./main-process.ts";
+export { mintCallerToken } from "./mint-caller-token.ts";
 export { type NodeUnary, nodeClient, type UnaryStart } from "./node-client.ts";
 export { invalid, type Outcome, outcome } from "./outcome.ts";
 export { recordSpans, type SpanRecorder } from "./record-spans.ts";

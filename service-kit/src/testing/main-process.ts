@@ -1,5 +1,5 @@
 import { checkHealth } from "../grpc/check-health.ts";
-import { testCallerSecret } from "./caller-secret.ts";
+import { testCallerKeys } from "./caller-keys.ts";
 import { freePort } from "./free-port.ts";
 
 export interface MainProcessOptions {
@@ -33,7 +33,8 @@ export interface MainProcess {
 /**
  * `bun src/main.ts` as a real process, configured as `main.ts` reads it: on `databaseUrl` with a
  * pool of one (the embedded fallback takes one connection at a time), on 127.0.0.1 and a free
- * port, signed with `testCallerSecret`, logging warnings only. Killed after 30 s regardless.
+ * port, trusting `testCallerKeys` (so MODE=development), logging warnings only. Killed after 30 s
+ * regardless.
  */
 export function spawnMain(options: MainProcessOptions): MainProcess {
   const port = options.env?.PORT ?? String(freePort());
@@ -43,7 +44,8 @@ export function spawnMain(options: MainProcessOptions): MainProcess {
       ...process.env,
       DATABASE_URL: options.databaseUrl,
       DATABASE_POOL_MAX: "1",
-      CALLER_SECRET: testCallerSecret,
+      MODE: "development",
+      CALLER_PUBLIC_KEYS: testCallerKeys.publicKeys,
       HOST: "127.0.0.1",
       PORT: port,
       LOG_LEVEL: "warn",

@@ -1,9 +1,10 @@
 import type { BindOptions } from "../grpc/bind-service.ts";
+import { parsePublicKeys, parseSigningKey } from "../grpc/caller-keys.ts";
 import { createClient, type PromiseClient } from "../grpc/client.ts";
 import type { ServiceDefinitionShape } from "../grpc/method-types.ts";
 import { type ServiceRegistration, startServiceHost } from "../grpc/service-host.ts";
 import { silentLogger } from "../log.ts";
-import { testCallerSecret } from "./caller-secret.ts";
+import { testCallerKeys } from "./caller-keys.ts";
 
 export interface TestServer<Definition extends ServiceDefinitionShape> {
   port: number;
@@ -16,7 +17,7 @@ export interface TestServer<Definition extends ServiceDefinitionShape> {
 /**
  * Serves the registration `register` builds, in this process on 127.0.0.1 with a free port,
  * SERVING at once, and a kit client for `definition`. `register` gets the options
- * `bindService` takes: a silent logger and `testCallerSecret`.
+ * `bindService` takes: a silent logger and the public half of `testCallerKeys`.
  */
 export async function startTestServer<Definition extends ServiceDefinitionShape>(
   definition: Definition,
@@ -24,7 +25,7 @@ export async function startTestServer<Definition extends ServiceDefinitionShape>
 ): Promise<TestServer<Definition>> {
   const log = silentLogger();
   const host = await startServiceHost({
-    services: [register({ log, callerSecret: testCallerSecret })],
+    services: [register({ log, callerKeys: parsePublicKeys(testCallerKeys.publicKeys) })],
     host: "127.0.0.1",
     port: 0,
     log,
@@ -34,7 +35,7 @@ export async function startTestServer<Definition extends ServiceDefinitionShape>
   host.markServing();
   const client = createClient(definition, `127.0.0.1:${host.port}`, {
     timeoutMs: 5_000,
-    callerSecret: testCallerSecret,
+    callerKey: parseSigningKey(testCallerKeys.signingKey),
   });
   return {
     port: host.port,

@@ -1,7 +1,8 @@
-import { anonymous, bindService, type Unary } from "../../src/grpc/bind-service.ts";
+import { bindService, internal, type Unary } from "../../src/grpc/bind-service.ts";
+import { parsePublicKeys } from "../../src/grpc/caller-keys.ts";
 import { type ServiceHost, startServiceHost } from "../../src/grpc/service-host.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
-import { testCallerSecret } from "../../src/testing/caller-secret.ts";
+import { testCallerKeys } from "../../src/testing/caller-keys.ts";
 
 /** A tiny service shaped like ts-proto's grpc-js output, with JSON instead of protobuf. */
 
@@ -27,7 +28,7 @@ interface JsonMethod {
 }
 
 // A type alias, as ts-proto emits: unlike an interface it fits ServiceDefinitionShape.
-/** `echo` needs a user; `ping` is anonymous (the gateway's own calls). */
+/** `echo` needs a user; `ping` is internal (the gateway's own calls). */
 export type EchoServiceDefinition = { echo: JsonMethod; ping: JsonMethod };
 
 function jsonMethod(name: string): JsonMethod {
@@ -48,7 +49,7 @@ export const echoService: EchoServiceDefinition = {
 };
 
 /** Answers with the request text and no user: it never sees one. */
-export const ping: Unary<EchoRequest, EchoResponse> = anonymous(async (request) => ({
+export const ping: Unary<EchoRequest, EchoResponse> = internal(async (request) => ({
   text: request.text,
   userId: "",
 }));
@@ -77,7 +78,7 @@ export function startEchoHost(
         implementation: bindService(
           echoService,
           { echo: options.handler ?? echo, ping },
-          { log, callerSecret: testCallerSecret },
+          { log, callerKeys: parsePublicKeys(testCallerKeys.publicKeys) },
         ),
       },
     ],

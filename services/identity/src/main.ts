@@ -35,7 +35,7 @@ await serviceMain({
       migrations: await readMigrations(
         config.migrationsDir ?? assetDir("migrations", join(import.meta.dir, "../migrations")),
       ),
-      services: [createIdentityService(deps, { log, callerSecret: config.callerSecret })],
+      services: [createIdentityService(deps, { log, callerKeys: config.callerKeys })],
     });
     // Expired sessions go at startup and hourly; ValidateSession also drops one when it sees it.
     const cleanup = startSessionCleanup(deps, { everyMs: 60 * 60 * 1000, timeoutMs: 60_000, log });

@@ -1,8 +1,8 @@
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
 import {
-  anonymous,
   type BindOptions,
   bindService,
+  internal,
   type ServiceRegistration,
 } from "@trellis/service-kit";
 import type { Deps } from "./deps.ts";
@@ -12,8 +12,9 @@ import { getUser } from "./handlers/get-user.ts";
 import { validateSession, validateSessions } from "./handlers/validate-session.ts";
 
 /**
- * Binds each RPC of IdentityService to its handler. Starts nothing. The session RPCs are
- * anonymous: the gateway signs them as itself, since no user is known yet.
+ * Binds each RPC of IdentityService to its handler. Starts nothing. The login and session RPCs
+ * are internal: only the gateway calls them, as itself (no user is known yet), and a token
+ * naming a user is refused there, so no user's call, and no other service, can reach them.
  */
 export function createIdentityService(deps: Deps, options: BindOptions): ServiceRegistration {
   return {
@@ -22,10 +23,10 @@ export function createIdentityService(deps: Deps, options: BindOptions): Service
     implementation: bindService(
       IdentityServiceService,
       {
-        completeOAuthLogin: anonymous(completeOAuthLogin(deps)),
-        validateSession: anonymous(validateSession(deps)),
-        validateSessions: anonymous(validateSessions(deps)),
-        deleteSession: anonymous(deleteSession(deps)),
+        completeOAuthLogin: internal(completeOAuthLogin(deps)),
+        validateSession: internal(validateSession(deps)),
+        validateSessions: internal(validateSessions(deps)),
+        deleteSession: internal(deleteSession(deps)),
         getUser: getUser(deps),
       },
       options,

@@ -4,7 +4,7 @@ import {
   type CompleteOAuthLoginResponse,
   IdentityServiceService,
 } from "@trellis/contracts/identity/v1";
-import { createClient } from "@trellis/service-kit";
+import { createClient, generateCallerKeys, parseSigningKey } from "@trellis/service-kit";
 import { type CallOutcome, callOutcome } from "@trellis/service-kit/testing";
 import { formatSessionToken, newSessionToken, parseSessionToken } from "../src/session-token.ts";
 import {
@@ -284,7 +284,9 @@ describe("a call without the gateway's signature", () => {
   const unsigned = createClient(IdentityServiceService, address, { timeoutMs: 5_000 });
   const forger = createClient(IdentityServiceService, address, {
     timeoutMs: 5_000,
-    callerSecret: "a-secret-the-service-does-not-know-00000",
+    // A key pair of its own, as a compromised service could make: the service trusts only the
+    // gateway's public key.
+    callerKey: parseSigningKey(generateCallerKeys("forger").signingKey),
   });
   afterAll(() => {
     unsigned.close();

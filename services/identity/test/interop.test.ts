@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import { IdentityServiceService } from "@trellis/contracts/identity/v1";
 import { runNodeClient, type Stall, stall } from "@trellis/service-kit/testing";
 import { identityDatabase, realDeps, startIdentityServer } from "./identity-server.ts";
 
@@ -29,7 +30,10 @@ let results: Record<string, unknown> = {};
 
 beforeAll(async () => {
   const client = join(import.meta.dir, "fixtures", "node-client.ts");
-  results = await runNodeClient(client, { port: server.port });
+  results = await runNodeClient(client, {
+    port: server.port,
+    definition: IdentityServiceService,
+  });
 }, 30_000);
 
 afterAll(async () => {

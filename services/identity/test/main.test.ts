@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
-import { createClient } from "@trellis/service-kit";
+import { createClient, parseSigningKey } from "@trellis/service-kit";
 import {
   type MainProcess,
   spawnMain,
-  testCallerSecret,
+  testCallerKeys,
   waitForServing,
 } from "@trellis/service-kit/testing";
 import { formatSessionToken, hashSecret, newSessionToken } from "../src/session-token.ts";
@@ -56,7 +56,7 @@ describe("bun src/main.ts", () => {
   test("answers CompleteOAuthLogin, ValidateSession and a seeded session", async () => {
     const client = createClient(IdentityServiceService, service.address, {
       timeoutMs: 5_000,
-      callerSecret: testCallerSecret,
+      callerKey: parseSigningKey(testCallerKeys.signingKey),
     });
     try {
       const login = await client.completeOAuthLogin({

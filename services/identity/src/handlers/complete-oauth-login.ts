@@ -2,7 +2,7 @@ import type {
   CompleteOAuthLoginRequest,
   CompleteOAuthLoginResponse,
 } from "@trellis/contracts/identity/v1";
-import { type AnonymousUnary, requireText } from "@trellis/service-kit";
+import { type InternalUnary, requireText } from "@trellis/service-kit";
 import type { Deps } from "../deps.ts";
 import { expiryFrom } from "../session.ts";
 import { formatSessionToken, hashSecret } from "../session-token.ts";
@@ -17,7 +17,7 @@ import {
 
 /**
  * Finds or creates the user of a provider identity, refreshes their profile and starts a new
- * session. Anonymous: the gateway calls it before it knows a user. Errors: INVALID_ARGUMENT.
+ * session. Internal: the gateway calls it before it knows a user. Errors: INVALID_ARGUMENT.
  */
 export function completeOAuthLogin({
   users,
@@ -25,7 +25,7 @@ export function completeOAuthLogin({
   newId,
   now,
   newSessionToken,
-}: Deps): AnonymousUnary<CompleteOAuthLoginRequest, CompleteOAuthLoginResponse> {
+}: Deps): InternalUnary<CompleteOAuthLoginRequest, CompleteOAuthLoginResponse> {
   return async (request, { signal }) => {
     const account = {
       provider: requireProvider(request.provider, "provider"),

@@ -1,15 +1,15 @@
 import type { DeleteSessionRequest, DeleteSessionResponse } from "@trellis/contracts/identity/v1";
-import type { AnonymousUnary } from "@trellis/service-kit";
+import type { InternalUnary } from "@trellis/service-kit";
 import type { Deps } from "../deps.ts";
 import { parseSessionToken, secretMatches } from "../session-token.ts";
 
 /**
  * Deletes the session a token names when its secret matches. Logout is idempotent, so any other
- * token answers OK too, and deletes nothing. Anonymous. Errors: none of its own.
+ * token answers OK too, and deletes nothing. Internal. Errors: none of its own.
  */
 export function deleteSession({
   sessions,
-}: Pick<Deps, "sessions">): AnonymousUnary<DeleteSessionRequest, DeleteSessionResponse> {
+}: Pick<Deps, "sessions">): InternalUnary<DeleteSessionRequest, DeleteSessionResponse> {
   return async (request, { signal }) => {
     const token = parseSessionToken(request.sessionToken);
     if (token === null) {

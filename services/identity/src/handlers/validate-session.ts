@@ -5,7 +5,7 @@ import type {
   ValidateSessionsRequest,
   ValidateSessionsResponse,
 } from "@trellis/contracts/identity/v1";
-import { type AnonymousUnary, invalidArgument } from "@trellis/service-kit";
+import { type InternalUnary, invalidArgument } from "@trellis/service-kit";
 import type { SessionsRepo } from "../db/sessions.ts";
 import type { Deps } from "../deps.ts";
 import { invalidSession } from "../errors.ts";
@@ -18,15 +18,12 @@ export const MAX_TOKENS_PER_CALL = 100;
 
 /**
  * Returns the user of a live session, renewing it for 30 days when less than 15 are left, and
- * deletes it when it has expired. Anonymous. Errors: UNAUTHENTICATED, the same for every cause.
+ * deletes it when it has expired. Internal. Errors: UNAUTHENTICATED, the same for every cause.
  */
 export function validateSession({
   sessions,
   now,
-}: Pick<Deps, "sessions" | "now">): AnonymousUnary<
-  ValidateSessionRequest,
-  ValidateSessionResponse
-> {
+}: Pick<Deps, "sessions" | "now">): InternalUnary<ValidateSessionRequest, ValidateSessionResponse> {
   return async (request, { signal }) => {
     const token = parseSessionToken(request.sessionToken);
     if (token === null) {
@@ -43,12 +40,12 @@ export function validateSession({
 
 /**
  * ValidateSession for up to 100 tokens, with one query for all of them: a token that does not
- * name a live session gets a result without a user. Anonymous. Errors: INVALID_ARGUMENT.
+ * name a live session gets a result without a user. Internal. Errors: INVALID_ARGUMENT.
  */
 export function validateSessions({
   sessions,
   now,
-}: Pick<Deps, "sessions" | "now">): AnonymousUnary<
+}: Pick<Deps, "sessions" | "now">): InternalUnary<
   ValidateSessionsRequest,
   ValidateSessionsResponse
 > {

@@ -43,7 +43,7 @@ export function caller(userId: string = USER_ID): Caller {
   return { userId, signal: new AbortController().signal };
 }
 
-/** What an anonymous handler gets for a call that never ends early. */
+/** What an internal handler gets for a call that never ends early. */
 export function call(): { signal: AbortSignal } {
   return { signal: new AbortController().signal };
 }
