@@ -9,6 +9,8 @@ import type { SessionValidator } from "../auth/session-cache.ts";
 import type { NotesClient } from "../clients.ts";
 import type { GatewayConfig } from "../config.ts";
 import { badRequest } from "../errors.ts";
+import type { RateLimiter } from "../http/rate-limiter.ts";
+import { limitPerSession } from "../http/session-rate-limit.ts";
 import { errorJson, noteJson, toNoteJson } from "./json.ts";
 
 const noteId = t.Object({ id: t.String() });
@@ -19,10 +21,12 @@ export function notesRoutes(deps: {
   sessions: SessionValidator;
   notes: NotesClient;
   config: Pick<GatewayConfig, "appOrigin">;
+  sessionLimiter: RateLimiter;
 }) {
   const { notes } = deps;
   return new Elysia({ prefix: "/api/notes", detail: { tags: ["notes"] } })
     .use(sessionGuard(deps))
+    .onBeforeHandle(limitPerSession(deps.sessionLimiter))
     .get(
       "",
       async ({ user, query }) => {

@@ -1,0 +1,31 @@
+import ipaddr from "ipaddr.js";
+
+/** Every address that does not parse shares this one key, and so one quota. */
+export const UNPARSED_CLIENT_KEY = "unparsed";
+
+// The longest IPv6 text with a zone is far shorter; anything longer is not an address.
+const MAX_ADDRESS_LENGTH = 100;
+
+/**
+ * The rate-limit key of a client address (from `clientAddress`). An IPv6 client is keyed by its
+ * /64: a subscriber is routinely given a whole /64 (RFC 6177) and may use any of its 2^64
+ * addresses, so one key per address would hand it a fresh quota per request. An IPv4 client is
+ * keyed by its address, and so is one an IPv6 socket reports IPv4-mapped (::ffff:a.b.c.d): it is
+ * the same client as over IPv4. Different spellings of one address give one key.
+ */
+export function clientKey(address: string): string {
+  if (address.length > MAX_ADDRESS_LENGTH) {
+    return UNPARSED_CLIENT_KEY;
+  }
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.process(address);
+  } catch {
+    return UNPARSED_CLIENT_KEY;
+  }
+  if (parsed instanceof ipaddr.IPv4) {
+    return parsed.toString();
+  }
+  const prefix = parsed.parts.slice(0, 4).map((part) => part.toString(16));
+  return `${prefix.join(":")}::/64`;
+}
