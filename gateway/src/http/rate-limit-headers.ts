@@ -2,7 +2,7 @@ import type { RateLimitDecision, RateLimitPolicy } from "./rate-limiter.ts";
 
 /**
  * The quota and what is left of it, in the form of draft-ietf-httpapi-ratelimit-headers-11
- * (Structured Field lists, the same since -08): `RateLimit-Policy: "auth";q=30;w=60` and
+ * (Structured Field lists): `RateLimit-Policy: "auth";q=30;w=60` and
  * `RateLimit: "auth";r=29;t=2`, where `t` is the seconds until the whole quota is back. No `pk`:
  * the partition (an address, a session) is the client's own and says nothing it does not know.
  * A refused hit adds `Retry-After` with the seconds until its next hit is allowed, and then

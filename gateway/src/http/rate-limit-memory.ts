@@ -12,12 +12,13 @@ export interface MemoryRateLimiterOptions {
   now?: () => number;
 }
 
-// 100,000 keys hold about 14 MB of heap, and a forgotten key only gets a fresh quota (measured
-// in bench/investigations/rate-limit).
+// Full, 100,000 keys held 14-21 MB of heap (the Map behind the LRU keeps room for deleted keys),
+// however many more were seen (bench/investigations/rate-limit); a forgotten key loses nothing
+// but its count, so it only gets its quota back.
 const DEFAULT_MAX_KEYS = 100_000;
 const POLICY_NAME = /^[a-z]+$/;
 
-// A wall clock stepped back (NTP) would hold every key's quota for that long; this one is monotonic.
+// A wall clock stepped back (NTP) would hold every key's quota for as long: this one is monotonic.
 const monotonicMs = (): number => performance.now();
 
 /**

@@ -89,7 +89,7 @@ function countingProbe(state: () => HealthStatus | Promise<HealthStatus>): Healt
 }
 
 function readyz(
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
   probe: HealthProbe,
   now: () => number = () => 0,
 ): () => Promise<Response> {

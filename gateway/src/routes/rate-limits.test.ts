@@ -107,9 +107,10 @@ test("the /api quota is keyed by the session id, never by the token's secret", a
   await request("/api/me", { headers: signedIn() });
   await request("/api/notes", { headers: signedIn() });
 
-  const [sessionId, secret] = GOOD_TOKEN.split(".");
+  const dot = GOOD_TOKEN.indexOf(".");
+  const [sessionId, secret] = [GOOD_TOKEN.slice(0, dot), GOOD_TOKEN.slice(dot + 1)];
   expect(sessionLimiter.keys).toEqual([sessionId, sessionId]);
-  expect(sessionLimiter.keys.some((key) => key.includes(secret ?? "?"))).toBe(false);
+  expect(sessionLimiter.keys.some((key) => key.includes(secret))).toBe(false);
 });
 
 test("a request identity refuses spends no quota and adds no key", async () => {
