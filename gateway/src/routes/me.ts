@@ -16,7 +16,7 @@ export function meRoutes(deps: {
     .use(sessionGuard(deps))
     .onBeforeHandle(limitPerSession(deps.sessionLimiter))
     .get("/me", ({ user }) => toUserJson(user), {
-      response: { 200: userJson, 401: errorJson },
+      response: { 200: userJson, 401: errorJson, 429: errorJson },
       detail: { summary: "The signed-in user", tags: ["account"] },
     });
 }

@@ -14,7 +14,14 @@ import { limitPerSession } from "../http/session-rate-limit.ts";
 import { errorJson, noteJson, toNoteJson } from "./json.ts";
 
 const noteId = t.Object({ id: t.String() });
-const errors = { 400: errorJson, 401: errorJson, 404: errorJson, 503: errorJson, 504: errorJson };
+const errors = {
+  400: errorJson,
+  401: errorJson,
+  404: errorJson,
+  429: errorJson,
+  503: errorJson,
+  504: errorJson,
+};
 
 /** The notes API: REST over trellis.notes.v1, always on behalf of the signed-in user. */
 export function notesRoutes(deps: {
