@@ -2,15 +2,17 @@ import { openapi } from "@elysiajs/openapi";
 import type { Logger } from "@trellis/service-kit";
 import { Elysia } from "elysia";
 import type { OAuthProviders } from "./auth/provider.ts";
-import type { RateLimiter } from "./auth/rate-limit.ts";
 import { cachedSessionValidator } from "./auth/session-cache.ts";
 import { batchedSessionCheck, refreshBatching } from "./auth/session-refresh.ts";
 import type { Clients } from "./clients.ts";
 import { type GatewayConfig, isSecureOrigin } from "./config.ts";
+import { apiNoStore } from "./http/api-no-store.ts";
 import { requestGuards } from "./http/guards.ts";
+import type { RateLimiter } from "./http/rate-limiter.ts";
 import { requestContext } from "./http/request-context.ts";
+import type { HealthProbe } from "./readiness.ts";
 import { authRoutes } from "./routes/auth.ts";
-import { type HealthProbe, healthRoutes } from "./routes/health.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { meRoutes } from "./routes/me.ts";
 import { notesRoutes } from "./routes/notes.ts";
 import { webRoutes } from "./routes/web.ts";
@@ -18,7 +20,10 @@ import { webRoutes } from "./routes/web.ts";
 export interface AppDeps extends Clients {
   config: GatewayConfig;
   providers: OAuthProviders;
+  /** Per client address on /auth. */
   limiter: RateLimiter;
+  /** Per signed-in session on /api. */
+  sessionLimiter: RateLimiter;
   probe: HealthProbe;
   log: Logger;
 }
@@ -45,6 +50,7 @@ export function createApp(deps: AppDeps) {
   return new Elysia({ serve: { maxRequestBodySize: backstopBodyBytes } })
     .use(requestContext(deps.log))
     .use(requestGuards(deps.config))
+    .use(apiNoStore())
     .use(
       openapi({
         path: "/docs",

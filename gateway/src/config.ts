@@ -47,8 +47,12 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /** Origins (besides appOrigin) allowed to call the API with credentials; none by default. */
   corsOrigins: string[];
-  /** Login attempts per client address per minute on /auth/*. */
+  /** Login attempts per client address (an IPv6 client's /64) per minute on /auth/*. */
   authRateLimitPerMinute: number;
+  /** Requests per signed-in session per minute on /api/*. */
+  apiRateLimitPerMinute: number;
+  /** /readyz names each service and its state (else only ready or not). */
+  readyzDetails: boolean;
   /** Take the client address from X-Forwarded-For (behind Traefik), not the socket. */
   trustProxy: boolean;
   /**
@@ -107,6 +111,8 @@ const gatewayEnv = {
   BODY_LIMIT_BYTES: integer(1, 16 * 1024 * 1024).default(64 * 1024),
   CORS_ORIGINS: originList.default([]),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
+  API_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
+  READYZ_DETAILS: flag.optional(),
   TRUST_PROXY: flag.default(false),
   SESSION_CACHE_TTL_MS: integer(0, 60_000).default(5_000),
   SESSION_CACHE_MAX_ENTRIES: integer(1, 1_000_000).default(10_000),
@@ -145,6 +151,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     corsOrigins: vars.CORS_ORIGINS,
     authRateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
+    apiRateLimitPerMinute: vars.API_RATE_LIMIT_PER_MINUTE,
+    readyzDetails: vars.READYZ_DETAILS ?? vars.MODE === "development",
     trustProxy: vars.TRUST_PROXY,
     sessionCacheTtlMs: vars.SESSION_CACHE_TTL_MS,
     sessionCacheMaxEntries: vars.SESSION_CACHE_MAX_ENTRIES,

@@ -22,6 +22,10 @@ export const badRequest = (message: string): HttpError =>
 export const forbidden = (message: string): HttpError =>
   new HttpError(403, "PERMISSION_DENIED", message);
 
+/** Over a rate limit; the caller sets Retry-After. */
+export const tooManyRequests = (message: string): HttpError =>
+  new HttpError(429, "RESOURCE_EXHAUSTED", message);
+
 /** The one gRPC -> HTTP table. Codes not listed are 500 with a generic message. */
 const httpStatusOf: Partial<Record<status, number>> = {
   [status.INVALID_ARGUMENT]: 400,

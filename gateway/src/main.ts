@@ -1,16 +1,11 @@
-import {
-  ConfigError,
-  checkHealth,
-  createLogger,
-  onShutdownSignal,
-  startTelemetry,
-} from "@trellis/service-kit";
+import { ConfigError, createLogger, onShutdownSignal, startTelemetry } from "@trellis/service-kit";
 import { createApp } from "./app.ts";
 import { createProviders } from "./auth/providers.ts";
-import { createRateLimiter } from "./auth/rate-limit.ts";
 import { createClients } from "./clients.ts";
 import { configWarnings, type GatewayConfig, loadConfig } from "./config.ts";
+import { createHealthProbe } from "./health-probe.ts";
 import { checkGatewayHealth } from "./healthcheck.ts";
+import { createMemoryRateLimiter } from "./http/rate-limit-memory.ts";
 
 const name = "gateway";
 
@@ -22,12 +17,24 @@ async function main(config: GatewayConfig): Promise<void> {
     log.warn(warning);
   }
   const clients = createClients(config);
+  const probe = createHealthProbe([config.identityAddress, config.notesAddress], {
+    timeoutMs: 1_000,
+  });
   const app = createApp({
     ...clients,
     config,
     providers: createProviders(config),
-    limiter: createRateLimiter({ limit: config.authRateLimitPerMinute, windowMs: 60_000 }),
-    probe: (address) => checkHealth(address, { timeoutMs: 1_000 }),
+    limiter: createMemoryRateLimiter({
+      name: "auth",
+      limit: config.authRateLimitPerMinute,
+      windowSeconds: 60,
+    }),
+    sessionLimiter: createMemoryRateLimiter({
+      name: "session",
+      limit: config.apiRateLimitPerMinute,
+      windowSeconds: 60,
+    }),
+    probe,
     log,
   }).listen({ hostname: config.host, port: config.port });
   log.info(
@@ -39,6 +46,7 @@ async function main(config: GatewayConfig): Promise<void> {
     // Finish the requests in flight, close the gRPC channels, then send the last spans.
     await app.stop();
     clients.close();
+    probe.close();
     await telemetry.shutdown();
     process.exit(0);
   });

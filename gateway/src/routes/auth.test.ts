@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { encodePendingLogin } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProvider } from "../auth/provider.ts";
-import { createRateLimiter } from "../auth/rate-limit.ts";
+import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
 import { fakeIdentity, GOOD_TOKEN, grpcError } from "../testing/fake-clients.ts";
 import { fakeProvider, signedIn, testApp } from "../testing/test-app.ts";
 
@@ -199,7 +199,7 @@ test("GET /auth/logout does not exist: signing out changes state", async () => {
 test("too many sign-in attempts answer 429 with Retry-After", async () => {
   const { request } = testApp({
     providers: { github: fakeProvider("github") },
-    limiter: createRateLimiter({ limit: 2, windowMs: 60_000 }),
+    limiter: createMemoryRateLimiter({ name: "auth", limit: 2, windowSeconds: 60 }),
   });
 
   const statuses: number[] = [];
@@ -232,7 +232,7 @@ test("GET /auth/providers with none configured is an empty list", async () => {
 test("showing the sign-in page is not a sign-in attempt: /auth/providers is not rate-limited", async () => {
   const { request } = testApp({
     providers: { github: fakeProvider("github") },
-    limiter: createRateLimiter({ limit: 1, windowMs: 60_000 }),
+    limiter: createMemoryRateLimiter({ name: "auth", limit: 1, windowSeconds: 60 }),
   });
 
   const listed = [await request("/auth/providers"), await request("/auth/providers")];
@@ -324,7 +324,7 @@ test("a browser starting an unknown provider lands on /signin?error=unknown_prov
 test("a browser over the sign-in rate limit lands on /signin?error=rate_limited", async () => {
   const { request } = testApp({
     providers: { github: fakeProvider("github") },
-    limiter: createRateLimiter({ limit: 1, windowMs: 60_000 }),
+    limiter: createMemoryRateLimiter({ name: "auth", limit: 1, windowSeconds: 60 }),
   });
 
   await request("/auth/github/login", { headers: PAGE_LOAD });

@@ -8,12 +8,14 @@ import {
   safeReturnTo,
 } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProviders } from "../auth/provider.ts";
-import type { RateLimiter } from "../auth/rate-limit.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
-import { badRequest, HttpError } from "../errors.ts";
+import { badRequest, HttpError, tooManyRequests } from "../errors.ts";
 import { clientAddress } from "../http/client-address.ts";
+import { clientKey } from "../http/client-key.ts";
+import { setRateLimitHeaders } from "../http/rate-limit-headers.ts";
+import type { RateLimiter } from "../http/rate-limiter.ts";
 import { requestIdOf } from "../http/request-context.ts";
 import { isPageLoad, signInErrorCode, signInErrorPage } from "./sign-in-failure.ts";
 
@@ -57,15 +59,16 @@ export function authRoutes(deps: AuthRouteDeps) {
         detail: { summary: "The sign-in providers offered (dev only in development)" },
       },
     )
-    .onBeforeHandle(({ request, server, set }) => {
+    .onBeforeHandle(async ({ request, server, set }) => {
       set.headers["cache-control"] = "no-store";
-      const retryAfter = deps.limiter.hit(clientAddress(request, server, deps.config.trustProxy));
-      if (retryAfter !== null) {
+      const address = clientAddress(request, server, deps.config.trustProxy);
+      const decision = await deps.limiter.hit(clientKey(address));
+      setRateLimitHeaders(set.headers, deps.limiter.policy, decision);
+      if (!decision.allowed) {
         if (isPageLoad(request)) {
           return seeOther(signInErrorPage("rate_limited"));
         }
-        set.headers["retry-after"] = String(retryAfter);
-        throw new HttpError(429, "RESOURCE_EXHAUSTED", "too many sign-in attempts; wait a minute");
+        throw tooManyRequests("too many sign-in attempts; wait a minute");
       }
     })
     .get(

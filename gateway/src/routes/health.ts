@@ -1,30 +1,33 @@
-import type { HealthStatus } from "@trellis/service-kit";
 import { Elysia } from "elysia";
 import type { GatewayConfig } from "../config.ts";
+import { cachedReadiness, type HealthProbe } from "../readiness.ts";
 
-export type HealthProbe = (address: string) => Promise<HealthStatus>;
+/** An answer is reused this long: at most one probe of each service per second, however busy. */
+const READINESS_MAX_AGE_MS = 1_000;
 
-/** /healthz: the process answers. /readyz: every service it routes to reports SERVING. */
+/**
+ * /healthz: the process answers. /readyz: every service it routes to reports SERVING (200, else
+ * 503). Which services and what each said is shown only with `readyzDetails` (by default in
+ * development): the names and states of internal services are not for anonymous callers.
+ */
 export function healthRoutes(deps: {
-  config: Pick<GatewayConfig, "identityAddress" | "notesAddress">;
+  config: Pick<GatewayConfig, "identityAddress" | "notesAddress" | "readyzDetails">;
   probe: HealthProbe;
+  /** Injected so tests can move time. */
+  now?: () => number;
 }) {
-  const services = {
-    identity: deps.config.identityAddress,
-    notes: deps.config.notesAddress,
-  };
+  const services = { identity: deps.config.identityAddress, notes: deps.config.notesAddress };
+  const readiness = cachedReadiness(services, deps.probe, {
+    maxAgeMs: READINESS_MAX_AGE_MS,
+    now: deps.now,
+  });
   return new Elysia({ detail: { tags: ["health"] } })
     .get("/healthz", () => ({ status: "ok" }))
     .get("/readyz", async ({ set }) => {
-      const entries = await Promise.all(
-        Object.entries(services).map(async ([name, address]) => {
-          const state = await deps.probe(address).catch(() => "UNREACHABLE" as const);
-          return [name, state] as const;
-        }),
-      );
-      const ready = entries.every(([, state]) => state === "SERVING");
+      const { ready, services: states } = await readiness();
       set.status = ready ? 200 : 503;
       set.headers["cache-control"] = "no-store";
-      return { status: ready ? "ready" : "not ready", services: Object.fromEntries(entries) };
+      const status = ready ? "ready" : "not ready";
+      return deps.config.readyzDetails ? { status, services: states } : { status };
     });
 }

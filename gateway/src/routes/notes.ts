@@ -9,20 +9,31 @@ import type { SessionValidator } from "../auth/session-cache.ts";
 import type { NotesClient } from "../clients.ts";
 import type { GatewayConfig } from "../config.ts";
 import { badRequest } from "../errors.ts";
+import type { RateLimiter } from "../http/rate-limiter.ts";
+import { limitPerSession } from "../http/session-rate-limit.ts";
 import { errorJson, noteJson, toNoteJson } from "./json.ts";
 
 const noteId = t.Object({ id: t.String() });
-const errors = { 400: errorJson, 401: errorJson, 404: errorJson, 503: errorJson, 504: errorJson };
+const errors = {
+  400: errorJson,
+  401: errorJson,
+  404: errorJson,
+  429: errorJson,
+  503: errorJson,
+  504: errorJson,
+};
 
 /** The notes API: REST over trellis.notes.v1, always on behalf of the signed-in user. */
 export function notesRoutes(deps: {
   sessions: SessionValidator;
   notes: NotesClient;
   config: Pick<GatewayConfig, "appOrigin">;
+  sessionLimiter: RateLimiter;
 }) {
   const { notes } = deps;
   return new Elysia({ prefix: "/api/notes", detail: { tags: ["notes"] } })
     .use(sessionGuard(deps))
+    .onBeforeHandle(limitPerSession(deps.sessionLimiter))
     .get(
       "",
       async ({ user, query }) => {

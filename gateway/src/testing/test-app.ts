@@ -1,8 +1,8 @@
 import { generateCallerKeys, silentLogger } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "../app.ts";
 import type { OAuthProvider } from "../auth/provider.ts";
-import { createRateLimiter } from "../auth/rate-limit.ts";
 import { loadConfig } from "../config.ts";
+import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
 import { fakeIdentity, fakeNotes, GOOD_TOKEN } from "./fake-clients.ts";
 
 export const APP_ORIGIN = "https://app.example.com";
@@ -16,7 +16,8 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
     identity: fakeIdentity(),
     notes: fakeNotes(),
     providers: {},
-    limiter: createRateLimiter({ limit: 1_000, windowMs: 60_000 }),
+    limiter: createMemoryRateLimiter({ name: "auth", limit: 1_000, windowSeconds: 60 }),
+    sessionLimiter: createMemoryRateLimiter({ name: "session", limit: 1_000, windowSeconds: 60 }),
     probe: async () => "SERVING",
     log: silentLogger(),
     ...overrides,

@@ -250,6 +250,8 @@ function gatewayEnv(where: {
     NOTES_ADDRESS: where.notesAddress,
     // Every test client comes from 127.0.0.1: only the rate-limit test lowers this.
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
+    // A test's session sends requests far faster than a person's.
+    API_RATE_LIMIT_PER_MINUTE: "100000",
     GITHUB_CLIENT_ID: CLIENT_ID,
     GITHUB_CLIENT_SECRET: CLIENT_SECRET,
     GITHUB_AUTHORIZE_URL: `${fake}/github/login/oauth/authorize`,
