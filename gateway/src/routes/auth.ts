@@ -1,14 +1,10 @@
 import type { Logger } from "@trellis/service-kit";
 import { Elysia, t } from "elysia";
 import { clearCookie, cookieNames, readCookie, setCookie } from "../auth/cookies.ts";
-import {
-  decodePendingLogin,
-  encodePendingLogin,
-  loginCookieTtlMs,
-  safeReturnTo,
-} from "../auth/login-cookie.ts";
+import { decodePendingLogin, encodePendingLogin, loginCookieTtlMs } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProviders } from "../auth/provider.ts";
 import type { RateLimiter } from "../auth/rate-limit.ts";
+import { safeReturnTo } from "../auth/return-to.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
@@ -77,7 +73,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           const pending = {
             ...attempt,
             provider: provider.name,
-            returnTo: safeReturnTo(query.returnTo),
+            returnTo: safeReturnTo(query.returnTo, deps.config.appOrigin),
           };
           setCookie(cookie, names.login, encodePendingLogin(pending), {
             expires: new Date(Date.now() + loginCookieTtlMs),
@@ -124,7 +120,9 @@ export function authRoutes(deps: AuthRouteDeps) {
             secure,
           });
           deps.log.info({ provider: provider.name, new_user: login.newUser }, "signed in");
-          return redirect(pending.returnTo, 302);
+          // Checked again: the login cookie is only base64 JSON, not signed, so its returnTo
+          // is input too (and one set by an older gateway was checked by older rules).
+          return redirect(safeReturnTo(pending.returnTo, deps.config.appOrigin), 302);
         } catch (error) {
           return failed(request, error, params.provider);
         }
