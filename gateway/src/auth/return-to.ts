@@ -16,6 +16,8 @@ export const maxReturnToLength = 2048;
  * `Location` resolves again, as the host `evil`. So the value is resolved against `appOrigin`,
  * kept only on that origin, rebuilt from its path, query and fragment, refused when that path
  * starts with `//`, and re-read once more to be sure the answer means what was checked.
+ * `appOrigin` is spelled as `URL.origin` spells it (the gateway's config and `location.origin`
+ * both are).
  */
 export function safeReturnTo(returnTo: string | null | undefined, appOrigin: string): string {
   if (
