@@ -57,7 +57,7 @@ export async function preparePgbenchInsert(adminUrl: string): Promise<string> {
   const url = databaseUrl(adminUrl, PGBENCH_DATABASE);
   const scratch = pool(url, 1);
   try {
-    await scratch.unsafe("DROP TABLE IF EXISTS notes");
+    await scratch`DROP TABLE IF EXISTS notes`;
     for (const migration of await readMigrations(NOTES_MIGRATIONS)) {
       await scratch.unsafe(migration.sql);
     }

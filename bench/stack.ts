@@ -150,11 +150,11 @@ export function databaseUrl(adminUrl: string, database: string): string {
 
 export async function recreateDatabase(admin: Sql, database: string): Promise<void> {
   await dropDatabase(admin, database);
-  await admin.unsafe(`CREATE DATABASE "${database}"`);
+  await admin`CREATE DATABASE ${admin(database)}`;
 }
 
 export async function dropDatabase(admin: Sql, database: string): Promise<void> {
-  await admin.unsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin`DROP DATABASE IF EXISTS ${admin(database)} WITH (FORCE)`;
 }
 
 /**

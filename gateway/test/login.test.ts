@@ -191,6 +191,8 @@ describe("returnTo", () => {
     { returnTo: "//evil.example", lands: "/" },
     { returnTo: "https://evil.example", lands: "/" },
     { returnTo: "/\\evil.example", lands: "/" },
+    { returnTo: "/.//evil.example/x", lands: "/" },
+    { returnTo: "/%2e//evil.example", lands: "/" },
     { returnTo: "/notes?x=1", lands: "/notes?x=1" },
   ])("$returnTo lands on $lands", async ({ returnTo, lands }) => {
     const b = browser();

@@ -1,23 +1,5 @@
 import { expect, test } from "bun:test";
-import { decodePendingLogin, encodePendingLogin, safeReturnTo } from "./login-cookie.ts";
-
-const returnTos = [
-  { name: "keeps a path", input: "/notes", want: "/notes" },
-  { name: "keeps a path with a query", input: "/notes?page=2", want: "/notes?page=2" },
-  { name: "defaults to / when absent", input: undefined, want: "/" },
-  { name: "refuses another host by scheme", input: "https://evil.example/x", want: "/" },
-  { name: "refuses a protocol-relative URL", input: "//evil.example", want: "/" },
-  { name: "refuses a backslash host", input: "/\\evil.example", want: "/" },
-  { name: "refuses a tab that URL parsing drops", input: "/\t/evil.example", want: "/" },
-  { name: "refuses javascript:", input: "javascript:alert(1)", want: "/" },
-  { name: "refuses a relative path", input: "notes", want: "/" },
-  { name: "refuses a huge value", input: `/${"a".repeat(5000)}`, want: "/" },
-  { name: "normalizes dot segments", input: "/a/../notes", want: "/notes" },
-];
-
-test.each(returnTos)("safeReturnTo $name", ({ input, want }) => {
-  expect(safeReturnTo(input)).toBe(want);
-});
+import { decodePendingLogin, encodePendingLogin } from "./login-cookie.ts";
 
 test("a pending login round-trips through its cookie value", () => {
   const login = {

@@ -34,6 +34,18 @@ const REFRESH_FROM = 0.5;
 const REFRESH_SPREAD = 0.4;
 const MAX_BACKGROUND_CHECKS = 16;
 
+const fractionBits = new Uint32Array(1);
+
+/**
+ * A number in [0, 1) from the CSPRNG. The jitter itself is no secret, but CI refuses a
+ * predictable random source anywhere in auth or session code (scripts/security-checks.ts)
+ * rather than judge each use.
+ */
+function cryptoFraction(): number {
+  crypto.getRandomValues(fractionBits);
+  return (fractionBits[0] ?? 0) / 2 ** 32;
+}
+
 /**
  * Every authenticated request checks its session; asking identity each time makes that check
  * the costliest part of the hot path. Validated sessions are kept for `ttlMs`, so a session
@@ -64,7 +76,7 @@ export function cachedSessionValidator(
     return { validate: check, forget: () => undefined };
   }
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
+  const random = options.random ?? cryptoFraction;
   const maxBackgroundChecks = options.maxBackgroundChecks ?? MAX_BACKGROUND_CHECKS;
   let backgroundChecks = 0;
   const cache = new LRUCache<

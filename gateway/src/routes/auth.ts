@@ -1,13 +1,9 @@
 import type { Logger } from "@trellis/service-kit";
 import { Elysia, t } from "elysia";
 import { clearCookie, cookieNames, readCookie, setCookie } from "../auth/cookies.ts";
-import {
-  decodePendingLogin,
-  encodePendingLogin,
-  loginCookieTtlMs,
-  safeReturnTo,
-} from "../auth/login-cookie.ts";
+import { decodePendingLogin, encodePendingLogin, loginCookieTtlMs } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProviders } from "../auth/provider.ts";
+import { safeReturnTo } from "../auth/return-to.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
@@ -80,7 +76,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           const pending = {
             ...attempt,
             provider: provider.name,
-            returnTo: safeReturnTo(query.returnTo),
+            returnTo: safeReturnTo(query.returnTo, deps.config.appOrigin),
           };
           setCookie(cookie, names.login, encodePendingLogin(pending), {
             expires: new Date(Date.now() + loginCookieTtlMs),
@@ -127,7 +123,9 @@ export function authRoutes(deps: AuthRouteDeps) {
             secure,
           });
           deps.log.info({ provider: provider.name, new_user: login.newUser }, "signed in");
-          return redirect(pending.returnTo, 302);
+          // Checked again: the login cookie is only base64 JSON, not signed, so its returnTo
+          // is input too (and one set by an older gateway was checked by older rules).
+          return redirect(safeReturnTo(pending.returnTo, deps.config.appOrigin), 302);
         } catch (error) {
           return failed(request, error, params.provider);
         }

@@ -12,7 +12,7 @@ const api = createApi({
   onUnauthorized: () => {
     const here = router.here();
     if (!here.startsWith("/signin")) {
-      router.navigate(signInPath(here), { replace: true });
+      router.navigate(signInPath(here, window.location.origin), { replace: true });
     }
   },
 });

@@ -1,4 +1,4 @@
-import { safeReturnTo } from "./sign-in.ts";
+import { appReturnTo } from "./sign-in.ts";
 
 /** The app's pages. Anything else the gateway serves (/auth, /api, /docs) is not ours. */
 export type Route =
@@ -16,7 +16,7 @@ export function routeOf(url: URL): Route {
       return {
         page: "signin",
         error: url.searchParams.get("error"),
-        returnTo: safeReturnTo(url.searchParams.get("returnTo")),
+        returnTo: appReturnTo(url.searchParams.get("returnTo"), url.origin),
       };
     default:
       return { page: "not-found" };

@@ -1,5 +1,7 @@
 import { expect, test } from "bun:test";
-import { loginHref, safeReturnTo, signInErrorMessage, signInPath } from "./sign-in.ts";
+import { appReturnTo, loginHref, signInErrorMessage, signInPath } from "./sign-in.ts";
+
+const ORIGIN = "https://app.example.com";
 
 const returnTos = [
   { name: "keeps an app path with its query", input: "/?q=1", want: "/?q=1" },
@@ -9,10 +11,14 @@ const returnTos = [
   { name: "refuses a backslash host", input: "/\\evil.example", want: "/" },
   { name: "refuses the sign-in page itself (no loop)", input: "/signin?error=x", want: "/" },
   { name: "refuses a relative path", input: "notes", want: "/" },
+  { name: "refuses a path that normalises to another host", input: "/.//evil.example", want: "/" },
+  { name: "refuses an encoded dot before //", input: "/%2e//evil.example", want: "/" },
+  { name: "refuses the sign-in page behind a dot segment", input: "/./signin", want: "/" },
 ];
 
-test.each(returnTos)("safeReturnTo $name", ({ input, want }) => {
-  expect(safeReturnTo(input)).toBe(want);
+// The rule itself is the gateway's (gateway/src/auth/return-to.test.ts); these are the app's.
+test.each(returnTos)("appReturnTo $name", ({ input, want }) => {
+  expect(appReturnTo(input, ORIGIN)).toBe(want);
 });
 
 test.each([
@@ -35,7 +41,8 @@ test("login links carry returnTo only when it is not /", () => {
 });
 
 test("the sign-in path remembers a safe place to return to", () => {
-  expect(signInPath("/")).toBe("/signin");
-  expect(signInPath("/?q=1")).toBe("/signin?returnTo=%2F%3Fq%3D1");
-  expect(signInPath("//evil.example")).toBe("/signin");
+  expect(signInPath("/", ORIGIN)).toBe("/signin");
+  expect(signInPath("/?q=1", ORIGIN)).toBe("/signin?returnTo=%2F%3Fq%3D1");
+  expect(signInPath("//evil.example", ORIGIN)).toBe("/signin");
+  expect(signInPath("/.//evil.example", ORIGIN)).toBe("/signin");
 });

@@ -1,3 +1,4 @@
+import { safeReturnTo } from "@trellis/gateway/return-to";
 import type { ProviderName } from "./api.ts";
 
 /** How each provider's button reads. */
@@ -28,21 +29,12 @@ export function signInErrorMessage(code: string | null): string | null {
 }
 
 /**
- * `returnTo` when it is a path of this app, else "/". The gateway checks it again before
- * redirecting; this keeps a crafted link from even being passed along.
+ * Where to come back to after signing in: the gateway's own rule (the gateway checks it again
+ * at /login and /callback), and never the sign-in page itself, which would loop.
  */
-export function safeReturnTo(returnTo: string | null): string {
-  if (
-    returnTo === null ||
-    !returnTo.startsWith("/") ||
-    returnTo.startsWith("//") ||
-    returnTo.startsWith("/\\") ||
-    returnTo.startsWith("/signin") ||
-    returnTo.length > 2048
-  ) {
-    return "/";
-  }
-  return returnTo;
+export function appReturnTo(returnTo: string | null, origin: string): string {
+  const target = safeReturnTo(returnTo, origin);
+  return target.startsWith("/signin") ? "/" : target;
 }
 
 /** Where a sign-in button goes: the gateway starts the OAuth flow and lands on `returnTo`. */
@@ -52,7 +44,7 @@ export function loginHref(provider: ProviderName, returnTo: string): string {
 }
 
 /** The sign-in page, remembering where to come back to. */
-export function signInPath(returnTo: string): string {
-  const target = safeReturnTo(returnTo);
+export function signInPath(returnTo: string, origin: string): string {
+  const target = appReturnTo(returnTo, origin);
   return target === "/" ? "/signin" : `/signin?${new URLSearchParams({ returnTo: target })}`;
 }
