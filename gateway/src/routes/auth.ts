@@ -15,7 +15,13 @@ import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config
 import { badRequest, HttpError } from "../errors.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { requestIdOf } from "../http/request-context.ts";
-import { isPageLoad, signInErrorCode, signInErrorPage } from "./sign-in-failure.ts";
+import {
+  isPageLoad,
+  loginHttpError,
+  logLoginFailure,
+  signInErrorCode,
+  signInErrorPage,
+} from "./sign-in-failure.ts";
 
 export interface AuthRouteDeps {
   config: Pick<GatewayConfig, "appOrigin" | "trustProxy">;
@@ -155,13 +161,11 @@ function signInFailed(
   log: Logger,
 ): (request: Request, error: unknown, provider: string) => Response {
   return (request, error, provider) => {
-    if (error instanceof LoginError && error.kind === "exchange") {
-      log.warn({ provider, err: error.cause ?? error }, "sign-in failed at the provider");
+    if (error instanceof LoginError) {
+      logLoginFailure(log, provider, error);
     }
     if (!isPageLoad(request)) {
-      throw error instanceof LoginError
-        ? new HttpError(error.kind === "exchange" ? 502 : 400, "LOGIN_FAILED", error.message)
-        : error;
+      throw error instanceof LoginError ? loginHttpError(error) : error;
     }
     const code = signInErrorCode(error);
     if (code === "internal") {
