@@ -62,7 +62,7 @@ const refusals: { name: string; idToken: IdTokenFaults; reason: string }[] = [
     idToken: { claims: { nonce: "another-attempts-nonce" } },
     reason: "id_token nonce",
   },
-  { name: "no nonce", idToken: { claims: { nonce: null } }, reason: "id_token nonce" },
+  { name: "no nonce", idToken: { claims: { nonce: null } }, reason: "id_token nonce missing" },
   {
     name: "a signature by a key the provider does not publish",
     idToken: { signWithUnpublishedKey: true },
