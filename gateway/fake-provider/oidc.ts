@@ -4,6 +4,7 @@ import { oidcClaims } from "./claims.ts";
 import type { ClientCredentials } from "./client-auth.ts";
 import { type CodeStore, createCodeStore } from "./codes.ts";
 import { discoveryDocument } from "./discovery.ts";
+import type { ProviderFaults } from "./faults.ts";
 import { json } from "./http.ts";
 import { signIdToken } from "./id-token.ts";
 import type { Identity } from "./identity.ts";
@@ -21,6 +22,8 @@ export type OidcSettings = {
   defaultIdentity: Identity;
   key: Promise<SigningKey>;
   now: () => number;
+  /** Tests only: see faults.ts. */
+  faults?: ProviderFaults;
 };
 
 /** A Google-shaped OpenID Connect provider: discovery, authorize, token, userinfo, JWKS. */
@@ -39,8 +42,14 @@ export function createOidcRoutes(settings: OidcSettings): Routes {
     const identity = identityFromBearer(request, tokens);
     return identity instanceof Response ? identity : json(oidcClaims(identity));
   };
+  const discovery = {
+    ...discoveryDocument(settings.issuer),
+    ...(settings.faults?.discoveryIssuer === undefined
+      ? {}
+      : { issuer: settings.faults.discoveryIssuer }),
+  };
   return {
-    "/.well-known/openid-configuration": { GET: () => json(discoveryDocument(settings.issuer)) },
+    "/.well-known/openid-configuration": { GET: () => json(discovery) },
     "/authorize": { GET: showSignInPage(authorize), POST: submitSignInPage(authorize) },
     "/token": { POST: tokenEndpoint(settings, codes, tokens) },
     // OIDC Core 5.3.1: the userinfo endpoint answers GET and POST.
@@ -59,6 +68,7 @@ function tokenEndpoint(settings: OidcSettings, codes: CodeStore, tokens: TokenSt
       issuer: settings.issuer,
       key: await settings.key,
       nowSeconds: Math.floor(settings.now() / 1000),
+      faults: settings.faults?.idToken,
     });
     return json({
       access_token: tokens.issue(grant.identity),

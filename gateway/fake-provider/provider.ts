@@ -1,4 +1,5 @@
 import { avatarResponse } from "./avatar.ts";
+import type { ProviderFaults } from "./faults.ts";
 import { createGithubRoutes } from "./github.ts";
 import { json } from "./http.ts";
 import { defaultIdentity } from "./identity.ts";
@@ -13,6 +14,8 @@ export type FakeProviderOptions = {
   clientSecret: string;
   /** Milliseconds since the epoch; tests move it to expire codes and tokens. */
   now?: () => number;
+  /** Tests only: make the OIDC providers misbehave (faults.ts). main.ts never sets it. */
+  faults?: ProviderFaults;
 };
 
 export type FakeProvider = {
@@ -37,6 +40,7 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
       defaultIdentity: defaultIdentity(id, name, avatar),
       key,
       now,
+      faults: options.faults,
     });
   const providers: [string, Routes][] = [
     [

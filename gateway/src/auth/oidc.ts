@@ -1,15 +1,24 @@
 import * as oauth from "oauth4webapi";
-import type { OidcConfig, ProviderName } from "../config.ts";
+import type { OidcConfig } from "../config.ts";
 import { createCodeFlow } from "./code-flow.ts";
+import { verifyIdToken } from "./id-token.ts";
 import { LoginError, type OAuthProvider, type ProviderOptions } from "./provider.ts";
+
+type OidcProviderName = "google" | "dev";
+
+/** The setting that holds each provider's issuer, named when it is wrong. */
+const issuerSettings = {
+  google: "GOOGLE_ISSUER",
+  dev: "DEV_OAUTH_ISSUER",
+} as const satisfies Record<OidcProviderName, string>;
 
 /**
  * An OpenID Connect provider found by discovery (Google, and the fake one behind "Dev login").
- * The ID token's signature is checked against the provider's JWKS, and its iss, aud, exp and
- * nonce by oauth4webapi; the profile comes from the userinfo endpoint for the same `sub`.
+ * The ID token is verified (id-token.ts); the profile comes from the userinfo endpoint for the
+ * same `sub`. An issuer whose discovery document names another issuer is a LoginError "config".
  */
 export function oidcProvider(
-  name: ProviderName,
+  name: OidcProviderName,
   config: OidcConfig,
   options: ProviderOptions,
 ): OAuthProvider {
@@ -19,7 +28,7 @@ export function oidcProvider(
   const discover = (): Promise<oauth.AuthorizationServer> => {
     metadata ??= discoverIssuer(config.issuer, http()).catch((error: unknown) => {
       metadata = undefined; // try again on the next login rather than caching the failure
-      throw new LoginError("exchange", `${name} is unreachable`, { cause: error });
+      throw discoveryFailure(name, error);
     });
     return metadata;
   };
@@ -37,15 +46,7 @@ export function oidcProvider(
     async finish(callbackUrl, attempt) {
       const as = await discover();
       return flow.exchange(as, callbackUrl, attempt, async (response) => {
-        const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
-          expectedNonce: attempt.nonce ?? oauth.expectNoNonce,
-          requireIdToken: true,
-        });
-        await oauth.validateApplicationLevelSignature(as, response, http());
-        const claims = oauth.getValidatedIdTokenClaims(tokens);
-        if (claims === undefined) {
-          throw new LoginError("exchange", `${name} returned no ID token`);
-        }
+        const { tokens, claims } = await verifyIdToken(as, client, response, attempt.nonce, http);
         const info = await oauth.processUserInfoResponse(
           as,
           client,
@@ -70,6 +71,24 @@ async function discoverIssuer(
   const issuerUrl = new URL(issuer);
   const response = await oauth.discoveryRequest(issuerUrl, { ...options, algorithm: "oidc" });
   return oauth.processDiscoveryResponse(issuerUrl, response);
+}
+
+/**
+ * Discovery found a document naming another issuer: the setting is wrong (often a trailing
+ * slash), which no retry fixes. Anything else is the provider being unreachable.
+ */
+function discoveryFailure(name: OidcProviderName, error: unknown): LoginError {
+  if (
+    error instanceof oauth.OperationProcessingError &&
+    error.code === oauth.JSON_ATTRIBUTE_COMPARISON
+  ) {
+    return new LoginError("config", `sign-in with ${name} is misconfigured on this server`, {
+      cause: error,
+      setting: issuerSettings[name],
+      reason: "the issuer's discovery document names another issuer",
+    });
+  }
+  return new LoginError("exchange", `${name} is unreachable`, { cause: error });
 }
 
 function stringClaim(value: unknown): string | undefined {

@@ -13,7 +13,13 @@ import { clientKey } from "../http/client-key.ts";
 import { setRateLimitHeaders } from "../http/rate-limit-headers.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import { requestIdOf } from "../http/request-context.ts";
-import { isPageLoad, signInErrorCode, signInErrorPage } from "./sign-in-failure.ts";
+import {
+  isPageLoad,
+  loginHttpError,
+  logLoginFailure,
+  signInErrorCode,
+  signInErrorPage,
+} from "./sign-in-failure.ts";
 
 export interface AuthRouteDeps {
   config: Pick<GatewayConfig, "appOrigin" | "trustProxy">;
@@ -156,13 +162,11 @@ function signInFailed(
   log: Logger,
 ): (request: Request, error: unknown, provider: string) => Response {
   return (request, error, provider) => {
-    if (error instanceof LoginError && error.kind === "exchange") {
-      log.warn({ provider, err: error.cause ?? error }, "sign-in failed at the provider");
+    if (error instanceof LoginError) {
+      logLoginFailure(log, provider, error);
     }
     if (!isPageLoad(request)) {
-      throw error instanceof LoginError
-        ? new HttpError(error.kind === "exchange" ? 502 : 400, "LOGIN_FAILED", error.message)
-        : error;
+      throw error instanceof LoginError ? loginHttpError(error) : error;
     }
     const code = signInErrorCode(error);
     if (code === "internal") {

@@ -1,4 +1,5 @@
-import { LoginError } from "../auth/provider.ts";
+import type { Logger } from "@trellis/service-kit";
+import { LoginError, type LoginErrorKind } from "../auth/provider.ts";
 import { HttpError, isGrpcError } from "../errors.ts";
 
 /**
@@ -11,6 +12,8 @@ export type SignInErrorCode =
   | "invalid"
   | "denied"
   | "provider"
+  | "rejected"
+  | "misconfigured"
   | "unavailable"
   | "rate_limited"
   | "unknown_provider"
@@ -20,7 +23,46 @@ const loginErrorCodes = {
   state: "invalid",
   denied: "denied",
   exchange: "provider",
-} as const satisfies Record<LoginError["kind"], SignInErrorCode>;
+  rejected: "rejected",
+  config: "misconfigured",
+} as const satisfies Record<LoginErrorKind, SignInErrorCode>;
+
+// A refused ID token is a bad answer from upstream (502), as is a failed exchange.
+const loginErrorStatus = {
+  state: 400,
+  denied: 400,
+  exchange: 502,
+  rejected: 502,
+  config: 500,
+} as const satisfies Record<LoginErrorKind, number>;
+
+/** What an API client (not a page load) gets for a failed sign-in. */
+export function loginHttpError(error: LoginError): HttpError {
+  return new HttpError(loginErrorStatus[error.kind], "LOGIN_FAILED", error.message);
+}
+
+/**
+ * Logs a failure on the provider's side or ours: our own setting at error, naming it; a refused
+ * answer or a provider failure at warn, with the check that failed. The user's own (a stale
+ * attempt, a denial) is not logged here.
+ */
+export function logLoginFailure(log: Logger, provider: string, error: LoginError): void {
+  const fields = { provider, reason: error.reason ?? undefined, err: error.cause ?? error };
+  switch (error.kind) {
+    case "config":
+      log.error({ ...fields, setting: error.setting }, `${error.setting}: ${error.reason}`);
+      return;
+    case "rejected":
+      log.warn(fields, "sign-in refused: the provider's answer failed verification");
+      return;
+    case "exchange":
+      log.warn(fields, "sign-in failed at the provider");
+      return;
+    case "state":
+    case "denied":
+      return;
+  }
+}
 
 /** The code for an error thrown while starting or finishing a sign-in. */
 export function signInErrorCode(error: unknown): SignInErrorCode {

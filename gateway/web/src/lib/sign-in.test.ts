@@ -29,6 +29,14 @@ test.each([
     want: "Sign-in was cancelled at the provider. Choose a way to sign in to continue.",
   },
   { code: "rate_limited", want: "Too many sign-in attempts. Please wait a minute and try again." },
+  {
+    code: "rejected",
+    want: "The provider's answer failed our checks, so you weren't signed in. Please try again.",
+  },
+  {
+    code: "misconfigured",
+    want: "This sign-in method isn't set up correctly on the server. Please tell the site's operator.",
+  },
   { code: "toString", want: "Sign-in didn't work. Please try again." },
   { code: "<script>", want: "Sign-in didn't work. Please try again." },
 ])("signInErrorMessage($code)", ({ code, want }) => {

@@ -14,6 +14,9 @@ const signInErrors: Record<string, string> = {
   invalid: "That sign-in link was invalid or already used. Please start again.",
   denied: "Sign-in was cancelled at the provider. Choose a way to sign in to continue.",
   provider: "The sign-in provider didn't complete the sign-in. Please try again in a moment.",
+  rejected: "The provider's answer failed our checks, so you weren't signed in. Please try again.",
+  misconfigured:
+    "This sign-in method isn't set up correctly on the server. Please tell the site's operator.",
   unavailable: "Trellis can't sign you in right now. Please try again shortly.",
   rate_limited: "Too many sign-in attempts. Please wait a minute and try again.",
   unknown_provider: "That sign-in method isn't available here. Choose another one.",
