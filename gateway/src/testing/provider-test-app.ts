@@ -5,7 +5,7 @@ import { approveSignIn } from "../../fake-provider/sign-in.ts";
 import { createProviders } from "../auth/providers.ts";
 import { type GatewayConfig, loadConfig } from "../config.ts";
 import { fakeIdentity } from "./fake-clients.ts";
-import { APP_ORIGIN, testApp } from "./test-app.ts";
+import { APP_ORIGIN, TEST_SIGNING_KEY, testApp } from "./test-app.ts";
 
 const CLIENT_ID = "trellis-test";
 const CLIENT_SECRET = "trellis-test-secret";
@@ -74,7 +74,7 @@ function providerConfig(issuerBase: string, suffix: string): GatewayConfig {
   return loadConfig({
     // Plain-http providers and the dev one are allowed in development only.
     MODE: "development",
-    CALLER_SECRET: "x".repeat(32),
+    CALLER_SIGNING_KEY: TEST_SIGNING_KEY,
     APP_ORIGIN,
     GOOGLE_ISSUER: `${issuerBase}/google${suffix}`,
     GOOGLE_CLIENT_ID: CLIENT_ID,
