@@ -111,9 +111,10 @@ export class Http2Channel {
     }
     const { windowBytes, maxHeaderListBytes, maxSessionMemoryMb } = this.options;
     const session = connect(`http://${this.address}`, {
-      // enablePush: false makes a PUSH_PROMISE a connection error (RFC 9113, 6.6): Bun and nghttp2
-      // end the connection, so nothing a server pushes is ever buffered. Left on (Bun's and Node's
-      // default), each pushed stream was accepted and held, up to 200 of them.
+      // With enablePush: false, a PUSH_PROMISE is a connection error (RFC 9113, 6.6): Bun ends the
+      // connection (nghttp2 too once the server has acknowledged the setting, and resets the
+      // pushed stream before), so nothing pushed is ever buffered. Left on (Bun's and Node's
+      // default), Bun accepted each pushed stream and held it, up to 200 of them.
       settings: {
         initialWindowSize: windowBytes,
         enablePush: false,

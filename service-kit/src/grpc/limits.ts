@@ -12,10 +12,11 @@ export const MAX_MESSAGE_BYTES: number = 4 * 1024 * 1024;
 
 /**
  * The largest header list (response headers, or trailers) the client accepts, counted as HTTP/2
- * does: name + value + 32 bytes per field. 16 KiB is gRPC core's hard limit on received metadata
- * (PROTOCOL-HTTP2.md suggests 8 KiB each); node:http2 and Bun default to 64 KiB. The kit's own
- * server sends at most ~9,000 bytes: grpc-message is clipped to 1,000 UTF-16 units, percent-encoded
- * (bind-service.ts). Bun honours the setting (measured on 1.4.5): a larger list resets the stream
+ * does: name + value + 32 bytes per field. 16 KiB is gRPC C++'s default hard limit on received
+ * metadata (its soft limit is the 8 KiB PROTOCOL-HTTP2.md suggests; grpc-go allows 16 MiB,
+ * node:http2 and Bun 64 KiB). The longest header the kit's own server sends is grpc-message,
+ * clipped to 1,000 UTF-16 units (bind-service.ts): at most ~9,000 bytes percent-encoded. Bun
+ * honours the setting (measured on 1.4.5): a larger list resets the stream
  * with ENHANCE_YOUR_CALM (RESOURCE_EXHAUSTED) and the connection stays up; a header block over
  * ~64 KiB ends the whole connection (COMPRESSION_ERROR), whatever the setting.
  */

@@ -34,6 +34,20 @@ export function headerBlock(fields: [string, string][]): Buffer {
   );
 }
 
+/** A gRPC response to stream `streamId` in frames: headers, `message` framed, OK trailers. */
+export function grpcResponseFrames(streamId: number, message: Buffer): Buffer {
+  const headers = headerBlock([
+    [":status", "200"],
+    ["content-type", "application/grpc"],
+  ]);
+  const trailers = headerBlock([["grpc-status", "0"]]);
+  return Buffer.concat([
+    frame(frameType.headers, flag.endHeaders, streamId, headers),
+    frame(frameType.data, 0, streamId, message),
+    frame(frameType.headers, flag.endHeaders | flag.endStream, streamId, trailers),
+  ]);
+}
+
 /** A frame the client sent, as the server saw it. */
 export interface ReceivedFrame {
   type: number;
@@ -42,8 +56,10 @@ export interface ReceivedFrame {
 }
 
 export interface RawHttp2Server {
-  /** Every frame received so far (the preface and SETTINGS included). */
+  /** Every frame received so far, after the preface. */
   received: ReceivedFrame[];
+  /** The GOAWAY frames received so far: [error code, debug data as text]. */
+  goaways(): [number, string][];
   stop(): Promise<void>;
 }
 
@@ -76,6 +92,10 @@ export async function rawHttp2Server(
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     received,
+    goaways: () =>
+      received
+        .filter((got) => got.type === frameType.goaway)
+        .map((got) => [got.payload.readUInt32BE(4), got.payload.subarray(8).toString()]),
     async stop() {
       for (const socket of sockets) {
         socket.destroy();
