@@ -82,6 +82,9 @@ const connectionError = Object.assign(new Error("The pending stream has been can
   code: "ERR_HTTP2_STREAM_CANCEL",
   cause: new Error("connect ECONNREFUSED 127.0.0.1:9"),
 });
+// What node:http2 (NghttpError) and Bun raise when the client ends a connection over the server's
+// protocol violation: a PUSH_PROMISE with push disabled, a header block over the runtime's limit.
+const protocolError = Object.assign(new Error("Protocol error"), { code: "ERR_HTTP2_ERROR" });
 const resetByPeer = Object.assign(new Error("Stream closed with error code REFUSED_STREAM"), {
   code: "ERR_HTTP2_STREAM_ERROR",
 });
@@ -100,6 +103,14 @@ test.each([
       rstCode: constants.NGHTTP2_REFUSED_STREAM,
     },
     want: { code: status.UNAVAILABLE, details: "Stream refused by server" },
+  },
+  {
+    name: "the server broke HTTP/2: INTERNAL, as grpc-js reports it",
+    stream: { error: protocolError, httpStatus: undefined, rstCode: 2 },
+    want: {
+      code: status.INTERNAL,
+      details: "Received RST_STREAM with code 2 triggered by internal client error: Protocol error",
+    },
   },
   {
     name: "a 502 from a proxy: UNAVAILABLE",

@@ -1,23 +1,15 @@
 import { afterEach, expect, test } from "bun:test";
-import { constants, createServer, type ServerHttp2Stream } from "node:http2";
+import { constants, type ServerHttp2Stream } from "node:http2";
 import type { Socket, Server as TcpServer } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { status } from "@grpc/grpc-js";
-import { CallError } from "../src/grpc/call-error.ts";
-import { type ChannelOptions, Http2Channel } from "../src/grpc/http2-channel.ts";
 import { frameMessage } from "../src/grpc/message-frame.ts";
 import { freePort } from "../src/testing/free-port.ts";
+import { grpcAnswer, http2Fakes, outcome, testChannelOptions } from "./support/fake-http2.ts";
 
 // The kit's client transport against servers that misbehave in the ways a real network or a
 // wrong peer does. The happy path against the kit's own grpc-js server is in grpc.test.ts.
 
-const options: ChannelOptions = {
-  windowBytes: 4 * 1024 * 1024,
-  keepaliveTimeMs: 30_000,
-  keepaliveTimeoutMs: 10_000,
-  initialBackoffMs: 300,
-  maxBackoffMs: 1_000,
-};
 const MAX_RESPONSE_BYTES = 1024;
 const request = {
   path: "/test.v1.EchoService/Echo",
@@ -26,58 +18,8 @@ const request = {
   timeoutMs: 2_000,
 };
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) {
-    await cleanup();
-  }
-});
-
-function channelTo(port: number, overrides: Partial<ChannelOptions> = {}): Http2Channel {
-  const channel = new Http2Channel(`127.0.0.1:${port}`, { ...options, ...overrides });
-  cleanups.push(() => channel.close());
-  return channel;
-}
-
-async function http2Server(
-  port: number,
-  answer: (stream: ServerHttp2Stream, headers: Record<string, unknown>) => void,
-): Promise<{ stop(): Promise<void> }> {
-  const server = createServer();
-  const sessions = new Set<{ destroy(): void }>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.on("close", () => sessions.delete(session));
-  });
-  server.on("stream", (stream: ServerHttp2Stream, headers) => {
-    stream.on("error", () => {});
-    answer(stream, headers);
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const stop = async (): Promise<void> => {
-    for (const session of sessions) {
-      session.destroy();
-    }
-    await new Promise((resolve) => server.close(resolve));
-  };
-  cleanups.push(stop);
-  return { stop };
-}
-
-/** What a call settled with: the response's text, or its status. */
-async function outcome(call: Promise<Buffer>): Promise<unknown> {
-  try {
-    return (await call).toString();
-  } catch (error) {
-    return error instanceof CallError ? { code: error.code, details: error.details } : error;
-  }
-}
-
-function grpcAnswer(stream: ServerHttp2Stream, body: Buffer, trailers: Record<string, string>) {
-  stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-  stream.on("wantTrailers", () => stream.sendTrailers(trailers));
-  stream.end(body);
-}
+const { channelTo, http2Server, defer, cleanUp } = http2Fakes();
+afterEach(cleanUp);
 
 const answers: {
   name: string;
@@ -196,7 +138,7 @@ test("nothing listening: UNAVAILABLE at once, no new attempt until the backoff e
   });
   expect(answered).toBe(0);
 
-  await Bun.sleep(options.initialBackoffMs + 50);
+  await Bun.sleep(testChannelOptions.initialBackoffMs + 50);
   expect(await outcome(channel.unary(request, MAX_RESPONSE_BYTES))).toBe("up");
 });
 
@@ -221,7 +163,7 @@ test("a peer that accepts the connection but never speaks is dropped by keepaliv
   const silent: TcpServer = createTcpServer((socket) => accepted.push(socket));
   const port = freePort();
   await new Promise<void>((resolve) => silent.listen(port, "127.0.0.1", resolve));
-  cleanups.push(() => {
+  defer(() => {
     for (const socket of accepted) {
       socket.destroy();
     }

@@ -5,6 +5,7 @@ import type { Unary } from "../src/grpc/bind-service.ts";
 import { parseSigningKey } from "../src/grpc/caller-keys.ts";
 import { checkHealth } from "../src/grpc/check-health.ts";
 import { createClient } from "../src/grpc/client.ts";
+import { MAX_MESSAGE_BYTES } from "../src/grpc/limits.ts";
 import type { ServiceHost } from "../src/grpc/service-host.ts";
 import type { Logger } from "../src/log.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
@@ -149,5 +150,29 @@ describe("ServiceHost.shutdown", () => {
     await host.shutdown();
 
     expect(await codeOf(healthStatus(host.port, ""))).toBe(status.UNAVAILABLE);
+  });
+});
+
+describe("startServiceHost message limits", () => {
+  test("an answer over MAX_MESSAGE_BYTES fails where it is made, before it is sent", async () => {
+    const host = await startEchoHost({
+      handler: async () => ({ text: "x".repeat(MAX_MESSAGE_BYTES), userId: "" }),
+    });
+    host.markServing();
+    const client = createClient(echoService, `127.0.0.1:${host.port}`, {
+      timeoutMs: 5_000,
+      callerSecret: testCallerSecret,
+    });
+    try {
+      const got = await client.echo({ text: "big" }, { userId: USER_ID }).catch((error) => error);
+
+      // The client refuses such a message too, with "Received message larger than max".
+      expect({ code: got.code, details: got.details }).toEqual({
+        code: status.RESOURCE_EXHAUSTED,
+        details: expect.stringMatching(/^Sent message larger than max/),
+      });
+    } finally {
+      client.close();
+    }
   });
 });

@@ -82,6 +82,26 @@ describe("pagination over 250 notes", async () => {
   });
 });
 
+describe("a page of the largest notes", async () => {
+  // The largest note the API allows, in 4-byte UTF-8 characters: 80,800 bytes of text, so 100 of
+  // them are about 8 MB, twice the 4 MiB a gRPC message may carry. Created through the client,
+  // they also show that the largest request fits.
+  const userId = newUserId();
+  const title = "😀".repeat(200);
+  const body = "😀".repeat(20_000);
+  const created: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    created.push((await createNote(userId, title, body)).id);
+  }
+
+  test("page_size 100 gives pages of 12 (1 MiB of text), newest first, each note once", async () => {
+    expect(await listAll(userId, 100)).toEqual({
+      ids: [...created].reverse(),
+      sizes: [...Array<number>(8).fill(12), 4],
+    });
+  });
+});
+
 describe("another user's notes", async () => {
   const owner = newUserId();
   const stranger = newUserId();

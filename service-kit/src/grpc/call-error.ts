@@ -60,6 +60,15 @@ export function errorOfClosedStream(stream: {
   rstCode: number | undefined;
 }): CallError {
   const { error, httpStatus, rstCode } = stream;
+  if (error?.code === "ERR_HTTP2_ERROR") {
+    // The server broke HTTP/2 (a push it was told not to send, a header block over the runtime's
+    // limit), so the client ended the connection: a fault of the server that calling again would
+    // meet again, not an outage. grpc-js reports it so too.
+    return new CallError(
+      status.INTERNAL,
+      `Received RST_STREAM with code ${rstCode ?? constants.NGHTTP2_INTERNAL_ERROR} triggered by internal client error: ${error.message}`,
+    );
+  }
   if (error !== undefined && error.code !== "ERR_HTTP2_STREAM_ERROR") {
     // Node wraps the socket's error ("connect ECONNREFUSED ...") in a stream cancel error.
     const cause = error.cause instanceof Error ? error.cause : error;

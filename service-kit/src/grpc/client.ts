@@ -8,6 +8,7 @@ import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "./caller.ts";
 import type { CallerSigningKey } from "./caller-keys.ts";
 import { Http2Channel } from "./http2-channel.ts";
 import { clientKeepalive } from "./keepalive.ts";
+import { channelLimits, MAX_MESSAGE_BYTES } from "./limits.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
 export interface CallSettings {
@@ -48,8 +49,6 @@ interface UnaryMethod {
 // flight, GET /api/notes waited up to ~1 s for window updates (p99 1,080 ms, 504s at the 2 s
 // deadline, ~550 req/s). With 4 MiB: p99 ~130 ms, ~930 req/s (bench --only notes-list).
 const WINDOW_BYTES = 4 * 1024 * 1024;
-/** grpc-js's default limit on a received message. */
-const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Creates a client whose methods return promises and always carry a deadline, over one HTTP/2
@@ -68,6 +67,7 @@ export function createClient<Definition extends ServiceDefinitionShape>(
   const channel = new Http2Channel(address, {
     windowBytes: WINDOW_BYTES,
     ...clientKeepalive,
+    ...channelLimits,
     initialBackoffMs: 250,
     maxBackoffMs: 5_000,
   });
@@ -122,7 +122,7 @@ async function callUnary(
         timeoutMs: settings.timeoutMs ?? call.timeoutMs,
         signal: settings.signal,
       },
-      MAX_RESPONSE_BYTES,
+      MAX_MESSAGE_BYTES,
     );
     const message = deserialize(method, response);
     code = status.OK;

@@ -1,6 +1,7 @@
 import { type ClientHttp2Session, connect } from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { CallError } from "./call-error.ts";
+import { StreamSlots } from "./stream-slots.ts";
 import { type UnaryRequest, unaryCall } from "./unary-call.ts";
 
 export interface ChannelOptions {
@@ -16,6 +17,12 @@ export interface ChannelOptions {
    */
   initialBackoffMs: number;
   maxBackoffMs: number;
+  /** Calls in flight at once; more wait for one to end (see limits.ts for all three). */
+  maxConcurrentStreams: number;
+  /** The largest response header list, or trailer list, accepted. */
+  maxHeaderListBytes: number;
+  /** node:http2's `maxSessionMemory`, in MB. */
+  maxSessionMemoryMb: number;
 }
 
 /**
@@ -31,19 +38,41 @@ export class Http2Channel {
   #failure: { message: string; until: number } | undefined;
   #backoffMs: number;
   #closed = false;
+  readonly #slots: StreamSlots;
 
   constructor(
     readonly address: string,
     private readonly options: ChannelOptions,
   ) {
     this.#backoffMs = options.initialBackoffMs;
+    this.#slots = new StreamSlots(options.maxConcurrentStreams);
   }
 
-  /** One unary call (see unaryCall) on the connection, opening it first when there is none. */
+  /**
+   * One unary call (see unaryCall) on the connection, opening it first when there is none. Time
+   * spent waiting for a stream comes out of the call's deadline.
+   */
   async unary(
     request: Omit<UnaryRequest, "maxResponseBytes">,
     maxResponseBytes: number,
   ): Promise<Buffer> {
+    let timeoutMs = request.timeoutMs;
+    if (!this.#slots.tryTake()) {
+      const waitStart = performance.now();
+      const ended = await this.#slots.wait(timeoutMs, request.signal);
+      if (ended !== null) {
+        throw ended;
+      }
+      timeoutMs -= performance.now() - waitStart;
+    }
+    try {
+      return await this.#call({ ...request, timeoutMs, maxResponseBytes });
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  async #call(request: UnaryRequest): Promise<Buffer> {
     const session = this.#open();
     if (session instanceof CallError) {
       throw session;
@@ -52,7 +81,7 @@ export class Http2Channel {
       session.ref(); // an idle channel does not keep the process alive; a call does
     }
     try {
-      return await unaryCall(session, { ...request, maxResponseBytes });
+      return await unaryCall(session, request);
     } finally {
       if (--this.#inFlight === 0) {
         this.#session?.unref();
@@ -80,9 +109,18 @@ export class Http2Channel {
     if (failure !== undefined && Date.now() < failure.until) {
       return new CallError(status.UNAVAILABLE, `${this.address}: ${failure.message}`);
     }
-    const { windowBytes } = this.options;
+    const { windowBytes, maxHeaderListBytes, maxSessionMemoryMb } = this.options;
     const session = connect(`http://${this.address}`, {
-      settings: { initialWindowSize: windowBytes },
+      // With enablePush: false, a PUSH_PROMISE is a connection error (RFC 9113, 6.6): Bun ends the
+      // connection (nghttp2 too once the server has acknowledged the setting, and resets the
+      // pushed stream before), so nothing pushed is ever buffered. Left on (Bun's and Node's
+      // default), Bun accepted each pushed stream and held it, up to 200 of them.
+      settings: {
+        initialWindowSize: windowBytes,
+        enablePush: false,
+        maxHeaderListSize: maxHeaderListBytes,
+      },
+      maxSessionMemory: maxSessionMemoryMb,
     });
     if (this.#inFlight === 0) {
       session.unref();

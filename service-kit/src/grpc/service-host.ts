@@ -3,6 +3,7 @@ import type { Logger } from "../log.ts";
 import { withoutChannelz } from "./channelz.ts";
 import { HealthRegistry, healthDefinition } from "./health.ts";
 import { serverKeepalive } from "./keepalive.ts";
+import { MAX_MESSAGE_BYTES } from "./limits.ts";
 import type { ServiceDefinitionShape } from "./method-types.ts";
 
 export interface ServiceRegistration {
@@ -41,7 +42,7 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
   const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
   );
-  const server = new Server({ ...serverKeepalive, ...withoutChannelz });
+  const server = new Server({ ...serverKeepalive, ...withoutChannelz, ...messageLimits });
   server.addService(healthDefinition, health.implementation());
   for (const service of options.services) {
     server.addService(service.definition as never, service.implementation);
@@ -69,6 +70,13 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
     },
   };
 }
+
+// grpc-js sends messages of any size unless told: bounded like the kit's client, an answer too
+// large fails here (RESOURCE_EXHAUSTED) instead of crossing the network to be refused.
+const messageLimits = {
+  "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+  "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+} as const;
 
 function bind(server: Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {

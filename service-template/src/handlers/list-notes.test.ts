@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { ListNotesRequest, ListNotesResponse } from "@trellis/contracts/notes/v1";
 import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
-import { type NoteRecord, toNoteMessage } from "../note.ts";
+import { maxPageTextBytes, type NoteRecord, toNoteMessage } from "../note.ts";
 import { encodePageToken } from "../page-token.ts";
 import { fakeNotes } from "../testing/fake-notes.ts";
 import { caller, noteId, notes, OTHER_USER_ID } from "../testing/fixtures.ts";
@@ -9,6 +9,18 @@ import { listNotes } from "./list-notes.ts";
 
 const three = notes(3);
 const twentyFive = notes(25);
+/** Notes of the largest body, 20,000 characters of 4 UTF-8 bytes: 13 of them fit in 1 MiB. */
+const large = notes(15).map((stored) => ({ ...stored, body: "😀".repeat(20_000) }));
+/** Two notes of half a MiB of text each (a 1-byte title and its body). */
+const halves = notes(2).map((stored) => ({
+  ...stored,
+  title: "t",
+  body: "x".repeat(maxPageTextBytes / 2 - 1),
+}));
+/** An older ordinary note and a newer one whose body alone passes 1 MiB. */
+const oversized = notes(2).map((stored, i) =>
+  i === 1 ? { ...stored, body: "x".repeat(maxPageTextBytes + 1) } : stored,
+);
 
 /** The page of `stored` holding notes number `from` down to `to` (1-based, newest first). */
 function page(
@@ -63,6 +75,24 @@ const cases: {
     request: { pageSize: 100, pageToken: "" },
     stored: twentyFive,
     want: page(twentyFive, 25, 1),
+  },
+  {
+    name: "ends a page early before its notes' text passes 1 MiB, with a token for the rest",
+    request: { pageSize: 100, pageToken: "" },
+    stored: large,
+    want: page(large, 15, 3, 3),
+  },
+  {
+    name: "keeps a note that brings the page's text to exactly 1 MiB",
+    request: { pageSize: 100, pageToken: "" },
+    stored: halves,
+    want: page(halves, 2, 1),
+  },
+  {
+    name: "returns one note even when its text alone passes 1 MiB, so the listing moves on",
+    request: { pageSize: 100, pageToken: "" },
+    stored: oversized,
+    want: page(oversized, 2, 2, 2),
   },
   {
     name: "lists only the caller's notes",

@@ -1,10 +1,19 @@
 import type { ListNotesRequest, ListNotesResponse } from "@trellis/contracts/notes/v1";
 import { invalidArgument, type Unary } from "@trellis/service-kit";
 import type { Deps } from "../deps.ts";
-import { defaultPageSize, maxPageSize, toNoteMessage } from "../note.ts";
+import {
+  defaultPageSize,
+  maxPageSize,
+  maxPageTextBytes,
+  type NoteRecord,
+  toNoteMessage,
+} from "../note.ts";
 import { decodePageToken, encodePageToken } from "../page-token.ts";
 
-/** Returns a page of the caller's notes, newest first. Errors: INVALID_ARGUMENT. */
+/**
+ * Returns a page of the caller's notes, newest first: page_size of them, or fewer once their text
+ * reaches maxPageTextBytes. Errors: INVALID_ARGUMENT.
+ */
 export function listNotes({
   notes,
 }: Pick<Deps, "notes">): Unary<ListNotesRequest, ListNotesResponse> {
@@ -20,11 +29,24 @@ export function listNotes({
       { after, limit: pageSize + 1 },
       caller.signal,
     );
-    const page = rows.slice(0, pageSize);
+    const page = fitPage(rows.slice(0, pageSize));
     const last = page.at(-1);
     return {
       notes: page.map(toNoteMessage),
-      nextPageToken: rows.length > pageSize && last !== undefined ? encodePageToken(last.id) : "",
+      nextPageToken:
+        rows.length > page.length && last !== undefined ? encodePageToken(last.id) : "",
     };
   };
+}
+
+/** The first notes whose title and body fit maxPageTextBytes; always one, so a listing moves on. */
+function fitPage(notes: NoteRecord[]): NoteRecord[] {
+  let bytes = 0;
+  for (const [index, note] of notes.entries()) {
+    bytes += Buffer.byteLength(note.title) + Buffer.byteLength(note.body);
+    if (bytes > maxPageTextBytes && index > 0) {
+      return notes.slice(0, index);
+    }
+  }
+  return notes;
 }
