@@ -161,7 +161,7 @@ describe("startServiceHost message limits", () => {
     host.markServing();
     const client = createClient(echoService, `127.0.0.1:${host.port}`, {
       timeoutMs: 5_000,
-      callerSecret: testCallerSecret,
+      callerKey: parseSigningKey(testCallerKeys.signingKey),
     });
     try {
       const got = await client.echo({ text: "big" }, { userId: USER_ID }).catch((error) => error);
