@@ -12,6 +12,7 @@ import type { RateLimiter } from "./http/rate-limiter.ts";
 import { requestContext } from "./http/request-context.ts";
 import type { HealthProbe } from "./readiness.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { meRoutes } from "./routes/me.ts";
 import { notesRoutes } from "./routes/notes.ts";
@@ -53,6 +54,8 @@ export function createApp(deps: AppDeps) {
     .use(apiNoStore())
     .use(
       openapi({
+        // The reference UI is ours (routes/docs.ts): the plugin's loads its script from a CDN.
+        provider: null,
         path: "/docs",
         specPath: "/openapi.json",
         exclude: { paths: ["/docs", "/openapi.json"] },
@@ -77,6 +80,7 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
+    .use(docsRoutes())
     .use(healthRoutes(deps))
     .use(authRoutes(routeDeps))
     .use(meRoutes(routeDeps))

@@ -213,3 +213,29 @@ test.skipIf(skipReason !== null)(
     await context.close();
   },
 );
+
+test.skipIf(skipReason !== null)(
+  `the API reference renders at /docs under its CSP, loading nothing from elsewhere${
+    skipReason === null ? "" : ` (skipped: ${skipReason})`
+  }`,
+  async () => {
+    const { context, page } = await newPage();
+    const origins = new Set<string>();
+    page.on("request", (request) => {
+      origins.add(new URL(request.url()).origin);
+    });
+    const violations = cspViolations.length;
+
+    await page.goto("/docs");
+    // Swagger UI has fetched /openapi.json and drawn the API's operations from it.
+    await page.getByText("Trellis API").first().waitFor();
+    await page.getByText("/api/notes/{id}").first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "docs.png") });
+
+    expect([...origins].filter((origin) => !origin.startsWith("data:"))).toEqual([
+      new URL(stack?.gatewayUrl ?? "").origin,
+    ]);
+    expect(cspViolations.slice(violations)).toEqual([]);
+    await context.close();
+  },
+);

@@ -1,0 +1,13 @@
+// Imported `with { type: "file" }`: Bun gives the path of the file (embedded in a compiled binary).
+declare module "swagger-ui-dist/swagger-ui-bundle.js" {
+  const path: string;
+  export default path;
+}
+declare module "swagger-ui-dist/swagger-ui.css" {
+  const path: string;
+  export default path;
+}
+declare module "*/swagger-init.js" {
+  const path: string;
+  export default path;
+}
