@@ -1,3 +1,4 @@
+/// <reference path="../docs/swagger-ui-files.d.ts" />
 import { Elysia } from "elysia";
 import stylesPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import bundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
