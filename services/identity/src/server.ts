@@ -8,6 +8,7 @@ import {
 import type { Deps } from "./deps.ts";
 import { completeOAuthLogin } from "./handlers/complete-oauth-login.ts";
 import { deleteSession } from "./handlers/delete-session.ts";
+import { deleteUserSessions } from "./handlers/delete-user-sessions.ts";
 import { getUser } from "./handlers/get-user.ts";
 import { validateSession, validateSessions } from "./handlers/validate-session.ts";
 
@@ -26,6 +27,7 @@ export function createIdentityService(deps: Deps, options: BindOptions): Service
         validateSession: anonymous(validateSession(deps)),
         validateSessions: anonymous(validateSessions(deps)),
         deleteSession: anonymous(deleteSession(deps)),
+        deleteUserSessions: anonymous(deleteUserSessions(deps)),
         getUser: getUser(deps),
       },
       options,
