@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { DAY_MS, TTL_MS, validatorUnderTest as setup } from "../testing/session-cache-setup.ts";
 import { USER } from "../testing/fake-clients.ts";
+import { validatorUnderTest as setup, TTL_MS } from "../testing/session-cache-setup.ts";
 import type { ValidatedSession } from "./session-cache.ts";
 
 const unauthenticated = () => Object.assign(new Error("invalid or expired session"), { code: 16 });

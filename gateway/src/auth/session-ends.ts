@@ -40,7 +40,8 @@ export function createSessionEnds(options: { now: () => number; max: number }): 
     overlaps(keys, checkedAt) {
       // At or after: within one clock tick, the check may have been answered before the delete.
       return keys.some(
-        (key) => inProgress.has(key) || (finishedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= checkedAt,
+        (key) =>
+          inProgress.has(key) || (finishedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= checkedAt,
       );
     },
   };

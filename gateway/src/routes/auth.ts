@@ -1,5 +1,6 @@
 import type { Logger } from "@trellis/service-kit";
 import { Elysia, t } from "elysia";
+import { type AuditLog, auditLog } from "../auth/audit.ts";
 import { clearCookie, cookieNames, readCookie, setCookie } from "../auth/cookies.ts";
 import {
   decodePendingLogin,
@@ -10,9 +11,10 @@ import {
 import { LoginError, type OAuthProviders } from "../auth/provider.ts";
 import type { RateLimiter } from "../auth/rate-limit.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
+import { signOut, signOutEverywhere } from "../auth/sign-out.ts";
 import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
-import { badRequest, HttpError } from "../errors.ts";
+import { badRequest, HttpError, unauthorized } from "../errors.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { requestIdOf } from "../http/request-context.ts";
 import { isPageLoad, signInErrorCode, signInErrorPage } from "./sign-in-failure.ts";
@@ -30,7 +32,7 @@ export interface AuthRouteDeps {
 const providerParam = t.Object({ provider: t.String() });
 const PROVIDER_ORDER: readonly ProviderName[] = ["github", "google", "dev"];
 
-/** Sign-in through an OAuth provider, and sign-out. */
+/** Sign-in through an OAuth provider, and sign-out (of this browser, or everywhere). */
 export function authRoutes(deps: AuthRouteDeps) {
   const names = cookieNames(deps.config);
   const secure = isSecureOrigin(deps.config);
@@ -42,7 +44,9 @@ export function authRoutes(deps: AuthRouteDeps) {
     }
     return provider;
   };
-  const failed = signInFailed(deps.log);
+  const audit = auditLog(deps.log);
+  const failed = signInFailed(deps.log, audit);
+  const signOutDeps = { identity: deps.identity, sessions: deps.sessions, audit };
 
   return new Elysia({ prefix: "/auth", detail: { tags: ["auth"] } })
     .get(
@@ -116,14 +120,20 @@ export function authRoutes(deps: AuthRouteDeps) {
           });
           if (previous !== null) {
             // A new sign-in never keeps a session the browser already had (no fixation).
-            deps.sessions.forget(previous);
-            await deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined);
+            await deps.sessions.end(previous, () =>
+              deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined),
+            );
           }
           setCookie(cookie, names.session, login.sessionToken, {
             expires: login.sessionExpireTime ?? new Date(Date.now() + 86_400_000),
             secure,
           });
-          deps.log.info({ provider: provider.name, new_user: login.newUser }, "signed in");
+          audit.signedIn(request, {
+            userId: login.user?.id ?? "",
+            token: login.sessionToken,
+            provider: provider.name,
+            newUser: login.newUser,
+          });
           return redirect(pending.returnTo, 302);
         } catch (error) {
           return failed(request, error, params.provider);
@@ -133,17 +143,35 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post(
       "/logout",
-      async ({ cookie, set }) => {
+      async ({ cookie, set, request }) => {
         const token = readCookie(cookie, names.session);
         if (token !== null) {
-          deps.sessions.forget(token);
-          await deps.identity.deleteSession({ sessionToken: token });
+          await signOut(signOutDeps, token, request);
         }
         clearCookie(cookie, names.session, secure);
         set.status = 204;
         return null;
       },
       { detail: { summary: "Sign out: deletes the session and expires the cookie" } },
+    )
+    .post(
+      "/logout-everywhere",
+      async ({ cookie, set, request }) => {
+        const token = readCookie(cookie, names.session);
+        if (token === null || !(await signOutEverywhere(signOutDeps, token, request))) {
+          throw unauthorized();
+        }
+        clearCookie(cookie, names.session, secure);
+        set.status = 204;
+        return null;
+      },
+      {
+        detail: {
+          summary: "Sign out everywhere: ends every session of the signed-in user",
+          description:
+            "Other browsers and devices are signed out on their next request (through another gateway replica, within SESSION_CACHE_TTL_MS).",
+        },
+      },
     );
 }
 
@@ -153,8 +181,11 @@ export function authRoutes(deps: AuthRouteDeps) {
  */
 function signInFailed(
   log: Logger,
+  audit: AuditLog,
 ): (request: Request, error: unknown, provider: string) => Response {
   return (request, error, provider) => {
+    const known = PROVIDER_ORDER.find((name) => name === provider) ?? "unknown";
+    audit.signInFailed(request, { provider: known, reason: signInErrorCode(error) });
     if (error instanceof LoginError && error.kind === "exchange") {
       log.warn({ provider, err: error.cause ?? error }, "sign-in failed at the provider");
     }

@@ -98,10 +98,7 @@ export function createSessionsRepo(sql: Sql): SessionsRepo {
 
     async deleteForUser(userId, signal) {
       // sessions_user_id_idx finds them.
-      const result = await withSignal(
-        sql`DELETE FROM sessions WHERE user_id = ${userId}`,
-        signal,
-      );
+      const result = await withSignal(sql`DELETE FROM sessions WHERE user_id = ${userId}`, signal);
       return result.count;
     },
 

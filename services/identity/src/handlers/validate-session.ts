@@ -9,12 +9,7 @@ import { type AnonymousUnary, invalidArgument } from "@trellis/service-kit";
 import type { SessionsRepo } from "../db/sessions.ts";
 import type { Deps } from "../deps.ts";
 import { invalidSession } from "../errors.ts";
-import {
-  effectiveExpiry,
-  isExpired,
-  renewedExpiry,
-  type SessionRecord,
-} from "../session.ts";
+import { effectiveExpiry, isExpired, renewedExpiry, type SessionRecord } from "../session.ts";
 import { parseSessionToken, secretMatches } from "../session-token.ts";
 import { toUserMessage, type UserRecord } from "../user.ts";
 
@@ -33,10 +28,7 @@ export function validateSession({
   sessions,
   now,
   sessionAbsoluteLifetimeMs,
-}: ValidationDeps): AnonymousUnary<
-  ValidateSessionRequest,
-  ValidateSessionResponse
-> {
+}: ValidationDeps): AnonymousUnary<ValidateSessionRequest, ValidateSessionResponse> {
   return async (request, { signal }) => {
     const token = parseSessionToken(request.sessionToken);
     if (token === null) {
@@ -60,10 +52,7 @@ export function validateSessions({
   sessions,
   now,
   sessionAbsoluteLifetimeMs,
-}: ValidationDeps): AnonymousUnary<
-  ValidateSessionsRequest,
-  ValidateSessionsResponse
-> {
+}: ValidationDeps): AnonymousUnary<ValidateSessionsRequest, ValidateSessionsResponse> {
   return async (request, { signal }) => {
     const count = request.sessionTokens.length;
     if (count > MAX_TOKENS_PER_CALL) {
