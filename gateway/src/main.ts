@@ -2,6 +2,7 @@ import {
   ConfigError,
   checkHealth,
   createLogger,
+  exitOnCrash,
   onShutdownSignal,
   startTelemetry,
 } from "@trellis/service-kit";
@@ -18,6 +19,8 @@ async function main(config: GatewayConfig): Promise<void> {
   // First, so that everything after it is traced (OTEL_* variables; see service-kit's README).
   const telemetry = await startTelemetry({ serviceName: name });
   const log = createLogger({ service: name, level: config.logLevel });
+  // An unhandled rejection or uncaught exception: one fatal line, then exit 1.
+  exitOnCrash(log);
   const clients = createClients(config);
   const app = createApp({
     ...clients,
