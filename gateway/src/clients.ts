@@ -6,7 +6,11 @@ import type { GatewayConfig } from "./config.ts";
 /** What the gateway asks of identity; routes depend on this slice, so tests pass fakes. */
 export type IdentityClient = Pick<
   PromiseClient<typeof IdentityServiceService>,
-  "completeOAuthLogin" | "validateSession" | "validateSessions" | "deleteSession"
+  | "completeOAuthLogin"
+  | "validateSession"
+  | "validateSessions"
+  | "deleteSession"
+  | "deleteUserSessions"
 >;
 
 export type NotesClient = Omit<PromiseClient<typeof NotesServiceService>, "close">;

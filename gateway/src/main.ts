@@ -1,4 +1,10 @@
-import { ConfigError, createLogger, onShutdownSignal, startTelemetry } from "@trellis/service-kit";
+import {
+  ConfigError,
+  createLogger,
+  exitOnCrash,
+  onShutdownSignal,
+  startTelemetry,
+} from "@trellis/service-kit";
 import { createApp } from "./app.ts";
 import { createProviders } from "./auth/providers.ts";
 import { createClients } from "./clients.ts";
@@ -16,6 +22,8 @@ async function main(config: GatewayConfig): Promise<void> {
   for (const warning of configWarnings(config)) {
     log.warn(warning);
   }
+  // An unhandled rejection or uncaught exception: one fatal line, then exit 1.
+  exitOnCrash(log);
   const clients = createClients(config);
   const probe = createHealthProbe([config.identityAddress, config.notesAddress], {
     timeoutMs: 1_000,

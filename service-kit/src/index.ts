@@ -8,6 +8,7 @@ export {
   parseEnv,
   type ServiceConfig,
 } from "./config.ts";
+export { exitOnCrash } from "./crash-exit.ts";
 export { type Migration, MigrationError, migrate, readMigrations } from "./db/migrate.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
 export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";

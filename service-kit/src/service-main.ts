@@ -1,5 +1,6 @@
 import type { ServiceConfig } from "./config.ts";
 import { ConfigError } from "./config.ts";
+import { exitOnCrash } from "./crash-exit.ts";
 import { checkHealth } from "./grpc/check-health.ts";
 import { onShutdownSignal } from "./grpc/signals.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -17,7 +18,8 @@ export interface ServiceMainOptions<Config extends ServiceConfig> {
  * The body of every service's main.ts: `<binary> --healthcheck` probes the local server (exit 0
  * when SERVING, for container HEALTHCHECKs); otherwise telemetry, logger, `start`, and a
  * graceful stop on SIGTERM/SIGINT that flushes spans last. A bad setting or a failed start exits
- * 1 with the reason on stderr.
+ * 1 with the reason on stderr; an unhandled rejection or uncaught exception after that is logged
+ * at fatal and exits 1 (exitOnCrash).
  */
 export async function serviceMain<Config extends ServiceConfig>(
   options: ServiceMainOptions<Config>,
@@ -31,6 +33,7 @@ export async function serviceMain<Config extends ServiceConfig>(
     // First, so that everything after it is traced (OTEL_* variables; see the README).
     const telemetry = await startTelemetry({ serviceName: options.name });
     const log = createLogger({ service: options.name, level: config.logLevel });
+    exitOnCrash(log);
     const running = await options.start(config, log);
     onShutdownSignal(async (signal) => {
       log.info({ signal }, "shutdown requested");

@@ -20,11 +20,22 @@ function start(options: { faults?: ProviderFaults; issuerSuffix?: string } = {})
   return app;
 }
 
-/** The warnings and errors logged, without the fields that vary (time, err). */
+/**
+ * The warnings and errors logged, without the fields that vary (time, err), and without the
+ * audit trail's line for the failed sign-in (`auditTrail` below), which every failure has.
+ */
 function problems(logs: LogLine[]): Record<string, unknown>[] {
   return logs
     .filter((line) => line.level === "warn" || line.level === "error")
+    .filter((line) => line.audit === undefined)
     .map(({ level, message, reason, setting }) => ({ level, message, reason, setting }));
+}
+
+/** The audit lines: one per failed sign-in, with the code the browser is shown. */
+function auditTrail(logs: LogLine[]): Record<string, unknown>[] {
+  return logs
+    .filter((line) => line.audit !== undefined)
+    .map(({ audit, provider, reason }) => ({ audit, provider, reason }));
 }
 
 function setCookieNames(response: Response): string[] {
@@ -96,6 +107,9 @@ test.each(refusals)(
         reason,
         setting: undefined,
       },
+    ]);
+    expect(auditTrail(app.logs)).toEqual([
+      { audit: "sign_in_failed", provider: "google", reason: "rejected" },
     ]);
   },
 );

@@ -1,62 +1,7 @@
 import { expect, test } from "bun:test";
 import { USER } from "../testing/fake-clients.ts";
-import { cachedSessionValidator, type ValidatedSession } from "./session-cache.ts";
-
-const TTL_MS = 5_000;
-const DAY_MS = 86_400_000;
-
-/** A clock the test moves, and identity as a function that counts its checks. */
-function setup(
-  options: {
-    ttlMs?: number;
-    maxEntries?: number;
-    expiresInMs?: number;
-    random?: () => number;
-    maxBackgroundChecks?: number;
-    /** Background refreshes through their own function, recorded apart from the checks. */
-    separateRefresh?: boolean;
-  } = {},
-) {
-  let clock = 1_000_000;
-  const checks: string[] = [];
-  const refreshes: string[] = [];
-  let answer: (token: string) => Promise<ValidatedSession> = async () => ({
-    user: USER,
-    sessionExpireTime: new Date(clock + (options.expiresInMs ?? 30 * DAY_MS)),
-    renewed: false,
-  });
-  const validator = cachedSessionValidator(
-    (token) => {
-      checks.push(token);
-      return answer(token);
-    },
-    {
-      ttlMs: options.ttlMs ?? TTL_MS,
-      maxEntries: options.maxEntries ?? 100,
-      now: () => clock,
-      // Refresh points at the start of their window unless a test draws another.
-      random: options.random ?? (() => 0),
-      maxBackgroundChecks: options.maxBackgroundChecks,
-      refresh: options.separateRefresh
-        ? (token) => {
-            refreshes.push(token);
-            return answer(token);
-          }
-        : undefined,
-    },
-  );
-  return {
-    validator,
-    checks,
-    refreshes,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-    answerWith: (next: typeof answer) => {
-      answer = next;
-    },
-  };
-}
+import { validatorUnderTest as setup, TTL_MS } from "../testing/session-cache-setup.ts";
+import type { ValidatedSession } from "./session-cache.ts";
 
 const unauthenticated = () => Object.assign(new Error("invalid or expired session"), { code: 16 });
 

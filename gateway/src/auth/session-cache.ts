@@ -1,14 +1,26 @@
 import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
 import { LRUCache } from "lru-cache";
+import { createSessionEnds, tokenKey, userKey } from "./session-ends.ts";
 
-/** What a session check answers: the user, and whether identity slid the expiry forward. */
+/**
+ * What a session check answers: the user and the expiry. `renewed` says the cookie must be set
+ * to that expiry now: identity slid it forward, on this check or on a background refresh whose
+ * news this request is the first to carry.
+ */
 export type ValidatedSession = ValidateSessionResponse;
 
 export interface SessionValidator {
   /** The session of `token`, from the cache or from identity; rejects as identity does. */
   validate(token: string): Promise<ValidatedSession>;
-  /** Drops `token` at once, including a check in flight (logout, a replaced session). */
+  /** Drops `token` at once, including a check in flight. */
   forget(token: string): void;
+  /**
+   * Ends `token`'s session: `remove` (identity's delete) first, then the cache drops it. While
+   * and after it runs, no check that raced it caches the token again. Resolves as `remove`.
+   */
+  end<T>(token: string, remove: () => Promise<T>): Promise<T>;
+  /** Ends every session of `userId` as `end` ends one: all their cached tokens go after `remove`. */
+  endAllOf<T>(userId: string, remove: () => Promise<T>): Promise<T>;
 }
 
 export interface SessionCacheOptions {
@@ -18,7 +30,10 @@ export interface SessionCacheOptions {
   maxEntries: number;
   /** Injected so tests can move time. */
   now?: () => number;
-  /** A number in [0, 1): where in its window a refresh-ahead falls. Injected so tests can pin it. */
+  /**
+   * A number in [0, 1): where in its window a refresh-ahead falls (default: from
+   * crypto.getRandomValues). Injected so tests can pin it.
+   */
   random?: () => number;
   /** At most this many background refreshes at once (default 16); see below. */
   maxBackgroundChecks?: number;
@@ -67,36 +82,58 @@ function cryptoFraction(): number {
  * request waits for its check as on a miss. Refreshes thus never add more than a bounded amount
  * of work to a gateway that is already busy. The gateway also sends them through `refresh`,
  * which batches those that fall due close together into one call (session-refresh.ts).
+ *
+ * The cookie follows renewals: each entry remembers the expiry the browser's cookie was last
+ * set to (`cookieUntil`), and the first request served after a check that moved the expiry
+ * further (a refresh in the background included) answers `renewed`, so the guard sets the
+ * cookie again. In steady state that costs one comparison per hit. An entry whose TTL has run
+ * out stays until its re-check replaces it, so that knowledge survives a quiet spell.
  */
 export function cachedSessionValidator(
   check: (token: string) => Promise<ValidatedSession>,
   options: SessionCacheOptions,
 ): SessionValidator {
   if (options.ttlMs <= 0) {
-    return { validate: check, forget: () => undefined };
+    return {
+      validate: check,
+      forget: () => undefined,
+      end: (_token, remove) => remove(),
+      endAllOf: (_userId, remove) => remove(),
+    };
   }
   const now = options.now ?? Date.now;
   const random = options.random ?? cryptoFraction;
   const maxBackgroundChecks = options.maxBackgroundChecks ?? MAX_BACKGROUND_CHECKS;
   let backgroundChecks = 0;
-  const cache = new LRUCache<
-    string,
-    { session: ValidatedSession; until: number; refreshAt: number }
-  >({
-    max: options.maxEntries,
-  });
+  const cache = new LRUCache<string, Entry>({ max: options.maxEntries });
   // Concurrent requests with the same cookie share one check instead of each sending one.
   const inFlight = new Map<string, Promise<ValidatedSession>>();
+  const ends = createSessionEnds({ now, max: options.maxEntries });
 
   const remember = (token: string, session: ValidatedSession, checkedAt: number): void => {
+    const keys = [tokenKey(token), userKey(session.user?.id ?? "")];
     const expires = session.sessionExpireTime?.getTime() ?? 0;
     const until = Math.min(checkedAt + options.ttlMs, expires);
-    if (until > now()) {
-      // `renewed` belongs to the answer that slid the expiry; a reuse renews nothing.
-      const reused = { ...session, renewed: false };
-      const refreshAfter = options.ttlMs * (REFRESH_FROM + REFRESH_SPREAD * random());
-      cache.set(token, { session: reused, until, refreshAt: checkedAt + refreshAfter });
+    if (ends.overlaps(keys, checkedAt)) {
+      // The end drops the entry when it finishes; until then the entry it found stays.
+      return;
     }
+    if (until <= now()) {
+      cache.delete(token);
+      return;
+    }
+    // Without an earlier entry, the cookie holds this expiry unless this answer just moved it.
+    const cookieUntil = cache.peek(token)?.cookieUntil ?? (session.renewed ? 0 : expires);
+    const refreshAfter = options.ttlMs * (REFRESH_FROM + REFRESH_SPREAD * random());
+    // `renewed` is the entry's to compute on each use, from `cookieUntil`.
+    cache.set(token, {
+      answer: session,
+      session: { ...session, renewed: false },
+      expires,
+      cookieUntil,
+      until,
+      refreshAt: checkedAt + refreshAfter,
+    });
   };
 
   // A check that throws instead of rejecting must not escape a request answered from the cache,
@@ -140,32 +177,78 @@ export function cachedSessionValidator(
     return checking;
   };
 
+  const refreshIfDue = (token: string, hit: Entry, at: number): void => {
+    if (at >= hit.refreshAt && backgroundChecks < maxBackgroundChecks && !inFlight.has(token)) {
+      // The caller is answered now; this request's own outcome does not depend on it.
+      backgroundChecks++;
+      startCheck(token, refresh)
+        .catch(() => undefined)
+        .finally(() => backgroundChecks--);
+    }
+  };
+
+  // A request waiting for a check is answered from the entry that check made, if it made one.
+  const fromEntry = (token: string, answer: ValidatedSession): ValidatedSession => {
+    const entry = cache.peek(token);
+    return entry?.answer === answer ? use(entry) : answer;
+  };
+
   return {
     validate(token) {
       const hit = cache.get(token);
       if (hit !== undefined) {
         const at = now();
         if (hit.until > at) {
-          if (
-            at >= hit.refreshAt &&
-            backgroundChecks < maxBackgroundChecks &&
-            !inFlight.has(token)
-          ) {
-            // The caller is answered now; this request's own outcome does not depend on it.
-            backgroundChecks++;
-            startCheck(token, refresh)
-              .catch(() => undefined)
-              .finally(() => backgroundChecks--);
-          }
-          return Promise.resolve(hit.session);
+          refreshIfDue(token, hit, at);
+          return Promise.resolve(use(hit));
         }
-        cache.delete(token);
       }
-      return inFlight.get(token) ?? startCheck(token, check);
+      const checking = inFlight.get(token) ?? startCheck(token, check);
+      return checking.then((answer) => fromEntry(token, answer));
     },
     forget(token) {
       cache.delete(token);
       inFlight.delete(token);
     },
+    end(token, remove) {
+      return ends.run(tokenKey(token), remove, () => {
+        cache.delete(token);
+        inFlight.delete(token);
+      });
+    },
+    endAllOf(userId, remove) {
+      return ends.run(userKey(userId), remove, () => {
+        const theirs = [...cache.entries()].filter(([, e]) => e.session.user?.id === userId);
+        for (const [token] of theirs) {
+          cache.delete(token);
+        }
+      });
+    },
   };
+}
+
+/** A cached check. */
+interface Entry {
+  /** Identity's answer as it came, to know which check made this entry. */
+  answer: ValidatedSession;
+  /** The answer as reused: `renewed` false. */
+  session: ValidatedSession;
+  /** The session's expiry, ms. */
+  expires: number;
+  /** The expiry the browser's cookie was last set to (0 when it must be set). */
+  cookieUntil: number;
+  /** Served until then (the TTL, or the session's expiry when sooner). */
+  until: number;
+  /** A request after this starts a background re-check. */
+  refreshAt: number;
+}
+
+/** The session as one request gets it: `renewed` the first time after the expiry moved. */
+function use(entry: Entry): ValidatedSession {
+  if (entry.expires <= entry.cookieUntil) {
+    return entry.session;
+  }
+  // This request's guard sets the cookie; the next ones need not.
+  entry.cookieUntil = entry.expires;
+  return { ...entry.session, renewed: true };
 }

@@ -1,13 +1,16 @@
 import type { Logger } from "@trellis/service-kit";
 import { Elysia, t } from "elysia";
+import { type AuditLog, auditLog } from "../auth/audit.ts";
 import { clearCookie, cookieNames, readCookie, setCookie } from "../auth/cookies.ts";
 import { decodePendingLogin, encodePendingLogin, loginCookieTtlMs } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProviders } from "../auth/provider.ts";
 import { safeReturnTo } from "../auth/return-to.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
+import { signOut, signOutEverywhere } from "../auth/sign-out.ts";
 import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
-import { badRequest, HttpError, tooManyRequests } from "../errors.ts";
+
+import { badRequest, HttpError, tooManyRequests, unauthorized } from "../errors.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { clientKey } from "../http/client-key.ts";
 import { setRateLimitHeaders } from "../http/rate-limit-headers.ts";
@@ -34,7 +37,7 @@ export interface AuthRouteDeps {
 const providerParam = t.Object({ provider: t.String() });
 const PROVIDER_ORDER: readonly ProviderName[] = ["github", "google", "dev"];
 
-/** Sign-in through an OAuth provider, and sign-out. */
+/** Sign-in through an OAuth provider, and sign-out (of this browser, or everywhere). */
 export function authRoutes(deps: AuthRouteDeps) {
   const names = cookieNames(deps.config);
   const secure = isSecureOrigin(deps.config);
@@ -46,7 +49,9 @@ export function authRoutes(deps: AuthRouteDeps) {
     }
     return provider;
   };
-  const failed = signInFailed(deps.log);
+  const audit = auditLog(deps.log);
+  const failed = signInFailed(deps.log, audit);
+  const signOutDeps = { identity: deps.identity, sessions: deps.sessions, audit };
 
   return new Elysia({ prefix: "/auth", detail: { tags: ["auth"] } })
     .get(
@@ -121,14 +126,20 @@ export function authRoutes(deps: AuthRouteDeps) {
           });
           if (previous !== null) {
             // A new sign-in never keeps a session the browser already had (no fixation).
-            deps.sessions.forget(previous);
-            await deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined);
+            await deps.sessions.end(previous, () =>
+              deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined),
+            );
           }
           setCookie(cookie, names.session, login.sessionToken, {
             expires: login.sessionExpireTime ?? new Date(Date.now() + 86_400_000),
             secure,
           });
-          deps.log.info({ provider: provider.name, new_user: login.newUser }, "signed in");
+          audit.signedIn(request, {
+            userId: login.user?.id ?? "",
+            token: login.sessionToken,
+            provider: provider.name,
+            newUser: login.newUser,
+          });
           // Checked again: the login cookie is only base64 JSON, not signed, so its returnTo
           // is input too (and one set by an older gateway was checked by older rules).
           return redirect(safeReturnTo(pending.returnTo, deps.config.appOrigin), 302);
@@ -140,17 +151,35 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post(
       "/logout",
-      async ({ cookie, set }) => {
+      async ({ cookie, set, request }) => {
         const token = readCookie(cookie, names.session);
         if (token !== null) {
-          deps.sessions.forget(token);
-          await deps.identity.deleteSession({ sessionToken: token });
+          await signOut(signOutDeps, token, request);
         }
         clearCookie(cookie, names.session, secure);
         set.status = 204;
         return null;
       },
       { detail: { summary: "Sign out: deletes the session and expires the cookie" } },
+    )
+    .post(
+      "/logout-everywhere",
+      async ({ cookie, set, request }) => {
+        const token = readCookie(cookie, names.session);
+        if (token === null || !(await signOutEverywhere(signOutDeps, token, request))) {
+          throw unauthorized();
+        }
+        clearCookie(cookie, names.session, secure);
+        set.status = 204;
+        return null;
+      },
+      {
+        detail: {
+          summary: "Sign out everywhere: ends every session of the signed-in user",
+          description:
+            "Other browsers and devices are signed out on their next request (through another gateway replica, within SESSION_CACHE_TTL_MS).",
+        },
+      },
     );
 }
 
@@ -160,8 +189,11 @@ export function authRoutes(deps: AuthRouteDeps) {
  */
 function signInFailed(
   log: Logger,
+  audit: AuditLog,
 ): (request: Request, error: unknown, provider: string) => Response {
   return (request, error, provider) => {
+    const known = PROVIDER_ORDER.find((name) => name === provider) ?? "unknown";
+    audit.signInFailed(request, { provider: known, reason: signInErrorCode(error) });
     if (error instanceof LoginError) {
       logLoginFailure(log, provider, error);
     }

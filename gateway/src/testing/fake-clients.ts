@@ -17,6 +17,9 @@ export const USER: User = {
 };
 
 export const GOOD_TOKEN = "goodsessionid00000000000.goodsecret000000000000000";
+/** USER's session on another device. */
+export const OTHER_DEVICE_TOKEN = "phonesessionid0000000000.phonesecret00000000000000";
+const USER_TOKENS = [GOOD_TOKEN, OTHER_DEVICE_TOKEN];
 
 export interface Call {
   method: string;
@@ -24,7 +27,10 @@ export interface Call {
   userId?: string;
 }
 
-/** Identity that knows one session, GOOD_TOKEN for USER, until it is deleted; records every call. */
+/**
+ * Identity that knows two sessions of USER, GOOD_TOKEN and OTHER_DEVICE_TOKEN, until they are
+ * deleted; records every call.
+ */
 export function fakeIdentity(
   options: { renewed?: boolean; failure?: Error } = {},
 ): IdentityClient & {
@@ -38,7 +44,7 @@ export function fakeIdentity(
     }
   };
   const lookUp = (token: string) =>
-    token !== GOOD_TOKEN || deleted.has(token)
+    !USER_TOKENS.includes(token) || deleted.has(token)
       ? null
       : {
           user: USER,
@@ -81,6 +87,16 @@ export function fakeIdentity(
       fail();
       deleted.add(request.sessionToken);
       return {};
+    },
+    async deleteUserSessions(request) {
+      calls.push({ method: "deleteUserSessions", request });
+      fail();
+      const theirs = request.userId === USER.id ? USER_TOKENS : [];
+      const ending = theirs.filter((token) => !deleted.has(token));
+      for (const token of ending) {
+        deleted.add(token);
+      }
+      return { deletedCount: ending.length };
     },
   };
 }

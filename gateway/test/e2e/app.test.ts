@@ -100,7 +100,7 @@ async function addNotesThroughApi(page: Page, titles: string[]): Promise<void> {
 }
 
 test.skipIf(skipReason !== null)(
-  `signs in, keeps notes, pages, deletes, signs out; users are isolated${
+  `signs in, keeps notes, pages, deletes, signs out (here, then everywhere); users are isolated${
     skipReason === null ? "" : ` (skipped: ${skipReason})`
   }`,
   async () => {
@@ -197,7 +197,7 @@ test.skipIf(skipReason !== null)(
     await page.screenshot({ path: join(SCREENSHOTS, "home-refused.png") });
 
     // Signing out lands on Sign in, and the session is gone.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/signin");
     const me = await page.evaluate(async () => (await fetch("/api/me")).status);
@@ -208,6 +208,23 @@ test.skipIf(skipReason !== null)(
     await page.getByText("No notes yet").waitFor();
     expect(await page.getByText("Bob Example").isVisible()).toBe(true);
     expect(await page.getByRole("article").count()).toBe(0);
+
+    // Bob signs in on a second browser too; "Sign out everywhere" here ends both sessions.
+    const elsewhere = await newPage();
+    await elsewhere.page.goto("/");
+    await devLogin(elsewhere.page, "e2e-bob", "Bob Example");
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await page.screenshot({ path: join(SCREENSHOTS, "sign-out-everywhere-dialog.png") });
+    await page.getByRole("dialog").getByRole("button", { name: "Sign out everywhere" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    const statuses = await Promise.all(
+      [page, elsewhere.page].map((p) => p.evaluate(async () => (await fetch("/api/me")).status)),
+    );
+    expect(statuses).toEqual([401, 401]);
+    // The other browser's next visit lands on Sign in.
+    await elsewhere.page.reload();
+    await elsewhere.page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await elsewhere.context.close();
 
     expect(cspViolations).toEqual([]);
     await context.close();

@@ -1,6 +1,22 @@
-import { loadServiceConfig, type ServiceConfig } from "@trellis/service-kit";
+import { loadServiceConfig, parseEnv, type ServiceConfig } from "@trellis/service-kit";
+import { z } from "zod";
 
-/** The identity service needs only the settings every service has. */
-export function loadConfig(env: Record<string, string | undefined>): ServiceConfig {
-  return loadServiceConfig(env, { port: 50052 });
+/** The settings every service has, and how long a session may live in all. */
+export interface IdentityConfig extends ServiceConfig {
+  /**
+   * A session is refused this long after it was created, however active: the 30-day sliding
+   * window never extends it past this cap, so a stolen token stops working at the latest then.
+   */
+  sessionAbsoluteLifetimeDays: number;
+}
+
+const identityEnv = {
+  // At least a day, so a session outlives a working day; at most ten years.
+  SESSION_ABSOLUTE_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+};
+
+export function loadConfig(env: Record<string, string | undefined>): IdentityConfig {
+  const service = loadServiceConfig(env, { port: 50052 });
+  const vars = parseEnv(identityEnv, env);
+  return { ...service, sessionAbsoluteLifetimeDays: vars.SESSION_ABSOLUTE_LIFETIME_DAYS };
 }

@@ -12,4 +12,6 @@ export interface Deps {
   now: () => Date;
   /** A fresh random session token. */
   newSessionToken: () => SessionToken;
+  /** How long after its creation a session is refused, however active (config). */
+  sessionAbsoluteLifetimeMs: number;
 }

@@ -26,6 +26,7 @@ await serviceMain({
       newId: () => Bun.randomUUIDv7(),
       now: () => new Date(),
       newSessionToken,
+      sessionAbsoluteLifetimeMs: config.sessionAbsoluteLifetimeDays * 24 * 60 * 60 * 1000,
     };
     const service = await startService({
       config,

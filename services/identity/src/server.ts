@@ -8,6 +8,7 @@ import {
 import type { Deps } from "./deps.ts";
 import { completeOAuthLogin } from "./handlers/complete-oauth-login.ts";
 import { deleteSession } from "./handlers/delete-session.ts";
+import { deleteUserSessions } from "./handlers/delete-user-sessions.ts";
 import { getUser } from "./handlers/get-user.ts";
 import { validateSession, validateSessions } from "./handlers/validate-session.ts";
 
@@ -27,6 +28,7 @@ export function createIdentityService(deps: Deps, options: BindOptions): Service
         validateSession: internal(validateSession(deps)),
         validateSessions: internal(validateSessions(deps)),
         deleteSession: internal(deleteSession(deps)),
+        deleteUserSessions: internal(deleteUserSessions(deps)),
         getUser: getUser(deps),
       },
       options,

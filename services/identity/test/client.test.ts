@@ -136,6 +136,23 @@ describe("ValidateSession", () => {
     });
   });
 
+  test("a session used every 16 days renews up to 90 days after its creation, never past it", async () => {
+    const { result: first, within } = await timed(() => login());
+    const { sessionToken } = first;
+    const cap = { before: within.before + 90 * day, after: within.after + 90 * day };
+    for (let used = 16; used < 90; used += 16) {
+      clock.advance(16 * day);
+      const { sessionExpireTime } = await client.validateSession({ sessionToken });
+      expect(sessionExpireTime?.getTime()).toBeLessThanOrEqual(cap.after);
+    }
+    // Day 64's renewal reached the cap (26 days on, not 30); day 80 leaves the expiry there.
+    expectWithin((await client.validateSession({ sessionToken })).sessionExpireTime, cap);
+    clock.advance(10 * day + 1_000);
+    expect(await callOutcome(client.validateSession({ sessionToken }))).toEqual(rejected);
+    const id = parseSessionToken(sessionToken)?.id ?? "";
+    expect(await db.sql`SELECT id FROM sessions WHERE id = ${id}`).toHaveLength(0);
+  });
+
   test("rejects an expired session and deletes it", async () => {
     const { sessionToken } = await login();
     const id = parseSessionToken(sessionToken)?.id ?? "";
@@ -216,6 +233,32 @@ describe("DeleteSession", () => {
     for (const sessionToken of ["", "x", "a.b.c", "🦀".repeat(10_000)]) {
       expect(await client.deleteSession({ sessionToken })).toEqual({});
     }
+  });
+});
+
+describe("DeleteUserSessions", () => {
+  test("ends every session of the user and no one else's; a second call deletes none", async () => {
+    const who = identity();
+    const phone = await login(who);
+    const laptop = await login(who);
+    const other = await login();
+
+    expect(await client.deleteUserSessions({ userId: phone.userId })).toEqual({ deletedCount: 2 });
+
+    for (const { sessionToken } of [phone, laptop]) {
+      expect(await callOutcome(client.validateSession({ sessionToken }))).toEqual(rejected);
+    }
+    expect((await client.validateSession({ sessionToken: other.sessionToken })).user).toEqual(
+      other.user,
+    );
+    expect(await client.deleteUserSessions({ userId: phone.userId })).toEqual({ deletedCount: 0 });
+  });
+
+  test("names the field of a user_id that is not a UUID", async () => {
+    expect(await callOutcome(client.deleteUserSessions({ userId: "me" }))).toEqual({
+      code: "INVALID_ARGUMENT",
+      details: "user_id: must be a UUID",
+    });
   });
 });
 
@@ -301,6 +344,10 @@ describe("a call without the gateway's signature", () => {
     { name: "ValidateSession", call: (c) => c.validateSession({ sessionToken: token }) },
     { name: "ValidateSessions", call: (c) => c.validateSessions({ sessionTokens: [token] }) },
     { name: "DeleteSession", call: (c) => c.deleteSession({ sessionToken: token }) },
+    {
+      name: "DeleteUserSessions",
+      call: (c) => c.deleteUserSessions({ userId: crypto.randomUUID() }),
+    },
     {
       name: "GetUser",
       call: (c) => c.getUser({ userId: crypto.randomUUID() }, { userId: crypto.randomUUID() }),

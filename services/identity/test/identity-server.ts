@@ -11,6 +11,7 @@ import { createSessionsRepo } from "../src/db/sessions.ts";
 import { createUsersRepo } from "../src/db/users.ts";
 import type { Deps } from "../src/deps.ts";
 import { createIdentityService } from "../src/server.ts";
+import { defaultAbsoluteLifetimeMs } from "../src/session.ts";
 import { newSessionToken } from "../src/session-token.ts";
 
 export const serviceDir = join(import.meta.dir, "..");
@@ -30,6 +31,7 @@ export function realDeps(db: TestDatabase, overrides: Partial<Deps> = {}): Deps 
     newId: () => Bun.randomUUIDv7(),
     now: () => new Date(),
     newSessionToken,
+    sessionAbsoluteLifetimeMs: defaultAbsoluteLifetimeMs,
     ...overrides,
   };
 }

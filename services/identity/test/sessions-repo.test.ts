@@ -20,10 +20,14 @@ async function newUser() {
   return (await users.upsertForAccount(account, profile, Bun.randomUUIDv7(), signal)).user;
 }
 
-async function newSession(userId: string, expiresAt = new Date(Date.now() + 30 * day)) {
+async function newSession(
+  userId: string,
+  expiresAt = new Date(Date.now() + 30 * day),
+  createdAt = new Date(),
+) {
   const token = newSessionToken();
   const session = await sessions.create(
-    { id: token.id, userId, secretHash: hashSecret(token.secret), expiresAt },
+    { id: token.id, userId, secretHash: hashSecret(token.secret), createdAt, expiresAt },
     signal,
   );
   return { token, session };
@@ -33,12 +37,14 @@ describe("create and findWithUser", () => {
   test("stores the session and finds it with its user in one call", async () => {
     const user = await newUser();
     const expiresAt = new Date(Date.now() + 30 * day);
-    const { token, session } = await newSession(user.id, expiresAt);
+    // The service's clock, not the database's: the absolute lifetime counts from it.
+    const createdAt = new Date("2025-01-02T03:04:05.678Z");
+    const { token, session } = await newSession(user.id, expiresAt, createdAt);
     expect(session).toEqual({
       id: token.id,
       userId: user.id,
       secretHash: hashSecret(token.secret),
-      createdAt: expect.any(Date),
+      createdAt,
       expiresAt,
     });
     expect(await sessions.findWithUser(token.id, signal)).toEqual({ session, user });
@@ -95,6 +101,30 @@ describe("setExpiry and delete", () => {
     const [links] =
       await db.sql`SELECT count(*)::int AS n FROM oauth_accounts WHERE user_id = ${user.id}`;
     expect(links).toEqual({ n: 0 });
+  });
+});
+
+describe("deleteForUser", () => {
+  test("deletes every session of the user, and only theirs, and counts them", async () => {
+    const ada = await newUser();
+    const bob = await newUser();
+    const adas = [await newSession(ada.id), await newSession(ada.id), await newSession(ada.id)];
+    const bobs = await newSession(bob.id);
+
+    expect(await sessions.deleteForUser(ada.id, signal)).toBe(3);
+
+    for (const { session } of adas) {
+      expect(await sessions.findWithUser(session.id, signal)).toBeNull();
+    }
+    expect(await sessions.findWithUser(bobs.session.id, signal)).toEqual({
+      session: bobs.session,
+      user: bob,
+    });
+    expect(await sessions.deleteForUser(ada.id, signal)).toBe(0);
+  });
+
+  test("a user nobody has has no sessions to delete", async () => {
+    expect(await sessions.deleteForUser(Bun.randomUUIDv7(), signal)).toBe(0);
   });
 });
 

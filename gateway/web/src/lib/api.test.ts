@@ -198,6 +198,18 @@ const requests: {
     want: undefined,
   },
   {
+    name: "signs out everywhere with a bodyless POST",
+    call: (api: Api) => api.signOutEverywhere(),
+    answer: new Response(null, { status: 204 }),
+    sent: {
+      url: `${ORIGIN}/auth/logout-everywhere`,
+      method: "POST",
+      body: null,
+      contentType: null,
+    },
+    want: undefined,
+  },
+  {
     name: "reads the sign-in providers",
     call: (api: Api) => api.providers(),
     answer: json(200, { providers: ["github", "dev"] }),

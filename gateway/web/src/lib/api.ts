@@ -54,6 +54,10 @@ export function createApi(options: ApiOptions) {
     signOut: async (): Promise<void> => {
       await call(client.auth.logout.post());
     },
+    /** Ends every session of the user: other browsers and devices are signed out too. */
+    signOutEverywhere: async (): Promise<void> => {
+      await call(client.auth["logout-everywhere"].post());
+    },
   };
 }
 

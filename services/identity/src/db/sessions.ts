@@ -2,7 +2,10 @@ import { type Sql, withSignal } from "@trellis/service-kit";
 import type { SessionRecord } from "../session.ts";
 import type { UserRecord } from "../user.ts";
 
-export type NewSession = Pick<SessionRecord, "id" | "userId" | "secretHash" | "expiresAt">;
+export type NewSession = Pick<
+  SessionRecord,
+  "id" | "userId" | "secretHash" | "createdAt" | "expiresAt"
+>;
 
 export interface SessionsRepo {
   create(session: NewSession, signal: AbortSignal): Promise<SessionRecord>;
@@ -19,6 +22,8 @@ export interface SessionsRepo {
   setExpiry(id: string, expiresAt: Date, signal: AbortSignal): Promise<void>;
   /** True when a session was deleted. */
   delete(id: string, signal: AbortSignal): Promise<boolean>;
+  /** Deletes every session of the user; returns how many. */
+  deleteForUser(userId: string, signal: AbortSignal): Promise<number>;
   /** Deletes every session that expired at or before `now`; returns how many. */
   deleteExpired(now: Date, signal: AbortSignal): Promise<number>;
 }
@@ -43,8 +48,9 @@ export function createSessionsRepo(sql: Sql): SessionsRepo {
     async create(session, signal) {
       const [row] = await withSignal(
         sql<SessionRow[]>`
-          INSERT INTO sessions (id, user_id, secret_hash, expires_at)
-          VALUES (${session.id}, ${session.userId}, ${session.secretHash}, ${session.expiresAt})
+          INSERT INTO sessions (id, user_id, secret_hash, created_at, expires_at)
+          VALUES (${session.id}, ${session.userId}, ${session.secretHash}, ${session.createdAt},
+            ${session.expiresAt})
           RETURNING id, user_id, secret_hash, created_at, expires_at`,
         signal,
       );
@@ -88,6 +94,12 @@ export function createSessionsRepo(sql: Sql): SessionsRepo {
     async delete(id, signal) {
       const result = await withSignal(sql`DELETE FROM sessions WHERE id = ${id}`, signal);
       return result.count > 0;
+    },
+
+    async deleteForUser(userId, signal) {
+      // sessions_user_id_idx finds them.
+      const result = await withSignal(sql`DELETE FROM sessions WHERE user_id = ${userId}`, signal);
+      return result.count;
     },
 
     async deleteExpired(now, signal) {

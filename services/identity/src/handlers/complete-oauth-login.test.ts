@@ -9,7 +9,9 @@ import { hashSecret } from "../session-token.ts";
 import { fakeSessions } from "../testing/fake-sessions.ts";
 import { fakeUsers, type LinkedAccount } from "../testing/fake-users.ts";
 import {
+  ABSOLUTE_LIFETIME_MS,
   call,
+  day,
   EARLIER,
   FRESH_EXPIRY,
   NEW_ID,
@@ -63,6 +65,7 @@ function signedIn(
 }
 
 const created = signedIn({ id: NEW_ID, createdAt: NOW }, true);
+const week = new Date(NOW.getTime() + 7 * day);
 const newUsersSession = { ...newSession, userId: NEW_ID };
 
 const cases: {
@@ -70,6 +73,8 @@ const cases: {
   request: CompleteOAuthLoginRequest;
   users?: { users: UserRecord[]; accounts: LinkedAccount[] } | Error;
   sessions?: SessionRecord[] | Error;
+  /** SESSION_ABSOLUTE_LIFETIME_DAYS in ms; the default 90 days unless given. */
+  absoluteLifetimeMs?: number;
   want: Outcome<CompleteOAuthLoginResponse>;
   /** The sessions afterwards. */
   wantSessions: SessionRecord[];
@@ -137,6 +142,20 @@ const cases: {
       true,
     ),
     wantSessions: [newUsersSession],
+  },
+  {
+    name: "ends a new session at an absolute lifetime shorter than 30 days",
+    request: login(),
+    absoluteLifetimeMs: 7 * day,
+    want: {
+      ok: {
+        user: userMessage({ ...profile, id: NEW_ID, createdAt: NOW }),
+        sessionToken: NEW_TOKEN_TEXT,
+        sessionExpireTime: week,
+        newUser: true,
+      },
+    },
+    wantSessions: [{ ...newUsersSession, expiresAt: week }],
   },
   {
     name: "rejects an empty provider",
@@ -216,7 +235,8 @@ const cases: {
   },
 ];
 
-test.each(cases)("$name", async ({ request, users, sessions, want, wantSessions }) => {
+test.each(cases)("$name", async (row) => {
+  const { request, users, sessions, absoluteLifetimeMs, want, wantSessions } = row;
   const sessionsRepo = fakeSessions(sessions ?? [], { users: [ada, user({ id: OTHER_USER_ID })] });
   const handler = completeOAuthLogin({
     users: fakeUsers(users ?? {}),
@@ -224,6 +244,7 @@ test.each(cases)("$name", async ({ request, users, sessions, want, wantSessions 
     newId: () => NEW_ID,
     now: () => NOW,
     newSessionToken: () => NEW_TOKEN,
+    sessionAbsoluteLifetimeMs: absoluteLifetimeMs ?? ABSOLUTE_LIFETIME_MS,
   });
   expect(await outcome(handler(request, call()))).toEqual(want);
   expect(sessionsRepo.records()).toEqual(wantSessions);

@@ -25,6 +25,7 @@ export function completeOAuthLogin({
   newId,
   now,
   newSessionToken,
+  sessionAbsoluteLifetimeMs,
 }: Deps): InternalUnary<CompleteOAuthLoginRequest, CompleteOAuthLoginResponse> {
   return async (request, { signal }) => {
     const account = {
@@ -39,12 +40,14 @@ export function completeOAuthLogin({
     const { user, created } = await users.upsertForAccount(account, profile, newId(), signal);
     // Always a new session: reusing one would let a token fixed before login survive it.
     const token = newSessionToken();
+    const createdAt = now();
     const session = await sessions.create(
       {
         id: token.id,
         userId: user.id,
         secretHash: hashSecret(token.secret),
-        expiresAt: expiryFrom(now()),
+        createdAt,
+        expiresAt: expiryFrom(createdAt, createdAt, sessionAbsoluteLifetimeMs),
       },
       signal,
     );

@@ -6,10 +6,12 @@ import type {
   ValidateSessionsResponse,
 } from "@trellis/contracts/identity/v1";
 import { type Outcome, outcome } from "@trellis/service-kit/testing";
+import type { SessionsRepo } from "../db/sessions.ts";
 import type { SessionRecord } from "../session.ts";
 import { formatSessionToken, hashSecret } from "../session-token.ts";
 import { fakeSessions, type SessionsCall } from "../testing/fake-sessions.ts";
 import {
+  ABSOLUTE_LIFETIME_MS,
   call,
   day,
   FRESH_EXPIRY,
@@ -31,6 +33,8 @@ function valid(expiresAt: Date, renewed: boolean): Outcome<ValidateSessionRespon
 const find: SessionsCall = { method: "findWithUser", id: TOKEN.id };
 const remove: SessionsCall = { method: "delete", id: TOKEN.id };
 const renew: SessionsCall = { method: "setExpiry", id: TOKEN.id, expiresAt: FRESH_EXPIRY };
+/** A session created this long ago reaches its absolute lifetime in `ms`. */
+const createdToEndIn = (ms: number): Date => fromNow(ms - ABSOLUTE_LIFETIME_MS);
 
 /** Tokens refused before any query: the shape alone rules them out. */
 const malformed: [string, string][] = [
@@ -86,6 +90,41 @@ const cases: {
     stored: [session({ expiresAt: fromNow(1) })],
     want: valid(FRESH_EXPIRY, true),
     wantCalls: [find, renew],
+  },
+  {
+    name: "renews a session only up to its absolute lifetime",
+    token: TOKEN_TEXT,
+    stored: [session({ createdAt: createdToEndIn(10 * day), expiresAt: fromNow(5 * day) })],
+    want: valid(fromNow(10 * day), true),
+    wantCalls: [find, { method: "setExpiry", id: TOKEN.id, expiresAt: fromNow(10 * day) }],
+  },
+  {
+    name: "does not renew a session that already expires at its absolute lifetime",
+    token: TOKEN_TEXT,
+    stored: [session({ createdAt: createdToEndIn(10 * day), expiresAt: fromNow(10 * day) })],
+    want: valid(fromNow(10 * day), false),
+    wantCalls: [find],
+  },
+  {
+    name: "answers the absolute end of a session stored with a later expiry",
+    token: TOKEN_TEXT,
+    stored: [session({ createdAt: createdToEndIn(day), expiresAt: fromNow(20 * day) })],
+    want: valid(fromNow(day), false),
+    wantCalls: [find],
+  },
+  {
+    name: "accepts a session 1 ms before its absolute lifetime ends",
+    token: TOKEN_TEXT,
+    stored: [session({ createdAt: createdToEndIn(1), expiresAt: fromNow(20 * day) })],
+    want: valid(fromNow(1), false),
+    wantCalls: [find],
+  },
+  {
+    name: "deletes a session at its absolute lifetime, though its expiry is 20 days off",
+    token: TOKEN_TEXT,
+    stored: [session({ createdAt: createdToEndIn(0), expiresAt: fromNow(20 * day) })],
+    want: rejectedSession,
+    wantCalls: [find, remove],
   },
   {
     name: "deletes a session that expires exactly now",
@@ -145,10 +184,15 @@ const cases: {
   },
 ];
 
+/** What validation reads: `sessions`, NOW and the default absolute lifetime. */
+function deps(sessions: SessionsRepo) {
+  return { sessions, now: () => NOW, sessionAbsoluteLifetimeMs: ABSOLUTE_LIFETIME_MS };
+}
+
 test.each(cases)("$name", async ({ token, stored, want, wantCalls }) => {
   const sessions = fakeSessions(stored);
   const request: ValidateSessionRequest = { sessionToken: token };
-  const handler = validateSession({ sessions, now: () => NOW });
+  const handler = validateSession(deps(sessions));
   expect(await outcome(handler(request, call()))).toEqual(want);
   expect(sessions.calls).toEqual(wantCalls);
 });
@@ -165,7 +209,7 @@ test.each(cases.filter((c) => !(c.stored instanceof Error)))(
   "in a batch: $name",
   async ({ token, stored, want, wantCalls }) => {
     const sessions = fakeSessions(stored);
-    const handler = validateSessions({ sessions, now: () => NOW });
+    const handler = validateSessions(deps(sessions));
     const got = await outcome(handler({ sessionTokens: [token] }, call()));
     expect(got).toEqual(batchOf(["ok" in want ? want.ok : noUser]));
     // The same writes as ValidateSession; the one read is the batch's.
@@ -183,7 +227,7 @@ test("answers a mixed batch in order from one query, renewing and deleting as on
     session({ expiresAt: fromNow(15 * day - 1) }),
     session({ id: expired.id, secretHash: hashSecret(expired.secret), expiresAt: fromNow(-day) }),
   ]);
-  const handler = validateSessions({ sessions, now: () => NOW });
+  const handler = validateSessions(deps(sessions));
   const tokens = [
     TOKEN_TEXT,
     "junk",
@@ -213,13 +257,13 @@ test.each([
     want: { code: "INVALID_ARGUMENT", message: "session_tokens: at most 100 tokens (got 101)" },
   },
 ])("a batch of $name", async ({ count, want }) => {
-  const handler = validateSessions({ sessions: fakeSessions([]), now: () => NOW });
+  const handler = validateSessions(deps(fakeSessions([])));
   const request = { sessionTokens: Array.from({ length: count }, () => "junk") };
   expect(await outcome(handler(request, call()))).toEqual(want);
 });
 
 test("a batch hides a db failure", async () => {
-  const handler = validateSessions({ sessions: fakeSessions(new Error("boom")), now: () => NOW });
+  const handler = validateSessions(deps(fakeSessions(new Error("boom"))));
   expect(await outcome(handler({ sessionTokens: [TOKEN_TEXT] }, call()))).toEqual({
     code: "INTERNAL",
   });

@@ -1,7 +1,7 @@
 import type { NewSession, SessionsRepo } from "../db/sessions.ts";
 import type { SessionRecord } from "../session.ts";
 import type { UserRecord } from "../user.ts";
-import { NOW, user } from "./fixtures.ts";
+import { user } from "./fixtures.ts";
 
 /** One call the fake received, without its signal. */
 export type SessionsCall =
@@ -10,6 +10,7 @@ export type SessionsCall =
   | { method: "findManyWithUser"; ids: string[] }
   | { method: "setExpiry"; id: string; expiresAt: Date }
   | { method: "delete"; id: string }
+  | { method: "deleteForUser"; userId: string }
   | { method: "deleteExpired"; now: Date };
 
 export interface FakeSessions extends SessionsRepo {
@@ -21,14 +22,12 @@ export interface FakeSessions extends SessionsRepo {
 
 /**
  * An in-memory SessionsRepo that behaves like the Postgres one: `findWithUser` joins on `users`
- * (the fixture user by default), `now` is the clock. Given an Error instead of sessions, every
- * call rejects with it.
+ * (the fixture user by default). Given an Error instead of sessions, every call rejects with it.
  */
 export function fakeSessions(
   stored: SessionRecord[] | Error = [],
-  options: { users?: UserRecord[]; now?: Date } = {},
+  options: { users?: UserRecord[] } = {},
 ): FakeSessions {
-  const now = options.now ?? NOW;
   const users = options.users ?? [user()];
   const rows = new Map<string, SessionRecord>();
   for (const record of stored instanceof Error ? [] : stored) {
@@ -48,7 +47,7 @@ export function fakeSessions(
       if (rows.has(session.id)) {
         throw new Error(`duplicate session id ${session.id}`);
       }
-      const row = { ...session, createdAt: now };
+      const row = { ...session };
       rows.set(row.id, row);
       return { ...row };
     },
@@ -82,6 +81,14 @@ export function fakeSessions(
     async delete(id) {
       receive({ method: "delete", id });
       return rows.delete(id);
+    },
+    async deleteForUser(userId) {
+      receive({ method: "deleteForUser", userId });
+      const theirs = [...rows.values()].filter((row) => row.userId === userId);
+      for (const row of theirs) {
+        rows.delete(row.id);
+      }
+      return theirs.length;
     },
     async deleteExpired(at) {
       receive({ method: "deleteExpired", now: at });

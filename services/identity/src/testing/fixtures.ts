@@ -1,7 +1,7 @@
 import type { User } from "@trellis/contracts/identity/v1";
 import type { Caller } from "@trellis/service-kit";
 import type { Outcome } from "@trellis/service-kit/testing";
-import { type SessionRecord, sessionLifetimeMs } from "../session.ts";
+import { defaultAbsoluteLifetimeMs, type SessionRecord, sessionLifetimeMs } from "../session.ts";
 import { formatSessionToken, hashSecret, type SessionToken } from "../session-token.ts";
 import { toUserMessage, type UserRecord } from "../user.ts";
 
@@ -37,6 +37,8 @@ export function fromNow(ms: number): Date {
 export const day = 24 * 60 * 60 * 1000;
 /** When a session created or renewed NOW expires. */
 export const FRESH_EXPIRY = fromNow(sessionLifetimeMs);
+/** The handlers' absolute session lifetime: the default, 90 days. */
+export const ABSOLUTE_LIFETIME_MS = defaultAbsoluteLifetimeMs;
 
 /** A caller whose call never ends early. */
 export function caller(userId: string = USER_ID): Caller {

@@ -1,0 +1,56 @@
+import { LRUCache } from "lru-cache";
+
+/**
+ * The session ends (logouts, sign-outs everywhere) that a session check may have raced. A check
+ * whose answer identity gave before the delete must not put the session back in the cache: its
+ * answer is refused while the end is in progress, and afterwards when the check started before
+ * the end finished. Keys name a token or a user ("t:<token>", "u:<user id>").
+ *
+ * Finished ends are kept in a bounded LRU: a mark matters only for checks that started before it,
+ * and a check answered more than the cache's TTL after it started is not cached anyway.
+ */
+export interface SessionEnds {
+  /** Runs `remove` with `key` marked as ending, then `drop`; marks `key` as ended then. */
+  run<T>(key: string, remove: () => Promise<T>, drop: () => void): Promise<T>;
+  /** Whether a check of `keys` that started at `checkedAt` overlapped an end of one of them. */
+  overlaps(keys: readonly string[], checkedAt: number): boolean;
+}
+
+export function createSessionEnds(options: { now: () => number; max: number }): SessionEnds {
+  const inProgress = new Map<string, number>();
+  const finishedAt = new LRUCache<string, number>({ max: options.max });
+
+  return {
+    async run(key, remove, drop) {
+      inProgress.set(key, (inProgress.get(key) ?? 0) + 1);
+      try {
+        return await remove();
+      } finally {
+        // Whether or not identity answered: dropping a live session only costs a re-check.
+        drop();
+        finishedAt.set(key, options.now());
+        const left = (inProgress.get(key) ?? 1) - 1;
+        if (left === 0) {
+          inProgress.delete(key);
+        } else {
+          inProgress.set(key, left);
+        }
+      }
+    },
+    overlaps(keys, checkedAt) {
+      // At or after: within one clock tick, the check may have been answered before the delete.
+      return keys.some(
+        (key) =>
+          inProgress.has(key) || (finishedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= checkedAt,
+      );
+    },
+  };
+}
+
+export function tokenKey(token: string): string {
+  return `t:${token}`;
+}
+
+export function userKey(userId: string): string {
+  return `u:${userId}`;
+}
