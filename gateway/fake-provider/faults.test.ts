@@ -2,14 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWK, jwtVerify } from "jose";
 import { type IdTokenFaults, type ProviderFaults, withClaimFaults } from "./faults.ts";
 import { serveFakeProvider } from "./serve.ts";
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  endpoints,
-  postForm,
-  REDIRECT_URI,
-  signedInCode,
-} from "./testing.ts";
+import { CLIENT_ID, CLIENT_SECRET, signedInTokens } from "./testing.ts";
 
 const running: { stop(): Promise<void> }[] = [];
 afterAll(() => Promise.all(running.map((provider) => provider.stop())));
@@ -23,16 +16,7 @@ async function idTokenFrom(faults: ProviderFaults): Promise<{ token: string; key
     faults,
   });
   running.push(provider);
-  const { code, verifier } = await signedInCode(provider.issuerBase, "google");
-  const response = await postForm(endpoints(provider.issuerBase, "google").token, {
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: REDIRECT_URI,
-    code_verifier: verifier,
-    client_id: CLIENT_ID,
-    client_secret: CLIENT_SECRET,
-  });
-  const { id_token } = (await response.json()) as { id_token: string };
+  const { id_token = "" } = await signedInTokens(provider.issuerBase, "google");
   const jwks = (await (await fetch(`${provider.issuerBase}/google/jwks`)).json()) as {
     keys: JWK[];
   };

@@ -5,9 +5,7 @@ import {
   endpoints,
   PROVIDERS,
   type ProviderName,
-  postForm,
-  REDIRECT_URI,
-  signedInCode,
+  signedInTokens,
   startTestProvider,
 } from "./testing.ts";
 
@@ -54,17 +52,7 @@ test.each(["google", "dev"])("%s publishes only the public half of its key", asy
 
 /** An access token of `name`, from a real sign-in. */
 async function accessToken(name: ProviderName): Promise<string> {
-  const { code, verifier } = await signedInCode(provider.issuerBase, name);
-  const response = await postForm(endpoints(provider.issuerBase, name).token, {
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: REDIRECT_URI,
-    code_verifier: verifier,
-    client_id: CLIENT_ID,
-    client_secret: CLIENT_SECRET,
-  });
-  const body = (await response.json()) as { access_token: string };
-  return body.access_token;
+  return (await signedInTokens(provider.issuerBase, name)).access_token ?? "";
 }
 
 const otherProvider: Record<ProviderName, ProviderName> = {

@@ -88,6 +88,23 @@ export async function signedInCode(
   return { code, verifier };
 }
 
+/** A default sign-in at `provider`, its code redeemed: the token endpoint's JSON answer. */
+export async function signedInTokens(
+  issuerBase: string,
+  provider: ProviderName,
+): Promise<Record<string, string>> {
+  const { code, verifier } = await signedInCode(issuerBase, provider);
+  const response = await postForm(endpoints(issuerBase, provider).token, {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: verifier,
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+  });
+  return (await response.json()) as Record<string, string>;
+}
+
 /** POSTs a form to the token endpoint; null values are left out. */
 export function postForm(
   url: string,
