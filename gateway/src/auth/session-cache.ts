@@ -241,7 +241,7 @@ function use(entry: Entry): ValidatedSession {
   return { ...entry.session, renewed: true };
 }
 
-/** Uniform in [0, 1), from the platform's CSPRNG: no Math.random in session code. */
+/** Uniform in [0, 1), from the platform's CSPRNG, like everything random in session code. */
 function randomFraction(): number {
   return (crypto.getRandomValues(new Uint32Array(1))[0] ?? 0) / 2 ** 32;
 }
