@@ -113,6 +113,15 @@ test("failed sign-ins: a forged PKCE verifier and a tampered state", async () =>
   expect((await b.api(tampered.toString(), { origin: null })).status).toBe(400);
 });
 
+test("signing out everywhere, with two browsers of one user", async () => {
+  const first = createBrowser(stack.gatewayUrl);
+  const second = createBrowser(stack.gatewayUrl);
+  await signInKeepingSecrets(first, "dev");
+  await signInKeepingSecrets(second, "dev");
+  expect((await first.api("/auth/logout-everywhere", { method: "POST" })).status).toBe(204);
+  expect((await second.api("/api/me")).status).toBe(401);
+});
+
 // Shapes of credentials the tests cannot see: the access tokens and ID tokens the gateway gets
 // from the fake provider, and caller signatures. The fake's codes and access tokens, and
 // oauth4webapi's state, verifier and nonce, are all 32 random bytes in base64url.

@@ -74,3 +74,59 @@ export const routersSendSecurityHeaders: TraefikRule = (config) =>
       );
     })
     .map(([name]) => `router ${name} has no security-headers middleware`);
+
+/** The part of the Traefik service in deploy/compose.yaml (its static configuration) read here. */
+export interface TraefikService {
+  image?: string;
+  command?: string[] | string;
+}
+
+/** The first Traefik release whose access log can drop query strings. */
+const QUERY_DROP_SINCE = [3, 7, 3] as const;
+
+/**
+ * When the access log is on, it records paths without their query strings: the OAuth callback
+ * (/auth/<provider>/callback?code=...&state=...) must not leave its code in a log file. Traefik
+ * keeps them in RequestPath (and CLF's request line) unless
+ * `accesslog.fields.queryParameters.defaultMode` is `drop`, an option older releases refuse.
+ */
+export function accessLogDropsQueryStrings(service: TraefikService): string[] {
+  const flags = new Map(
+    (typeof service.command === "string" ? service.command.split(/\s+/) : (service.command ?? []))
+      .filter((arg) => arg.startsWith("--"))
+      .map((arg) => {
+        const [name = "", value = "true"] = arg.slice(2).split("=", 2);
+        return [name.toLowerCase(), value.toLowerCase()] as const;
+      }),
+  );
+  const logging =
+    [...flags.keys()].some((name) => name.startsWith("accesslog")) &&
+    flags.get("accesslog") !== "false";
+  if (!logging) {
+    return [];
+  }
+  const problems: string[] = [];
+  if (flags.get("accesslog.fields.queryparameters.defaultmode") !== "drop") {
+    problems.push(
+      "the access log keeps query strings: set --accesslog.fields.queryParameters.defaultMode=drop",
+    );
+  }
+  const version = /:v?(\d+)\.(\d+)\.(\d+)/
+    .exec(service.image ?? "")
+    ?.slice(1)
+    .map(Number);
+  if (version === undefined || compareVersions(version, QUERY_DROP_SINCE) < 0) {
+    problems.push(`Traefik ${service.image} predates 3.7.3, which can drop query strings`);
+  }
+  return problems;
+}
+
+function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < b.length; i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0);
+    if (difference !== 0) {
+      return difference;
+    }
+  }
+  return 0;
+}

@@ -1,15 +1,17 @@
 // deploy/traefik/dynamic.yaml, the public entry's routes: what they name exists, they are HTTPS
 // only, send the security headers, and rate-limit /auth. Each rule also fails a broken sample.
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { readText } from "./repo.ts";
 import {
+  accessLogDropsQueryStrings,
   pathIsRateLimited,
   routersNameWhatExists,
   routersSendSecurityHeaders,
   routersServeHttpsWith,
   type TraefikDynamic,
   type TraefikRule,
+  type TraefikService,
 } from "./traefik-rules.ts";
 
 // The names compose.yaml gives Traefik's certificate resolver and HTTPS entrypoint.
@@ -75,4 +77,69 @@ test.each(rules)("the good sample passes: $name", ({ check }) => {
 test.each(brokenSamples)("a broken sample fails: $name", ({ name, sample }) => {
   const check = rules.find((rule) => rule.name === name)?.check;
   expect(check?.(sample).length).toBeGreaterThan(0);
+});
+
+describe("the access log (deploy/compose.yaml's Traefik command)", () => {
+  test("keeps no query string: the OAuth code and state of /auth callbacks stay out", async () => {
+    const compose = parse(await readText("deploy/compose.yaml")) as {
+      services: { traefik: TraefikService };
+    };
+    expect(accessLogDropsQueryStrings(compose.services.traefik)).toEqual([]);
+  });
+
+  const image = `traefik:v3.7.5@sha256:${"a".repeat(64)}`;
+  const samples: { name: string; service: TraefikService; problems: number }[] = [
+    {
+      name: "the access log on, dropping query strings",
+      service: {
+        image,
+        command: ["--accesslog=true", "--accesslog.fields.queryParameters.defaultMode=drop"],
+      },
+      problems: 0,
+    },
+    { name: "no access log at all", service: { image, command: ["--ping=true"] }, problems: 0 },
+    {
+      name: "the access log turned off",
+      service: { image, command: ["--accesslog=false"] },
+      problems: 0,
+    },
+    {
+      name: "the access log with its defaults",
+      service: { image, command: ["--accesslog"] },
+      problems: 1,
+    },
+    {
+      name: "query strings kept explicitly",
+      service: {
+        image,
+        command: ["--accesslog=true", "--accesslog.fields.queryparameters.defaultmode=keep"],
+      },
+      problems: 1,
+    },
+    {
+      name: "query strings 'redacted', which Traefik accepts and keeps them",
+      service: {
+        image,
+        command: ["--accesslog=true", "--accesslog.fields.queryparameters.defaultmode=redact"],
+      },
+      problems: 1,
+    },
+    {
+      name: "only a file path for the log",
+      service: { image, command: "--accesslog.filepath=/var/log/access.log" },
+      problems: 1,
+    },
+    {
+      name: "a Traefik release before 3.7.3",
+      service: {
+        image: "traefik:v3.7.2",
+        command: ["--accesslog=true", "--accesslog.fields.queryparameters.defaultmode=drop"],
+      },
+      problems: 1,
+    },
+  ];
+
+  test.each(samples)("$name: $problems problem(s)", ({ service, problems }) => {
+    expect(accessLogDropsQueryStrings(service)).toHaveLength(problems);
+  });
 });

@@ -177,7 +177,8 @@ export function authRoutes(deps: AuthRouteDeps) {
         detail: {
           summary: "Sign out everywhere: ends every session of the signed-in user",
           description:
-            "Other browsers and devices are signed out on their next request (through another gateway replica, within SESSION_CACHE_TTL_MS).",
+            "Other browsers and devices are signed out on their next request (through another " +
+            "gateway replica, within SESSION_CACHE_TTL_MS).",
         },
       },
     );
