@@ -113,9 +113,14 @@ function adaptUnary(
     };
     // The handler, its queries and the log lines above run with the span active.
     context.with(trace.setSpan(parent, span), () => {
+      const failed = (error: unknown) =>
+        finish(toStatusError(error, lifetime.signal, { path, log, span }));
       run(handler, call, { path, signal: lifetime.signal, verify }).then(
-        (response) => finish(null, response),
-        (error: unknown) => finish(toStatusError(error, lifetime.signal, { path, log, span })),
+        // An answer found after the deadline or a cancel is not sent as a success: the client
+        // has given up, or is about to, and would otherwise race its own timer against it.
+        (response) =>
+          lifetime.signal.aborted ? failed(lifetime.signal.reason) : finish(null, response),
+        failed,
       );
     });
   };

@@ -1,0 +1,83 @@
+import { expect, test } from "bun:test";
+import { EventEmitter } from "node:events";
+import { Metadata, type ServerErrorResponse, status } from "@grpc/grpc-js";
+import { bindService, type Unary } from "../src/grpc/bind-service.ts";
+import { parsePublicKeys } from "../src/grpc/caller-keys.ts";
+import { silentLogger } from "../src/log.ts";
+import { testCallerKeys } from "../src/testing/caller-keys.ts";
+import { mintCallerToken } from "../src/testing/mint-caller-token.ts";
+import { type EchoRequest, type EchoResponse, echoService, ping } from "./support/echo-service.ts";
+
+// A handler that answers only once its call is over (it ignores the signal, or finishes its work
+// regardless) must not have that answer sent as a success: the client has given up or is about
+// to, and a late OK would race its deadline (seen as a flaky DEADLINE_EXCEEDED test in CI).
+
+const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
+
+/** The grpc-js call object bindService reads, for a call whose deadline is `deadlineMs` away. */
+async function fakeCall(deadlineMs: number) {
+  const metadata = new Metadata();
+  const token = await mintCallerToken({ subject: USER_ID, method: echoService.echo.path });
+  metadata.set("x-trellis-caller", token);
+  const deadline = Date.now() + deadlineMs;
+  return Object.assign(new EventEmitter(), {
+    metadata,
+    request: { text: "hi" },
+    getDeadline: () => deadline,
+  });
+}
+
+function serve(echo: Unary<EchoRequest, EchoResponse>) {
+  const implementation = bindService(
+    echoService,
+    { echo, ping },
+    { log: silentLogger(), callerKeys: parsePublicKeys(testCallerKeys.publicKeys) },
+  );
+  return implementation.echo as (
+    call: unknown,
+    callback: (error: ServerErrorResponse | null, response?: unknown) => void,
+  ) => void;
+}
+
+function answer(handle: ReturnType<typeof serve>, call: unknown) {
+  return new Promise<{ code: number; response?: unknown }>((resolve) =>
+    handle(call, (error, response) => resolve({ code: error?.code ?? status.OK, response })),
+  );
+}
+
+test.each([
+  {
+    name: "an answer made after the deadline is DEADLINE_EXCEEDED, not OK",
+    deadlineMs: 30,
+    echo: async (_request: EchoRequest, caller: { signal: AbortSignal; userId: string }) => {
+      await new Promise((resolve) => caller.signal.addEventListener("abort", resolve));
+      return { text: "too late", userId: caller.userId };
+    },
+    want: { code: status.DEADLINE_EXCEEDED },
+  },
+  {
+    name: "an answer made before the deadline is sent",
+    deadlineMs: 5_000,
+    echo: async (request: EchoRequest, caller: { userId: string }) => ({
+      text: request.text,
+      userId: caller.userId,
+    }),
+    want: { code: status.OK, response: { text: "hi", userId: USER_ID } },
+  },
+])("$name", async ({ deadlineMs, echo, want }) => {
+  const got = await answer(serve(echo), await fakeCall(deadlineMs));
+  expect(got).toEqual(want);
+});
+
+test("an answer made after the client cancelled is CANCELLED, not OK", async () => {
+  const call = await fakeCall(5_000);
+  const handle = serve(async (_request, caller) => {
+    await new Promise((resolve) => caller.signal.addEventListener("abort", resolve));
+    return { text: "too late", userId: caller.userId };
+  });
+  const answered = answer(handle, call);
+  await Bun.sleep(20);
+  call.emit("cancelled");
+
+  expect(await answered).toEqual({ code: status.CANCELLED });
+});
