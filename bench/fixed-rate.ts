@@ -102,82 +102,114 @@ interface Sample {
   serviceMs: number;
 }
 
+/** One generator run: what its sends share and record, read back for the report. */
+interface Run {
+  options: FixedRateOptions;
+  cookies: (string | undefined)[];
+  /** For each request of the rotation, which of its distinct requests it is. */
+  kindOf: number[];
+  /** The first request index past the warm-up. */
+  measuredFrom: number;
+  samples: Sample[];
+  errors: FixedRateResult["errors"];
+  statuses: Record<string, number>;
+  maxSendLagMs: number;
+}
+
 async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
-  const cookies =
-    options.tokensFile === undefined
-      ? [undefined]
-      : readFileSync(options.tokensFile, "utf8")
-          .split("\n")
-          .filter((token) => token !== "")
-          .map((token) => `${options.cookieName ?? "session"}=${token}`);
+  const cookies = readCookies(options);
   // A request that comes back in the rotation is reported once, over all its sends.
   const labels = [...new Set(options.requests.map(label))];
-  const kindOf = options.requests.map((request) => labels.indexOf(label(request)));
-  const intervalMs = 1000 / options.rate;
-  const total = Math.round((options.warmupS + options.durationS) * options.rate);
-  const measuredFrom = Math.round(options.warmupS * options.rate);
-  const samples: Sample[] = [];
-  const errors = { status: 0, network: 0, timeout: 0, dropped: 0 };
-  const statuses: Record<string, number> = {};
-  const inFlight = new Set<Promise<void>>();
-  let maxSendLagMs = 0;
-
-  const send = async (index: number, dueAt: number): Promise<void> => {
-    const measured = index >= measuredFrom;
-    const sentAt = performance.now();
-    if (measured) {
-      maxSendLagMs = Math.max(maxSendLagMs, sentAt - dueAt);
-    }
-    const cookie = cookies[index % cookies.length];
-    const request = options.requests[index % options.requests.length] as FixedRequest;
-    const kind = kindOf[index % options.requests.length] ?? 0;
-    try {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: headersFor(request, cookie),
-        body: request.body,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      await response.arrayBuffer();
-      const doneAt = performance.now();
-      if (!measured) {
-        return;
-      }
-      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      if (response.status >= 200 && response.status < 300) {
-        samples.push({ request: kind, latencyMs: doneAt - dueAt, serviceMs: doneAt - sentAt });
-      } else {
-        errors.status++;
-      }
-    } catch (error) {
-      if (measured) {
-        const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-        errors[timedOut ? "timeout" : "network"]++;
-      }
-    }
+  const run: Run = {
+    options,
+    cookies,
+    kindOf: options.requests.map((request) => labels.indexOf(label(request))),
+    measuredFrom: Math.round(options.warmupS * options.rate),
+    samples: [],
+    errors: { status: 0, network: 0, timeout: 0, dropped: 0 },
+    statuses: {},
+    maxSendLagMs: 0,
   };
+  const total = Math.round((options.warmupS + options.durationS) * options.rate);
+  await sendOnSchedule(run, total);
+  return report(run, labels, total - run.measuredFrom);
+}
 
+/** One `cookie` header value per session token of the file; one undefined without a file. */
+function readCookies(options: FixedRateOptions): (string | undefined)[] {
+  return options.tokensFile === undefined
+    ? [undefined]
+    : readFileSync(options.tokensFile, "utf8")
+        .split("\n")
+        .filter((token) => token !== "")
+        .map((token) => `${options.cookieName ?? "session"}=${token}`);
+}
+
+/** Sends request i when it is due, however many are still in flight (up to MAX_IN_FLIGHT). */
+async function sendOnSchedule(run: Run, total: number): Promise<void> {
+  const intervalMs = 1000 / run.options.rate;
+  const inFlight = new Set<Promise<void>>();
   const start = performance.now() + 50;
   for (let index = 0; index < total; ) {
     const now = performance.now();
     for (; index < total && start + index * intervalMs <= now; index++) {
       if (inFlight.size >= MAX_IN_FLIGHT) {
-        if (index >= measuredFrom) {
-          errors.dropped++;
+        if (index >= run.measuredFrom) {
+          run.errors.dropped++;
         }
         continue;
       }
-      const request = send(index, start + index * intervalMs);
+      const request = send(run, index, start + index * intervalMs);
       inFlight.add(request);
       void request.finally(() => inFlight.delete(request));
     }
     await Bun.sleep(Math.max(1, start + index * intervalMs - performance.now()));
   }
   await Promise.all(inFlight);
+}
 
+/** Sends request `index`, due at `dueAt`, and records its outcome if it is past the warm-up. */
+async function send(run: Run, index: number, dueAt: number): Promise<void> {
+  const measured = index >= run.measuredFrom;
+  const sentAt = performance.now();
+  if (measured) {
+    run.maxSendLagMs = Math.max(run.maxSendLagMs, sentAt - dueAt);
+  }
+  const { options, cookies, samples, errors, statuses } = run;
+  const cookie = cookies[index % cookies.length];
+  const request = options.requests[index % options.requests.length] as FixedRequest;
+  const kind = run.kindOf[index % options.requests.length] ?? 0;
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: headersFor(request, cookie),
+      body: request.body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    await response.arrayBuffer();
+    const doneAt = performance.now();
+    if (!measured) {
+      return;
+    }
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+    if (response.status >= 200 && response.status < 300) {
+      samples.push({ request: kind, latencyMs: doneAt - dueAt, serviceMs: doneAt - sentAt });
+    } else {
+      errors.status++;
+    }
+  } catch (error) {
+    if (measured) {
+      const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+      errors[timedOut ? "timeout" : "network"]++;
+    }
+  }
+}
+
+/** The run's report; `scheduled` is how many requests were due in the measured window. */
+function report(run: Run, labels: string[], scheduled: number): FixedRateResult {
+  const { options, samples } = run;
   const latencies = Float64Array.from(samples, (sample) => sample.latencyMs).sort();
   const service = Float64Array.from(samples, (sample) => sample.serviceMs).sort();
-  const scheduled = total - measuredFrom;
   return {
     requests: labels,
     targetRate: options.rate,
@@ -185,29 +217,40 @@ async function generate(options: FixedRateOptions): Promise<FixedRateResult> {
     scheduled,
     succeeded: samples.length,
     achievedRate: samples.length / options.durationS,
-    latencyMs: {
-      p50: percentileOfSorted(latencies, 50),
-      p90: percentileOfSorted(latencies, 90),
-      p99: percentileOfSorted(latencies, 99),
-      max: latencies.at(-1) ?? Number.NaN,
-      mean: latencies.reduce((sum, value) => sum + value, 0) / (latencies.length || 1),
-    },
+    latencyMs: latencySummary(latencies),
     serviceTimeMs: { p50: percentileOfSorted(service, 50), p99: percentileOfSorted(service, 99) },
-    maxSendLagMs,
-    errors,
-    statuses,
-    byRequest: labels.map((request, kind) => {
-      const own = Float64Array.from(
-        samples.filter((sample) => sample.request === kind),
-        (sample) => sample.latencyMs,
-      ).sort();
-      return {
-        request,
-        succeeded: own.length,
-        latencyMs: { p50: percentileOfSorted(own, 50), p99: percentileOfSorted(own, 99) },
-      };
-    }),
+    maxSendLagMs: run.maxSendLagMs,
+    errors: run.errors,
+    statuses: run.statuses,
+    byRequest: labels.map((request, kind) => ownLatency(samples, request, kind)),
     generatorCpuSeconds: Number.NaN,
+  };
+}
+
+function latencySummary(sorted: Float64Array): FixedRateResult["latencyMs"] {
+  return {
+    p50: percentileOfSorted(sorted, 50),
+    p90: percentileOfSorted(sorted, 90),
+    p99: percentileOfSorted(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    mean: sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1),
+  };
+}
+
+/** One distinct request's successes and latency, apart from the rest of the rotation. */
+function ownLatency(
+  samples: Sample[],
+  request: string,
+  kind: number,
+): FixedRateResult["byRequest"][number] {
+  const own = Float64Array.from(
+    samples.filter((sample) => sample.request === kind),
+    (sample) => sample.latencyMs,
+  ).sort();
+  return {
+    request,
+    succeeded: own.length,
+    latencyMs: { p50: percentileOfSorted(own, 50), p99: percentileOfSorted(own, 99) },
   };
 }
 
