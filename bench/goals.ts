@@ -20,6 +20,39 @@ type GoalSpec = Omit<Goal, "result">;
 const SOAKED: readonly ProcessRole[] = ["gateway", "identity", "notes"];
 
 export function evaluateGoals(scenarios: readonly ScenarioResult[]): Goal[] {
+  const readings = readingsOf(scenarios);
+  const specs: GoalSpec[] = [
+    decayGoal(readings.measured("decay")?.decay ?? null),
+    ...apiMeGoals(readings),
+    {
+      goal: "POST /api/notes ÷ pgbench insert",
+      value: readings.ratio("notes-create", "pgbench-insert"),
+      ...atLeast(0.4),
+    },
+    {
+      goal: `Scenarios with errors (of ${scenarios.length} run)`,
+      value: scenarios.length === 0 ? null : scenarios.filter((s) => s.failure !== null).length,
+      unit: "scenarios",
+      comparison: "≤",
+      target: 0,
+    },
+    {
+      goal: "Elysia hello ÷ Bun.serve hello",
+      value: readings.ratio("elysia-hello", "bun-hello"),
+      ...atLeast(0.9),
+    },
+    ...soakGoals(readings.measured("soak")),
+  ];
+  return specs.map((spec) => ({ ...spec, result: judge(spec) }));
+}
+
+/** What the goals read from the run: a scenario that has numbers, and one's req/s over another's. */
+interface Readings {
+  measured(name: ScenarioName): ScenarioResult | null;
+  ratio(of: ScenarioName, to: ScenarioName): number | null;
+}
+
+function readingsOf(scenarios: readonly ScenarioResult[]): Readings {
   const byName = new Map(scenarios.map((scenario) => [scenario.name, scenario]));
   const measured = (name: ScenarioName): ScenarioResult | null => {
     const scenario = byName.get(name);
@@ -32,28 +65,29 @@ export function evaluateGoals(scenarios: readonly ScenarioResult[]): Goal[] {
     const bottom = throughput(to);
     return top === null || bottom === null || bottom <= 0 ? null : top / bottom;
   };
-  const decay = measured("decay")?.decay ?? null;
+  return { measured, ratio };
+}
+
+function decayGoal(decay: ScenarioResult["decay"]): GoalSpec {
+  return {
+    goal:
+      decay === null
+        ? "No decay: GET /api/notes (20) saturated, last window ÷ first"
+        : `No decay: GET /api/notes (20) saturated ${decay.requestsPerSecond.length} × ` +
+          `${decay.windowS} s, last window ÷ first`,
+    value: decay?.lastOverFirst ?? null,
+    unit: "×",
+    comparison: "≥",
+    target: 0.9,
+  };
+}
+
+/** GET /api/me against its baselines, and its latency at the fixed rate and on one connection. */
+function apiMeGoals({ measured, ratio }: Readings): GoalSpec[] {
   const fixedMe = measured("fixed-me")?.fixedRate ?? null;
   const serial = measured("me-serial")?.summary ?? null;
-  const soak = measured("soak");
-  const soakText =
-    soak?.fixedRate === null || soak?.fixedRate === undefined
-      ? "the soak"
-      : `the soak (${soak.fixedRate.durationS} s at ${rate(soak.fixedRate.targetRate)} req/s)`;
   const fixedRateText = fixedMe === null ? "the fixed rate" : `${rate(fixedMe.targetRate)} req/s`;
-
-  const specs: GoalSpec[] = [
-    {
-      goal:
-        decay === null
-          ? "No decay: GET /api/notes (20) saturated, last window ÷ first"
-          : `No decay: GET /api/notes (20) saturated ${decay.requestsPerSecond.length} × ` +
-            `${decay.windowS} s, last window ÷ first`,
-      value: decay?.lastOverFirst ?? null,
-      unit: "×",
-      comparison: "≥",
-      target: 0.9,
-    },
+  return [
     { goal: "GET /api/me ÷ pgbench -S", value: ratio("me", "pgbench"), ...atLeast(0.15) },
     {
       goal: "GET /api/me ÷ pgbench -S (stretch)",
@@ -81,44 +115,34 @@ export function evaluateGoals(scenarios: readonly ScenarioResult[]): Goal[] {
       value: serial?.p99?.median ?? null,
       ...atMostMs(3),
     },
-    {
-      goal: "POST /api/notes ÷ pgbench insert",
-      value: ratio("notes-create", "pgbench-insert"),
-      ...atLeast(0.4),
-    },
-    {
-      goal: `Scenarios with errors (of ${scenarios.length} run)`,
-      value: scenarios.length === 0 ? null : scenarios.filter((s) => s.failure !== null).length,
-      unit: "scenarios",
-      comparison: "≤",
-      target: 0,
-    },
-    {
-      goal: "Elysia hello ÷ Bun.serve hello",
-      value: ratio("elysia-hello", "bun-hello"),
-      ...atLeast(0.9),
-    },
-    ...SOAKED.flatMap((role): GoalSpec[] => {
-      const memory = soak?.soak?.byProcess[role];
-      return [
-        {
-          goal: `${role} RSS after ${soakText}`,
-          value: memory?.lastMb ?? null,
-          unit: "MB",
-          comparison: "<",
-          target: 100,
-        },
-        {
-          goal: `${role} RSS, last 3 samples of the soak: (max - min) ÷ min`,
-          value: memory === undefined ? null : memory.lastThreeRange * 100,
-          unit: "%",
-          comparison: "≤",
-          target: 5,
-        },
-      ];
-    }),
   ];
-  return specs.map((spec) => ({ ...spec, result: judge(spec) }));
+}
+
+/** Each soaked process's memory after the soak, and whether it was still growing. */
+function soakGoals(soak: ScenarioResult | null): GoalSpec[] {
+  const soakText =
+    soak?.fixedRate === null || soak?.fixedRate === undefined
+      ? "the soak"
+      : `the soak (${soak.fixedRate.durationS} s at ${rate(soak.fixedRate.targetRate)} req/s)`;
+  return SOAKED.flatMap((role): GoalSpec[] => {
+    const memory = soak?.soak?.byProcess[role];
+    return [
+      {
+        goal: `${role} RSS after ${soakText}`,
+        value: memory?.lastMb ?? null,
+        unit: "MB",
+        comparison: "<",
+        target: 100,
+      },
+      {
+        goal: `${role} RSS, last 3 samples of the soak: (max - min) ÷ min`,
+        value: memory === undefined ? null : memory.lastThreeRange * 100,
+        unit: "%",
+        comparison: "≤",
+        target: 5,
+      },
+    ];
+  });
 }
 
 export function judge(spec: GoalSpec): Goal["result"] {
