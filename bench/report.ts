@@ -50,12 +50,42 @@ export interface ReportInput {
 
 export function buildReport(input: ReportInput): BenchReport {
   const { options, scenarios } = input;
+  const usable = usableIn(scenarios);
+  const ratios = throughputRatios(scenarios, usable);
+  const latencyRatios = latencyRatiosOf(scenarios, usable);
+  const { adminUrl, quick, ...settings } = options;
+  const postgres = new URL(adminUrl);
+  postgres.password = "";
+  return {
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    quick,
+    machine: machineOf(input),
+    commit: input.commit,
+    settings: { ...settings, postgres: postgres.toString() },
+    launchedFrom: input.launchedFrom,
+    tracingSink: input.tracingSink,
+    scenarios,
+    ratios,
+    latencyRatios,
+    goals: evaluateGoals(scenarios),
+    failed: scenarios.some((scenario) => scenario.failure !== null),
+  };
+}
+
+type Usable = (name: string) => ScenarioResult | undefined;
+
+/** The scenario of that name if it ran and has numbers. */
+function usableIn(scenarios: ScenarioResult[]): Usable {
   const byName = new Map(scenarios.map((scenario) => [scenario.name, scenario]));
   // A failed scenario keeps its numbers and ratios: the errors column says it failed.
-  const usable = (name: string): ScenarioResult | undefined => {
+  return (name) => {
     const scenario = byName.get(name as ScenarioResult["name"]);
     return scenario === undefined || scenario.runs.length === 0 ? undefined : scenario;
   };
+}
+
+function throughputRatios(scenarios: ScenarioResult[], usable: Usable): BenchReport["ratios"] {
   const ratios: BenchReport["ratios"] = {};
   for (const scenario of scenarios.filter((entry) => !isOpenLoop(entry.kind))) {
     const own = scenario.summary.requestsPerSecond.median;
@@ -67,6 +97,13 @@ export function buildReport(input: ReportInput): BenchReport {
       }
     }
   }
+  return ratios;
+}
+
+function latencyRatiosOf(
+  scenarios: ScenarioResult[],
+  usable: Usable,
+): BenchReport["latencyRatios"] {
   const latencyRatios: BenchReport["latencyRatios"] = {};
   for (const scenario of scenarios.filter((entry) => entry.fixedRate !== null)) {
     const baseline =
@@ -79,31 +116,18 @@ export function buildReport(input: ReportInput): BenchReport {
       };
     }
   }
-  const { adminUrl, quick, ...settings } = options;
-  const postgres = new URL(adminUrl);
-  postgres.password = "";
+  return latencyRatios;
+}
+
+function machineOf(input: ReportInput): BenchReport["machine"] {
   return {
-    startedAt: input.startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    quick,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "unknown",
-      memoryMb: Math.round(totalmem() / 1024 / 1024),
-      loadAverageAtStart: input.loadAverageAtStart,
-      loadAverageAtEnd: loadavg(),
-      bun: Bun.version,
-      postgres: input.postgresVersion,
-    },
-    commit: input.commit,
-    settings: { ...settings, postgres: postgres.toString() },
-    launchedFrom: input.launchedFrom,
-    tracingSink: input.tracingSink,
-    scenarios,
-    ratios,
-    latencyRatios,
-    goals: evaluateGoals(scenarios),
-    failed: scenarios.some((scenario) => scenario.failure !== null),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryMb: Math.round(totalmem() / 1024 / 1024),
+    loadAverageAtStart: input.loadAverageAtStart,
+    loadAverageAtEnd: loadavg(),
+    bun: Bun.version,
+    postgres: input.postgresVersion,
   };
 }
 
