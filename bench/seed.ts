@@ -32,9 +32,34 @@ export async function seed(
     email: `bench-${index}@example.test`,
     session: { id: tokenPart(), secret: tokenPart() },
   }));
-  const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
+  await seedIdentity(urls.identity, users);
+  const notes = await seedNotes(urls.notes, users, counts.notesPerUser);
+  const first = notes[0];
+  if (first === undefined) {
+    throw new Error("the seed needs at least one user with one note");
+  }
+  return {
+    users: users.map((user) => ({
+      id: user.id,
+      token: `${user.session.id}.${user.session.secret}`,
+    })),
+    sampleNote: { id: first.id, ownerId: first.owner_id },
+    notesPerUser: counts.notesPerUser,
+  };
+}
 
-  const identity = pool(urls.identity, 2);
+/** A user to seed, with the one session whose token the bench sends. */
+interface NewUser {
+  id: string;
+  name: string;
+  email: string;
+  session: { id: string; secret: string };
+}
+
+/** Each user and their session, in the identity database. */
+async function seedIdentity(url: string, users: NewUser[]): Promise<void> {
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
+  const identity = pool(url, 2);
   try {
     await insertAll(
       identity,
@@ -55,35 +80,30 @@ export async function seed(
   } finally {
     await identity.end({ timeout: 5 });
   }
+}
 
+/** `notesPerUser` notes of each user, in the notes database; returns the rows written. */
+async function seedNotes(
+  url: string,
+  users: NewUser[],
+  notesPerUser: number,
+): Promise<{ id: string; owner_id: string }[]> {
   const notes = users.flatMap((user) =>
-    Array.from({ length: counts.notesPerUser }, (_, index) => ({
+    Array.from({ length: notesPerUser }, (_, index) => ({
       id: Bun.randomUUIDv7(),
       owner_id: user.id,
       title: `Seeded note ${index}`,
       body: `Written by the bench seed for ${user.name}. `.repeat(4),
     })),
   );
-  const notesDb = pool(urls.notes, 2);
+  const notesDb = pool(url, 2);
   try {
     await insertAll(notesDb, "notes", notes);
     await notesDb`ANALYZE`;
   } finally {
     await notesDb.end({ timeout: 5 });
   }
-
-  const first = notes[0];
-  if (first === undefined) {
-    throw new Error("the seed needs at least one user with one note");
-  }
-  return {
-    users: users.map((user) => ({
-      id: user.id,
-      token: `${user.session.id}.${user.session.secret}`,
-    })),
-    sampleNote: { id: first.id, ownerId: first.owner_id },
-    notesPerUser: counts.notesPerUser,
-  };
+  return notes;
 }
 
 async function insertAll<Row extends Record<string, unknown>>(
