@@ -1,7 +1,8 @@
-import { fixedRateRecord, runFixedRate } from "./fixed-rate.ts";
+import { type FixedRateOptions, fixedRateRecord, runFixedRate } from "./fixed-rate.ts";
 import {
   failed,
   formatRate,
+  type Measured,
   measureRuns,
   progress,
   round,
@@ -25,6 +26,19 @@ export async function measureSoak(
   targets: Targets,
 ): Promise<ScenarioResult> {
   const gateway = urlOf(targets, "gateway", scenario);
+  const problem = await preflightRotation(scenario, targets, gateway);
+  if (problem !== null) {
+    return failed(scenario, problem);
+  }
+  return measureRuns(scenario, targets, () => soakRun(scenario, targets, gateway));
+}
+
+/** Checks each request of the rotation once before the load; the first problem, or null. */
+async function preflightRotation(
+  scenario: SoakScenario,
+  targets: Targets,
+  gateway: string,
+): Promise<string | null> {
   // Each distinct request once (the rotation repeats GET /api/me).
   const distinct = new Map(
     scenario.requests.map((request) => [`${request.method} ${request.path}`, request]),
@@ -38,56 +52,83 @@ export async function measureSoak(
       body: request.body === undefined ? undefined : { json: request.body, origin: gateway },
     });
     if (problem !== null) {
-      return failed(scenario, problem);
+      return problem;
     }
   }
-  return measureRuns(scenario, targets, async () => {
-    const { rate } = targets.options.fixedRate;
-    const { durationS, warmupS, sampleEveryS } = targets.options.soak;
-    progress(
-      `${scenario.name}: ${rate} req/s for ${warmupS} s (warm-up) + ${durationS} s, ` +
-        `RSS every ${sampleEveryS} s`,
-    );
-    const run = runFixedRate({
-      requests: scenario.requests.map((request) => ({
-        method: request.method,
-        url: `${gateway}${request.path}`,
-        body: request.body,
-      })),
-      rate,
-      durationS,
-      warmupS,
-      ...(targets.tokensFile === null
-        ? {}
-        : { tokensFile: targets.tokensFile, cookieName: SESSION_COOKIE }),
-    });
-    const samples = await sampleRss(
-      targets,
-      scenario.processes,
-      run,
-      sampleEveryS,
-      warmupS + durationS,
-    );
-    const result = await run;
-    const record = fixedRateRecord(result);
-    progress(
-      `${scenario.name}: ${formatRate(result.achievedRate)} req/s, p50 ${round(result.latencyMs.p50)} ms, ` +
-        `p99 ${round(result.latencyMs.p99)} ms, ${record.errors} errors`,
-    );
-    const soak: SoakResult = { sampleEveryS, samples, byProcess: {} };
-    for (const role of scenario.processes) {
-      const memory = soakMemory(samples.map((sample) => sample.rssMb[role] ?? null));
-      if (memory !== null) {
-        soak.byProcess[role] = { ...memory, lastAnonMb: samples.at(-1)?.anonMb?.[role] ?? null };
-      }
+  return null;
+}
+
+/** The generator's run with the processes' RSS sampled beside it. */
+async function soakRun(
+  scenario: SoakScenario,
+  targets: Targets,
+  gateway: string,
+): Promise<Measured> {
+  const { rate } = targets.options.fixedRate;
+  const { durationS, warmupS, sampleEveryS } = targets.options.soak;
+  progress(
+    `${scenario.name}: ${rate} req/s for ${warmupS} s (warm-up) + ${durationS} s, ` +
+      `RSS every ${sampleEveryS} s`,
+  );
+  const run = runFixedRate(generatorOptions(scenario, targets, gateway));
+  const samples = await sampleRss(
+    targets,
+    scenario.processes,
+    run,
+    sampleEveryS,
+    warmupS + durationS,
+  );
+  const result = await run;
+  const record = fixedRateRecord(result);
+  progress(
+    `${scenario.name}: ${formatRate(result.achievedRate)} req/s, p50 ${round(result.latencyMs.p50)} ms, ` +
+      `p99 ${round(result.latencyMs.p99)} ms, ${record.errors} errors`,
+  );
+  return {
+    runs: [record],
+    generatorCpuSeconds: result.generatorCpuSeconds,
+    fixedRate: result,
+    soak: soakResultOf(scenario.processes, samples, sampleEveryS),
+  };
+}
+
+/** The rotation through the gateway at the fixed rate, for the soak's duration. */
+function generatorOptions(
+  scenario: SoakScenario,
+  targets: Targets,
+  gateway: string,
+): FixedRateOptions {
+  const { rate } = targets.options.fixedRate;
+  const { durationS, warmupS } = targets.options.soak;
+  return {
+    requests: scenario.requests.map((request) => ({
+      method: request.method,
+      url: `${gateway}${request.path}`,
+      body: request.body,
+    })),
+    rate,
+    durationS,
+    warmupS,
+    ...(targets.tokensFile === null
+      ? {}
+      : { tokensFile: targets.tokensFile, cookieName: SESSION_COOKIE }),
+  };
+}
+
+/** The samples, and each process's memory read from them. */
+function soakResultOf(
+  roles: ProcessRole[],
+  samples: SoakResult["samples"],
+  sampleEveryS: number,
+): SoakResult {
+  const soak: SoakResult = { sampleEveryS, samples, byProcess: {} };
+  for (const role of roles) {
+    const memory = soakMemory(samples.map((sample) => sample.rssMb[role] ?? null));
+    if (memory !== null) {
+      soak.byProcess[role] = { ...memory, lastAnonMb: samples.at(-1)?.anonMb?.[role] ?? null };
     }
-    return {
-      runs: [record],
-      generatorCpuSeconds: result.generatorCpuSeconds,
-      fixedRate: result,
-      soak,
-    };
-  });
+  }
+  return soak;
 }
 
 /** The last sample, the largest, and how far apart the last three are; null with no sample. */
