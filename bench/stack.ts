@@ -42,61 +42,16 @@ export interface Stack {
 
 /** `env` goes to every process (the telemetry settings). */
 export async function startStack(adminUrl: string, env: Record<string, string>): Promise<Stack> {
-  const admin = adminPool(adminUrl);
-  try {
-    for (const { database } of Object.values(services)) {
-      await recreateDatabase(admin, database);
-    }
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
+  await recreateServiceDatabases(adminUrl);
   const callerKeys = generateCallerKeys("bench");
-  const taken = new Set<number>();
-  const port = (): number => {
-    const free = freePort(taken);
-    taken.add(free);
-    return free;
-  };
+  const port = portPicker();
   const databaseUrls = {
     identity: databaseUrl(adminUrl, services.identity.database),
     notes: databaseUrl(adminUrl, services.notes.database),
   };
-  const identityAddress = `127.0.0.1:${port()}`;
-  const notesAddress = `127.0.0.1:${port()}`;
-  const identity = launch("identity", services.identity.dir, {
-    ...env,
-    PORT: identityAddress.split(":")[1] ?? "",
-    DATABASE_URL: databaseUrls.identity,
-    CALLER_PUBLIC_KEYS: callerKeys.publicKey,
-  });
-  const notes = launch("notes", services.notes.dir, {
-    ...env,
-    PORT: notesAddress.split(":")[1] ?? "",
-    DATABASE_URL: databaseUrls.notes,
-    CALLER_PUBLIC_KEYS: callerKeys.publicKey,
-  });
-  // SERVING comes after the migrations, so seeding may start once both answer it.
-  await Promise.all([
-    untilReady(identity.child, () => serving(identityAddress)),
-    untilReady(notes.child, () => serving(notesAddress)),
-  ]);
-  const gatewayPort = port();
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gateway = launch("gateway", "gateway", {
-    ...env,
-    MODE: "production",
-    PORT: String(gatewayPort),
-    APP_ORIGIN: gatewayUrl,
-    // Production on loopback's plain http, as `docker compose up` runs it.
-    ALLOW_HTTP_ORIGIN: "true",
-    CALLER_SIGNING_KEY: callerKeys.signingKey,
-    IDENTITY_ADDRESS: identityAddress,
-    NOTES_ADDRESS: notesAddress,
-    // Each seeded session sends ~80 requests a second, a person's a few a minute: the per-session
-    // limit still runs on every request, but refuses none.
-    API_RATE_LIMIT_PER_MINUTE: "1000000",
-  });
-  await untilReady(gateway.child, async () => (await fetch(`${gatewayUrl}/readyz`)).ok);
+  const started = await startServices(env, callerKeys.publicKey, databaseUrls, port);
+  const { identity, notes, notesAddress } = started;
+  const { gateway, gatewayUrl } = await startGateway(env, port(), callerKeys.signingKey, started);
   return {
     gatewayUrl,
     notesAddress,
@@ -105,6 +60,87 @@ export async function startStack(adminUrl: string, env: Record<string, string>):
     processes: { gateway: gateway.child, identity: identity.child, notes: notes.child },
     launchedFrom: { gateway: gateway.from, identity: identity.from, notes: notes.from },
   };
+}
+
+async function recreateServiceDatabases(adminUrl: string): Promise<void> {
+  const admin = adminPool(adminUrl);
+  try {
+    for (const { database } of Object.values(services)) {
+      await recreateDatabase(admin, database);
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+/** Free loopback ports, none of them handed out twice. */
+function portPicker(): () => number {
+  const taken = new Set<number>();
+  return () => {
+    const free = freePort(taken);
+    taken.add(free);
+    return free;
+  };
+}
+
+interface Launched {
+  child: Child;
+  from: string;
+}
+
+/** Identity and notes on their databases, each on a port of its own, once both are serving. */
+async function startServices(
+  env: Record<string, string>,
+  callerPublicKey: string,
+  databaseUrls: Record<"identity" | "notes", string>,
+  port: () => number,
+): Promise<{ identity: Launched; notes: Launched; identityAddress: string; notesAddress: string }> {
+  const identityAddress = `127.0.0.1:${port()}`;
+  const notesAddress = `127.0.0.1:${port()}`;
+  const identity = launch("identity", services.identity.dir, {
+    ...env,
+    PORT: identityAddress.split(":")[1] ?? "",
+    DATABASE_URL: databaseUrls.identity,
+    CALLER_PUBLIC_KEYS: callerPublicKey,
+  });
+  const notes = launch("notes", services.notes.dir, {
+    ...env,
+    PORT: notesAddress.split(":")[1] ?? "",
+    DATABASE_URL: databaseUrls.notes,
+    CALLER_PUBLIC_KEYS: callerPublicKey,
+  });
+  // SERVING comes after the migrations, so seeding may start once both answer it.
+  await Promise.all([
+    untilReady(identity.child, () => serving(identityAddress)),
+    untilReady(notes.child, () => serving(notesAddress)),
+  ]);
+  return { identity, notes, identityAddress, notesAddress };
+}
+
+/** The gateway in production mode in front of both services, once it is ready. */
+async function startGateway(
+  env: Record<string, string>,
+  gatewayPort: number,
+  callerSigningKey: string,
+  { identityAddress, notesAddress }: { identityAddress: string; notesAddress: string },
+): Promise<{ gateway: Launched; gatewayUrl: string }> {
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const gateway = launch("gateway", "gateway", {
+    ...env,
+    MODE: "production",
+    PORT: String(gatewayPort),
+    APP_ORIGIN: gatewayUrl,
+    // Production on loopback's plain http, as `docker compose up` runs it.
+    ALLOW_HTTP_ORIGIN: "true",
+    CALLER_SIGNING_KEY: callerSigningKey,
+    IDENTITY_ADDRESS: identityAddress,
+    NOTES_ADDRESS: notesAddress,
+    // Each seeded session sends ~80 requests a second, a person's a few a minute: the per-session
+    // limit still runs on every request, but refuses none.
+    API_RATE_LIMIT_PER_MINUTE: "1000000",
+  });
+  await untilReady(gateway.child, async () => (await fetch(`${gatewayUrl}/readyz`)).ok);
+  return { gateway, gatewayUrl };
 }
 
 /** Waits for `ready`, failing at once with the process's output if it exits meanwhile. */
