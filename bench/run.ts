@@ -12,11 +12,11 @@ import { measure, measureInTurns, progress, type Targets } from "./measure.ts";
 import { type BenchOptions, parseOptions, usage } from "./options.ts";
 import { type OtlpSink, startOtlpSink } from "./otlp-sink.ts";
 import { stopAllChildren } from "./processes.ts";
-import { buildReport, writeReport } from "./report.ts";
+import { type BenchReport, buildReport, writeReport } from "./report.ts";
 import { inTurnsPair, needsStack, type Scenario } from "./scenario-kinds.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
 import { scenarios } from "./scenarios.ts";
-import { restartSeededStack, startSeededStack } from "./seeded-stack.ts";
+import { restartSeededStack, type SeededStack, startSeededStack } from "./seeded-stack.ts";
 import { adminPool, benchDatabases, dropDatabase } from "./stack.ts";
 import { ensureWrk } from "./wrk.ts";
 
@@ -32,12 +32,7 @@ async function main(options: BenchOptions): Promise<number> {
     `trellis bench${options.quick ? " --quick" : ""}: ${selected.map((s) => s.name).join(", ")}` +
       ` (about ${Math.ceil(estimateSeconds(selected, options) / 60)} min)`,
   );
-  const wrk = selected.some((scenario) => scenario.kind === "wrk" || scenario.kind === "decay")
-    ? await ensureWrk()
-    : null;
-  if (selected.some((scenario) => scenario.kind === "pgbench") && Bun.which("pgbench") === null) {
-    throw new Error("pgbench is not installed (Debian: apt-get install postgresql-client)");
-  }
+  const wrk = await checkTools(selected);
   const postgresVersion = await serverVersion(options.adminUrl);
   const work = mkdtempSync(join(tmpdir(), "trellis-bench-"));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
@@ -50,34 +45,49 @@ async function main(options: BenchOptions): Promise<number> {
     firstToken: null,
     processes: {},
   };
-  const launchedFrom: Record<string, string> = {};
-  let sink: OtlpSink | null = null;
-  let stackEnv: Record<string, string> = {};
-  if (selected.some(needsStack)) {
-    console.log("starting identity, notes (fresh bench_* databases) and the gateway");
-    sink = options.tracing ? startOtlpSink() : null;
-    if (sink !== null) {
-      const spans = sink;
-      cleanups.push(() => spans.stop());
-      progress(`tracing on: every process exports its spans to ${spans.url} (discarded)`);
-    }
-    stackEnv =
-      sink === null
-        ? { OTEL_SDK_DISABLED: "true" }
-        : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SDK_DISABLED: "false" };
-    const seededStack = await startSeededStack(options, stackEnv, targets, work);
-    Object.assign(launchedFrom, seededStack.stack.launchedFrom);
-    if (selected.some((scenario) => scenario.name === "one-hop")) {
-      const baseline = await startBaselineServer({
-        notesAddress: seededStack.stack.notesAddress,
-        callerSigningKey: seededStack.stack.callerKeys.signingKey,
-        note: seededStack.seeded.sampleNote,
-      });
-      targets.urls.baseline = baseline.url;
-      targets.processes.baseline = baseline.child;
-      launchedFrom.baseline = "bench/baseline-server.ts (source)";
-    }
+  const { launchedFrom, sink, stackEnv } = await startServers(selected, targets, work);
+  const results = await measureSelected(selected, targets, stackEnv, work);
+
+  const report = buildReport({
+    startedAt,
+    loadAverageAtStart,
+    options,
+    postgresVersion,
+    commit,
+    launchedFrom,
+    scenarios: results,
+    tracingSink: sink?.stats() ?? null,
+  });
+  return publish(report);
+}
+
+/** wrk (built if need be) when a selected scenario runs it; fails at once without pgbench. */
+async function checkTools(selected: Scenario[]): Promise<string | null> {
+  const wrk = selected.some((scenario) => scenario.kind === "wrk" || scenario.kind === "decay")
+    ? await ensureWrk()
+    : null;
+  if (selected.some((scenario) => scenario.kind === "pgbench") && Bun.which("pgbench") === null) {
+    throw new Error("pgbench is not installed (Debian: apt-get install postgresql-client)");
   }
+  return wrk;
+}
+
+interface Servers {
+  /** What each server was started from, by role. */
+  launchedFrom: Record<string, string>;
+  sink: OtlpSink | null;
+  /** The environment the stack was started with, to start it again for the soak. */
+  stackEnv: Record<string, string>;
+}
+
+/** Every server the selected scenarios load, recorded in `targets`. */
+async function startServers(
+  selected: Scenario[],
+  targets: Targets,
+  work: string,
+): Promise<Servers> {
+  const launchedFrom: Record<string, string> = {};
+  const { sink, stackEnv } = await startStackFor(selected, targets, work, launchedFrom);
   for (const kind of ["bun", "elysia"] as const) {
     if (selected.some((scenario) => scenario.name === `${kind}-hello`)) {
       const hello = await startHelloServer(kind);
@@ -86,7 +96,65 @@ async function main(options: BenchOptions): Promise<number> {
       launchedFrom[`${kind}-hello`] = `bench/hello-server.ts HELLO_SERVER=${kind} (source)`;
     }
   }
+  return { launchedFrom, sink, stackEnv };
+}
 
+/** The seeded stack, and the one-hop baseline beside it, when a selected scenario needs them. */
+async function startStackFor(
+  selected: Scenario[],
+  targets: Targets,
+  work: string,
+  launchedFrom: Record<string, string>,
+): Promise<Omit<Servers, "launchedFrom">> {
+  if (!selected.some(needsStack)) {
+    return { sink: null, stackEnv: {} };
+  }
+  console.log("starting identity, notes (fresh bench_* databases) and the gateway");
+  const sink = startTracingSink(targets.options);
+  const stackEnv: Record<string, string> =
+    sink === null
+      ? { OTEL_SDK_DISABLED: "true" }
+      : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SDK_DISABLED: "false" };
+  const seededStack = await startSeededStack(targets.options, stackEnv, targets, work);
+  Object.assign(launchedFrom, seededStack.stack.launchedFrom);
+  if (selected.some((scenario) => scenario.name === "one-hop")) {
+    await startOneHopBaseline(seededStack, targets, launchedFrom);
+  }
+  return { sink, stackEnv };
+}
+
+/** With --tracing, the loopback sink every process exports its spans to. */
+function startTracingSink(options: BenchOptions): OtlpSink | null {
+  const sink = options.tracing ? startOtlpSink() : null;
+  if (sink !== null) {
+    cleanups.push(() => sink.stop());
+    progress(`tracing on: every process exports its spans to ${sink.url} (discarded)`);
+  }
+  return sink;
+}
+
+async function startOneHopBaseline(
+  seededStack: SeededStack,
+  targets: Targets,
+  launchedFrom: Record<string, string>,
+): Promise<void> {
+  const baseline = await startBaselineServer({
+    notesAddress: seededStack.stack.notesAddress,
+    callerSigningKey: seededStack.stack.callerKeys.signingKey,
+    note: seededStack.seeded.sampleNote,
+  });
+  targets.urls.baseline = baseline.url;
+  targets.processes.baseline = baseline.child;
+  launchedFrom.baseline = "bench/baseline-server.ts (source)";
+}
+
+/** Each selected scenario in order, a pair taken in turns where one is selected. */
+async function measureSelected(
+  selected: Scenario[],
+  targets: Targets,
+  stackEnv: Record<string, string>,
+  work: string,
+): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   let stackUsed = false;
   const measuredInTurns = new Set<string>();
@@ -96,7 +164,7 @@ async function main(options: BenchOptions): Promise<number> {
     }
     if (scenario.kind === "soak" && stackUsed) {
       console.log("restarting identity, notes and the gateway on fresh databases for the soak");
-      await restartSeededStack(options, stackEnv, targets, work);
+      await restartSeededStack(targets.options, stackEnv, targets, work);
     }
     stackUsed ||= needsStack(scenario);
     const pair = inTurnsPair(scenario, selected);
@@ -112,17 +180,11 @@ async function main(options: BenchOptions): Promise<number> {
     console.log(`${scenario.name}: ${scenario.title}`);
     results.push(await measure(scenario, targets));
   }
+  return results;
+}
 
-  const report = buildReport({
-    startedAt,
-    loadAverageAtStart,
-    options,
-    postgresVersion,
-    commit,
-    launchedFrom,
-    scenarios: results,
-    tracingSink: sink?.stats() ?? null,
-  });
+/** Writes the record and prints its tables; the exit code, 1 when a scenario failed. */
+function publish(report: BenchReport): number {
   const path = writeReport(report, resultsDir);
   console.log(`\n${renderMarkdown(report)}`);
   console.log(`results: ${path}`);
