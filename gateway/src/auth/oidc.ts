@@ -3,8 +3,7 @@ import type { OidcConfig } from "../config.ts";
 import { createCodeFlow } from "./code-flow.ts";
 import { verifyIdToken } from "./id-token.ts";
 import { LoginError, type OAuthProvider, type ProviderOptions } from "./provider.ts";
-
-type OidcProviderName = "google" | "dev";
+import type { OidcProviderName } from "./provider-names.ts";
 
 /** The setting that holds each provider's issuer, named when it is wrong. */
 const issuerSettings = {

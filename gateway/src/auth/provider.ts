@@ -1,4 +1,4 @@
-import type { ProviderName } from "../config.ts";
+import type { ProviderName } from "./provider-names.ts";
 
 /** Who the provider says signed in, keyed on its immutable id (never the email). */
 export interface ProviderProfile {

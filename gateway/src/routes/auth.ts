@@ -4,11 +4,12 @@ import { type AuditLog, auditLog } from "../auth/audit.ts";
 import { clearCookie, cookieNames, readCookie, setCookie } from "../auth/cookies.ts";
 import { decodePendingLogin, encodePendingLogin, loginCookieTtlMs } from "../auth/login-cookie.ts";
 import { LoginError, type OAuthProviders } from "../auth/provider.ts";
+import { type ProviderName, providerNames } from "../auth/provider-names.ts";
 import { safeReturnTo } from "../auth/return-to.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import { signOut, signOutEverywhere } from "../auth/sign-out.ts";
 import type { IdentityClient } from "../clients.ts";
-import { type GatewayConfig, isSecureOrigin, type ProviderName } from "../config.ts";
+import { type GatewayConfig, isSecureOrigin } from "../config.ts";
 
 import { badRequest, HttpError, tooManyRequests, unauthorized } from "../errors.ts";
 import { clientAddress } from "../http/client-address.ts";
@@ -35,13 +36,12 @@ export interface AuthRouteDeps {
 }
 
 const providerParam = t.Object({ provider: t.String() });
-const PROVIDER_ORDER: readonly ProviderName[] = ["github", "google", "dev"];
 
 /** Sign-in through an OAuth provider, and sign-out (of this browser, or everywhere). */
 export function authRoutes(deps: AuthRouteDeps) {
   const names = cookieNames(deps.config);
   const secure = isSecureOrigin(deps.config);
-  const configured = PROVIDER_ORDER.filter((name) => deps.providers[name] !== undefined);
+  const configured = providerNames.filter((name) => deps.providers[name] !== undefined);
   const providerOf = (name: string) => {
     const provider = deps.providers[name as ProviderName];
     if (provider === undefined) {
@@ -61,7 +61,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         return { providers: configured };
       },
       {
-        response: t.Object({ providers: t.Array(t.UnionEnum(["github", "google", "dev"])) }),
+        response: t.Object({ providers: t.Array(t.UnionEnum(providerNames)) }),
         // Registered before the rate limit below: showing the sign-in page is not an attempt.
         detail: { summary: "The sign-in providers offered (dev only in development)" },
       },
@@ -193,7 +193,7 @@ function signInFailed(
   audit: AuditLog,
 ): (request: Request, error: unknown, provider: string) => Response {
   return (request, error, provider) => {
-    const known = PROVIDER_ORDER.find((name) => name === provider) ?? "unknown";
+    const known = providerNames.find((name) => name === provider) ?? "unknown";
     audit.signInFailed(request, { provider: known, reason: signInErrorCode(error) });
     if (error instanceof LoginError) {
       logLoginFailure(log, provider, error);

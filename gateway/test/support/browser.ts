@@ -1,7 +1,7 @@
 import { approveSignIn, type SignInIdentity } from "../../fake-provider/sign-in.ts";
 import { type CookieJar, createCookieJar } from "./cookie-jar.ts";
 
-export type ProviderName = "github" | "google" | "dev";
+export type { ProviderName } from "../../src/auth/provider-names.ts";
 
 export interface ApiInit extends RequestInit {
   /** Sent as an application/json body. */
