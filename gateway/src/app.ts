@@ -1,7 +1,7 @@
 import { openapi } from "@elysiajs/openapi";
 import type { Logger } from "@trellis/service-kit";
 import { Elysia } from "elysia";
-import type { OAuthProviders } from "./auth/provider.ts";
+import type { OAuthProviders } from "./auth/oauth-provider.ts";
 import { cachedSessionValidator } from "./auth/session-cache.ts";
 import { batchedSessionCheck, refreshBatching } from "./auth/session-refresh.ts";
 import type { Clients } from "./clients.ts";

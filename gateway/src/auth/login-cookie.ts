@@ -1,4 +1,4 @@
-import type { LoginAttempt } from "./provider.ts";
+import type { LoginAttempt } from "./oauth-provider.ts";
 import { isProviderName, type ProviderName } from "./provider-names.ts";
 
 /** What the login cookie holds between /login and /callback (about ten minutes). */

@@ -2,7 +2,8 @@ import * as oauth from "oauth4webapi";
 import type { OidcConfig } from "../config.ts";
 import { createCodeFlow } from "./code-flow.ts";
 import { verifyIdToken } from "./id-token.ts";
-import { LoginError, type OAuthProvider, type ProviderOptions } from "./provider.ts";
+import { LoginError } from "./login-error.ts";
+import type { OAuthProvider, ProviderOptions } from "./oauth-provider.ts";
 import type { OidcProviderName } from "./provider-names.ts";
 
 /** The setting that holds each provider's issuer, named when it is wrong. */

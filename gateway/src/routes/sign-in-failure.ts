@@ -1,5 +1,5 @@
 import type { Logger } from "@trellis/service-kit";
-import { LoginError, type LoginErrorKind } from "../auth/provider.ts";
+import { LoginError, type LoginErrorKind } from "../auth/login-error.ts";
 import { HttpError, isGrpcError } from "../errors.ts";
 
 /**

@@ -3,7 +3,7 @@ import type { ProviderFaults } from "../../fake-provider/faults.ts";
 import { serveFakeProvider } from "../../fake-provider/serve.ts";
 import { approveSignIn } from "../../fake-provider/sign-in.ts";
 import type { OidcProviderName } from "../auth/provider-names.ts";
-import { createProviders } from "../auth/providers.ts";
+import { createProviders } from "../auth/configured-providers.ts";
 import { type GatewayConfig, loadConfig } from "../config.ts";
 import { fakeIdentity } from "./fake-clients.ts";
 import { APP_ORIGIN, TEST_SIGNING_KEY, testApp } from "./test-app.ts";
