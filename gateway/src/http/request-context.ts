@@ -7,6 +7,7 @@ import {
   recordRequestFailure,
   startRequestSpan,
 } from "../telemetry/request-span.ts";
+import { responseSecurityHeaders } from "./security-headers.ts";
 
 interface RequestInfo {
   id: string;
@@ -35,8 +36,7 @@ export function requestContext(log: Logger) {
       const id = crypto.randomUUID();
       requests.set(request, { id, started: performance.now(), span: startRequestSpan(request) });
       set.headers["x-request-id"] = id;
-      set.headers["x-content-type-options"] = "nosniff";
-      set.headers["referrer-policy"] = "strict-origin-when-cross-origin";
+      Object.assign(set.headers, responseSecurityHeaders);
     })
     .onError({ as: "global" }, ({ code, error, request, set, path }) => {
       const httpError = toHttpError(code, error, request, path);
