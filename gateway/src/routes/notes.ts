@@ -11,7 +11,7 @@ import type { GatewayConfig } from "../config.ts";
 import { badRequest } from "../errors.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import { limitPerSession } from "../http/session-rate-limit.ts";
-import { errorJson, noteJson, toNoteJson } from "./json.ts";
+import { errorJson, noteJson, toNoteJson } from "../http/rest-shapes.ts";
 
 const noteId = t.Object({ id: t.String() });
 const errors = {
