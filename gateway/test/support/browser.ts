@@ -1,7 +1,8 @@
 import { approveSignIn, type SignInIdentity } from "../../fake-provider/sign-in.ts";
+import type { ProviderName } from "../../src/auth/provider-names.ts";
 import { type CookieJar, createCookieJar } from "./cookie-jar.ts";
 
-export type { ProviderName } from "../../src/auth/provider-names.ts";
+export type { ProviderName };
 
 export interface ApiInit extends RequestInit {
   /** Sent as an application/json body. */
