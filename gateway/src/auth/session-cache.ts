@@ -98,7 +98,9 @@ export function cachedSessionValidator(
     end: (token, remove) => cache.ends.run(tokenKey(token), remove, () => drop(cache, token)),
     endAllOf(userId, remove) {
       return cache.ends.run(userKey(userId), remove, () => {
-        const theirs = [...cache.entries.entries()].filter(([, e]) => e.session.user?.id === userId);
+        const theirs = [...cache.entries.entries()].filter(
+          ([, e]) => e.session.user?.id === userId,
+        );
         for (const [token] of theirs) {
           cache.entries.delete(token);
         }

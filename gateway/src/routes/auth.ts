@@ -172,7 +172,12 @@ function takePendingLogin(deps: AuthHandlerDeps, cookie: CookieJar, provider: Pr
 /** Signs the profile's user in at identity and sets the session cookie. */
 async function startSession(
   deps: AuthHandlerDeps,
-  signIn: { provider: OAuthProvider; profile: ProviderProfile; request: Request; cookie: CookieJar },
+  signIn: {
+    provider: OAuthProvider;
+    profile: ProviderProfile;
+    request: Request;
+    cookie: CookieJar;
+  },
 ): Promise<void> {
   const { provider, profile, request, cookie } = signIn;
   const previous = readCookie(cookie, deps.names.session);

@@ -11,8 +11,8 @@ import type { NotesClient } from "../clients.ts";
 import type { GatewayConfig } from "../config.ts";
 import { badRequest } from "../errors.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
-import { limitPerSession } from "../http/session-rate-limit.ts";
 import { errorJson, type NoteJson, noteJson, toNoteJson } from "../http/rest-shapes.ts";
+import { limitPerSession } from "../http/session-rate-limit.ts";
 
 const noteId = t.Object({ id: t.String() });
 const pageQuery = t.Object({
@@ -105,7 +105,11 @@ function getNote(notes: NotesClient) {
 }
 
 function updateNote(notes: NotesClient) {
-  return async ({ user, params, body }: NoteAt & { body: Static<typeof noteChanges> }): Promise<NoteJson> => {
+  return async ({
+    user,
+    params,
+    body,
+  }: NoteAt & { body: Static<typeof noteChanges> }): Promise<NoteJson> => {
     const updateMask = (["title", "body"] as const).filter((key) => body[key] !== undefined);
     if (updateMask.length === 0) {
       throw badRequest("body: name at least one of title, body");

@@ -39,7 +39,10 @@ function chooseSource(config: Pick<GatewayConfig, "mode" | "web">): Serve {
     return async (request) => withHtmlHeaders(await proxyToDevServer(devServer, request), headers);
   }
   if (hasBuiltApp(distDir)) {
-    const files = builtAppFiles(distDir, htmlSecurityHeaders(contentSecurityPolicy({ httpImages })));
+    const files = builtAppFiles(
+      distDir,
+      htmlSecurityHeaders(contentSecurityPolicy({ httpImages })),
+    );
     return async (request, pathname) => {
       const response = await files(request, pathname);
       if (response === null) {

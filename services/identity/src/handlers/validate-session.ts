@@ -4,8 +4,8 @@ import type {
 } from "@trellis/contracts/identity/v1";
 import type { InternalUnary } from "@trellis/service-kit";
 import { invalidSession } from "../errors.ts";
-import { settleSession, type ValidationDeps } from "../session-validation.ts";
 import { parseSessionToken } from "../session-token.ts";
+import { settleSession, type ValidationDeps } from "../session-validation.ts";
 
 /**
  * Returns the user of a live session, renewing it for 30 days when less than 15 are left (never

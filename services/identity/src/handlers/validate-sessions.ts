@@ -4,8 +4,8 @@ import type {
   ValidateSessionsResponse,
 } from "@trellis/contracts/identity/v1";
 import { type InternalUnary, invalidArgument } from "@trellis/service-kit";
-import { settleSession, type ValidationDeps } from "../session-validation.ts";
 import { parseSessionToken } from "../session-token.ts";
+import { settleSession, type ValidationDeps } from "../session-validation.ts";
 
 /** The most tokens one ValidateSessions call may carry. */
 export const MAX_TOKENS_PER_CALL = 100;
