@@ -10,7 +10,10 @@ test.each([
   { name: "an API client's GET", method: "GET", accept: "application/json", want: false },
   { name: "a GET with no Accept", method: "GET", accept: null, want: false },
 ])("$name: $want", ({ method, accept, want }) => {
-  const headers = accept === null ? {} : { accept };
+  const headers = new Headers();
+  if (accept !== null) {
+    headers.set("accept", accept);
+  }
   const request = new Request("http://localhost:3000/signin", { method, headers });
   expect(isPageLoad(request)).toBe(want);
 });

@@ -147,9 +147,9 @@ function finishSignIn(deps: AuthHandlerDeps) {
   return async ({ params, request, cookie, redirect }: ProviderStep) => {
     try {
       const provider = providerNamed(deps.providers, params.provider);
-      const pending = takePendingLogin(h, cookie, provider.name);
+      const pending = takePendingLogin(deps, cookie, provider.name);
       const profile = await provider.finish(new URL(request.url), pending);
-      await startSession(h, { provider, profile, request, cookie });
+      await startSession(deps, { provider, profile, request, cookie });
       // Checked again: the login cookie is only base64 JSON, not signed, so its returnTo
       // is input too (and one set by an older gateway was checked by older rules).
       return redirect(safeReturnTo(pending.returnTo, deps.config.appOrigin), 302);
