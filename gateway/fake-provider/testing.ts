@@ -1,5 +1,6 @@
 // Fixtures for this folder's tests: a provider on a real socket with a clock the test moves.
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from "oauth4webapi";
+import { type ProviderName, providerNames } from "../src/auth/provider-names.ts";
 import { type RunningFakeProvider, serveFakeProvider } from "./serve.ts";
 import { approveSignIn } from "./sign-in.ts";
 
@@ -8,8 +9,9 @@ export const CLIENT_SECRET = "test-secret";
 /** Never contacted: redirects are read, not followed. Port 9 is "discard". */
 export const REDIRECT_URI = "http://127.0.0.1:9/auth/callback";
 
-export const PROVIDERS = ["github", "google", "dev"] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+// The fake stands in for every provider the gateway knows.
+export const PROVIDERS = providerNames;
+export type { ProviderName };
 
 export type TestProvider = RunningFakeProvider & { advanceClock(ms: number): void };
 

@@ -13,8 +13,6 @@ import {
 } from "@trellis/service-kit";
 import { z } from "zod";
 
-export type ProviderName = "github" | "google" | "dev";
-
 export interface GithubConfig {
   clientId: string;
   clientSecret: string;

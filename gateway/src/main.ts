@@ -6,7 +6,7 @@ import {
   startTelemetry,
 } from "@trellis/service-kit";
 import { createApp } from "./app.ts";
-import { createProviders } from "./auth/providers.ts";
+import { createProviders } from "./auth/configured-providers.ts";
 import { createClients } from "./clients.ts";
 import { configWarnings, type GatewayConfig, loadConfig } from "./config.ts";
 import { createHealthProbe } from "./health-probe.ts";

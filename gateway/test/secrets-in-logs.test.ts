@@ -1,5 +1,6 @@
 import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { approveSignIn } from "../fake-provider/sign-in.ts";
+import { providerNames } from "../src/auth/provider-names.ts";
 import { type Browser, createBrowser, type ProviderName } from "./support/browser.ts";
 import { decodeLoginCookie, encodeLoginCookie } from "./support/login-cookie.ts";
 import { type Stack, startStack } from "./support/stack.ts";
@@ -62,7 +63,7 @@ async function signInKeepingSecrets(b: Browser, provider: ProviderName): Promise
 }
 
 test("signing in, failing to sign in, notes and logout, through every provider", async () => {
-  for (const provider of ["github", "google", "dev"] as const) {
+  for (const provider of providerNames) {
     const b = createBrowser(stack.gatewayUrl);
     const token = await signInKeepingSecrets(b, provider);
 

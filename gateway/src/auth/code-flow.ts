@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { exchanging, validateCallback } from "./oauth-errors.ts";
-import type { LoginAttempt, ProviderOptions } from "./provider.ts";
+import type { LoginAttempt, ProviderOptions } from "./oauth-provider.ts";
 
 /** The authorization code flow with PKCE for one registered client: what every provider shares. */
 export interface CodeFlow {

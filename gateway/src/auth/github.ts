@@ -1,12 +1,8 @@
 import * as oauth from "oauth4webapi";
 import type { GithubConfig } from "../config.ts";
 import { createCodeFlow } from "./code-flow.ts";
-import {
-  LoginError,
-  type OAuthProvider,
-  type ProviderOptions,
-  type ProviderProfile,
-} from "./provider.ts";
+import { LoginError } from "./login-error.ts";
+import type { OAuthProvider, ProviderOptions, ProviderProfile } from "./oauth-provider.ts";
 
 interface GithubUser {
   id: number;

@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import { LoginError } from "./provider.ts";
+import { LoginError } from "./login-error.ts";
 
 /** The token endpoint's answer, once its ID token passed every check. */
 export interface VerifiedTokens {

@@ -1,5 +1,5 @@
-import type { ProviderName } from "../config.ts";
-import type { LoginAttempt } from "./provider.ts";
+import type { LoginAttempt } from "./oauth-provider.ts";
+import { isProviderName, type ProviderName } from "./provider-names.ts";
 
 /** What the login cookie holds between /login and /callback (about ten minutes). */
 export interface PendingLogin extends LoginAttempt {
@@ -33,7 +33,7 @@ function isPendingLogin(value: unknown): value is PendingLogin {
   }
   const login = value as Record<string, unknown>;
   return (
-    (login.provider === "github" || login.provider === "google" || login.provider === "dev") &&
+    isProviderName(login.provider) &&
     typeof login.state === "string" &&
     typeof login.verifier === "string" &&
     (login.nonce === null || typeof login.nonce === "string") &&

@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import { LoginError } from "./provider.ts";
+import { LoginError } from "./login-error.ts";
 
 /** Reads the callback parameters; a bad state or a provider error becomes a LoginError. */
 export function validateCallback(

@@ -1,10 +1,10 @@
 import * as oauth from "oauth4webapi";
 import type { OidcConfig } from "../config.ts";
-import { createCodeFlow } from "./code-flow.ts";
+import { type CodeFlow, createCodeFlow } from "./code-flow.ts";
 import { verifyIdToken } from "./id-token.ts";
-import { LoginError, type OAuthProvider, type ProviderOptions } from "./provider.ts";
-
-type OidcProviderName = "google" | "dev";
+import { LoginError } from "./login-error.ts";
+import type { OAuthProvider, ProviderOptions, ProviderProfile } from "./oauth-provider.ts";
+import type { OidcProviderName } from "./provider-names.ts";
 
 /** The setting that holds each provider's issuer, named when it is wrong. */
 const issuerSettings = {
@@ -23,16 +23,7 @@ export function oidcProvider(
   options: ProviderOptions,
 ): OAuthProvider {
   const flow = createCodeFlow(config, options);
-  const { client, http } = flow;
-  let metadata: Promise<oauth.AuthorizationServer> | undefined;
-  const discover = (): Promise<oauth.AuthorizationServer> => {
-    metadata ??= discoverIssuer(config.issuer, http()).catch((error: unknown) => {
-      metadata = undefined; // try again on the next login rather than caching the failure
-      throw discoveryFailure(name, error);
-    });
-    return metadata;
-  };
-
+  const discover = discovery(name, config.issuer, flow.http);
   return {
     name,
     async start() {
@@ -45,22 +36,48 @@ export function oidcProvider(
     },
     async finish(callbackUrl, attempt) {
       const as = await discover();
-      return flow.exchange(as, callbackUrl, attempt, async (response) => {
-        const { tokens, claims } = await verifyIdToken(as, client, response, attempt.nonce, http);
-        const info = await oauth.processUserInfoResponse(
-          as,
-          client,
-          claims.sub,
-          await oauth.userInfoRequest(as, client, tokens.access_token, http()),
-        );
-        return {
-          providerUserId: claims.sub,
-          name: stringClaim(info.name) ?? stringClaim(claims.name) ?? "",
-          email: stringClaim(info.email) ?? stringClaim(claims.email) ?? "",
-          avatarUrl: stringClaim(info.picture) ?? stringClaim(claims.picture) ?? "",
-        };
-      });
+      return flow.exchange(as, callbackUrl, attempt, (response) =>
+        readProfile(as, flow, response, attempt.nonce),
+      );
     },
+  };
+}
+
+/** The issuer's metadata, discovered on first use and kept; a failure is not kept. */
+function discovery(
+  name: OidcProviderName,
+  issuer: string,
+  http: CodeFlow["http"],
+): () => Promise<oauth.AuthorizationServer> {
+  let metadata: Promise<oauth.AuthorizationServer> | undefined;
+  return () => {
+    metadata ??= discoverIssuer(issuer, http()).catch((error: unknown) => {
+      metadata = undefined; // try again on the next login rather than caching the failure
+      throw discoveryFailure(name, error);
+    });
+    return metadata;
+  };
+}
+
+/** The profile of the ID token's `sub`: userinfo's claims, else the ID token's own. */
+async function readProfile(
+  as: oauth.AuthorizationServer,
+  { client, http }: CodeFlow,
+  response: Response,
+  nonce: string | null,
+): Promise<ProviderProfile> {
+  const { tokens, claims } = await verifyIdToken(as, client, response, nonce, http);
+  const info = await oauth.processUserInfoResponse(
+    as,
+    client,
+    claims.sub,
+    await oauth.userInfoRequest(as, client, tokens.access_token, http()),
+  );
+  return {
+    providerUserId: claims.sub,
+    name: stringClaim(info.name) ?? stringClaim(claims.name) ?? "",
+    email: stringClaim(info.email) ?? stringClaim(claims.email) ?? "",
+    avatarUrl: stringClaim(info.picture) ?? stringClaim(claims.picture) ?? "",
   };
 }
 

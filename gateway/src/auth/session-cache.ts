@@ -1,6 +1,8 @@
 import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
 import { LRUCache } from "lru-cache";
-import { createSessionEnds, tokenKey, userKey } from "./session-ends.ts";
+import { cryptoFraction } from "./crypto-fraction.ts";
+import { type Entry, serveEntry } from "./session-cache-entry.ts";
+import { createSessionEnds, type SessionEnds, tokenKey, userKey } from "./session-ends.ts";
 
 /**
  * What a session check answers: the user and the expiry. `renewed` says the cookie must be set
@@ -49,18 +51,6 @@ const REFRESH_FROM = 0.5;
 const REFRESH_SPREAD = 0.4;
 const MAX_BACKGROUND_CHECKS = 16;
 
-const fractionBits = new Uint32Array(1);
-
-/**
- * A number in [0, 1) from the CSPRNG. The jitter itself is no secret, but CI refuses a
- * predictable random source anywhere in auth or session code (scripts/security-checks.ts)
- * rather than judge each use.
- */
-function cryptoFraction(): number {
-  crypto.getRandomValues(fractionBits);
-  return (fractionBits[0] ?? 0) / 2 ** 32;
-}
-
 /**
  * Every authenticated request checks its session; asking identity each time makes that check
  * the costliest part of the hot path. Validated sessions are kept for `ttlMs`, so a session
@@ -101,154 +91,163 @@ export function cachedSessionValidator(
       endAllOf: (_userId, remove) => remove(),
     };
   }
-  const now = options.now ?? Date.now;
-  const random = options.random ?? cryptoFraction;
-  const maxBackgroundChecks = options.maxBackgroundChecks ?? MAX_BACKGROUND_CHECKS;
-  let backgroundChecks = 0;
-  const cache = new LRUCache<string, Entry>({ max: options.maxEntries });
-  // Concurrent requests with the same cookie share one check instead of each sending one.
-  const inFlight = new Map<string, Promise<ValidatedSession>>();
-  const ends = createSessionEnds({ now, max: options.maxEntries });
-
-  const remember = (token: string, session: ValidatedSession, checkedAt: number): void => {
-    const keys = [tokenKey(token), userKey(session.user?.id ?? "")];
-    const expires = session.sessionExpireTime?.getTime() ?? 0;
-    const until = Math.min(checkedAt + options.ttlMs, expires);
-    if (ends.overlaps(keys, checkedAt)) {
-      // The end drops the entry when it finishes; until then the entry it found stays.
-      return;
-    }
-    if (until <= now()) {
-      cache.delete(token);
-      return;
-    }
-    // Without an earlier entry, the cookie holds this expiry unless this answer just moved it.
-    const cookieUntil = cache.peek(token)?.cookieUntil ?? (session.renewed ? 0 : expires);
-    const refreshAfter = options.ttlMs * (REFRESH_FROM + REFRESH_SPREAD * random());
-    // `renewed` is the entry's to compute on each use, from `cookieUntil`.
-    cache.set(token, {
-      answer: session,
-      session: { ...session, renewed: false },
-      expires,
-      cookieUntil,
-      until,
-      refreshAt: checkedAt + refreshAfter,
-    });
-  };
-
-  // A check that throws instead of rejecting must not escape a request answered from the cache,
-  // nor leave a background slot taken for ever.
-  const askIdentity = (
-    ask: (token: string) => Promise<ValidatedSession>,
-    token: string,
-  ): Promise<ValidatedSession> => {
-    try {
-      return ask(token);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
-  const refresh = options.refresh ?? check;
-
-  const startCheck = (
-    token: string,
-    ask: (token: string) => Promise<ValidatedSession>,
-  ): Promise<ValidatedSession> => {
-    const checkedAt = now();
-    const checking: Promise<ValidatedSession> = askIdentity(ask, token).then(
-      (session) => {
-        // Forgotten meanwhile (a logout raced this check): don't bring the session back.
-        if (inFlight.get(token) === checking) {
-          inFlight.delete(token);
-          remember(token, session, checkedAt);
-        }
-        return session;
-      },
-      (error: unknown) => {
-        if (inFlight.get(token) === checking) {
-          inFlight.delete(token);
-          // A refused (or unanswered) refresh leaves nothing behind to serve.
-          cache.delete(token);
-        }
-        throw error;
-      },
-    );
-    inFlight.set(token, checking);
-    return checking;
-  };
-
-  const refreshIfDue = (token: string, hit: Entry, at: number): void => {
-    if (at >= hit.refreshAt && backgroundChecks < maxBackgroundChecks && !inFlight.has(token)) {
-      // The caller is answered now; this request's own outcome does not depend on it.
-      backgroundChecks++;
-      startCheck(token, refresh)
-        .catch(() => undefined)
-        .finally(() => backgroundChecks--);
-    }
-  };
-
-  // A request waiting for a check is answered from the entry that check made, if it made one.
-  const fromEntry = (token: string, answer: ValidatedSession): ValidatedSession => {
-    const entry = cache.peek(token);
-    return entry?.answer === answer ? use(entry) : answer;
-  };
-
+  const cache = createSessionCache(check, options);
   return {
-    validate(token) {
-      const hit = cache.get(token);
-      if (hit !== undefined) {
-        const at = now();
-        if (hit.until > at) {
-          refreshIfDue(token, hit, at);
-          return Promise.resolve(use(hit));
-        }
-      }
-      const checking = inFlight.get(token) ?? startCheck(token, check);
-      return checking.then((answer) => fromEntry(token, answer));
-    },
-    forget(token) {
-      cache.delete(token);
-      inFlight.delete(token);
-    },
-    end(token, remove) {
-      return ends.run(tokenKey(token), remove, () => {
-        cache.delete(token);
-        inFlight.delete(token);
-      });
-    },
+    validate: (token) => validate(cache, token),
+    forget: (token) => drop(cache, token),
+    end: (token, remove) => cache.ends.run(tokenKey(token), remove, () => drop(cache, token)),
     endAllOf(userId, remove) {
-      return ends.run(userKey(userId), remove, () => {
-        const theirs = [...cache.entries()].filter(([, e]) => e.session.user?.id === userId);
+      return cache.ends.run(userKey(userId), remove, () => {
+        const theirs = [...cache.entries.entries()].filter(
+          ([, e]) => e.session.user?.id === userId,
+        );
         for (const [token] of theirs) {
-          cache.delete(token);
+          cache.entries.delete(token);
         }
       });
     },
   };
 }
 
-/** A cached check. */
-interface Entry {
-  /** Identity's answer as it came, to know which check made this entry. */
-  answer: ValidatedSession;
-  /** The answer as reused: `renewed` false. */
-  session: ValidatedSession;
-  /** The session's expiry, ms. */
-  expires: number;
-  /** The expiry the browser's cookie was last set to (0 when it must be set). */
-  cookieUntil: number;
-  /** Served until then (the TTL, or the session's expiry when sooner). */
-  until: number;
-  /** A request after this starts a background re-check. */
-  refreshAt: number;
+type Ask = (token: string) => Promise<ValidatedSession>;
+
+/** One validator's state, which the functions below share. */
+interface SessionCache {
+  ttlMs: number;
+  now: () => number;
+  random: () => number;
+  maxBackgroundChecks: number;
+  /** Background refreshes running now. */
+  backgroundChecks: number;
+  entries: LRUCache<string, Entry>;
+  /** Concurrent requests with the same cookie share one check instead of each sending one. */
+  inFlight: Map<string, Promise<ValidatedSession>>;
+  ends: SessionEnds;
+  /** How a request that waits asks identity. */
+  check: Ask;
+  /** How a background refresh asks identity. */
+  refresh: Ask;
 }
 
-/** The session as one request gets it: `renewed` the first time after the expiry moved. */
-function use(entry: Entry): ValidatedSession {
-  if (entry.expires <= entry.cookieUntil) {
-    return entry.session;
+function createSessionCache(check: Ask, options: SessionCacheOptions): SessionCache {
+  const now = options.now ?? Date.now;
+  return {
+    ttlMs: options.ttlMs,
+    now,
+    random: options.random ?? cryptoFraction,
+    maxBackgroundChecks: options.maxBackgroundChecks ?? MAX_BACKGROUND_CHECKS,
+    backgroundChecks: 0,
+    entries: new LRUCache<string, Entry>({ max: options.maxEntries }),
+    inFlight: new Map(),
+    ends: createSessionEnds({ now, max: options.maxEntries }),
+    check,
+    refresh: options.refresh ?? check,
+  };
+}
+
+function validate(cache: SessionCache, token: string): Promise<ValidatedSession> {
+  const hit = cache.entries.get(token);
+  if (hit !== undefined) {
+    const at = cache.now();
+    if (hit.until > at) {
+      refreshIfDue(cache, token, hit, at);
+      return Promise.resolve(serveEntry(hit));
+    }
   }
-  // This request's guard sets the cookie; the next ones need not.
-  entry.cookieUntil = entry.expires;
-  return { ...entry.session, renewed: true };
+  const checking = cache.inFlight.get(token) ?? startCheck(cache, token, cache.check);
+  return checking.then((answer) => fromEntry(cache, token, answer));
+}
+
+/** Forgets `token`, including a check in flight, whose answer then caches nothing. */
+function drop(cache: SessionCache, token: string): void {
+  cache.entries.delete(token);
+  cache.inFlight.delete(token);
+}
+
+/** Asks identity about `token` once for everyone waiting, and caches what it answers. */
+function startCheck(cache: SessionCache, token: string, ask: Ask): Promise<ValidatedSession> {
+  const checkedAt = cache.now();
+  const checking: Promise<ValidatedSession> = askIdentity(ask, token).then(
+    (session) => {
+      // Forgotten meanwhile (a logout raced this check): don't bring the session back.
+      if (cache.inFlight.get(token) === checking) {
+        cache.inFlight.delete(token);
+        remember(cache, token, session, checkedAt);
+      }
+      return session;
+    },
+    (error: unknown) => {
+      if (cache.inFlight.get(token) === checking) {
+        cache.inFlight.delete(token);
+        // A refused (or unanswered) refresh leaves nothing behind to serve.
+        cache.entries.delete(token);
+      }
+      throw error;
+    },
+  );
+  cache.inFlight.set(token, checking);
+  return checking;
+}
+
+// A check that throws instead of rejecting must not escape a request answered from the cache,
+// nor leave a background slot taken for ever.
+function askIdentity(ask: Ask, token: string): Promise<ValidatedSession> {
+  try {
+    return ask(token);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Refresh-ahead: a hit past its entry's refresh point starts a re-check, if a slot is free. */
+function refreshIfDue(cache: SessionCache, token: string, hit: Entry, at: number): void {
+  if (
+    at >= hit.refreshAt &&
+    cache.backgroundChecks < cache.maxBackgroundChecks &&
+    !cache.inFlight.has(token)
+  ) {
+    // The caller is answered now; this request's own outcome does not depend on it.
+    cache.backgroundChecks++;
+    startCheck(cache, token, cache.refresh)
+      .catch(() => undefined)
+      .finally(() => cache.backgroundChecks--);
+  }
+}
+
+/** Caches identity's answer for a check made at `checkedAt`, unless an end raced it. */
+function remember(
+  cache: SessionCache,
+  token: string,
+  session: ValidatedSession,
+  checkedAt: number,
+): void {
+  const keys = [tokenKey(token), userKey(session.user?.id ?? "")];
+  const expires = session.sessionExpireTime?.getTime() ?? 0;
+  const until = Math.min(checkedAt + cache.ttlMs, expires);
+  if (cache.ends.overlaps(keys, checkedAt)) {
+    // The end drops the entry when it finishes; until then the entry it found stays.
+    return;
+  }
+  if (until <= cache.now()) {
+    cache.entries.delete(token);
+    return;
+  }
+  // Without an earlier entry, the cookie holds this expiry unless this answer just moved it.
+  const cookieUntil = cache.entries.peek(token)?.cookieUntil ?? (session.renewed ? 0 : expires);
+  const refreshAfter = cache.ttlMs * (REFRESH_FROM + REFRESH_SPREAD * cache.random());
+  // `renewed` is the entry's to compute on each use, from `cookieUntil`.
+  cache.entries.set(token, {
+    answer: session,
+    session: { ...session, renewed: false },
+    expires,
+    cookieUntil,
+    until,
+    refreshAt: checkedAt + refreshAfter,
+  });
+}
+
+/** A request waiting for a check is answered from the entry that check made, if it made one. */
+function fromEntry(cache: SessionCache, token: string, answer: ValidatedSession): ValidatedSession {
+  const entry = cache.entries.peek(token);
+  return entry?.answer === answer ? serveEntry(entry) : answer;
 }

@@ -7,6 +7,7 @@ import {
   recordRequestFailure,
   startRequestSpan,
 } from "../telemetry/request-span.ts";
+import { responseSecurityHeaders } from "./security-headers.ts";
 
 interface RequestInfo {
   id: string;
@@ -35,17 +36,12 @@ export function requestContext(log: Logger) {
       const id = crypto.randomUUID();
       requests.set(request, { id, started: performance.now(), span: startRequestSpan(request) });
       set.headers["x-request-id"] = id;
-      set.headers["x-content-type-options"] = "nosniff";
-      set.headers["referrer-policy"] = "strict-origin-when-cross-origin";
+      Object.assign(set.headers, responseSecurityHeaders);
     })
     .onError({ as: "global" }, ({ code, error, request, set, path }) => {
       const httpError = toHttpError(code, error, request, path);
       if (httpError.status >= 500 && !isGrpcError(error)) {
-        log.error({ request_id: requestIdOf(request), err: error }, "request failed");
-        const span = requests.get(request)?.span;
-        if (span) {
-          recordRequestFailure(span, error);
-        }
+        recordFailure(log, request, error);
       }
       set.status = httpError.status;
       set.headers["content-type"] = "application/json";
@@ -53,27 +49,41 @@ export function requestContext(log: Logger) {
       return errorBody(httpError, requestIdOf(request));
     })
     .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
-      const info = requests.get(request);
       // A returned Response (redirects) carries its own status; `set` keeps the default.
       const status =
         responseValue instanceof Response ? responseValue.status : statusOf(set.status);
-      const level = requestLogLevel(status);
-      if (log.isLevelEnabled(level)) {
-        log[level](
-          {
-            request_id: info?.id,
-            method: request.method,
-            route: route || "(none)",
-            status,
-            duration_ms: info ? Math.round((performance.now() - info.started) * 1000) / 1000 : null,
-          },
-          "request",
-        );
-      }
-      if (info?.span) {
-        endRequestSpan(info.span, { route: route ?? "", status });
-      }
+      endRequest(log, request, route, status);
     });
+}
+
+/** An unexpected failure: its cause goes to the log and the span, never to the client. */
+function recordFailure(log: Logger, request: Request, error: unknown): void {
+  log.error({ request_id: requestIdOf(request), err: error }, "request failed");
+  const span = requests.get(request)?.span;
+  if (span) {
+    recordRequestFailure(span, error);
+  }
+}
+
+/** The request's log line, at the level of its status, and the end of its span. */
+function endRequest(log: Logger, request: Request, route: string, status: number): void {
+  const info = requests.get(request);
+  const level = requestLogLevel(status);
+  if (log.isLevelEnabled(level)) {
+    log[level](
+      {
+        request_id: info?.id,
+        method: request.method,
+        route: route || "(none)",
+        status,
+        duration_ms: info ? Math.round((performance.now() - info.started) * 1000) / 1000 : null,
+      },
+      "request",
+    );
+  }
+  if (info?.span) {
+    endRequestSpan(info.span, { route: route ?? "", status });
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { encodePendingLogin } from "../auth/login-cookie.ts";
-import { LoginError, type OAuthProvider } from "../auth/provider.ts";
+import { LoginError } from "../auth/login-error.ts";
+import type { OAuthProvider } from "../auth/oauth-provider.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
 import { fakeIdentity, GOOD_TOKEN, grpcError } from "../testing/fake-clients.ts";
 import { fakeProvider, signedIn, testApp } from "../testing/test-app.ts";

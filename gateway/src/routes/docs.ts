@@ -4,7 +4,7 @@ import stylesPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import bundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import initPath from "../docs/swagger-init.js" with { type: "file" };
 import { HttpError } from "../errors.ts";
-import { htmlSecurityHeaders } from "../web/security-headers.ts";
+import { htmlSecurityHeaders } from "../http/security-headers.ts";
 
 // The API reference: Swagger UI from its npm package (swagger-ui-dist, pinned), served from this
 // origin and, in a compiled gateway, from inside the binary. Nothing loads from another origin,

@@ -3,8 +3,8 @@ import { sessionGuard } from "../auth/session.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
+import { errorJson, toUserJson, userJson } from "../http/rest-shapes.ts";
 import { limitPerSession } from "../http/session-rate-limit.ts";
-import { errorJson, toUserJson, userJson } from "./json.ts";
 
 /** GET /api/me: the signed-in user, from the session check alone (cached, or one gRPC call). */
 export function meRoutes(deps: {

@@ -1,5 +1,10 @@
 import { status } from "@grpc/grpc-js";
-import type { User } from "@trellis/contracts/identity/v1";
+import type {
+  CompleteOAuthLoginResponse,
+  SessionValidation,
+  User,
+  ValidateSessionResponse,
+} from "@trellis/contracts/identity/v1";
 import type { Note } from "@trellis/contracts/notes/v1";
 import type { IdentityClient, NotesClient } from "../clients.ts";
 
@@ -37,67 +42,77 @@ export function fakeIdentity(
   calls: Call[];
 } {
   const calls: Call[] = [];
-  const deleted = new Set<string>();
-  const fail = (): void => {
+  const sessions = userSessions(options.renewed ?? false);
+  const record = (method: string, request: unknown): void => {
+    calls.push({ method, request });
     if (options.failure) {
       throw options.failure;
     }
   };
-  const lookUp = (token: string) =>
-    !USER_TOKENS.includes(token) || deleted.has(token)
-      ? null
-      : {
-          user: USER,
-          sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"),
-          renewed: options.renewed ?? false,
-        };
   return {
     calls,
     async validateSession(request) {
-      calls.push({ method: "validateSession", request });
-      fail();
-      const session = lookUp(request.sessionToken);
+      record("validateSession", request);
+      const session = sessions.lookUp(request.sessionToken);
       if (session === null) {
         throw grpcError(status.UNAUTHENTICATED, "invalid or expired session");
       }
       return session;
     },
     async validateSessions(request) {
-      calls.push({ method: "validateSessions", request });
-      fail();
-      return {
-        results: request.sessionTokens.map(
-          (token) =>
-            lookUp(token) ?? { user: undefined, sessionExpireTime: undefined, renewed: false },
-        ),
-      };
+      record("validateSessions", request);
+      return { results: request.sessionTokens.map((token) => sessions.lookUp(token) ?? noUser()) };
     },
     async completeOAuthLogin(request) {
-      calls.push({ method: "completeOAuthLogin", request });
-      fail();
-      return {
-        user: USER,
-        sessionToken: "newsessionid000000000000.newsecret00000000000000000",
-        sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"),
-        newUser: false,
-      };
+      record("completeOAuthLogin", request);
+      return newLogin();
     },
     async deleteSession(request) {
-      calls.push({ method: "deleteSession", request });
-      fail();
-      deleted.add(request.sessionToken);
+      record("deleteSession", request);
+      sessions.delete(request.sessionToken);
       return {};
     },
     async deleteUserSessions(request) {
-      calls.push({ method: "deleteUserSessions", request });
-      fail();
-      const theirs = request.userId === USER.id ? USER_TOKENS : [];
+      record("deleteUserSessions", request);
+      return { deletedCount: sessions.deleteAllOf(request.userId) };
+    },
+  };
+}
+
+/** USER's sessions as identity holds them: live until deleted. */
+function userSessions(renewed: boolean) {
+  const deleted = new Set<string>();
+  return {
+    lookUp: (token: string): ValidateSessionResponse | null =>
+      !USER_TOKENS.includes(token) || deleted.has(token)
+        ? null
+        : { user: USER, sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"), renewed },
+    delete: (token: string): void => {
+      deleted.add(token);
+    },
+    /** How many of the user's sessions were still live. */
+    deleteAllOf: (userId: string): number => {
+      const theirs = userId === USER.id ? USER_TOKENS : [];
       const ending = theirs.filter((token) => !deleted.has(token));
       for (const token of ending) {
         deleted.add(token);
       }
-      return { deletedCount: ending.length };
+      return ending.length;
     },
+  };
+}
+
+/** ValidateSessions' answer for a token that names no live session. */
+function noUser(): SessionValidation {
+  return { user: undefined, sessionExpireTime: undefined, renewed: false };
+}
+
+function newLogin(): CompleteOAuthLoginResponse {
+  return {
+    user: USER,
+    sessionToken: "newsessionid000000000000.newsecret00000000000000000",
+    sessionExpireTime: new Date("2026-12-30T00:00:00.000Z"),
+    newUser: false,
   };
 }
 

@@ -2,7 +2,8 @@ import { createLogger, type Logger } from "@trellis/service-kit";
 import type { ProviderFaults } from "../../fake-provider/faults.ts";
 import { serveFakeProvider } from "../../fake-provider/serve.ts";
 import { approveSignIn } from "../../fake-provider/sign-in.ts";
-import { createProviders } from "../auth/providers.ts";
+import { createProviders } from "../auth/configured-providers.ts";
+import type { OidcProviderName } from "../auth/provider-names.ts";
 import { type GatewayConfig, loadConfig } from "../config.ts";
 import { fakeIdentity } from "./fake-clients.ts";
 import { APP_ORIGIN, TEST_SIGNING_KEY, testApp } from "./test-app.ts";
@@ -10,8 +11,6 @@ import { APP_ORIGIN, TEST_SIGNING_KEY, testApp } from "./test-app.ts";
 const CLIENT_ID = "trellis-test";
 const CLIENT_SECRET = "trellis-test-secret";
 const PAGE_LOAD = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
-
-export type OidcProviderName = "google" | "dev";
 
 /** One parsed line of the gateway's JSON log. */
 export type LogLine = Record<string, unknown> & { level: string; message: string };

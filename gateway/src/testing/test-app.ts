@@ -1,6 +1,7 @@
 import { generateCallerKeys, silentLogger } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "../app.ts";
-import type { OAuthProvider } from "../auth/provider.ts";
+import type { OAuthProvider } from "../auth/oauth-provider.ts";
+import type { ProviderName } from "../auth/provider-names.ts";
 import { loadConfig } from "../config.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
 import { fakeIdentity, fakeNotes, GOOD_TOKEN } from "./fake-clients.ts";
@@ -44,7 +45,7 @@ export function signedIn(extra: Record<string, string> = {}): Record<string, str
 }
 
 /** A provider that redirects to `authorizeUrl` and signs in `providerUserId` on any callback. */
-export function fakeProvider(name: "github" | "google" | "dev"): OAuthProvider & {
+export function fakeProvider(name: ProviderName): OAuthProvider & {
   finished: URL[];
 } {
   const finished: URL[] = [];
@@ -60,7 +61,7 @@ export function fakeProvider(name: "github" | "google" | "dev"): OAuthProvider &
     async finish(callbackUrl, attempt) {
       finished.push(callbackUrl);
       if (callbackUrl.searchParams.get("state") !== attempt.state) {
-        const { LoginError } = await import("../auth/provider.ts");
+        const { LoginError } = await import("../auth/login-error.ts");
         throw new LoginError("state", "the sign-in link is invalid or expired; start again");
       }
       return { providerUserId: "42", name: "Ada", email: "ada@example.com", avatarUrl: "" };

@@ -1,7 +1,8 @@
 import { approveSignIn, type SignInIdentity } from "../../fake-provider/sign-in.ts";
+import type { ProviderName } from "../../src/auth/provider-names.ts";
 import { type CookieJar, createCookieJar } from "./cookie-jar.ts";
 
-export type ProviderName = "github" | "google" | "dev";
+export type { ProviderName };
 
 export interface ApiInit extends RequestInit {
   /** Sent as an application/json body. */
@@ -34,31 +35,7 @@ export interface Browser {
 
 export function createBrowser(gatewayUrl: string): Browser {
   const jar = createCookieJar();
-
-  const api = async (path: string, init: ApiInit = {}): Promise<Response> => {
-    const { json, origin = gatewayUrl, cookies = true, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (origin !== null && !headers.has("origin")) {
-      headers.set("origin", origin);
-    }
-    const cookie = jar.header();
-    if (cookies && cookie !== null && !headers.has("cookie")) {
-      headers.set("cookie", cookie);
-    }
-    let body = rest.body;
-    if (json !== undefined) {
-      headers.set("content-type", "application/json");
-      body = JSON.stringify(json);
-    }
-    const response = await fetch(new URL(path, gatewayUrl), {
-      ...rest,
-      headers,
-      body,
-      redirect: "manual",
-    });
-    jar.store(response);
-    return response;
-  };
+  const api = browserApi(gatewayUrl, jar);
 
   const startLogin: Browser["startLogin"] = async (provider, options = {}) => {
     const query = options.returnTo === undefined ? "" : `?${new URLSearchParams(options)}`;
@@ -89,5 +66,33 @@ export function createBrowser(gatewayUrl: string): Browser {
       }
       return token;
     },
+  };
+}
+
+/** Requests with this browser's Origin and cookies, following no redirect; answers' cookies kept. */
+function browserApi(gatewayUrl: string, jar: CookieJar): Browser["api"] {
+  return async (path: string, init: ApiInit = {}): Promise<Response> => {
+    const { json, origin = gatewayUrl, cookies = true, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (origin !== null && !headers.has("origin")) {
+      headers.set("origin", origin);
+    }
+    const cookie = jar.header();
+    if (cookies && cookie !== null && !headers.has("cookie")) {
+      headers.set("cookie", cookie);
+    }
+    let body = rest.body;
+    if (json !== undefined) {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(json);
+    }
+    const response = await fetch(new URL(path, gatewayUrl), {
+      ...rest,
+      headers,
+      body,
+      redirect: "manual",
+    });
+    jar.store(response);
+    return response;
   };
 }

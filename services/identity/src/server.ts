@@ -10,7 +10,8 @@ import { completeOAuthLogin } from "./handlers/complete-oauth-login.ts";
 import { deleteSession } from "./handlers/delete-session.ts";
 import { deleteUserSessions } from "./handlers/delete-user-sessions.ts";
 import { getUser } from "./handlers/get-user.ts";
-import { validateSession, validateSessions } from "./handlers/validate-session.ts";
+import { validateSession } from "./handlers/validate-session.ts";
+import { validateSessions } from "./handlers/validate-sessions.ts";
 
 /**
  * Binds each RPC of IdentityService to its handler. Starts nothing. The login and session RPCs

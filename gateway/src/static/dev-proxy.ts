@@ -39,3 +39,13 @@ export async function proxyToDevServer(devServer: string, request: Request): Pro
   }
   return new Response(upstream.body, { status: upstream.status, headers: answer });
 }
+
+/** Sets `headers` on a page the dev server answered (its modules and assets get none). */
+export function withHtmlHeaders(response: Response, headers: Record<string, string>): Response {
+  if ((response.headers.get("content-type") ?? "").startsWith("text/html")) {
+    for (const [name, value] of Object.entries(headers)) {
+      response.headers.set(name, value);
+    }
+  }
+  return response;
+}

@@ -1,3 +1,13 @@
+/**
+ * Headers on every answer, JSON errors and redirects included: the request context sets them
+ * first thing. A Response a handler builds is not always merged with those, so the HTML headers
+ * below repeat them.
+ */
+export const responseSecurityHeaders = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+} as const;
+
 export interface CspOptions {
   /** Development: the fake OAuth provider serves avatars over plain http. */
   httpImages?: boolean;
@@ -35,8 +45,7 @@ export function htmlSecurityHeaders(csp: string): Record<string, string> {
     "content-security-policy": csp,
     // For browsers without frame-ancestors.
     "x-frame-options": "DENY",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "strict-origin-when-cross-origin",
+    ...responseSecurityHeaders,
     // A window this page opens (or that opens it) gets no handle on it.
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from "../config.ts";
 import { githubProvider } from "./github.ts";
+import type { OAuthProviders, ProviderOptions } from "./oauth-provider.ts";
 import { oidcProvider } from "./oidc.ts";
-import type { OAuthProviders, ProviderOptions } from "./provider.ts";
 
 /** The providers configured in `config`; each redirect_uri is fixed by APP_ORIGIN. */
 export function createProviders(config: GatewayConfig): OAuthProviders {

@@ -1,6 +1,11 @@
 import type { Logger } from "@trellis/service-kit";
-import { LoginError, type LoginErrorKind } from "../auth/provider.ts";
 import { HttpError, isGrpcError } from "../errors.ts";
+import { isPageLoad } from "../http/page-load.ts";
+import { redirectTo } from "../http/redirect.ts";
+import { requestIdOf } from "../http/request-context.ts";
+import type { AuditLog } from "./audit.ts";
+import { LoginError, type LoginErrorKind } from "./login-error.ts";
+import { isProviderName } from "./provider-names.ts";
 
 /**
  * Why a browser's sign-in failed, sent as `/signin?error=<code>`; the web app words each one
@@ -36,8 +41,34 @@ const loginErrorStatus = {
   config: 500,
 } as const satisfies Record<LoginErrorKind, number>;
 
+/** Answers a sign-in step that threw `error`, for the provider named in the path. */
+export type SignInFailure = (request: Request, error: unknown, provider: string) => Response;
+
+/**
+ * A failed sign-in step. A page load is sent to the app's sign-in page with a code saying why;
+ * an API client gets the JSON error. A provider's own failure is logged with its cause.
+ */
+export function signInFailed(log: Logger, audit: AuditLog): SignInFailure {
+  return (request, error, provider) => {
+    const known = isProviderName(provider) ? provider : "unknown";
+    audit.signInFailed(request, { provider: known, reason: signInErrorCode(error) });
+    if (error instanceof LoginError) {
+      logLoginFailure(log, provider, error);
+    }
+    if (!isPageLoad(request)) {
+      throw error instanceof LoginError ? loginHttpError(error) : error;
+    }
+    const code = signInErrorCode(error);
+    if (code === "internal") {
+      // Not thrown, so the error hook that logs failures never sees it: log it here.
+      log.error({ request_id: requestIdOf(request), err: error }, "sign-in failed");
+    }
+    return redirectTo(signInErrorPage(code));
+  };
+}
+
 /** What an API client (not a page load) gets for a failed sign-in. */
-export function loginHttpError(error: LoginError): HttpError {
+function loginHttpError(error: LoginError): HttpError {
   return new HttpError(loginErrorStatus[error.kind], "LOGIN_FAILED", error.message);
 }
 
@@ -46,7 +77,7 @@ export function loginHttpError(error: LoginError): HttpError {
  * answer or a provider failure at warn, with the check that failed. The user's own (a stale
  * attempt, a denial) is not logged here.
  */
-export function logLoginFailure(log: Logger, provider: string, error: LoginError): void {
+function logLoginFailure(log: Logger, provider: string, error: LoginError): void {
   const fields = { provider, reason: error.reason ?? undefined, err: error.cause ?? error };
   switch (error.kind) {
     case "config":
@@ -65,7 +96,7 @@ export function logLoginFailure(log: Logger, provider: string, error: LoginError
 }
 
 /** The code for an error thrown while starting or finishing a sign-in. */
-export function signInErrorCode(error: unknown): SignInErrorCode {
+function signInErrorCode(error: unknown): SignInErrorCode {
   if (error instanceof LoginError) {
     return loginErrorCodes[error.kind];
   }
@@ -82,11 +113,6 @@ export function signInErrorCode(error: unknown): SignInErrorCode {
     }
   }
   return isGrpcError(error) ? "unavailable" : "internal";
-}
-
-/** A page load (the browser follows redirects and shows HTML), not an API client. */
-export function isPageLoad(request: Request): boolean {
-  return request.method === "GET" && (request.headers.get("accept") ?? "").includes("text/html");
 }
 
 /** Where a browser goes after a failed sign-in. */
