@@ -48,6 +48,19 @@ test("login with an unknown or unconfigured provider is a 404", async () => {
   expect(responses.map((response) => response.status)).toEqual([404, 404]);
 });
 
+// The providers are a plain object: a name inherited from Object.prototype must not be found.
+test.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])(
+  "/auth/%s/login and its callback are a 404 like any unknown provider",
+  async (name) => {
+    const { request } = testApp({ providers: { github: fakeProvider("github") } });
+
+    const login = await request(`/auth/${name}/login`);
+    const callback = await request(`/auth/${name}/callback?code=c&state=s`);
+
+    expect([login.status, callback.status]).toEqual([404, 404]);
+  },
+);
+
 const callbacks = [
   {
     name: "a matching state",

@@ -4,7 +4,7 @@ import { type AuditLog, auditLog } from "../auth/audit.ts";
 import { clearCookie, cookieNames, readCookie, setCookie } from "../auth/cookies.ts";
 import { decodePendingLogin, encodePendingLogin, loginCookieTtlMs } from "../auth/login-cookie.ts";
 import type { OAuthProvider, OAuthProviders, ProviderProfile } from "../auth/oauth-provider.ts";
-import { type ProviderName, providerNames } from "../auth/provider-names.ts";
+import { isProviderName, type ProviderName, providerNames } from "../auth/provider-names.ts";
 import { safeReturnTo } from "../auth/return-to.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import { type SignInFailure, signInErrorPage, signInFailed } from "../auth/sign-in-failure.ts";
@@ -233,7 +233,8 @@ function logOutEverywhere(deps: AuthHandlerDeps) {
 }
 
 function providerNamed(providers: OAuthProviders, name: string): OAuthProvider {
-  const provider = providers[name as ProviderName];
+  // A plain object: without the name check, `constructor` or `__proto__` would find a built-in.
+  const provider = isProviderName(name) ? providers[name] : undefined;
   if (provider === undefined) {
     throw new HttpError(404, "NOT_FOUND", `unknown sign-in provider "${name.slice(0, 40)}"`);
   }
