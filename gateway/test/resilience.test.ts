@@ -10,7 +10,11 @@ import { type Stack, startStack } from "./support/stack.ts";
 
 setDefaultTimeout(30_000);
 
-/** GRPC_TIMEOUT_MS is the gateway's default, 2 s: a failing call must come back well before. */
+/**
+ * GRPC_TIMEOUT_MS is the gateway's default, 2 s. A failing call comes back at the deadline at
+ * the latest: 5 s leaves a loaded machine 3 s over it, and still fails a gateway that retried a
+ * hung call twice (6 s). A dead service answered at the deadline would be a 504, not a 503.
+ */
 const PROMPT_MS = 5_000;
 
 let stack: Stack;
@@ -44,8 +48,10 @@ async function readinessOnce(status: number): Promise<{ status: number; body: un
     last = await readiness();
     return last.status === status;
   };
+  // Waits for the answer, not a time: its probe's reuse is 1 s, and the limit only ends a wait
+  // that would never see it.
   await waitUntil(answers, {
-    withinMs: 3_000,
+    withinMs: 15_000,
     everyMs: 100,
     describe: () => `/readyz did not answer ${status}: ${JSON.stringify(last)}`,
   });

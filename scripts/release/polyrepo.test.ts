@@ -17,7 +17,7 @@ const npmReachable = await fetch("https://registry.npmjs.org/-/ping", {
 );
 if (!npmReachable) {
   console.warn(
-    "polyrepo test skipped: registry.npmjs.org does not answer, and the copied service installs its third-party packages from it",
+    "polyrepo test skipped (CI fails on this: scripts/junit-report.ts): registry.npmjs.org does not answer, and the copied service installs its third-party packages from it",
   );
 }
 

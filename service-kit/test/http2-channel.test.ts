@@ -5,7 +5,7 @@ import { createServer as createTcpServer } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { frameMessage } from "../src/grpc/message-frame.ts";
 import { freePort } from "../src/testing/free-port.ts";
-import { grpcAnswer, http2Fakes, outcome, testChannelOptions } from "./support/fake-http2.ts";
+import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 
 // The kit's client transport against servers that misbehave in the ways a real network or a
 // wrong peer does. The happy path against the kit's own grpc-js server is in grpc.test.ts.
@@ -117,30 +117,44 @@ test("a server that never answers: DEADLINE_EXCEEDED at the deadline, and the st
 });
 
 test("nothing listening: UNAVAILABLE at once, no new attempt until the backoff ends, then connects", async () => {
+  // Starting the server and one more call take milliseconds on loopback; a backoff of 2 s keeps
+  // that call inside it however loaded the machine, and the wait for the end is polled.
+  const backoffMs = 2_000;
   const port = freePort();
-  const channel = channelTo(port);
+  const channel = channelTo(port, { initialBackoffMs: backoffMs });
 
+  const firstAttempt = Date.now();
   const refused = await outcome(channel.unary(request, MAX_RESPONSE_BYTES));
   expect(refused).toEqual({
     code: status.UNAVAILABLE,
     details: expect.stringContaining("ECONNREFUSED"),
   });
-
-  let answered = 0;
-  await http2Server(port, (stream) => {
-    answered += 1;
-    grpcAnswer(stream, frameMessage(Buffer.from("up")), { "grpc-status": "0" });
-  });
-  const duringBackoff = await outcome(channel.unary(request, MAX_RESPONSE_BYTES));
-  expect(duringBackoff).toEqual({
+  const duringBackoffAnswer = {
     code: status.UNAVAILABLE,
     details: `127.0.0.1:${port}: ${(refused as { details: string }).details}`,
-  });
-  expect(answered).toBe(0);
+  };
 
-  await Bun.sleep(testChannelOptions.initialBackoffMs + 50);
-  expect(await outcome(channel.unary(request, MAX_RESPONSE_BYTES))).toBe("up");
-});
+  const server = await http2Server(port, (stream) =>
+    grpcAnswer(stream, frameMessage(Buffer.from("up")), { "grpc-status": "0" }),
+  );
+  expect(await outcome(channel.unary(request, MAX_RESPONSE_BYTES))).toEqual(duringBackoffAnswer);
+  expect(server.connections()).toBe(0);
+
+  // Every call fails at once without connecting until the backoff ends; the first after it
+  // connects. Load only makes that later, so the lower bound holds on any machine.
+  let got = await outcome(channel.unary(request, MAX_RESPONSE_BYTES));
+  while (got !== "up" && Date.now() - firstAttempt < backoffMs + 10_000) {
+    expect({ got, connections: server.connections() }).toEqual({
+      got: duringBackoffAnswer,
+      connections: 0,
+    });
+    await Bun.sleep(50);
+    got = await outcome(channel.unary(request, MAX_RESPONSE_BYTES));
+  }
+  expect(got).toBe("up");
+  expect(Date.now() - firstAttempt).toBeGreaterThanOrEqual(backoffMs);
+  expect(server.connections()).toBe(1);
+}, 20_000);
 
 test("a server that restarted is reached on a new connection", async () => {
   const port = freePort();

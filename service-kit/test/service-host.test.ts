@@ -106,8 +106,10 @@ describe("ServiceHost.shutdown", () => {
   test("reports NOT_SERVING, lets an in-flight call finish, then refuses new calls", async () => {
     const started = deferred();
     const release = deferred();
+    // The delay is the window in which both checks below must see NOT_SERVING: two health calls
+    // on loopback take milliseconds, and 2 s leaves a loaded machine room to spare.
     const host = await startEchoHost({
-      shutdownDelayMs: 300,
+      shutdownDelayMs: 2_000,
       handler: async (request, caller) => {
         started.resolve();
         await release.promise;
@@ -130,7 +132,7 @@ describe("ServiceHost.shutdown", () => {
       // After the delay the server takes no new connections, while the call above still runs.
       const refusing = async (): Promise<boolean> =>
         (await codeOf(healthStatus(host.port, ""))) === status.UNAVAILABLE;
-      expect(await eventually(refusing)).toBe(true);
+      expect(await eventually(refusing, 10_000)).toBe(true);
       release.resolve();
       expect(await inFlight).toEqual({ text: "slow", userId: USER_ID });
       await stopping;

@@ -79,7 +79,9 @@ async function firstHealthAnswer(port: number, service: string): Promise<string>
 }
 
 test("startService listens NOT_SERVING while migrations run, then reports SERVING", async () => {
-  const slow: Migration = { version: 1, name: "slow", sql: "SELECT pg_sleep(0.5);" };
+  // The migration's sleep is the window for the first health answer: listening and one call on
+  // loopback take milliseconds, and 2 s leaves a loaded machine room to spare.
+  const slow: Migration = { version: 1, name: "slow", sql: "SELECT pg_sleep(2);" };
   const { port, db, starting } = await startEcho([slow]);
   let ready = false;
   void starting.then(() => {

@@ -132,7 +132,7 @@ test("no OTLP endpoint named: tracing stays off, with no trace ids and no errors
   );
 });
 
-test("a collector that is down: the process stays silent and its stop waits at most ~2 s", async () => {
+test("a collector that is down: the process stays silent and its stop gives up after ~2 s, not when the exporter does", async () => {
   const { result, stderr, exitCode } = await runFixture({
     // A port nothing listens on (the receiver's own, once stopped, is not guaranteed free).
     OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9",
@@ -144,5 +144,8 @@ test("a collector that is down: the process stays silent and its stop waits at m
     stderr: "",
     answer: "hi",
   });
-  expect(result.shutdownMs).toBeLessThan(3_000);
+  // The stop's own limit is 2 s (SHUTDOWN_LIMIT_MS). Without it the stop waited 7.9 s here, the
+  // exporter retrying towards its 10 s timeout. 5 s leaves a loaded machine's late timers 3 s and
+  // still fails a stop that waits on the exporter.
+  expect(result.shutdownMs).toBeLessThan(5_000);
 });

@@ -7,12 +7,15 @@ import { deleteNote } from "../src/handlers/delete-note.ts";
 import { getNote } from "../src/handlers/get-note.ts";
 import { listNotes } from "../src/handlers/list-notes.ts";
 import { updateNote } from "../src/handlers/update-note.ts";
+import { toNoteMessage } from "../src/note.ts";
 import { encodePageToken } from "../src/page-token.ts";
 import { caller } from "../src/testing/fixtures.ts";
 import { notesDatabase, startNotesServer } from "./notes-server.ts";
 
 // Whatever a client sends, a handler on the real repository answers OK or with an AppError a
-// client can act on; anything else would reach the client as INTERNAL.
+// client can act on; anything else would reach the client as INTERNAL. Each property also
+// checks the stored state after the call: an answer's code alone would pass a handler that
+// deleted or changed another user's note and said OK.
 
 const db = await notesDatabase();
 const deps = { notes: createNotesRepo(db.sql), newId: () => Bun.randomUUIDv7() };
@@ -22,12 +25,29 @@ afterAll(async () => {
   await db.close();
 });
 
-const userId = crypto.randomUUID();
-const existing: string[] = [];
-for (let i = 0; i < 3; i++) {
-  const { note } = await createNote(deps)({ title: `seed ${i}`, body: "" }, caller(userId));
-  existing.push(note?.id ?? "");
+/** Three notes each for two users: what one of them may see or change, the other may not. */
+async function seedNotes(ownerId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { note } = await createNote(deps)({ title: `seed ${i}`, body: "" }, caller(ownerId));
+    ids.push(note?.id ?? "");
+  }
+  return ids;
 }
+const userId = crypto.randomUUID();
+const strangerId = crypto.randomUUID();
+const existing = await seedNotes(userId);
+const strangers = await seedNotes(strangerId);
+
+/** Who calls: the owner of `existing` or the owner of `strangers`. */
+const who = fc.constantFrom(userId, strangerId);
+/** The owner of a seeded note, or null for any other id. */
+const seededFor = (noteId: string): string | null =>
+  existing.includes(noteId) ? userId : strangers.includes(noteId) ? strangerId : null;
+const findSeeded = async (noteId: string) => {
+  const ownerId = seededFor(noteId);
+  return ownerId === null ? null : deps.notes.findForOwner(noteId, ownerId, caller().signal);
+};
 
 const runs = { numRuns: 150 };
 const base64url = (text: string): string => Buffer.from(text).toString("base64url");
@@ -49,6 +69,7 @@ const id = fc.oneof(
   fc.uuid().map((uuid) => uuid.toUpperCase()),
   fc.uuid().map((uuid) => `{${uuid}}`),
   { arbitrary: fc.constantFrom(...existing), weight: 2 },
+  fc.constantFrom(...strangers),
 );
 const pageSize = fc.option(
   fc.oneof(
@@ -76,14 +97,6 @@ const updateMask = fc.oneof(
   ),
 );
 
-/** Runs `call` and fails unless it succeeds or throws an AppError with one of `allowed`. */
-async function expectHandled(call: Promise<unknown>, allowed: string[]): Promise<void> {
-  const got = await outcome(call);
-  if ("code" in got) {
-    expect(allowed).toContain(got.code);
-  }
-}
-
 describe("handlers on the real repository answer every input", () => {
   test("CreateNote stores what it accepts, unchanged", async () => {
     await fc.assert(
@@ -105,53 +118,94 @@ describe("handlers on the real repository answer every input", () => {
     );
   });
 
-  test("GetNote", async () => {
+  test("GetNote returns a note to its owner only, as stored; to anyone else it is NOT_FOUND", async () => {
     await fc.assert(
-      fc.asyncProperty(id, async (noteId) => {
-        await expectHandled(getNote(deps)({ id: noteId }, caller(userId)), [
-          "INVALID_ARGUMENT",
-          "NOT_FOUND",
-        ]);
-      }),
-      runs,
-    );
-  });
-
-  test("ListNotes never returns more than the page size", async () => {
-    await fc.assert(
-      fc.asyncProperty(pageSize, pageToken, async (size, token) => {
-        const request = { pageSize: size, pageToken: token };
-        const got = await outcome(listNotes(deps)(request, caller(userId)));
-        if ("code" in got) {
-          expect(got.code).toBe("INVALID_ARGUMENT");
+      fc.asyncProperty(id, who, async (noteId, callerId) => {
+        const got = await outcome(getNote(deps)({ id: noteId }, caller(callerId)));
+        const note = await findSeeded(noteId);
+        if (seededFor(noteId) === callerId && note !== null) {
+          expect(got).toEqual({ ok: { note: toNoteMessage(note) } });
+        } else if (note !== null) {
+          expect(got).toMatchObject({ code: "NOT_FOUND" });
         } else {
-          expect(got.ok.notes.length).toBeLessThanOrEqual(size ?? 20);
+          expect(["INVALID_ARGUMENT", "NOT_FOUND"]).toContain("code" in got ? got.code : "OK");
         }
       }),
       runs,
     );
   });
 
-  test("UpdateNote", async () => {
+  test("ListNotes never returns more than the page size, nor another user's note", async () => {
     await fc.assert(
-      fc.asyncProperty(id, text, body, updateMask, async (noteId, title, noteBody, mask) => {
-        const request = { note: { id: noteId, title, body: noteBody }, updateMask: mask };
-        await expectHandled(updateNote(deps)(request, caller(userId)), [
-          "INVALID_ARGUMENT",
-          "NOT_FOUND",
-        ]);
+      fc.asyncProperty(pageSize, pageToken, who, async (size, token, callerId) => {
+        const request = { pageSize: size, pageToken: token };
+        const got = await outcome(listNotes(deps)(request, caller(callerId)));
+        if ("code" in got) {
+          expect(got.code).toBe("INVALID_ARGUMENT");
+          return;
+        }
+        const listed = got.ok.notes.map((note) => seededFor(note.id));
+        expect(got.ok.notes.length).toBeLessThanOrEqual(size ?? 20);
+        expect(listed.filter((ownerId) => ownerId !== null && ownerId !== callerId)).toEqual([]);
       }),
       runs,
     );
   });
 
-  test("DeleteNote", async () => {
+  test("UpdateNote changes the masked fields of the caller's own note; any other note stays as it was", async () => {
     await fc.assert(
-      fc.asyncProperty(id, async (noteId) => {
-        await expectHandled(deleteNote(deps)({ id: noteId }, caller(crypto.randomUUID())), [
-          "INVALID_ARGUMENT",
-          "NOT_FOUND",
-        ]);
+      fc.asyncProperty(
+        id,
+        text,
+        body,
+        updateMask,
+        who,
+        async (noteId, title, noteBody, mask, callerId) => {
+          const before = await findSeeded(noteId);
+          const request = { note: { id: noteId, title, body: noteBody }, updateMask: mask };
+          const got = await outcome(updateNote(deps)(request, caller(callerId)));
+          const after = await findSeeded(noteId);
+          if ("code" in got) {
+            expect(["INVALID_ARGUMENT", "NOT_FOUND"]).toContain(got.code);
+            expect(after).toEqual(before);
+            return;
+          }
+          expect(seededFor(noteId)).toBe(callerId);
+          expect(got.ok).toEqual({ note: after === null ? undefined : toNoteMessage(after) });
+          expect(after).toMatchObject({
+            title: mask?.includes("title") ? title : before?.title,
+            body: mask?.includes("body") ? noteBody : before?.body,
+          });
+        },
+      ),
+      runs,
+    );
+  });
+
+  test("DeleteNote removes a note for its owner only; another user's delete leaves it and answers NOT_FOUND", async () => {
+    // A fresh note of the first user each run: the seeds must outlive every run, so a caller
+    // never deletes its own seed, and is checked not to have deleted anyone else's.
+    const target = fc.oneof(fc.constant("fresh"), id);
+    await fc.assert(
+      fc.asyncProperty(target, who, async (chosen, callerId) => {
+        fc.pre(seededFor(chosen) !== callerId);
+        const { note } = await createNote(deps)({ title: "fresh", body: "" }, caller(userId));
+        const fresh = note?.id ?? "";
+        const noteId = chosen === "fresh" ? fresh : chosen;
+        const got = await outcome(deleteNote(deps)({ id: noteId }, caller(callerId)));
+
+        const deletesOwn = noteId === fresh && callerId === userId;
+        if (deletesOwn) {
+          expect(got).toEqual({ ok: {} });
+        } else if (noteId === fresh || seededFor(noteId) !== null) {
+          expect(got).toMatchObject({ code: "NOT_FOUND" });
+        } else {
+          expect(["INVALID_ARGUMENT", "NOT_FOUND"]).toContain("code" in got ? got.code : "OK");
+        }
+        const left = await deps.notes.findForOwner(fresh, userId, caller().signal);
+        expect(left?.id).toBe(deletesOwn ? undefined : fresh);
+        const seeds = await Promise.all([...existing, ...strangers].map(findSeeded));
+        expect(seeds.map((seed) => seed?.id)).toEqual([...existing, ...strangers]);
       }),
       runs,
     );

@@ -16,7 +16,10 @@ const ARGS = [
   "--disable-sync",
 ];
 
-/** Chromium, or why it cannot run here (the e2e test is then skipped with that reason). */
+/**
+ * Chromium, or why it cannot run here: the e2e test is then skipped with that reason, which a
+ * developer without Chromium sees and CI fails on (scripts/junit-report.ts).
+ */
 export async function launchChromium(): Promise<{ browser: Browser } | { unavailable: string }> {
   if (!existsSync(EXECUTABLE)) {
     return { unavailable: `no Chromium at ${EXECUTABLE} (apt-get install -y chromium)` };

@@ -8,9 +8,9 @@ const live = session();
 const expired = session({ id: NEW_TOKEN.id, expiresAt: fromNow(-day) });
 const options = { everyMs: 20, timeoutMs: 1_000, log: silentLogger() };
 
-/** Waits up to 2 s for `done`; timers may run late on a busy machine. */
+/** Waits up to 10 s for `done`: timers may run late on a busy machine, and it ends when done. */
 async function eventually(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) {
+  for (let i = 0; i < 1_000 && !done(); i++) {
     await Bun.sleep(10);
   }
 }

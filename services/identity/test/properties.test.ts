@@ -25,6 +25,12 @@ const seed = await completeOAuthLogin(deps)(
   { provider: "github", providerUserId: "seed-user", name: "Seed", email: "", avatarUrl: "" },
   call(),
 );
+// Another user, whose id GetUser must not answer for the seed user.
+const other = await completeOAuthLogin(deps)(
+  { provider: "github", providerUserId: "other-user", name: "Other", email: "", avatarUrl: "" },
+  call(),
+);
+const otherId = other.user?.id ?? "";
 const seedToken = seed.sessionToken;
 const seedId = parseSessionToken(seedToken)?.id ?? "";
 const userId = seed.user?.id ?? "";
@@ -88,34 +94,36 @@ describe("handlers on the real repositories answer every input", () => {
     );
   });
 
-  test("ValidateSession answers OK or UNAUTHENTICATED; DeleteSession always OK, and neither touches the seed session", async () => {
+  test("ValidateSession answers UNAUTHENTICATED for every token but the issued one; DeleteSession always OK, and neither touches the seed session", async () => {
+    // No generated token was issued (the seed's own is excluded): one that validates, such as
+    // the seed's id with another secret, is a session given to someone who never signed in.
     await fc.assert(
       fc.asyncProperty(token, async (sessionToken) => {
         fc.pre(sessionToken !== seedToken);
-        const validated = await outcome(validateSession(deps)({ sessionToken }, call()));
-        if ("code" in validated) {
-          expect(validated).toEqual({
-            code: "UNAUTHENTICATED",
-            message: "invalid or expired session",
-          });
-        }
+        expect(await outcome(validateSession(deps)({ sessionToken }, call()))).toEqual({
+          code: "UNAUTHENTICATED",
+          message: "invalid or expired session",
+        });
         expect(await outcome(deleteSession(deps)({ sessionToken }, call()))).toEqual({ ok: {} });
+        expect(await outcome(validateSession(deps)({ sessionToken: seedToken }, call()))).toEqual({
+          ok: expect.objectContaining({ user: seed.user }),
+        });
       }),
       runs,
     );
-    expect(await validateSession(deps)({ sessionToken: seedToken }, call())).toMatchObject({
-      user: seed.user,
-    });
   });
 
-  test("GetUser answers OK only for the caller", async () => {
+  test("GetUser answers OK only for the caller, with the caller; another user's id is NOT_FOUND", async () => {
+    const id = fc.oneof(text, fc.uuid(), fc.constant(userId), fc.constant(otherId));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(text, fc.uuid(), fc.constant(userId)), async (id) => {
-        const got = await outcome(getUser(deps)({ userId: id }, caller(userId)));
-        if ("code" in got) {
-          expect(["INVALID_ARGUMENT", "NOT_FOUND"]).toContain(got.code);
+      fc.asyncProperty(id, async (requested) => {
+        const got = await outcome(getUser(deps)({ userId: requested }, caller(userId)));
+        if (requested === userId) {
+          expect(got).toEqual({ ok: { user: seed.user } });
+        } else if (requested === otherId) {
+          expect(got).toMatchObject({ code: "NOT_FOUND" });
         } else {
-          expect(got.ok.user?.id).toBe(userId);
+          expect(["INVALID_ARGUMENT", "NOT_FOUND"]).toContain("code" in got ? got.code : "OK");
         }
       }),
       runs,
