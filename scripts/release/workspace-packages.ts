@@ -27,8 +27,8 @@ export async function readPackage(dir: string): Promise<WorkspacePackage> {
   return { dir, manifest };
 }
 
-/** The packages named by the root package.json's `workspaces` globs that are not private. */
-export async function publicPackages(root: string): Promise<WorkspacePackage[]> {
+/** The packages named by the root package.json's `workspaces` globs, by name. */
+export async function workspacePackages(root: string): Promise<WorkspacePackage[]> {
   const rootManifest = (await Bun.file(join(root, "package.json")).json()) as {
     workspaces?: string[];
   };
@@ -36,11 +36,13 @@ export async function publicPackages(root: string): Promise<WorkspacePackage[]> 
   for (const pattern of rootManifest.workspaces ?? []) {
     const glob = new Bun.Glob(`${pattern}/package.json`);
     for await (const file of glob.scan({ cwd: root, onlyFiles: true })) {
-      const pkg = await readPackage(join(root, file, ".."));
-      if (pkg.manifest.private !== true) {
-        found.push(pkg);
-      }
+      found.push(await readPackage(join(root, file, "..")));
     }
   }
   return found.sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
+}
+
+/** The workspace packages that are not private. */
+export async function publicPackages(root: string): Promise<WorkspacePackage[]> {
+  return (await workspacePackages(root)).filter((pkg) => pkg.manifest.private !== true);
 }

@@ -1,5 +1,5 @@
-// tsc (TypeScript 7) checks the .ts modules; .svelte files are compiled by Vite and are typed
-// here only as components, since svelte-check does not run on TypeScript 7 alone.
+// tsc (TypeScript 7) checks the .ts modules and cannot read a .svelte file: to it an import of
+// one is any component. svelte-check, on TypeScript 5, checks the components themselves.
 declare module "*.svelte" {
   import type { Component } from "svelte";
 

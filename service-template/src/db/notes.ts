@@ -1,4 +1,5 @@
-import { type Sql, withSignal } from "@trellis/service-kit";
+import { pgCodes, pgErrorCode, type Sql, withSignal } from "@trellis/service-kit";
+import { noteAlreadyExists } from "../errors.ts";
 import type { NoteRecord } from "../note.ts";
 
 export interface NoteChanges {
@@ -8,6 +9,7 @@ export interface NoteChanges {
 
 /** Every read and write is scoped to an owner: another owner's note behaves as absent. */
 export interface NotesRepo {
+  /** Errors: ALREADY_EXISTS when the id is taken. */
   create(
     note: Pick<NoteRecord, "id" | "ownerId" | "title" | "body">,
     signal: AbortSignal,
@@ -47,7 +49,11 @@ export function createNotesRepo(sql: Sql): NotesRepo {
           VALUES (${note.id}, ${note.ownerId}, ${note.title}, ${note.body})
           RETURNING id, owner_id, title, body, created_at, updated_at`,
         signal,
-      );
+      ).catch((error: unknown) => {
+        throw pgErrorCode(error) === pgCodes.uniqueViolation
+          ? noteAlreadyExists(note.id, error)
+          : error;
+      });
       if (row === undefined) {
         throw new Error("INSERT returned no row");
       }

@@ -1,6 +1,7 @@
 import type { NoteChanges, NotesRepo } from "../db/notes.ts";
 import type { NoteRecord } from "../note.ts";
 import { NOW } from "./fixtures.ts";
+import { memoryNotes } from "./memory-notes.ts";
 
 /** One call the fake received, without its signal. */
 export type NotesCall =
@@ -25,11 +26,7 @@ export function fakeNotes(
   stored: NoteRecord[] | Error = [],
   options: { now?: Date } = {},
 ): FakeNotes {
-  const now = options.now ?? NOW;
-  const rows = new Map<string, NoteRecord>();
-  for (const record of stored instanceof Error ? [] : stored) {
-    rows.set(record.id, { ...record });
-  }
+  const table = memoryNotes(stored instanceof Error ? [] : stored, options.now ?? NOW);
   const calls: NotesCall[] = [];
   const receive = (call: NotesCall): void => {
     calls.push(call);
@@ -37,49 +34,29 @@ export function fakeNotes(
       throw stored;
     }
   };
-  const owned = (id: string, ownerId: string): NoteRecord | undefined => {
-    const row = rows.get(id);
-    return row?.ownerId === ownerId ? row : undefined;
-  };
 
   const repo = {
     async create(note) {
       receive({ method: "create", note: { ...note } });
-      const row = { ...note, createdAt: now, updatedAt: now };
-      rows.set(row.id, row);
-      return { ...row };
+      return table.create(note);
     },
     async findForOwner(id, ownerId) {
       receive({ method: "findForOwner", id, ownerId });
-      const row = owned(id, ownerId);
-      return row === undefined ? null : { ...row };
+      return table.findForOwner(id, ownerId);
     },
     async listForOwner(ownerId, page) {
       receive({ method: "listForOwner", ownerId, ...page });
-      return [...rows.values()]
-        .filter((row) => row.ownerId === ownerId && (page.after === null || row.id < page.after))
-        .sort((a, b) => (a.id < b.id ? 1 : -1))
-        .slice(0, page.limit)
-        .map((row) => ({ ...row }));
+      return table.listForOwner(ownerId, page);
     },
     async updateForOwner(id, ownerId, changes) {
       receive({ method: "updateForOwner", id, ownerId, changes: { ...changes } });
-      const row = owned(id, ownerId);
-      if (row === undefined) {
-        return null;
-      }
-      const updated = { ...row, ...changes, updatedAt: now };
-      rows.set(id, updated);
-      return { ...updated };
+      return table.updateForOwner(id, ownerId, changes);
     },
     async deleteForOwner(id, ownerId) {
       receive({ method: "deleteForOwner", id, ownerId });
-      return owned(id, ownerId) !== undefined && rows.delete(id);
+      return table.deleteForOwner(id, ownerId);
     },
   } satisfies NotesRepo;
 
-  return Object.assign(repo, {
-    calls,
-    records: () => [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
-  });
+  return Object.assign(repo, { calls, records: table.records });
 }

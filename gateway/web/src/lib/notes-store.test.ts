@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { Note, NotesPage } from "./api.ts";
 import { ApiError, GENERIC_MESSAGE } from "./api-error.ts";
-import { createNotesStore, type NotesApi, type NotesState } from "./notes-store.ts";
+import type { NotesState } from "./notes-state.ts";
+import { createNotesStore, type NotesApi } from "./notes-store.ts";
 
 function note(n: number, overrides: Partial<Note> = {}): Note {
   const time = new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString();
