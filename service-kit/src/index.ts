@@ -1,4 +1,4 @@
-export { assetDir } from "./asset-dir.ts";
+export { assetDir } from "./process/asset-dir.ts";
 export {
   ConfigError,
   type DatabaseConfig,
@@ -7,8 +7,8 @@ export {
   parsedSetting,
   parseEnv,
   type ServiceConfig,
-} from "./config.ts";
-export { exitOnCrash } from "./crash-exit.ts";
+} from "./config/service-config.ts";
+export { exitOnCrash } from "./process/crash-exit.ts";
 export { type Migration, MigrationError, migrate, readMigrations } from "./db/migrate.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
 export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";
@@ -32,15 +32,15 @@ export {
   type InternalUnary,
   internal,
   type Unary,
-} from "./grpc/bind-service.ts";
-export { CallError } from "./grpc/call-error.ts";
+} from "./server/bind-service.ts";
+export { CallError } from "./client/call-error.ts";
 export {
   CALLER_HEADER,
   type Caller,
   callerSigner,
   callerVerifier,
   GATEWAY_SUBJECT,
-} from "./grpc/caller.ts";
+} from "./caller/caller.ts";
 export {
   type CallerPublicKey,
   type CallerSigningKey,
@@ -49,25 +49,25 @@ export {
   parsePublicKeys,
   parseSigningKey,
   publicKeyOf,
-} from "./grpc/caller-keys.ts";
-export { checkHealth } from "./grpc/check-health.ts";
+} from "./caller/caller-keys.ts";
+export { checkHealth } from "./client/check-health.ts";
 export {
   type CallSettings,
   type ClientOptions,
   createClient,
   type PromiseClient,
-} from "./grpc/client.ts";
-export { HealthRegistry, type HealthStatus, healthDefinition } from "./grpc/health.ts";
-export type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./grpc/method-types.ts";
+} from "./client/client.ts";
+export { HealthRegistry, type HealthStatus, healthDefinition } from "./wire/health-definition.ts";
+export type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./wire/method-types.ts";
 export {
   type ServiceHost,
   type ServiceHostOptions,
   type ServiceRegistration,
   startServiceHost,
-} from "./grpc/service-host.ts";
-export { onShutdownSignal } from "./grpc/signals.ts";
+} from "./server/grpc-server.ts";
+export { onShutdownSignal } from "./process/signals.ts";
 export { createLogger, type Logger, type LogLevel, silentLogger } from "./log.ts";
-export { type ServiceMainOptions, serviceMain } from "./service-main.ts";
-export { type RunningService, startService } from "./start-service.ts";
+export { type ServiceMainOptions, serviceMain } from "./process/run-service.ts";
+export { type RunningService, startService } from "./server/start-server.ts";
 export { startTelemetry, type Telemetry } from "./telemetry/start.ts";
 export { requireText, requireUuid, type TextRule } from "./validate.ts";

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
-import type { Unary } from "../src/grpc/bind-service.ts";
-import { parseSigningKey } from "../src/grpc/caller-keys.ts";
-import { checkHealth } from "../src/grpc/check-health.ts";
-import { createClient } from "../src/grpc/client.ts";
-import { MAX_MESSAGE_BYTES } from "../src/grpc/limits.ts";
-import type { ServiceHost } from "../src/grpc/service-host.ts";
+import type { Unary } from "../src/server/bind-service.ts";
+import { parseSigningKey } from "../src/caller/caller-keys.ts";
+import { checkHealth } from "../src/client/check-health.ts";
+import { createClient } from "../src/client/client.ts";
+import { MAX_MESSAGE_BYTES } from "../src/wire/limits.ts";
+import type { ServiceHost } from "../src/server/grpc-server.ts";
 import type { Logger } from "../src/log.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import {

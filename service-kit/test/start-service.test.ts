@@ -1,12 +1,12 @@
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
-import type { ServiceConfig } from "../src/config.ts";
+import type { ServiceConfig } from "../src/config/service-config.ts";
 import type { Migration } from "../src/db/migrate.ts";
 import { pgErrorCode } from "../src/db/pg-error.ts";
-import { bindService } from "../src/grpc/bind-service.ts";
-import { parsePublicKeys } from "../src/grpc/caller-keys.ts";
+import { bindService } from "../src/server/bind-service.ts";
+import { parsePublicKeys } from "../src/caller/caller-keys.ts";
 import { silentLogger } from "../src/log.ts";
-import { type RunningService, startService } from "../src/start-service.ts";
+import { type RunningService, startService } from "../src/server/start-server.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";

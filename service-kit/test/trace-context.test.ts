@@ -11,9 +11,9 @@ import {
 } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { invalidArgument, notFound } from "../src/errors.ts";
-import { parseSigningKey } from "../src/grpc/caller-keys.ts";
-import { createClient, type PromiseClient } from "../src/grpc/client.ts";
-import type { ServiceHost } from "../src/grpc/service-host.ts";
+import { parseSigningKey } from "../src/caller/caller-keys.ts";
+import { createClient, type PromiseClient } from "../src/client/client.ts";
+import type { ServiceHost } from "../src/server/grpc-server.ts";
 import { extractTraceContext, injectTraceContext } from "../src/telemetry/trace-context.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { recordSpans, type SpanRecorder } from "../src/testing/record-spans.ts";

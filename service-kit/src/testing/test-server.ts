@@ -1,8 +1,8 @@
-import type { BindOptions } from "../grpc/bind-service.ts";
-import { parsePublicKeys, parseSigningKey } from "../grpc/caller-keys.ts";
-import { createClient, type PromiseClient } from "../grpc/client.ts";
-import type { ServiceDefinitionShape } from "../grpc/method-types.ts";
-import { type ServiceRegistration, startServiceHost } from "../grpc/service-host.ts";
+import type { BindOptions } from "../server/bind-service.ts";
+import { parsePublicKeys, parseSigningKey } from "../caller/caller-keys.ts";
+import { createClient, type PromiseClient } from "../client/client.ts";
+import type { ServiceDefinitionShape } from "../wire/method-types.ts";
+import { type ServiceRegistration, startServiceHost } from "../server/grpc-server.ts";
 import { silentLogger } from "../log.ts";
 import { testCallerKeys } from "./caller-keys.ts";
 

@@ -1,6 +1,6 @@
-import { bindService, internal, type Unary } from "../../src/grpc/bind-service.ts";
-import { parsePublicKeys } from "../../src/grpc/caller-keys.ts";
-import { type ServiceHost, startServiceHost } from "../../src/grpc/service-host.ts";
+import { bindService, internal, type Unary } from "../../src/server/bind-service.ts";
+import { parsePublicKeys } from "../../src/caller/caller-keys.ts";
+import { type ServiceHost, startServiceHost } from "../../src/server/grpc-server.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
 import { testCallerKeys } from "../../src/testing/caller-keys.ts";
 

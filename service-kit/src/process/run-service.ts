@@ -1,10 +1,10 @@
-import type { ServiceConfig } from "./config.ts";
-import { ConfigError } from "./config.ts";
+import type { ServiceConfig } from "../config/service-config.ts";
+import { ConfigError } from "../config/service-config.ts";
 import { exitOnCrash } from "./crash-exit.ts";
-import { checkHealth } from "./grpc/check-health.ts";
-import { onShutdownSignal } from "./grpc/signals.ts";
-import { createLogger, type Logger } from "./log.ts";
-import { startTelemetry } from "./telemetry/start.ts";
+import { checkHealth } from "../client/check-health.ts";
+import { onShutdownSignal } from "./signals.ts";
+import { createLogger, type Logger } from "../log.ts";
+import { startTelemetry } from "../telemetry/start.ts";
 
 export interface ServiceMainOptions<Config extends ServiceConfig> {
   /** The service's name: log field, telemetry service name, prefix of startup errors. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { type CallerPublicKey, isTestCallerKey, parsePublicKeys } from "./grpc/caller-keys.ts";
-import type { LogLevel } from "./log.ts";
+import { type CallerPublicKey, isTestCallerKey, parsePublicKeys } from "../caller/caller-keys.ts";
+import type { LogLevel } from "../log.ts";
 
 /** Settings every service reads from its environment. */
 export interface ServiceConfig {

@@ -1,10 +1,10 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Logger } from "../log.ts";
 import { withoutChannelz } from "./channelz.ts";
-import { HealthRegistry, healthDefinition } from "./health.ts";
-import { serverKeepalive } from "./keepalive.ts";
-import { MAX_MESSAGE_BYTES } from "./limits.ts";
-import type { ServiceDefinitionShape } from "./method-types.ts";
+import { HealthRegistry, healthDefinition } from "../wire/health-definition.ts";
+import { serverKeepalive } from "../wire/keepalive.ts";
+import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
+import type { ServiceDefinitionShape } from "../wire/method-types.ts";
 
 export interface ServiceRegistration {
   /** Full service name for health checks, e.g. "trellis.notes.v1.NotesService". */

@@ -1,8 +1,8 @@
-import type { ServiceConfig } from "./config.ts";
-import { type Migration, migrate } from "./db/migrate.ts";
-import type { Sql } from "./db/pool.ts";
-import { type ServiceRegistration, startServiceHost } from "./grpc/service-host.ts";
-import type { Logger } from "./log.ts";
+import type { ServiceConfig } from "../config/service-config.ts";
+import { type Migration, migrate } from "../db/migrate.ts";
+import type { Sql } from "../db/pool.ts";
+import { type ServiceRegistration, startServiceHost } from "./grpc-server.ts";
+import type { Logger } from "../log.ts";
 
 export interface RunningService {
   port: number;
