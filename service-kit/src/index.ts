@@ -57,7 +57,8 @@ export {
   createClient,
   type PromiseClient,
 } from "./client/client.ts";
-export { HealthRegistry, type HealthStatus, healthDefinition } from "./wire/health-definition.ts";
+export { HealthRegistry } from "./server/health-registry.ts";
+export { type HealthStatus, healthDefinition } from "./wire/health-definition.ts";
 export type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./wire/method-types.ts";
 export {
   type ServiceHost,

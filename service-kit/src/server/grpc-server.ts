@@ -1,7 +1,8 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Logger } from "../log.ts";
 import { withoutChannelz } from "./channelz.ts";
-import { HealthRegistry, healthDefinition } from "../wire/health-definition.ts";
+import { healthDefinition } from "../wire/health-definition.ts";
+import { HealthRegistry } from "./health-registry.ts";
 import { serverKeepalive } from "../wire/keepalive.ts";
 import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
 import type { ServiceDefinitionShape } from "../wire/method-types.ts";
