@@ -11,6 +11,8 @@ export {
 } from "./main-process.ts";
 export { mintCallerToken } from "./mint-caller-token.ts";
 export { type NodeUnary, nodeClient, type UnaryStart } from "./node-client.ts";
+export { describeSpans, type ReceivedSpan } from "./otlp-json.ts";
+export { type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.ts";
 export { invalid, type Outcome, outcome } from "./outcome.ts";
 export { recordSpans, type SpanRecorder } from "./record-spans.ts";
 export { runNodeClient } from "./run-node-client.ts";
