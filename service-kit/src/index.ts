@@ -1,12 +1,8 @@
+// What services, the gateway, the template, bench and scripts import; nothing else is exported
+// (the kit's own tests import from src/ paths).
+
+export { type Caller, callerSigner, callerVerifier, GATEWAY_SUBJECT } from "./caller/caller.ts";
 export {
-  CALLER_HEADER,
-  type Caller,
-  callerSigner,
-  callerVerifier,
-  GATEWAY_SUBJECT,
-} from "./caller/caller.ts";
-export {
-  type CallerPublicKey,
   type CallerSigningKey,
   generateCallerKeys,
   isTestCallerKey,
@@ -14,14 +10,8 @@ export {
   parseSigningKey,
   publicKeyOf,
 } from "./caller/caller-keys.ts";
-export { CallError } from "./client/call-error.ts";
 export { checkHealth } from "./client/check-health.ts";
-export {
-  type CallSettings,
-  type ClientOptions,
-  createClient,
-  type PromiseClient,
-} from "./client/client.ts";
+export { createClient, type PromiseClient } from "./client/client.ts";
 export {
   ConfigError,
   callerSigningKeySetting,
@@ -32,49 +22,23 @@ export {
   parsedSetting,
   parseEnv,
 } from "./config/env.ts";
-export {
-  type DatabaseConfig,
-  loadServiceConfig,
-  type ServiceConfig,
-} from "./config/service-config.ts";
-export { type Migration, MigrationError, migrate, readMigrations } from "./db/migrate.ts";
+export { loadServiceConfig, type ServiceConfig } from "./config/service-config.ts";
+export { readMigrations } from "./db/migrate.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
 export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";
 export { withSignal } from "./db/with-signal.ts";
-export {
-  AppError,
-  alreadyExists,
-  type ErrorCode,
-  failedPrecondition,
-  grpcStatusOf,
-  invalidArgument,
-  notFound,
-  permissionDenied,
-  unauthenticated,
-} from "./errors.ts";
+export { AppError, invalidArgument, notFound, unauthenticated } from "./errors.ts";
 export { createLogger, type Logger, type LogLevel, silentLogger } from "./log.ts";
 export { assetDir } from "./process/asset-dir.ts";
-export { exitOnCrash } from "./process/crash-exit.ts";
-export { type ServiceMainOptions, serviceMain } from "./process/run-service.ts";
-export { onShutdownSignal } from "./process/signals.ts";
+export { runService } from "./process/run-service.ts";
 export {
   type BindOptions,
   bindService,
-  callLogLevel,
-  type Handlers,
   type InternalUnary,
   internal,
   type Unary,
 } from "./server/bind-service.ts";
-export {
-  type ServiceHost,
-  type ServiceHostOptions,
-  type ServiceRegistration,
-  startServiceHost,
-} from "./server/grpc-server.ts";
-export { HealthRegistry } from "./server/health-registry.ts";
-export { type RunningService, startService } from "./server/start-server.ts";
-export { startTelemetry, type Telemetry } from "./telemetry/start.ts";
+export { type ServiceRegistration, startGrpcServer } from "./server/grpc-server.ts";
+export { startServer } from "./server/start-server.ts";
 export { requireText, requireUuid, type TextRule } from "./validate.ts";
 export { type HealthStatus, healthDefinition } from "./wire/health-definition.ts";
-export type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./wire/method-types.ts";
