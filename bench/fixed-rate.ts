@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { assertLoopback } from "./loopback.ts";
 import { childEnv, runToEnd } from "./processes.ts";
-import type { RunRecord } from "./scenario-result.ts";
+import type { FixedRateResult, RunRecord } from "./scenario-result.ts";
 import { percentileOfSorted } from "./stats.ts";
 
 // An open-loop load generator, run as its own Bun process (`bun bench/fixed-rate.ts ...`):
@@ -20,30 +20,6 @@ export interface FixedRequest {
   method: "GET" | "POST";
   url: string;
   body?: string;
-}
-
-export interface FixedRateResult {
-  /** The rotation's distinct requests, as `METHOD path`. */
-  requests: string[];
-  targetRate: number;
-  durationS: number;
-  /** Requests due in the measured window, and how many of them completed with a 2xx. */
-  scheduled: number;
-  succeeded: number;
-  achievedRate: number;
-  /** From each request's due time to the end of its response body. */
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
-  /** From the moment each request was actually handed to fetch (what closed-loop tools report). */
-  serviceTimeMs: { p50: number; p99: number };
-  /** The generator's own lateness: how long after its due time a request was sent, at most. */
-  maxSendLagMs: number;
-  errors: { status: number; network: number; timeout: number; dropped: number };
-  /** Count of each HTTP status seen in the measured window. */
-  statuses: Record<string, number>;
-  /** Each request of the rotation on its own (the same numbers as above when there is one). */
-  byRequest: { request: string; succeeded: number; latencyMs: { p50: number; p99: number } }[];
-  /** CPU seconds the generator process used (filled in by runFixedRate). */
-  generatorCpuSeconds: number;
 }
 
 export interface FixedRateOptions {

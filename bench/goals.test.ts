@@ -1,8 +1,12 @@
 import { expect, test } from "bun:test";
-import type { FixedRateResult } from "./fixed-rate.ts";
 import { evaluateGoals, type Goal, judge } from "./goals.ts";
 import type { ScenarioName } from "./scenario-kinds.ts";
-import { type ScenarioResult, type SoakResult, summarize } from "./scenario-result.ts";
+import {
+  type FixedRateResult,
+  type ScenarioResult,
+  type SoakResult,
+  summarize,
+} from "./scenario-result.ts";
 import { scenarios } from "./scenarios.ts";
 
 // A run's results, reduced to what the goals read.

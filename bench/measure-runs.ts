@@ -1,10 +1,10 @@
-import type { FixedRateResult } from "./fixed-rate.ts";
 import type { BenchOptions } from "./options.ts";
 import type { Child } from "./processes.ts";
 import type { ProcessRole, Scenario, ServerName } from "./scenario-kinds.ts";
 import {
   type DecayResult,
   describeScenario,
+  type FixedRateResult,
   notRun,
   type RunRecord,
   type ScenarioResult,

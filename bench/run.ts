@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { type OtlpReceiver, startOtlpReceiver } from "@trellis/service-kit/testing";
 import { startBaselineServer, startHelloServer } from "./baselines.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { measure, measureInTurns, progress, type Targets } from "./measure.ts";
 import { type BenchOptions, parseOptions, usage } from "./options.ts";
-import { type OtlpSink, startOtlpSink } from "./otlp-sink.ts";
 import { stopAllChildren } from "./processes.ts";
 import { type BenchReport, buildReport, writeReport } from "./report.ts";
 import { inTurnsPair, needsStack, type Scenario } from "./scenario-kinds.ts";
@@ -75,7 +75,7 @@ async function checkTools(selected: Scenario[]): Promise<string | null> {
 interface Servers {
   /** What each server was started from, by role. */
   launchedFrom: Record<string, string>;
-  sink: OtlpSink | null;
+  sink: OtlpReceiver | null;
   /** The environment the stack was started with, to start it again for the soak. */
   stackEnv: Record<string, string>;
 }
@@ -124,8 +124,8 @@ async function startStackFor(
 }
 
 /** With --tracing, the loopback sink every process exports its spans to. */
-function startTracingSink(options: BenchOptions): OtlpSink | null {
-  const sink = options.tracing ? startOtlpSink() : null;
+function startTracingSink(options: BenchOptions): OtlpReceiver | null {
+  const sink = options.tracing ? startOtlpReceiver({ keepSpans: false }) : null;
   if (sink !== null) {
     cleanups.push(() => sink.stop());
     progress(`tracing on: every process exports its spans to ${sink.url} (discarded)`);

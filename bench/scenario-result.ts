@@ -1,4 +1,3 @@
-import type { FixedRateResult } from "./fixed-rate.ts";
 import type { ProcessRole, Scenario } from "./scenario-kinds.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { Usage } from "./usage.ts";
@@ -39,6 +38,31 @@ export interface ScenarioResult {
   failure: string | null;
   /** What the processes logged (warnings and errors) during the scenario, when it failed. */
   logs: Partial<Record<ProcessRole, string>>;
+}
+
+/** The fixed-rate generator's report (bench/fixed-rate.ts prints it as one JSON line). */
+export interface FixedRateResult {
+  /** The rotation's distinct requests, as `METHOD path`. */
+  requests: string[];
+  targetRate: number;
+  durationS: number;
+  /** Requests due in the measured window, and how many of them completed with a 2xx. */
+  scheduled: number;
+  succeeded: number;
+  achievedRate: number;
+  /** From each request's due time to the end of its response body. */
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** From the moment each request was actually handed to fetch (what closed-loop tools report). */
+  serviceTimeMs: { p50: number; p99: number };
+  /** The generator's own lateness: how long after its due time a request was sent, at most. */
+  maxSendLagMs: number;
+  errors: { status: number; network: number; timeout: number; dropped: number };
+  /** Count of each HTTP status seen in the measured window. */
+  statuses: Record<string, number>;
+  /** Each request of the rotation on its own (the same numbers as above when there is one). */
+  byRequest: { request: string; succeeded: number; latencyMs: { p50: number; p99: number } }[];
+  /** CPU seconds the generator process used (filled in by runFixedRate). */
+  generatorCpuSeconds: number;
 }
 
 /** The decay run: req/s of each back-to-back window, and the last's share of the first's. */

@@ -3,12 +3,15 @@ import {
   assetDir,
   type CallerSigningKey,
   ConfigError,
+  callerSigningKeySetting,
+  hostSetting,
+  integerSetting,
   isTestCallerKey,
   type LogLevel,
+  logLevelSetting,
   modeSetting,
   parsedSetting,
   parseEnv,
-  parseSigningKey,
   publicKeyOf,
 } from "@trellis/service-kit";
 import { z } from "zod";
@@ -72,7 +75,6 @@ export interface GatewayConfig {
   };
 }
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
 const originList = parsedSetting((value) =>
@@ -96,24 +98,24 @@ const defaultWebDistDir = assetDir("web", join(import.meta.dir, "../web/dist"));
 
 const gatewayEnv = {
   MODE: modeSetting,
-  HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: integer(1, 65535).default(3000),
+  HOST: hostSetting,
+  PORT: integerSetting(1, 65535).default(3000),
   APP_ORIGIN: origin.default("http://localhost:3000"),
   ALLOW_HTTP_ORIGIN: flag.default(false),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  CALLER_SIGNING_KEY: parsedSetting(parseSigningKey),
+  LOG_LEVEL: logLevelSetting,
+  CALLER_SIGNING_KEY: callerSigningKeySetting,
   IDENTITY_ADDRESS: grpcAddress.default("127.0.0.1:50052"),
   NOTES_ADDRESS: grpcAddress.default("127.0.0.1:50051"),
-  GRPC_TIMEOUT_MS: integer(1, 60_000).default(2_000),
-  OAUTH_TIMEOUT_MS: integer(1, 60_000).default(5_000),
-  BODY_LIMIT_BYTES: integer(1, 16 * 1024 * 1024).default(64 * 1024),
+  GRPC_TIMEOUT_MS: integerSetting(1, 60_000).default(2_000),
+  OAUTH_TIMEOUT_MS: integerSetting(1, 60_000).default(5_000),
+  BODY_LIMIT_BYTES: integerSetting(1, 16 * 1024 * 1024).default(64 * 1024),
   CORS_ORIGINS: originList.default([]),
-  AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
-  API_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
+  AUTH_RATE_LIMIT_PER_MINUTE: integerSetting(1, 100_000).default(30),
+  API_RATE_LIMIT_PER_MINUTE: integerSetting(1, 1_000_000).default(600),
   READYZ_DETAILS: flag.optional(),
   TRUST_PROXY: flag.default(false),
-  SESSION_CACHE_TTL_MS: integer(0, 60_000).default(5_000),
-  SESSION_CACHE_MAX_ENTRIES: integer(1, 1_000_000).default(10_000),
+  SESSION_CACHE_TTL_MS: integerSetting(0, 60_000).default(5_000),
+  SESSION_CACHE_MAX_ENTRIES: integerSetting(1, 1_000_000).default(10_000),
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
   GITHUB_AUTHORIZE_URL: z.url().default("https://github.com/login/oauth/authorize"),
@@ -154,39 +156,44 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     trustProxy: vars.TRUST_PROXY,
     sessionCacheTtlMs: vars.SESSION_CACHE_TTL_MS,
     sessionCacheMaxEntries: vars.SESSION_CACHE_MAX_ENTRIES,
-    providers: {
-      github:
-        vars.GITHUB_CLIENT_ID && vars.GITHUB_CLIENT_SECRET
-          ? {
-              clientId: vars.GITHUB_CLIENT_ID,
-              clientSecret: vars.GITHUB_CLIENT_SECRET,
-              authorizeUrl: vars.GITHUB_AUTHORIZE_URL,
-              tokenUrl: vars.GITHUB_TOKEN_URL,
-              apiUrl: vars.GITHUB_API_URL.replace(/\/$/, ""),
-            }
-          : undefined,
-      google:
-        vars.GOOGLE_CLIENT_ID && vars.GOOGLE_CLIENT_SECRET
-          ? {
-              issuer: vars.GOOGLE_ISSUER,
-              clientId: vars.GOOGLE_CLIENT_ID,
-              clientSecret: vars.GOOGLE_CLIENT_SECRET,
-            }
-          : undefined,
-      dev:
-        vars.DEV_OAUTH_ISSUER === undefined
-          ? undefined
-          : {
-              issuer: vars.DEV_OAUTH_ISSUER,
-              clientId: vars.DEV_OAUTH_CLIENT_ID,
-              clientSecret: vars.DEV_OAUTH_CLIENT_SECRET,
-            },
-    },
+    providers: providersOf(vars),
     web: { distDir: vars.WEB_DIST_DIR, devServer: vars.WEB_DEV_SERVER ?? null },
   };
 }
 
 type GatewayVars = ReturnType<typeof parseEnv<typeof gatewayEnv>>;
+
+/** A provider is enabled when its client id and secret are set (the dev one: its issuer). */
+function providersOf(vars: GatewayVars): GatewayConfig["providers"] {
+  return {
+    github:
+      vars.GITHUB_CLIENT_ID && vars.GITHUB_CLIENT_SECRET
+        ? {
+            clientId: vars.GITHUB_CLIENT_ID,
+            clientSecret: vars.GITHUB_CLIENT_SECRET,
+            authorizeUrl: vars.GITHUB_AUTHORIZE_URL,
+            tokenUrl: vars.GITHUB_TOKEN_URL,
+            apiUrl: vars.GITHUB_API_URL.replace(/\/$/, ""),
+          }
+        : undefined,
+    google:
+      vars.GOOGLE_CLIENT_ID && vars.GOOGLE_CLIENT_SECRET
+        ? {
+            issuer: vars.GOOGLE_ISSUER,
+            clientId: vars.GOOGLE_CLIENT_ID,
+            clientSecret: vars.GOOGLE_CLIENT_SECRET,
+          }
+        : undefined,
+    dev:
+      vars.DEV_OAUTH_ISSUER === undefined
+        ? undefined
+        : {
+            issuer: vars.DEV_OAUTH_ISSUER,
+            clientId: vars.DEV_OAUTH_CLIENT_ID,
+            clientSecret: vars.DEV_OAUTH_CLIENT_SECRET,
+          },
+  };
+}
 
 /** What production refuses: development helpers, plain http, keys anyone can read. */
 function refuseInProduction(vars: GatewayVars): void {

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
-import { type HealthStatus, silentLogger, startServiceHost } from "@trellis/service-kit";
+import { type HealthStatus, silentLogger, startGrpcServer } from "@trellis/service-kit";
 import { createHealthProbe, type HealthClient } from "./health-probe.ts";
 
 const IDENTITY = "127.0.0.1:50052";
@@ -50,7 +50,7 @@ test("the probe refuses an address it was not made for, rather than connect to i
 
 test("over the wire: a kit server's health is read, and a stopped one is unreachable", async () => {
   const log = silentLogger();
-  const host = await startServiceHost({
+  const host = await startGrpcServer({
     services: [],
     host: "127.0.0.1",
     port: 0,

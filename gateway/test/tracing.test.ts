@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { approveSignIn } from "../fake-provider/sign-in.ts";
-import { type Browser, createBrowser } from "./support/browser.ts";
-import { decodeLoginCookie } from "./support/login-cookie.ts";
 import {
   describeSpans,
   type OtlpReceiver,
   type ReceivedSpan,
   startOtlpReceiver,
-} from "./support/otlp-receiver.ts";
+} from "@trellis/service-kit/testing";
+import { approveSignIn } from "../fake-provider/sign-in.ts";
+import { type Browser, createBrowser } from "./support/browser.ts";
+import { decodeLoginCookie } from "./support/login-cookie.ts";
 import { type Stack, startStack } from "./support/stack.ts";
 
 // The real stack exporting over OTLP/HTTP to a receiver in this process: one browser request is

@@ -29,7 +29,7 @@ const planted = [
   { path: "gateway/src/auth/session-cache.ts", text: `// a\n${random}`, want: [RANDOM] },
   { path: "gateway/src/routes/auth.ts", text: random, want: [RANDOM] },
   { path: "services/identity/src/handlers/x.ts", text: random, want: [RANDOM] },
-  { path: "service-kit/src/grpc/caller.ts", text: random, want: [RANDOM] },
+  { path: "service-kit/src/caller/caller.ts", text: random, want: [RANDOM] },
   { path: "services/notes/src/session-store.ts", text: random, want: [RANDOM] },
   { path: "gateway/web/src/lib/sign-in.ts", text: random, want: [RANDOM] },
   { path: "gateway/src/auth/x.ts", text: "const r = Math[`random`]();\n", want: [RANDOM] },

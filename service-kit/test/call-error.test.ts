@@ -7,7 +7,7 @@ import {
   errorOfHttpStatus,
   errorOfResetStream,
   statusOfTrailers,
-} from "../src/grpc/call-error.ts";
+} from "../src/client/call-error.ts";
 
 const shape = (error: CallError | "OK") =>
   error === "OK" ? "OK" : { code: error.code, details: error.details };

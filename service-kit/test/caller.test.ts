@@ -1,14 +1,14 @@
 import { expect, test } from "bun:test";
 import { Metadata } from "@grpc/grpc-js";
 import { SignJWT } from "jose";
-import { AppError } from "../src/errors.ts";
-import { callerSigner, callerVerifier, GATEWAY_SUBJECT } from "../src/grpc/caller.ts";
+import { callerSigner, callerVerifier, GATEWAY_SUBJECT } from "../src/caller/caller.ts";
 import {
   generateCallerKeys,
   parsePublicKeys,
   parseSigningKey,
   publicKeyOf,
-} from "../src/grpc/caller-keys.ts";
+} from "../src/caller/caller-keys.ts";
+import { AppError } from "../src/errors.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { mintCallerToken } from "../src/testing/mint-caller-token.ts";
 

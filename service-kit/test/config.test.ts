@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
-import { ConfigError, loadServiceConfig, parseEnv, type ServiceConfig } from "../src/config.ts";
-import { generateCallerKeys, parsePublicKeys } from "../src/grpc/caller-keys.ts";
+import { generateCallerKeys, parsePublicKeys } from "../src/caller/caller-keys.ts";
+import { ConfigError, parseEnv } from "../src/config/env.ts";
+import { loadServiceConfig, type ServiceConfig } from "../src/config/service-config.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 
 const DATABASE_URL = "postgres://notes@db.internal:5432/notes";

@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type MainProcess, spawnMain } from "../src/testing/main-process.ts";
 
-// A real process started by serviceMain: an unhandled rejection or an uncaught exception is
+// A real process started by runService: an unhandled rejection or an uncaught exception is
 // one fatal JSON line on stdout naming the cause, and the process exits 1 instead of serving on.
 
 const cwd = join(import.meta.dir, "fixtures/crashing-service");
@@ -51,7 +51,7 @@ test.each([
 test("without a crash the service keeps running, and stops cleanly on SIGTERM", async () => {
   const child = run("nothing");
   // Past the 20 ms after which the others crashed, counted from a start that a loaded machine can
-  // delay by hundreds of ms (a SIGTERM before serviceMain's handler would end it with 143).
+  // delay by hundreds of ms (a SIGTERM before runService's handler would end it with 143).
   await Bun.sleep(1_500);
 
   expect(await child.terminate(5_000)).toEqual({ code: 0, stderr: "" });

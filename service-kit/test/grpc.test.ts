@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
+import { generateCallerKeys, parseSigningKey } from "../src/caller/caller-keys.ts";
+import { createClient, type PromiseClient } from "../src/client/client.ts";
 import { invalidArgument, notFound } from "../src/errors.ts";
-import type { Handlers } from "../src/grpc/bind-service.ts";
-import { generateCallerKeys, parseSigningKey } from "../src/grpc/caller-keys.ts";
-import { createClient, type PromiseClient } from "../src/grpc/client.ts";
-import type { ServiceHost } from "../src/grpc/service-host.ts";
+import type { Handlers } from "../src/server/bind-service.ts";
+import type { GrpcServer } from "../src/server/grpc-server.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import {
   type EchoServiceDefinition,
@@ -69,7 +69,7 @@ const handlers: Handlers<EchoServiceDefinition> = {
   ping,
 };
 
-let host: ServiceHost;
+let host: GrpcServer;
 let client: PromiseClient<EchoServiceDefinition>;
 beforeAll(async () => {
   host = await startEchoHost({ handler: handlers.echo, log, shutdownGraceMs: 1_000 });

@@ -3,7 +3,7 @@ import { constants, type ServerHttp2Stream } from "node:http2";
 import type { Socket, Server as TcpServer } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { status } from "@grpc/grpc-js";
-import { frameMessage } from "../src/grpc/message-frame.ts";
+import { frameMessage } from "../src/client/message-frame.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { EventEmitter } from "node:events";
 import { Metadata, type ServerErrorResponse, status } from "@grpc/grpc-js";
-import { bindService, type Unary } from "../src/grpc/bind-service.ts";
-import { parsePublicKeys } from "../src/grpc/caller-keys.ts";
+import { parsePublicKeys } from "../src/caller/caller-keys.ts";
 import { silentLogger } from "../src/log.ts";
+import { bindService, type Unary } from "../src/server/bind-service.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { mintCallerToken } from "../src/testing/mint-caller-token.ts";
 import { type EchoRequest, type EchoResponse, echoService, ping } from "./support/echo-service.ts";

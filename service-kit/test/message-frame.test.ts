@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import fc from "fast-check";
-import { CallError } from "../src/grpc/call-error.ts";
-import { declaredLength, frameMessage, unaryMessage } from "../src/grpc/message-frame.ts";
+import { CallError } from "../src/client/call-error.ts";
+import { declaredLength, frameMessage, unaryMessage } from "../src/client/message-frame.ts";
 
 test("a framed message reads back as itself, its length declared up front", () => {
   fc.assert(

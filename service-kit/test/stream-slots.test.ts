@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
-import type { CallError } from "../src/grpc/call-error.ts";
-import { StreamSlots } from "../src/grpc/stream-slots.ts";
+import type { CallError } from "../src/client/call-error.ts";
+import { StreamSlots } from "../src/client/stream-slots.ts";
 
 /** How a wait ended: "granted", or the CallError's code and details. */
 async function waited(wait: Promise<CallError | null>): Promise<unknown> {

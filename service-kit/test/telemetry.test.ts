@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { exportedSpans, type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
+import { type OtlpReceiver, startOtlpReceiver } from "../src/testing/otlp-receiver.ts";
 
 // startTelemetry in real processes, configured only by OTEL_* variables: exporting over
 // OTLP/HTTP with a flush on shutdown, switched off, and facing a collector that is down.
@@ -8,10 +8,6 @@ import { exportedSpans, type OtlpReceiver, startOtlpReceiver } from "./support/o
 setDefaultTimeout(20_000);
 
 const fixture = join(import.meta.dir, "fixtures/traced-call.ts");
-// OTLP's numbering (the JS API's SpanKind is one less).
-const SPAN_KIND_INTERNAL = 1;
-const SPAN_KIND_SERVER = 2;
-const SPAN_KIND_CLIENT = 3;
 
 interface FixtureResult {
   answer: string;
@@ -50,7 +46,7 @@ function parsed(lines: string[]): Record<string, unknown>[] {
 }
 
 test("exports every span over OTLP/HTTP on shutdown, one trace across client and server", async () => {
-  receiver.exports.length = 0;
+  receiver.clear();
 
   const { result, stderr, exitCode } = await runFixture({
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -64,14 +60,14 @@ test("exports every span over OTLP/HTTP on shutdown, one trace across client and
     stderr: "",
     answer: "hi",
   });
-  const spans = exportedSpans(receiver.exports).filter((span) => span.name !== "x");
+  const spans = receiver.spans().filter((span) => span.name !== "x");
   const work = spans.find((span) => span.name === "work");
-  const client = spans.find((span) => span.kind === SPAN_KIND_CLIENT);
-  const server = spans.find((span) => span.kind === SPAN_KIND_SERVER);
+  const client = spans.find((span) => span.kind === "CLIENT");
+  const server = spans.find((span) => span.kind === "SERVER");
   expect(spans.map((span) => `${span.service} ${span.kind} ${span.name}`).sort()).toEqual([
-    `traced-call ${SPAN_KIND_INTERNAL} work`,
-    `traced-call ${SPAN_KIND_SERVER} test.v1.EchoService/Echo`,
-    `traced-call ${SPAN_KIND_CLIENT} test.v1.EchoService/Echo`,
+    "traced-call CLIENT test.v1.EchoService/Echo",
+    "traced-call INTERNAL work",
+    "traced-call SERVER test.v1.EchoService/Echo",
   ]);
   expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
   expect(client?.parentSpanId).toBe(work?.spanId ?? "missing");
@@ -86,7 +82,7 @@ test("exports every span over OTLP/HTTP on shutdown, one trace across client and
 });
 
 test("OTEL_SERVICE_NAME names the service over the code's default", async () => {
-  receiver.exports.length = 0;
+  receiver.clear();
 
   await runFixture({
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -94,12 +90,12 @@ test("OTEL_SERVICE_NAME names the service over the code's default", async () => 
     OTEL_SERVICE_NAME: "renamed",
   });
 
-  const services = new Set(exportedSpans(receiver.exports).map((span) => span.service));
+  const services = new Set(receiver.spans().map((span) => span.service));
   expect([...services]).toEqual(["renamed"]);
 });
 
 test("OTEL_SDK_DISABLED=true: nothing exported, nothing printed, no trace ids", async () => {
-  receiver.exports.length = 0;
+  receiver.clear();
 
   const { result, stderr, exitCode } = await runFixture({
     OTEL_SDK_DISABLED: "true",
@@ -113,7 +109,7 @@ test("OTEL_SDK_DISABLED=true: nothing exported, nothing printed, no trace ids", 
     stderr: "",
     answer: "hi",
   });
-  expect(receiver.exports).toEqual([]);
+  expect(receiver.stats()).toEqual({ batches: 0, bytes: 0 });
   expect(parsed(result.lines).filter((line) => "trace_id" in line || "span_id" in line)).toEqual(
     [],
   );

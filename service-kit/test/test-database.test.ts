@@ -5,12 +5,12 @@ import { join } from "node:path";
 import postgres from "postgres";
 import type { Migration } from "../src/db/migrate.ts";
 import type { Sql } from "../src/db/pool.ts";
+import { startEmbeddedPostgres } from "../src/testing/embedded-postgres.ts";
 import {
   createTestDatabase,
-  startEmbeddedPostgres,
   type TestDatabase,
   testDatabaseSource,
-} from "../src/testing/index.ts";
+} from "../src/testing/test-database.ts";
 
 // A cold embedded Postgres pays for an initdb on first use.
 setDefaultTimeout(30_000);

@@ -10,10 +10,10 @@ import {
   trace,
 } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { parseSigningKey } from "../src/caller/caller-keys.ts";
+import { createClient, type PromiseClient } from "../src/client/client.ts";
 import { invalidArgument, notFound } from "../src/errors.ts";
-import { parseSigningKey } from "../src/grpc/caller-keys.ts";
-import { createClient, type PromiseClient } from "../src/grpc/client.ts";
-import type { ServiceHost } from "../src/grpc/service-host.ts";
+import type { GrpcServer } from "../src/server/grpc-server.ts";
 import { extractTraceContext, injectTraceContext } from "../src/telemetry/trace-context.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { recordSpans, type SpanRecorder } from "../src/testing/record-spans.ts";
@@ -27,7 +27,7 @@ const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN_ID = "00f067aa0ba902b7";
 
 let recorder: SpanRecorder;
-let host: ServiceHost;
+let host: GrpcServer;
 let client: PromiseClient<EchoServiceDefinition>;
 beforeAll(async () => {
   recorder = await recordSpans();

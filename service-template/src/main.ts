@@ -3,21 +3,21 @@ import {
   assetDir,
   createPool,
   readMigrations,
-  serviceMain,
-  startService,
+  runService,
+  startServer,
 } from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
 import { createNotesRepo } from "./db/notes.ts";
 import { createNotesService } from "./server.ts";
 
 // The composition root: the only place that opens connections and starts listening.
-await serviceMain({
+await runService({
   name: "notes",
   loadConfig,
   async start(config, log) {
     const sql = createPool(config.database, { name: "notes", log });
     const deps = { notes: createNotesRepo(sql), newId: () => Bun.randomUUIDv7() };
-    return startService({
+    return startServer({
       config,
       log,
       sql,

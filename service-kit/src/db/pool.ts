@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import type { DatabaseConfig } from "../config.ts";
+import type { DatabaseConfig } from "../config/service-config.ts";
 import type { Logger } from "../log.ts";
 import { poolAttributes, traceTransactions } from "../telemetry/sql-span.ts";
 

@@ -87,68 +87,93 @@ function* tokens(sql: string): Generator<Token> {
   }
 }
 
+/** Where the walk through a statement's tokens has got to. */
+interface Walk {
+  parts: string[];
+  operation: string;
+  /** Per open parenthesis: whether it holds a function's arguments (FROM there is no table). */
+  calls: boolean[];
+  expectTable: boolean;
+  inFromList: boolean;
+  afterFrom: boolean;
+  previous: string;
+  previousIsName: boolean;
+}
+
 /** Summarises one statement; see SqlSummary. */
 export function summarizeSql(sql: string): SqlSummary {
-  const parts: string[] = [];
-  /** Per open parenthesis: whether it holds a function's arguments (FROM there is no table). */
-  const calls: boolean[] = [];
-  let expectTable = false;
-  let inFromList = false;
-  let afterFrom = false;
-  let previous = "";
-  let previousIsName = false;
-  let operation = "";
+  const walk: Walk = {
+    parts: [],
+    operation: "",
+    calls: [],
+    expectTable: false,
+    inFromList: false,
+    afterFrom: false,
+    previous: "",
+    previousIsName: false,
+  };
   for (const token of tokens(sql)) {
     if ("punct" in token) {
-      if (token.punct === "(") {
-        calls.push(previousIsName);
-        expectTable = false;
-        inFromList = false;
-      } else if (token.punct === ")") {
-        calls.pop();
-      } else if (token.punct === ",") {
-        expectTable = inFromList;
-        afterFrom = inFromList;
-      } else {
-        expectTable = false;
-        inFromList = false;
-      }
-      previous = token.punct;
-      previousIsName = false;
-      continue;
+      punctuation(walk, token.punct);
+    } else {
+      word(walk, token.name, token.keyword);
     }
-    const { name, keyword } = token;
-    const reserved = isReserved(keyword);
-    if (expectTable && !reserved) {
-      parts.push(name);
-      expectTable = false;
-      inFromList = afterFrom;
-    } else if (expectTable && MODIFIERS.has(keyword)) {
-      // FROM ONLY t, CREATE TABLE IF NOT EXISTS t: the table is still to come.
-    } else if (
-      OPERATIONS.has(keyword) &&
-      !(keyword === "UPDATE" && (previous === "FOR" || previous === "DO"))
-    ) {
-      parts.push(keyword);
-      operation ||= keyword;
-      if (keyword === "SELECT" && calls.length > 0) {
-        calls[calls.length - 1] = false; // a subquery, not a function's arguments
-      }
-      expectTable = keyword === "UPDATE";
-      afterFrom = false;
-      inFromList = false;
-    } else if (TARGET_AFTER.has(keyword) && !(keyword === "FROM" && calls.at(-1) === true)) {
-      expectTable = true;
-      afterFrom = keyword === "FROM";
-      inFromList = false;
-    } else if (CLAUSES.has(keyword)) {
-      expectTable = false;
-      inFromList = false;
-    }
-    previous = keyword;
-    previousIsName = !reserved;
   }
-  return { operation, text: clip(parts.join(" ")) };
+  return { operation: walk.operation, text: clip(walk.parts.join(" ")) };
+}
+
+function punctuation(walk: Walk, punct: string): void {
+  if (punct === "(") {
+    walk.calls.push(walk.previousIsName);
+    walk.expectTable = false;
+    walk.inFromList = false;
+  } else if (punct === ")") {
+    walk.calls.pop();
+  } else if (punct === ",") {
+    walk.expectTable = walk.inFromList;
+    walk.afterFrom = walk.inFromList;
+  } else {
+    walk.expectTable = false;
+    walk.inFromList = false;
+  }
+  walk.previous = punct;
+  walk.previousIsName = false;
+}
+
+function word(walk: Walk, name: string, keyword: string): void {
+  const reserved = isReserved(keyword);
+  if (walk.expectTable && !reserved) {
+    walk.parts.push(name);
+    walk.expectTable = false;
+    walk.inFromList = walk.afterFrom;
+  } else if (walk.expectTable && MODIFIERS.has(keyword)) {
+    // FROM ONLY t, CREATE TABLE IF NOT EXISTS t: the table is still to come.
+  } else if (
+    OPERATIONS.has(keyword) &&
+    !(keyword === "UPDATE" && (walk.previous === "FOR" || walk.previous === "DO"))
+  ) {
+    operation(walk, keyword);
+  } else if (TARGET_AFTER.has(keyword) && !(keyword === "FROM" && walk.calls.at(-1) === true)) {
+    walk.expectTable = true;
+    walk.afterFrom = keyword === "FROM";
+    walk.inFromList = false;
+  } else if (CLAUSES.has(keyword)) {
+    walk.expectTable = false;
+    walk.inFromList = false;
+  }
+  walk.previous = keyword;
+  walk.previousIsName = !reserved;
+}
+
+function operation(walk: Walk, keyword: string): void {
+  walk.parts.push(keyword);
+  walk.operation ||= keyword;
+  if (keyword === "SELECT" && walk.calls.length > 0) {
+    walk.calls[walk.calls.length - 1] = false; // a subquery, not a function's arguments
+  }
+  walk.expectTable = keyword === "UPDATE";
+  walk.afterFrom = false;
+  walk.inFromList = false;
 }
 
 function isReserved(keyword: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * A loopback port nothing listens on right now, for starting a server on a fixed port as in
- * production (a process, or `startService`). Another process may take it in between: use
+ * production (a process, or `startServer`). Another process may take it in between: use
  * port 0 wherever the server can report the port it got.
  */
 export function freePort(): number {

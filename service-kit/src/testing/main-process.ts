@@ -1,4 +1,4 @@
-import { checkHealth } from "../grpc/check-health.ts";
+import { checkHealth } from "../client/check-health.ts";
 import { testCallerKeys } from "./caller-keys.ts";
 import { freePort } from "./free-port.ts";
 

@@ -1,5 +1,5 @@
-import { parseSigningKey } from "../grpc/caller-keys.ts";
-import { importSigningKey, signCallerToken } from "../grpc/caller-token.ts";
+import { parseSigningKey } from "../caller/caller-keys.ts";
+import { importSigningKey, signCallerToken } from "../caller/caller-token.ts";
 import { testCallerKeys } from "./caller-keys.ts";
 
 /**

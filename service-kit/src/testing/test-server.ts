@@ -1,9 +1,9 @@
-import type { BindOptions } from "../grpc/bind-service.ts";
-import { parsePublicKeys, parseSigningKey } from "../grpc/caller-keys.ts";
-import { createClient, type PromiseClient } from "../grpc/client.ts";
-import type { ServiceDefinitionShape } from "../grpc/method-types.ts";
-import { type ServiceRegistration, startServiceHost } from "../grpc/service-host.ts";
+import { parsePublicKeys, parseSigningKey } from "../caller/caller-keys.ts";
+import { createClient, type PromiseClient } from "../client/client.ts";
 import { silentLogger } from "../log.ts";
+import type { BindOptions } from "../server/bind-service.ts";
+import { type ServiceRegistration, startGrpcServer } from "../server/grpc-server.ts";
+import type { ServiceDefinitionShape } from "../wire/method-types.ts";
 import { testCallerKeys } from "./caller-keys.ts";
 
 export interface TestServer<Definition extends ServiceDefinitionShape> {
@@ -24,7 +24,7 @@ export async function startTestServer<Definition extends ServiceDefinitionShape>
   register: (options: BindOptions) => ServiceRegistration,
 ): Promise<TestServer<Definition>> {
   const log = silentLogger();
-  const host = await startServiceHost({
+  const server = await startGrpcServer({
     services: [register({ log, callerKeys: parsePublicKeys(testCallerKeys.publicKeys) })],
     host: "127.0.0.1",
     port: 0,
@@ -32,17 +32,17 @@ export async function startTestServer<Definition extends ServiceDefinitionShape>
     shutdownDelayMs: 0,
     shutdownGraceMs: 1_000,
   });
-  host.markServing();
-  const client = createClient(definition, `127.0.0.1:${host.port}`, {
+  server.markServing();
+  const client = createClient(definition, `127.0.0.1:${server.port}`, {
     timeoutMs: 5_000,
     callerKey: parseSigningKey(testCallerKeys.signingKey),
   });
   return {
-    port: host.port,
+    port: server.port,
     client,
     async stop() {
       client.close();
-      await host.shutdown();
+      await server.shutdown();
     },
   };
 }

@@ -1,7 +1,7 @@
-import { bindService, internal, type Unary } from "../../src/grpc/bind-service.ts";
-import { parsePublicKeys } from "../../src/grpc/caller-keys.ts";
-import { type ServiceHost, startServiceHost } from "../../src/grpc/service-host.ts";
+import { parsePublicKeys } from "../../src/caller/caller-keys.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
+import { bindService, internal, type Unary } from "../../src/server/bind-service.ts";
+import { type GrpcServer, startGrpcServer } from "../../src/server/grpc-server.ts";
 import { testCallerKeys } from "../../src/testing/caller-keys.ts";
 
 /** A tiny service shaped like ts-proto's grpc-js output, with JSON instead of protobuf. */
@@ -68,9 +68,9 @@ export function startEchoHost(
     shutdownDelayMs?: number;
     shutdownGraceMs?: number;
   } = {},
-): Promise<ServiceHost> {
+): Promise<GrpcServer> {
   const log = options.log ?? silentLogger();
-  return startServiceHost({
+  return startGrpcServer({
     services: [
       {
         name: ECHO_SERVICE_NAME,

@@ -1,7 +1,7 @@
 import { createServer, type ServerHttp2Stream, type Settings } from "node:http2";
-import { CallError } from "../../src/grpc/call-error.ts";
-import { type ChannelOptions, Http2Channel } from "../../src/grpc/http2-channel.ts";
-import { channelLimits } from "../../src/grpc/limits.ts";
+import { CallError } from "../../src/client/call-error.ts";
+import { type ChannelOptions, Http2Channel } from "../../src/client/http2-channel.ts";
+import { channelLimits } from "../../src/wire/limits.ts";
 
 // node:http2 servers on 127.0.0.1 that answer as a test says, and kit channels to them; what a
 // test starts is stopped by `cleanUp` (run it after each test).

@@ -1,5 +1,9 @@
-import { loadServiceConfig, parseEnv, type ServiceConfig } from "@trellis/service-kit";
-import { z } from "zod";
+import {
+  integerSetting,
+  loadServiceConfig,
+  parseEnv,
+  type ServiceConfig,
+} from "@trellis/service-kit";
 
 /** The settings every service has, and how long a session may live in all. */
 export interface IdentityConfig extends ServiceConfig {
@@ -12,7 +16,7 @@ export interface IdentityConfig extends ServiceConfig {
 
 const identityEnv = {
   // At least a day, so a session outlives a working day; at most ten years.
-  SESSION_ABSOLUTE_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  SESSION_ABSOLUTE_LIFETIME_DAYS: integerSetting(1, 3650).default(90),
 };
 
 export function loadConfig(env: Record<string, string | undefined>): IdentityConfig {

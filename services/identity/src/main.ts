@@ -3,8 +3,8 @@ import {
   assetDir,
   createPool,
   readMigrations,
-  serviceMain,
-  startService,
+  runService,
+  startServer,
 } from "@trellis/service-kit";
 import { loadConfig } from "./config.ts";
 import { createSessionsRepo } from "./db/sessions.ts";
@@ -15,7 +15,7 @@ import { startSessionCleanup } from "./session-cleanup.ts";
 import { newSessionToken } from "./session-token.ts";
 
 // The composition root: the only place that opens connections and starts listening.
-await serviceMain({
+await runService({
   name: "identity",
   loadConfig,
   async start(config, log) {
@@ -28,7 +28,7 @@ await serviceMain({
       newSessionToken,
       sessionAbsoluteLifetimeMs: config.sessionAbsoluteLifetimeDays * 24 * 60 * 60 * 1000,
     };
-    const service = await startService({
+    const server = await startServer({
       config,
       log,
       sql,
@@ -43,7 +43,7 @@ await serviceMain({
     return {
       async stop() {
         cleanup.stop();
-        await service.stop();
+        await server.stop();
       },
     };
   },

@@ -1,15 +1,15 @@
 import { status } from "@grpc/grpc-js";
 import { context, SpanKind, trace } from "@opentelemetry/api";
+import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "../caller/caller.ts";
+import type { CallerSigningKey } from "../caller/caller-keys.ts";
 import { endRpcSpan, type RpcSpanShape, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { injectTraceHeaders } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
+import { clientKeepalive } from "../wire/keepalive.ts";
+import { channelLimits, MAX_MESSAGE_BYTES } from "../wire/limits.ts";
+import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
 import { CallError } from "./call-error.ts";
-import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "./caller.ts";
-import type { CallerSigningKey } from "./caller-keys.ts";
 import { Http2Channel } from "./http2-channel.ts";
-import { clientKeepalive } from "./keepalive.ts";
-import { channelLimits, MAX_MESSAGE_BYTES } from "./limits.ts";
-import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
 
 export interface CallSettings {
   /** The user on whose behalf the call is made; unset means the gateway itself. */

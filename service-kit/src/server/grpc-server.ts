@@ -1,10 +1,11 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Logger } from "../log.ts";
+import { healthDefinition } from "../wire/health-definition.ts";
+import { serverKeepalive } from "../wire/keepalive.ts";
+import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
+import type { ServiceDefinitionShape } from "../wire/method-types.ts";
 import { withoutChannelz } from "./channelz.ts";
-import { HealthRegistry, healthDefinition } from "./health.ts";
-import { serverKeepalive } from "./keepalive.ts";
-import { MAX_MESSAGE_BYTES } from "./limits.ts";
-import type { ServiceDefinitionShape } from "./method-types.ts";
+import { HealthRegistry } from "./health-registry.ts";
 
 export interface ServiceRegistration {
   /** Full service name for health checks, e.g. "trellis.notes.v1.NotesService". */
@@ -13,10 +14,10 @@ export interface ServiceRegistration {
   implementation: UntypedServiceImplementation;
 }
 
-export interface ServiceHostOptions {
+export interface GrpcServerOptions {
   services: ServiceRegistration[];
   host: string;
-  /** 0 picks a free port; read the chosen one from `ServiceHost.port`. */
+  /** 0 picks a free port; read the chosen one from `GrpcServer.port`. */
   port: number;
   log: Logger;
   /** How long health reports NOT_SERVING, with calls still accepted, before the drain. */
@@ -25,7 +26,7 @@ export interface ServiceHostOptions {
   shutdownGraceMs: number;
 }
 
-export interface ServiceHost {
+export interface GrpcServer {
   port: number;
   /** Marks every service SERVING; call it once the service can answer (migrations done). */
   markServing(): void;
@@ -37,7 +38,7 @@ export interface ServiceHost {
  * Starts a gRPC server with grpc.health.v1 registered. Every service, and the overall ""
  * entry, reports NOT_SERVING until `markServing()`, so probes wait for migrations.
  */
-export async function startServiceHost(options: ServiceHostOptions): Promise<ServiceHost> {
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
   const names = ["", ...options.services.map((service) => service.name)];
   const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
@@ -92,7 +93,7 @@ function bind(server: Server, address: string): Promise<number> {
 
 async function drain(
   server: Server,
-  options: ServiceHostOptions,
+  options: GrpcServerOptions,
   markNotServing: () => void,
   endWatches: () => void,
 ): Promise<void> {

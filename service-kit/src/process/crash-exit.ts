@@ -1,4 +1,4 @@
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log.ts";
 
 /**
  * Logs an unhandled promise rejection or an uncaught exception as one fatal JSON line, then

@@ -1,12 +1,12 @@
-import type { ServiceConfig } from "./config.ts";
-import { type Migration, migrate } from "./db/migrate.ts";
-import type { Sql } from "./db/pool.ts";
-import { type ServiceRegistration, startServiceHost } from "./grpc/service-host.ts";
-import type { Logger } from "./log.ts";
+import type { ServiceConfig } from "../config/service-config.ts";
+import { type Migration, migrate } from "../db/migrate.ts";
+import type { Sql } from "../db/pool.ts";
+import type { Logger } from "../log.ts";
+import { type ServiceRegistration, startGrpcServer } from "./grpc-server.ts";
 
-export interface RunningService {
+export interface RunningServer {
   port: number;
-  /** Drains the server (see ServiceHost.shutdown), then closes the pool. */
+  /** Drains the server (see GrpcServer.shutdown), then closes the pool. */
   stop(): Promise<void>;
 }
 
@@ -14,15 +14,15 @@ export interface RunningService {
  * The startup order every service follows: listen with health NOT_SERVING, apply migrations,
  * then report SERVING. Listening first lets orchestrators see a starting service as alive.
  */
-export async function startService(options: {
+export async function startServer(options: {
   config: ServiceConfig;
   log: Logger;
   sql: Sql;
   migrations: Migration[];
   services: ServiceRegistration[];
-}): Promise<RunningService> {
+}): Promise<RunningServer> {
   const { config, log, sql } = options;
-  const host = await startServiceHost({
+  const server = await startGrpcServer({
     services: options.services,
     host: config.host,
     port: config.port,
@@ -33,15 +33,15 @@ export async function startService(options: {
   try {
     await migrate(sql, options.migrations, log);
   } catch (error) {
-    await host.shutdown();
+    await server.shutdown();
     throw error;
   }
-  host.markServing();
+  server.markServing();
   log.info("serving");
   return {
-    port: host.port,
+    port: server.port,
     async stop() {
-      await host.shutdown();
+      await server.shutdown();
       await sql.end({ timeout: config.shutdownGraceMs / 1000 });
       log.info("stopped");
     },

@@ -1,6 +1,15 @@
 import { z } from "zod";
-import { type CallerPublicKey, isTestCallerKey, parsePublicKeys } from "./grpc/caller-keys.ts";
-import type { LogLevel } from "./log.ts";
+import { type CallerPublicKey, isTestCallerKey } from "../caller/caller-keys.ts";
+import type { LogLevel } from "../log.ts";
+import {
+  ConfigError,
+  callerPublicKeysSetting,
+  hostSetting,
+  integerSetting,
+  logLevelSetting,
+  modeSetting,
+  parseEnv,
+} from "./env.ts";
 
 /** Settings every service reads from its environment. */
 export interface ServiceConfig {
@@ -31,75 +40,21 @@ export interface DatabaseConfig {
   idleTimeoutSeconds: number;
 }
 
-/** Thrown at startup when a variable is missing or malformed; its message names the variable. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/**
- * A setting parsed by `parse`, whose Error message states the rule; the value itself never
- * reaches a message (it may be a key or a password).
- */
-export function parsedSetting<Parsed>(
-  parse: (value: string) => Parsed,
-): z.ZodPipe<z.ZodString, z.ZodTransform<Parsed, string>> {
-  return z.string().transform((value, context): Parsed => {
-    try {
-      return parse(value);
-    } catch (error) {
-      context.addIssue({
-        code: "custom",
-        message: error instanceof Error ? error.message : "is malformed",
-      });
-      return z.NEVER;
-    }
-  });
-}
-
-/** MODE: production unless a developer or a test says otherwise. */
-export const modeSetting: z.ZodDefault<
-  z.ZodEnum<{ development: "development"; production: "production" }>
-> = z.enum(["development", "production"]).default("production");
-
 const serviceEnv = z.object({
   MODE: modeSetting,
-  HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: integer(1, 65535),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  CALLER_PUBLIC_KEYS: parsedSetting(parsePublicKeys),
+  HOST: hostSetting,
+  PORT: integerSetting(1, 65535),
+  LOG_LEVEL: logLevelSetting,
+  CALLER_PUBLIC_KEYS: callerPublicKeysSetting,
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  DATABASE_POOL_MAX: integer(1, 1000).default(10),
-  DATABASE_CONNECT_TIMEOUT_S: integer(1, 300).default(5),
-  DATABASE_STATEMENT_TIMEOUT_MS: integer(1, 3_600_000).default(5_000),
-  DATABASE_IDLE_TIMEOUT_S: integer(0, 86_400).default(60),
+  DATABASE_POOL_MAX: integerSetting(1, 1000).default(10),
+  DATABASE_CONNECT_TIMEOUT_S: integerSetting(1, 300).default(5),
+  DATABASE_STATEMENT_TIMEOUT_MS: integerSetting(1, 3_600_000).default(5_000),
+  DATABASE_IDLE_TIMEOUT_S: integerSetting(0, 86_400).default(60),
   MIGRATIONS_DIR: z.string().optional(),
-  SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
-  SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
+  SHUTDOWN_DELAY_MS: integerSetting(0, 600_000).default(0),
+  SHUTDOWN_GRACE_MS: integerSetting(0, 600_000).default(10_000),
 });
-
-/**
- * Reads variables through a zod object schema. Empty strings count as unset, as they do in most
- * .env tooling. Throws ConfigError listing every bad variable by name and rule: never its value,
- * which may be a secret (a key, a URL with a password).
- */
-export function parseEnv<Shape extends z.ZodRawShape>(
-  shape: Shape,
-  env: Record<string, string | undefined>,
-): z.infer<z.ZodObject<Shape>> {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const result = z.object(shape).safeParse(present);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.join(".");
-      const got = env[name];
-      return `${name}: ${issue.message}${got === undefined || got === "" ? " (not set)" : ""}`;
-    });
-    throw new ConfigError(`invalid environment: ${problems.join("; ")}`);
-  }
-  return result.data;
-}
 
 /** Reads the settings shared by every service; `defaults.port` is the service's usual port. */
 export function loadServiceConfig(

@@ -1,5 +1,5 @@
 import { credentials, makeGenericClientConstructor, type ServiceError } from "@grpc/grpc-js";
-import { type HealthStatus, healthDefinition } from "./health.ts";
+import { type HealthStatus, healthDefinition } from "../wire/health-definition.ts";
 
 const HealthClient = makeGenericClientConstructor(healthDefinition, "grpc.health.v1.Health");
 

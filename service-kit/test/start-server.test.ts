@@ -1,12 +1,12 @@
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
-import type { ServiceConfig } from "../src/config.ts";
+import { parsePublicKeys } from "../src/caller/caller-keys.ts";
+import type { ServiceConfig } from "../src/config/service-config.ts";
 import type { Migration } from "../src/db/migrate.ts";
 import { pgErrorCode } from "../src/db/pg-error.ts";
-import { bindService } from "../src/grpc/bind-service.ts";
-import { parsePublicKeys } from "../src/grpc/caller-keys.ts";
 import { silentLogger } from "../src/log.ts";
-import { type RunningService, startService } from "../src/start-service.ts";
+import { bindService } from "../src/server/bind-service.ts";
+import { type RunningServer, startServer } from "../src/server/start-server.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
@@ -26,7 +26,7 @@ afterEach(async () => {
 async function startEcho(migrations: Migration[]): Promise<{
   port: number;
   db: TestDatabase;
-  starting: Promise<RunningService>;
+  starting: Promise<RunningServer>;
 }> {
   const db = await createTestDatabase({ migrations: [] });
   opened.push(db);
@@ -53,7 +53,7 @@ async function startEcho(migrations: Migration[]): Promise<{
     { echo, ping },
     { log, callerKeys: parsePublicKeys(testCallerKeys.publicKeys) },
   );
-  const starting = startService({
+  const starting = startServer({
     config,
     log,
     sql: db.sql,
@@ -78,7 +78,7 @@ async function firstHealthAnswer(port: number, service: string): Promise<string>
   }
 }
 
-test("startService listens NOT_SERVING while migrations run, then reports SERVING", async () => {
+test("startServer listens NOT_SERVING while migrations run, then reports SERVING", async () => {
   // The migration's sleep is the window for the first health answer: listening and one call on
   // loopback take milliseconds, and 2 s leaves a loaded machine room to spare.
   const slow: Migration = { version: 1, name: "slow", sql: "SELECT pg_sleep(2);" };
@@ -105,7 +105,7 @@ test("startService listens NOT_SERVING while migrations run, then reports SERVIN
   );
 });
 
-test("startService fails when a migration fails, and stops listening", async () => {
+test("startServer fails when a migration fails, and stops listening", async () => {
   const broken: Migration = { version: 1, name: "broken", sql: "SELECT 1 / 0;" };
   const { port, starting } = await startEcho([broken]);
 

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
-import type { Unary } from "../src/grpc/bind-service.ts";
-import { parseSigningKey } from "../src/grpc/caller-keys.ts";
-import { checkHealth } from "../src/grpc/check-health.ts";
-import { createClient } from "../src/grpc/client.ts";
-import { MAX_MESSAGE_BYTES } from "../src/grpc/limits.ts";
-import type { ServiceHost } from "../src/grpc/service-host.ts";
+import { parseSigningKey } from "../src/caller/caller-keys.ts";
+import { checkHealth } from "../src/client/check-health.ts";
+import { createClient } from "../src/client/client.ts";
 import type { Logger } from "../src/log.ts";
+import type { Unary } from "../src/server/bind-service.ts";
+import type { GrpcServer } from "../src/server/grpc-server.ts";
 import { testCallerKeys } from "../src/testing/caller-keys.ts";
+import { MAX_MESSAGE_BYTES } from "../src/wire/limits.ts";
 import {
   ECHO_SERVICE_NAME,
   type EchoRequest,
@@ -21,7 +21,7 @@ import { healthStatus, watchHealth } from "./support/health.ts";
 
 const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
 
-const hosts: ServiceHost[] = [];
+const hosts: GrpcServer[] = [];
 afterEach(async () => {
   await Promise.all(hosts.splice(0).map((host) => host.shutdown()));
 });
@@ -32,7 +32,7 @@ async function startEchoHost(
     shutdownDelayMs?: number;
     log?: Logger;
   } = {},
-): Promise<ServiceHost> {
+): Promise<GrpcServer> {
   const host = await startEcho(options);
   hosts.push(host);
   return host;
@@ -54,7 +54,7 @@ function codeOf(result: Promise<unknown>): Promise<number | "ok"> {
   );
 }
 
-describe("startServiceHost health", () => {
+describe("startGrpcServer health", () => {
   test.each([
     { name: "the whole server", service: "" },
     { name: "the service", service: ECHO_SERVICE_NAME },
@@ -102,7 +102,7 @@ describe("startServiceHost health", () => {
   });
 });
 
-describe("ServiceHost.shutdown", () => {
+describe("GrpcServer.shutdown", () => {
   test("reports NOT_SERVING, lets an in-flight call finish, then refuses new calls", async () => {
     const started = deferred();
     const release = deferred();
@@ -155,7 +155,7 @@ describe("ServiceHost.shutdown", () => {
   });
 });
 
-describe("startServiceHost message limits", () => {
+describe("startGrpcServer message limits", () => {
   test("an answer over MAX_MESSAGE_BYTES fails where it is made, before it is sent", async () => {
     const host = await startEchoHost({
       handler: async () => ({ text: "x".repeat(MAX_MESSAGE_BYTES), userId: "" }),

@@ -8,14 +8,14 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "../caller/caller.ts";
+import type { CallerPublicKey } from "../caller/caller-keys.ts";
 import { AppError, grpcStatusOf, permissionDenied, unauthenticated } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { endRpcSpan, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { extractTraceContext } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
-import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "./caller.ts";
-import type { CallerPublicKey } from "./caller-keys.ts";
-import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "./method-types.ts";
+import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
 
 /** A unary RPC as a service writes it: a request and its caller in, a response out. */
 export type Unary<Request, Response> = (request: Request, caller: Caller) => Promise<Response>;
