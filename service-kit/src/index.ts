@@ -27,7 +27,16 @@ export { readMigrations } from "./db/migrate.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
 export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";
 export { withSignal } from "./db/with-signal.ts";
-export { AppError, invalidArgument, notFound, unauthenticated } from "./errors.ts";
+export {
+  AppError,
+  alreadyExists,
+  type ErrorCode,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+  permissionDenied,
+  unauthenticated,
+} from "./errors.ts";
 export { createLogger, type Logger, type LogLevel, silentLogger } from "./log.ts";
 export { assetDir } from "./process/asset-dir.ts";
 export { runService } from "./process/run-service.ts";
