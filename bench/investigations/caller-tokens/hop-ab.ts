@@ -77,3 +77,10 @@ for (const which of ["old", "new"] as const) {
     `${which}: calls/s ${Math.round(median(r.map((x) => x.rate)))}, client ${median(r.map((x) => x.clientUs)).toFixed(1)} µs/call, server ${median(r.map((x) => x.serverUs)).toFixed(1)} µs/call`,
   );
 }
+// The machine's speed drifts between turns; a round's two turns are next to each other, so the
+// median of the rounds' new ÷ old is the figure to read.
+const ratio = (pick: (turn: Turn) => number) =>
+  median(out.new.map((turn, i) => pick(turn) / pick(out.old[i] ?? turn))).toFixed(3);
+console.log(
+  `new ÷ old, median of the rounds: calls/s ${ratio((x) => x.rate)}, client CPU ${ratio((x) => x.clientUs)}, server CPU ${ratio((x) => x.serverUs)}`,
+);

@@ -8,7 +8,7 @@ export const providerLabels: Record<ProviderName, string> = {
   dev: "Dev login",
 };
 
-// The codes the gateway sends a browser back with (gateway/src/routes/sign-in-failure.ts).
+// The codes the gateway sends a browser back with (gateway/src/auth/sign-in-failure.ts).
 const signInErrors: Record<string, string> = {
   expired: "Your sign-in took too long or was started in another tab. Please try again.",
   invalid: "That sign-in link was invalid or already used. Please start again.",
