@@ -1,6 +1,110 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
-import { fromGrpcError } from "./errors.ts";
+import {
+  badRequest,
+  forbidden,
+  fromGrpcError,
+  type GatewayErrorCode,
+  HttpError,
+  httpStatusOf,
+  internalError,
+  loginFailed,
+  noRoute,
+  notFound,
+  payloadTooLarge,
+  tooManyRequests,
+  unauthorized,
+  unsupportedMediaType,
+} from "./errors.ts";
+
+const factories = [
+  {
+    name: "badRequest",
+    error: badRequest("title: required"),
+    want: [400, "INVALID_ARGUMENT", "title: required"],
+  },
+  { name: "unauthorized", error: unauthorized(), want: [401, "UNAUTHENTICATED", "sign in first"] },
+  {
+    name: "unauthorized with words",
+    error: unauthorized("again"),
+    want: [401, "UNAUTHENTICATED", "again"],
+  },
+  {
+    name: "forbidden",
+    error: forbidden("cross-site"),
+    want: [403, "PERMISSION_DENIED", "cross-site"],
+  },
+  { name: "notFound", error: notFound("no such file"), want: [404, "NOT_FOUND", "no such file"] },
+  {
+    name: "noRoute",
+    error: noRoute("GET", "/api/nope"),
+    want: [404, "NOT_FOUND", "no route for GET /api/nope"],
+  },
+  {
+    name: "payloadTooLarge",
+    error: payloadTooLarge("body: larger than 10 bytes"),
+    want: [413, "PAYLOAD_TOO_LARGE", "body: larger than 10 bytes"],
+  },
+  {
+    name: "unsupportedMediaType",
+    error: unsupportedMediaType("body: send application/json"),
+    want: [415, "UNSUPPORTED_MEDIA_TYPE", "body: send application/json"],
+  },
+  {
+    name: "tooManyRequests",
+    error: tooManyRequests("wait a minute"),
+    want: [429, "RESOURCE_EXHAUSTED", "wait a minute"],
+  },
+  { name: "internalError", error: internalError(), want: [500, "INTERNAL", "internal error"] },
+  {
+    name: "loginFailed, the user's",
+    error: loginFailed("start again", 400),
+    want: [400, "LOGIN_FAILED", "start again"],
+  },
+  {
+    name: "loginFailed, ours",
+    error: loginFailed("misconfigured", 500),
+    want: [500, "LOGIN_FAILED", "misconfigured"],
+  },
+  {
+    name: "loginFailed, upstream",
+    error: loginFailed("unreachable", 502),
+    want: [502, "LOGIN_FAILED", "unreachable"],
+  },
+];
+
+test.each(factories)("$name answers $want.0 $want.1", ({ error, want }) => {
+  expect(error).toBeInstanceOf(HttpError);
+  expect([error.status, error.code, error.message]).toEqual(want);
+});
+
+test("every factory but loginFailed takes its status from the table", () => {
+  for (const { error } of factories.filter(({ want }) => want[1] !== "LOGIN_FAILED")) {
+    expect(error.status).toBe(httpStatusOf[error.code]);
+  }
+});
+
+// The table is exhaustive by type (`satisfies Record<GatewayErrorCode, number>`); this pins what
+// a client sees, so a changed status is a changed test.
+test("the code -> status table", () => {
+  const table: Readonly<Record<GatewayErrorCode, number>> = httpStatusOf;
+  expect(table).toEqual({
+    INVALID_ARGUMENT: 400,
+    UNAUTHENTICATED: 401,
+    PERMISSION_DENIED: 403,
+    NOT_FOUND: 404,
+    ALREADY_EXISTS: 409,
+    FAILED_PRECONDITION: 412,
+    PAYLOAD_TOO_LARGE: 413,
+    UNSUPPORTED_MEDIA_TYPE: 415,
+    RESOURCE_EXHAUSTED: 429,
+    CANCELLED: 499,
+    INTERNAL: 500,
+    UNAVAILABLE: 503,
+    DEADLINE_EXCEEDED: 504,
+    LOGIN_FAILED: 400,
+  });
+});
 
 const cases = [
   {
@@ -50,6 +154,13 @@ const cases = [
     want: [500, "INTERNAL", "internal error"],
   },
   { code: status.DATA_LOSS, details: "disk", want: [500, "INTERNAL", "internal error"] },
+  {
+    code: status.FAILED_PRECONDITION,
+    details: "version moved",
+    want: [412, "FAILED_PRECONDITION", "version moved"],
+  },
+  { code: status.CANCELLED, details: "client went", want: [499, "CANCELLED", "request cancelled"] },
+  { code: status.NOT_FOUND, details: undefined, want: [404, "NOT_FOUND", "request refused"] },
 ];
 
 test.each(cases)(

@@ -1,70 +1,136 @@
 import { status } from "@grpc/grpc-js";
 
-/** An error the gateway answers with as JSON: `{ "error": { "code", "message", "requestId" } }`. */
+/**
+ * Every code the gateway answers with. The service codes keep their gRPC names, so a client
+ * reads one vocabulary whether the gateway or a service refused it.
+ */
+export type GatewayErrorCode =
+  | "INVALID_ARGUMENT"
+  | "UNAUTHENTICATED"
+  | "PERMISSION_DENIED"
+  | "NOT_FOUND"
+  | "ALREADY_EXISTS"
+  | "FAILED_PRECONDITION"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "RESOURCE_EXHAUSTED"
+  | "CANCELLED"
+  | "INTERNAL"
+  | "UNAVAILABLE"
+  | "DEADLINE_EXCEEDED"
+  | "LOGIN_FAILED";
+
+/** The one code -> HTTP status table. */
+export const httpStatusOf = {
+  INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  FAILED_PRECONDITION: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RESOURCE_EXHAUSTED: 429,
+  CANCELLED: 499,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+  // The user's own failed attempt. One that failed upstream or in our settings is 502 or 500:
+  // `loginFailed`, by the LoginError table in auth/sign-in-failure.ts.
+  LOGIN_FAILED: 400,
+} as const satisfies Record<GatewayErrorCode, number>;
+
+/** The statuses a LOGIN_FAILED may have: the user's (400), ours (500), the provider's (502). */
+export type LoginFailedStatus = 400 | 500 | 502;
+
+/**
+ * An error the gateway answers with as JSON: `{ "error": { "code", "message", "requestId" } }`.
+ * Built only by the factories below, so that a code always has its status from the table.
+ */
 export class HttpError extends Error {
   override readonly name = "HttpError";
   readonly status: number;
-  readonly code: string;
+  readonly code: GatewayErrorCode;
 
-  constructor(httpStatus: number, code: string, message: string) {
+  constructor(code: GatewayErrorCode, message: string, httpStatus: number = httpStatusOf[code]) {
     super(message);
     this.status = httpStatus;
     this.code = code;
   }
 }
 
-export const unauthorized = (message = "sign in first"): HttpError =>
-  new HttpError(401, "UNAUTHENTICATED", message);
-
+/** Bad input; the message starts with the field at fault, e.g. "body: malformed JSON". */
 export const badRequest = (message: string): HttpError =>
-  new HttpError(400, "INVALID_ARGUMENT", message);
+  new HttpError("INVALID_ARGUMENT", message);
+
+export const unauthorized = (message = "sign in first"): HttpError =>
+  new HttpError("UNAUTHENTICATED", message);
 
 export const forbidden = (message: string): HttpError =>
-  new HttpError(403, "PERMISSION_DENIED", message);
+  new HttpError("PERMISSION_DENIED", message);
+
+export const notFound = (message: string): HttpError => new HttpError("NOT_FOUND", message);
+
+/** A path no route answers, e.g. "no route for GET /api/nope". */
+export const noRoute = (method: string, path: string): HttpError =>
+  notFound(`no route for ${method} ${path}`);
+
+export const payloadTooLarge = (message: string): HttpError =>
+  new HttpError("PAYLOAD_TOO_LARGE", message);
+
+export const unsupportedMediaType = (message: string): HttpError =>
+  new HttpError("UNSUPPORTED_MEDIA_TYPE", message);
 
 /** Over a rate limit; the caller sets Retry-After. */
 export const tooManyRequests = (message: string): HttpError =>
-  new HttpError(429, "RESOURCE_EXHAUSTED", message);
+  new HttpError("RESOURCE_EXHAUSTED", message);
 
-/** The one gRPC -> HTTP table. Codes not listed are 500 with a generic message. */
-const httpStatusOf: Partial<Record<status, number>> = {
-  [status.INVALID_ARGUMENT]: 400,
-  [status.UNAUTHENTICATED]: 401,
-  [status.PERMISSION_DENIED]: 403,
-  [status.NOT_FOUND]: 404,
-  [status.ALREADY_EXISTS]: 409,
-  [status.FAILED_PRECONDITION]: 412,
-  [status.RESOURCE_EXHAUSTED]: 429,
-  [status.CANCELLED]: 499,
-  [status.UNAVAILABLE]: 503,
-  [status.DEADLINE_EXCEEDED]: 504,
+/** Anything unexpected: the cause goes to the log, never to the client. */
+export const internalError = (): HttpError => new HttpError("INTERNAL", "internal error");
+
+/** A failed sign-in, for an API client; its status says whose fault it was. */
+export const loginFailed = (message: string, httpStatus: LoginFailedStatus): HttpError =>
+  new HttpError("LOGIN_FAILED", message, httpStatus);
+
+/** The one gRPC -> gateway table. Codes not listed are INTERNAL "internal error". */
+const codeOfGrpc: Partial<Record<status, GatewayErrorCode>> = {
+  [status.INVALID_ARGUMENT]: "INVALID_ARGUMENT",
+  [status.UNAUTHENTICATED]: "UNAUTHENTICATED",
+  [status.PERMISSION_DENIED]: "PERMISSION_DENIED",
+  [status.NOT_FOUND]: "NOT_FOUND",
+  [status.ALREADY_EXISTS]: "ALREADY_EXISTS",
+  [status.FAILED_PRECONDITION]: "FAILED_PRECONDITION",
+  [status.RESOURCE_EXHAUSTED]: "RESOURCE_EXHAUSTED",
+  [status.CANCELLED]: "CANCELLED",
+  [status.UNAVAILABLE]: "UNAVAILABLE",
+  [status.DEADLINE_EXCEEDED]: "DEADLINE_EXCEEDED",
 };
 
 /** Messages safe to pass through: what a service said about the caller's own request. */
-const passThrough = new Set<status>([
-  status.INVALID_ARGUMENT,
-  status.NOT_FOUND,
-  status.ALREADY_EXISTS,
-  status.FAILED_PRECONDITION,
-  status.PERMISSION_DENIED,
+const passThrough = new Set<GatewayErrorCode>([
+  "INVALID_ARGUMENT",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "FAILED_PRECONDITION",
+  "PERMISSION_DENIED",
 ]);
 
-const genericMessages: Partial<Record<status, string>> = {
-  [status.UNAUTHENTICATED]: "sign in first",
-  [status.RESOURCE_EXHAUSTED]: "too many requests",
-  [status.CANCELLED]: "request cancelled",
-  [status.UNAVAILABLE]: "a service is unavailable; try again shortly",
-  [status.DEADLINE_EXCEEDED]: "a service took too long to answer",
+/** What the client reads instead of a service's own words, which may name hosts or SQL. */
+const genericMessages: Partial<Record<GatewayErrorCode, string>> = {
+  UNAUTHENTICATED: "sign in first",
+  RESOURCE_EXHAUSTED: "too many requests",
+  CANCELLED: "request cancelled",
+  UNAVAILABLE: "a service is unavailable; try again shortly",
+  DEADLINE_EXCEEDED: "a service took too long to answer",
 };
 
 /** A failed gRPC call as the HTTP error the client sees. */
 export function fromGrpcError(error: { code: status; details?: string }): HttpError {
-  const httpStatus = httpStatusOf[error.code] ?? 500;
-  const code = httpStatus === 500 ? "INTERNAL" : (status[error.code] ?? "INTERNAL");
-  const message = passThrough.has(error.code)
+  const code = codeOfGrpc[error.code] ?? "INTERNAL";
+  const message = passThrough.has(code)
     ? (error.details ?? "request refused")
-    : (genericMessages[error.code] ?? "internal error");
-  return new HttpError(httpStatus, code, message);
+    : (genericMessages[code] ?? "internal error");
+  return new HttpError(code, message);
 }
 
 /** Whether `error` came from a gRPC call (the kit's CallError, or a grpc-js ServiceError). */
@@ -82,7 +148,7 @@ export function errorBody(
   error: HttpError,
   requestId: string,
 ): {
-  error: { code: string; message: string; requestId: string };
+  error: { code: GatewayErrorCode; message: string; requestId: string };
 } {
   return { error: { code: error.code, message: error.message, requestId } };
 }

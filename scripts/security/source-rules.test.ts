@@ -6,6 +6,7 @@ import { findViolations } from "./source-rules.ts";
 
 const RANDOM = "Math.random in auth or session code";
 const UNSAFE = "sql.unsafe outside migration code";
+const HTTP_ERROR = "HttpError built outside gateway/src/errors.ts";
 
 const temp = await mkdtemp(join(tmpdir(), "security-rules-"));
 afterAll(() => rm(temp, { recursive: true, force: true }));
@@ -23,6 +24,7 @@ async function treeWith(files: Record<string, string>): Promise<string> {
 const random = "export const jitter = (): number => Math.random();\n";
 const unsafe =
   "export const drop = (sql: Sql, name: string) => sql.unsafe('DROP TABLE ' + name);\n";
+const httpError = 'throw new HttpError(404, "NOT_FOUND", "no such file");\n';
 
 const planted = [
   { path: "gateway/src/auth/new-token.ts", text: random, want: [RANDOM] },
@@ -48,6 +50,15 @@ const planted = [
   { path: "services/notes/dist/main.js", text: unsafe, want: [] },
   { path: "contracts/src/gen/identity.ts", text: unsafe, want: [] },
   { path: "services/notes/src/db/notes.md", text: unsafe, want: [] },
+  { path: "gateway/src/routes/docs.ts", text: httpError, want: [HTTP_ERROR] },
+  { path: "gateway/src/http/guards.test.ts", text: httpError, want: [HTTP_ERROR] },
+  {
+    path: "gateway/src/rest/notes.ts",
+    text: "class Gone extends HttpError {}\n",
+    want: [HTTP_ERROR],
+  },
+  { path: "gateway/src/errors.ts", text: httpError, want: [] },
+  { path: "services/notes/src/errors.ts", text: httpError, want: [] },
 ];
 
 test.each(planted)("planted in $path, finds $want", async ({ path, text, want }) => {

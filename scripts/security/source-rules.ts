@@ -34,6 +34,9 @@ const UNSAFE_SQL_ALLOWED = new Set([
   "scripts/security/source-rules.test.ts", // the violations it plants
 ]);
 
+// The gateway's error table: the one place an HttpError is built, so each code has one status.
+const HTTP_ERROR_HOME = "gateway/src/errors.ts";
+
 export const sourceRules: readonly SourceRule[] = [
   {
     name: "Math.random in auth or session code",
@@ -46,6 +49,12 @@ export const sourceRules: readonly SourceRule[] = [
     pattern: /\.\s*unsafe\b/,
     covers: (path) => !UNSAFE_SQL_ALLOWED.has(path),
     fix: "use the tagged template sql`...`, which sends values as parameters (sql(name) for names)",
+  },
+  {
+    name: "HttpError built outside gateway/src/errors.ts",
+    pattern: /\b(new|extends)\s+HttpError\b/,
+    covers: (path) => path.startsWith("gateway/") && path !== HTTP_ERROR_HOME,
+    fix: "throw a factory of gateway/src/errors.ts (notFound, ...): it takes the status from the table",
   },
 ];
 

@@ -1,5 +1,5 @@
 import type { Logger } from "@trellis/service-kit";
-import { HttpError, isGrpcError } from "../errors.ts";
+import { HttpError, isGrpcError, type LoginFailedStatus, loginFailed } from "../errors.ts";
 import { isPageLoad } from "../http/page-load.ts";
 import { redirectTo } from "../http/redirect.ts";
 import { requestIdOf } from "../http/request-context.ts";
@@ -24,22 +24,24 @@ export type SignInErrorCode =
   | "unknown_provider"
   | "internal";
 
-const loginErrorCodes = {
-  state: "invalid",
-  denied: "denied",
-  exchange: "provider",
-  rejected: "rejected",
-  config: "misconfigured",
-} as const satisfies Record<LoginErrorKind, SignInErrorCode>;
+/**
+ * The one LoginError table: for each kind, the status of the LOGIN_FAILED an API client gets and
+ * the code a browser is sent to /signin with. A refused ID token is a bad answer from upstream
+ * (502), as is a failed exchange; a wrong setting is ours (500).
+ */
+const loginFailures = {
+  state: { status: 400, signIn: "invalid" },
+  denied: { status: 400, signIn: "denied" },
+  exchange: { status: 502, signIn: "provider" },
+  rejected: { status: 502, signIn: "rejected" },
+  config: { status: 500, signIn: "misconfigured" },
+} as const satisfies Record<LoginErrorKind, { status: LoginFailedStatus; signIn: SignInErrorCode }>;
 
-// A refused ID token is a bad answer from upstream (502), as is a failed exchange.
-const loginErrorStatus = {
-  state: 400,
-  denied: 400,
-  exchange: 502,
-  rejected: 502,
-  config: 500,
-} as const satisfies Record<LoginErrorKind, number>;
+/** A LoginError as each client sees it: the JSON error, and the code a browser is shown. */
+export function loginFailure(error: LoginError): { json: HttpError; signIn: SignInErrorCode } {
+  const { status, signIn } = loginFailures[error.kind];
+  return { json: loginFailed(error.message, status), signIn };
+}
 
 /** Answers a sign-in step that threw `error`, for the provider named in the path. */
 export type SignInFailure = (request: Request, error: unknown, provider: string) => Response;
@@ -56,7 +58,7 @@ export function signInFailed(log: Logger, audit: AuditLog): SignInFailure {
       logLoginFailure(log, provider, error);
     }
     if (!isPageLoad(request)) {
-      throw error instanceof LoginError ? loginHttpError(error) : error;
+      throw error instanceof LoginError ? loginFailure(error).json : error;
     }
     const code = signInErrorCode(error);
     if (code === "internal") {
@@ -65,11 +67,6 @@ export function signInFailed(log: Logger, audit: AuditLog): SignInFailure {
     }
     return redirectTo(signInErrorPage(code));
   };
-}
-
-/** What an API client (not a page load) gets for a failed sign-in. */
-function loginHttpError(error: LoginError): HttpError {
-  return new HttpError(loginErrorStatus[error.kind], "LOGIN_FAILED", error.message);
 }
 
 /**
@@ -98,7 +95,7 @@ function logLoginFailure(log: Logger, provider: string, error: LoginError): void
 /** The code for an error thrown while starting or finishing a sign-in. */
 function signInErrorCode(error: unknown): SignInErrorCode {
   if (error instanceof LoginError) {
-    return loginErrorCodes[error.kind];
+    return loginFailure(error).signIn;
   }
   if (error instanceof HttpError) {
     switch (error.status) {

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { GatewayConfig } from "../config.ts";
-import { forbidden, HttpError } from "../errors.ts";
+import { badRequest, forbidden, payloadTooLarge, unsupportedMediaType } from "../errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -65,19 +65,19 @@ function refuseCrossSite(request: Request, appOrigin: string, corsOrigins: Set<s
 async function readJson(request: Request, limit: number): Promise<unknown> {
   const bytes = await request.arrayBuffer();
   if (bytes.byteLength > limit) {
-    throw new HttpError(413, "PAYLOAD_TOO_LARGE", `body: larger than ${limit} bytes`);
+    throw payloadTooLarge(`body: larger than ${limit} bytes`);
   }
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new HttpError(400, "INVALID_ARGUMENT", "body: malformed JSON");
+    throw badRequest("body: malformed JSON");
   }
 }
 
 function refuseOversized(request: Request, limit: number): void {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > limit) {
-    throw new HttpError(413, "PAYLOAD_TOO_LARGE", `body: larger than ${limit} bytes`);
+    throw payloadTooLarge(`body: larger than ${limit} bytes`);
   }
 }
 
@@ -86,6 +86,6 @@ function refuseNonJson(request: Request): void {
   const hasBody = request.body !== null || Number(request.headers.get("content-length") ?? 0) > 0;
   const type = request.headers.get("content-type") ?? "";
   if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "body: send application/json");
+    throw unsupportedMediaType("body: send application/json");
   }
 }

@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentel
 import { createLogger } from "@trellis/service-kit";
 import { recordSpans, type SpanRecorder } from "@trellis/service-kit/testing";
 import { Elysia } from "elysia";
-import { HttpError } from "../errors.ts";
+import { forbidden } from "../errors.ts";
 import { requestContext } from "./request-context.ts";
 
 // The SERVER span of each request, in-process: named after the route template, active through
@@ -40,7 +40,7 @@ const app = new Elysia()
     throw new Error("the handler broke");
   })
   .get("/api/refused", () => {
-    throw new HttpError(403, "PERMISSION_DENIED", "no");
+    throw forbidden("no");
   });
 
 /**

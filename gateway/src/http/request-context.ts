@@ -1,6 +1,14 @@
 import type { Logger } from "@trellis/service-kit";
 import { Elysia, StatusMap, ValidationError } from "elysia";
-import { errorBody, fromGrpcError, HttpError, isGrpcError } from "../errors.ts";
+import {
+  badRequest,
+  errorBody,
+  fromGrpcError,
+  HttpError,
+  internalError,
+  isGrpcError,
+  noRoute,
+} from "../errors.ts";
 import {
   endRequestSpan,
   type RequestSpan,
@@ -116,15 +124,15 @@ function toHttpError(code: unknown, error: unknown, request: Request, path: stri
     return fromGrpcError(error);
   }
   if (error instanceof ValidationError) {
-    return new HttpError(400, "INVALID_ARGUMENT", validationMessage(error));
+    return badRequest(validationMessage(error));
   }
   switch (code) {
     case "PARSE":
-      return new HttpError(400, "INVALID_ARGUMENT", "body: malformed JSON");
+      return badRequest("body: malformed JSON");
     case "NOT_FOUND":
-      return new HttpError(404, "NOT_FOUND", `no route for ${request.method} ${path}`);
+      return noRoute(request.method, path);
     default:
-      return new HttpError(500, "INTERNAL", "internal error");
+      return internalError();
   }
 }
 

@@ -11,7 +11,7 @@ import { type SignInFailure, signInErrorPage, signInFailed } from "../auth/sign-
 import { type SignOutDeps, signOut, signOutEverywhere } from "../auth/sign-out.ts";
 import type { IdentityClient } from "../clients.ts";
 import { type GatewayConfig, isSecureOrigin } from "../config.ts";
-import { badRequest, HttpError, tooManyRequests, unauthorized } from "../errors.ts";
+import { badRequest, notFound, tooManyRequests, unauthorized } from "../errors.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { clientKey } from "../http/client-key.ts";
 import { isPageLoad } from "../http/page-load.ts";
@@ -236,7 +236,7 @@ function providerNamed(providers: OAuthProviders, name: string): OAuthProvider {
   // A plain object: without the name check, `constructor` or `__proto__` would find a built-in.
   const provider = isProviderName(name) ? providers[name] : undefined;
   if (provider === undefined) {
-    throw new HttpError(404, "NOT_FOUND", `unknown sign-in provider "${name.slice(0, 40)}"`);
+    throw notFound(`unknown sign-in provider "${name.slice(0, 40)}"`);
   }
   return provider;
 }

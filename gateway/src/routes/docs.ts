@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import stylesPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import bundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import initPath from "../docs/swagger-init.js" with { type: "file" };
-import { HttpError } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { htmlSecurityHeaders } from "../http/security-headers.ts";
 
 // The API reference: Swagger UI from its npm package (swagger-ui-dist, pinned), served from this
@@ -60,7 +60,7 @@ export function docsRoutes() {
     )
     .get("/docs/:file", ({ params }) => {
       if (!Object.hasOwn(assets, params.file)) {
-        throw new HttpError(404, "NOT_FOUND", "no such file");
+        throw notFound("no such file");
       }
       const asset = assets[params.file as keyof typeof assets];
       return new Response(Bun.file(asset.path), {

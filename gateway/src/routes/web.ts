@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { GatewayConfig } from "../config.ts";
-import { HttpError } from "../errors.ts";
+import { noRoute } from "../errors.ts";
 import { redirectTo } from "../http/redirect.ts";
 import { contentSecurityPolicy, htmlSecurityHeaders } from "../http/security-headers.ts";
 import { builtAppFiles } from "../static/built-app.ts";
@@ -22,7 +22,7 @@ export function webRoutes(deps: { config: Pick<GatewayConfig, "mode" | "web"> })
   const serve = chooseSource(deps.config);
   const handler = ({ request, path }: { request: Request; path: string }) => {
     if (RESERVED.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
-      throw notFound(request, path);
+      throw noRoute(request.method, path);
     }
     return serve(request, path);
   };
@@ -46,7 +46,7 @@ function chooseSource(config: Pick<GatewayConfig, "mode" | "web">): Serve {
     return async (request, pathname) => {
       const response = await files(request, pathname);
       if (response === null) {
-        throw notFound(request, pathname);
+        throw noRoute(request.method, pathname);
       }
       return response;
     };
@@ -56,10 +56,6 @@ function chooseSource(config: Pick<GatewayConfig, "mode" | "web">): Serve {
     if (pathname === "/") {
       return redirectTo("/api/me");
     }
-    throw notFound(request, pathname);
+    throw noRoute(request.method, pathname);
   };
-}
-
-function notFound(request: Request, path: string): HttpError {
-  return new HttpError(404, "NOT_FOUND", `no route for ${request.method} ${path}`);
 }
