@@ -1,5 +1,5 @@
-import { cp, mkdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { cp, mkdir, stat, symlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Baseline } from "./breaking-gate.ts";
 import { packFromRegistry, publishedVersion } from "./npm-registry.ts";
 import { runCommand, runOrThrow } from "./run-command.ts";
@@ -101,6 +101,12 @@ async function moduleDir(
   await mkdir(dir, { recursive: true });
   await cp(protoDir, join(dir, "proto"), { recursive: true });
   await cp(search.bufYaml, join(dir, "buf.yaml"));
+  // The buf.yaml's other modules (google/api from the google-proto-files package) are paths
+  // under node_modules: the baseline sees the same ones.
+  const nodeModules = join(dirname(search.bufYaml), "node_modules");
+  if (await isDir(nodeModules)) {
+    await symlink(nodeModules, join(dir, "node_modules"));
+  }
   return { ...release, dir };
 }
 

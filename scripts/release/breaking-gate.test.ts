@@ -232,3 +232,57 @@ describe("the baseline from git tags", () => {
     expect(notes).toEqual([]);
   });
 });
+
+test("the baseline resolves imports from the working buf.yaml's node_modules modules", async () => {
+  // As contracts/buf.yaml takes google/api from node_modules/google-proto-files.
+  const repo = await mkdtemp(join(temp, "repo-"));
+  const git = (...args: string[]) =>
+    runOrThrow(["git", "-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo });
+  const contractsDir = join(repo, "contracts");
+  const depDir = join(contractsDir, "node_modules/dep/dep/v1");
+  await mkdir(depDir, { recursive: true });
+  await writeFile(
+    join(depDir, "dep.proto"),
+    'syntax = "proto3";\n\npackage dep.v1;\n\n// A dependency.\nmessage Dep {}\n',
+  );
+  await writeFile(join(repo, ".gitignore"), "node_modules/\n");
+  const bufYamlPath = join(contractsDir, "buf.yaml");
+  await writeFile(
+    bufYamlPath,
+    bufYaml.replace("  - path: proto\n", "  - path: proto\n  - path: node_modules/dep\n"),
+  );
+  const protoPath = join(contractsDir, "proto/fixture/v1/note.proto");
+  await mkdir(join(protoPath, ".."), { recursive: true });
+  const importing = released.replace(
+    "package fixture.v1;\n",
+    'package fixture.v1;\n\nimport "dep/v1/dep.proto";\n',
+  );
+  await writeFile(protoPath, importing);
+  await git("init", "-q");
+  await git("add", ".");
+  await git("commit", "-q", "-m", "0.1.0");
+  await git("tag", `${name}@0.1.0`);
+  const baseline = await findBaseline(
+    {
+      packageName: name,
+      repoRoot: repo,
+      packagePath: "contracts",
+      bufYaml: bufYamlPath,
+      workDir: await mkdtemp(join(temp, "work-")),
+      env: { ...process.env, NPM_CONFIG_USERCONFIG: "/dev/null" },
+    },
+    [],
+  );
+  const verdict = await checkBreaking({
+    contractsDir,
+    packageName: name,
+    version: "0.1.0",
+    baseline,
+    pending: null,
+    buf,
+  });
+  expect(verdict).toEqual({
+    ok: true,
+    message: `no breaking change against ${name}@0.1.0 (git tag ${name}@0.1.0)`,
+  });
+});

@@ -89,7 +89,7 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
     await run(["bun", "update", "@trellis/contracts", ...latest], service);
     expect(await installedVersion("@trellis/contracts")).toBe(next);
     const types = await readFile(
-      join(service, "node_modules/@trellis/contracts/dist/node/trellis/notes/v1/notes.d.ts"),
+      join(service, "node_modules/@trellis/contracts/dist/gen/node/trellis/notes/v1/notes.d.ts"),
       "utf8",
     );
     expect(types).toContain("probeTime");

@@ -32,7 +32,8 @@ export function publishedManifest(
 
 function compiledTarget(target: ExportTarget, sourceRoot: string): ExportTarget {
   const source = typeof target === "string" ? target : (target.default ?? target.import);
-  const prefix = `./${sourceRoot}/`;
+  // A root of "." (contracts: generated gen/ and hand-written src/) keeps the folder in dist/.
+  const prefix = sourceRoot === "." ? "./" : `./${sourceRoot}/`;
   if (source === undefined || !source.startsWith(prefix) || !source.endsWith(".ts")) {
     return target;
   }
