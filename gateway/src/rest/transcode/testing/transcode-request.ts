@@ -7,6 +7,8 @@ import { encodeRequest, type RequestRule } from "../encode-request.ts";
 /** A request as a test writes it: path bindings, a query string, a parsed JSON body. */
 export type TestRequest = { bindings?: Bindings; query?: string; body?: unknown };
 
+export type Transcoded = { json: JsonValue } | { error: InvalidArgument };
+
 /**
  * encodeRequest on a test's request, its bytes decoded back to JSON (default proto3 JSON options:
  * lowerCamelCase, empty values left out) so a table can compare whole messages.
@@ -14,7 +16,7 @@ export type TestRequest = { bindings?: Bindings; query?: string; body?: unknown 
 export function transcodeRequest(
   rule: RequestRule,
   { bindings = {}, query = "", body }: TestRequest,
-): { json: JsonValue } | { error: InvalidArgument } {
+): Transcoded {
   const fields = queryToFields(query, { bound: Object.keys(bindings), body: rule.body });
   if (!fields.ok) {
     throw new Error(`bad test query: ${fields.error.message}`);
@@ -27,7 +29,7 @@ export function transcodeRequest(
 }
 
 export const bodyError = (field: string, reason: string) => ({
-  error: { code: "INVALID_ARGUMENT", field, message: `${field}: ${reason}` },
+  error: { code: "INVALID_ARGUMENT" as const, field, message: `${field}: ${reason}` },
 });
 
 export const textError = (
@@ -35,5 +37,5 @@ export const textError = (
   field: string,
   reason: string,
 ) => ({
-  error: { code: "INVALID_ARGUMENT", field, message: `${where} "${field}": ${reason}` },
+  error: { code: "INVALID_ARGUMENT" as const, field, message: `${where} "${field}": ${reason}` },
 });
