@@ -21,3 +21,13 @@ export const invalidArgument = (
   field: shown(field),
   message: `${where} ${JSON.stringify(shown(field))}: ${problem}`,
 });
+
+/**
+ * A request body field at fault: `field` is its path in the request ("note.title", "tags[2]"),
+ * or "body" for the whole body; the message starts with it, as `badRequest` wants.
+ */
+export const invalidBodyField = (field: string, problem: string): InvalidArgument => ({
+  code: "INVALID_ARGUMENT",
+  field: shown(field),
+  message: `${shown(field)}: ${problem}`,
+});

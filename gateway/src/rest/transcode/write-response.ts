@@ -1,0 +1,50 @@
+import { fromBinary, type JsonValue, toJson } from "@bufbuild/protobuf";
+import type { HttpRule, SuccessStatus } from "@trellis/contracts/http-rules";
+import { timestampsWithMillis } from "./timestamp-millis.ts";
+
+/** What writeResponse needs of a route's rule. */
+export type ResponseRule = Pick<HttpRule, "responseBody" | "responseType" | "successStatus">;
+
+/**
+ * The HTTP answer to a successful call: its status and JSON (null for 204, which has no body),
+ * or why the service's answer cannot be sent: a fault of the service, for a 500 whose message
+ * stays in the log.
+ */
+export type WrittenResponse =
+  | { readonly ok: true; readonly status: SuccessStatus; readonly json: JsonValue | null }
+  | { readonly ok: false; readonly message: string };
+
+// Today's notes JSON: every field, empty ones included ("body": ""), in lowerCamelCase.
+const writeOptions = { alwaysEmitImplicit: true } as const;
+
+/**
+ * A service's binary answer as the route's JSON: the whole response message, or its
+ * `response_body` field, in proto3 JSON with empty values kept and Timestamps to the
+ * millisecond (timestamp-millis.ts). A 204 neither decodes nor writes anything.
+ */
+export function writeResponse(rule: ResponseRule, bytes: Uint8Array): WrittenResponse {
+  if (rule.successStatus === 204) {
+    return { ok: true, status: 204, json: null };
+  }
+  const schema = rule.responseType;
+  let json: JsonValue;
+  try {
+    json = toJson(schema, fromBinary(schema, bytes), writeOptions);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: `cannot write ${schema.typeName} as JSON: ${why}` };
+  }
+  timestampsWithMillis(schema, json);
+  if (rule.responseBody === "") {
+    return { ok: true, status: rule.successStatus, json };
+  }
+  const field = schema.fields.find((f) => f.name === rule.responseBody);
+  const selected =
+    field !== undefined && typeof json === "object" && json !== null && !Array.isArray(json)
+      ? json[field.jsonName]
+      : undefined;
+  if (selected === undefined) {
+    return { ok: false, message: `${schema.typeName} has no ${rule.responseBody} to answer with` };
+  }
+  return { ok: true, status: rule.successStatus, json: selected };
+}
