@@ -188,6 +188,20 @@ const cases: { name: string; got: () => unknown; want: unknown }[] = [
     },
   },
   {
+    name: "the notes' field behaviours: a required title, server-set timestamps read-only",
+    got: () => {
+      const schemas = notes.components.schemas;
+      const note = schemas["trellis.notes.v1.Note"]?.properties;
+      return [
+        schemas["trellis.notes.v1.CreateNoteRequest"]?.required,
+        note?.createTime?.readOnly,
+        note?.updateTime?.readOnly,
+        note?.title?.readOnly,
+      ];
+    },
+    want: [["title"], true, true, undefined],
+  },
+  {
     name: "an int64 field is a string, in a schema and in the query",
     got: () => [
       sinkDoc.components.schemas["sink.v1.Sink"]?.properties?.count,
