@@ -165,7 +165,10 @@ test("reads REST_SERVICES as name=address entries and REST_DESCRIPTOR_SETS as pa
 });
 
 test.each([
-  { value: "trellis.a.v1.AService", rule: "entry 1: must be <full proto service name>=<host:port>" },
+  {
+    value: "trellis.a.v1.AService",
+    rule: "entry 1: must be <full proto service name>=<host:port>",
+  },
   { value: "x.A=a:1,AService=a:2", rule: "entry 2: must be <full proto service name>=<host:port>" },
   { value: "x.A=a:1=b", rule: "entry 1: must be" },
   { value: "x.A=not an address", rule: "entry 1: the address must be host:port" },
