@@ -40,7 +40,7 @@ test.each([
 ])("refuses $name, naming it", ({ services, sets, want }) => {
   const settings = {
     restServices: services.map((name) => ({ name, address: "127.0.0.1:1" })),
-    restDescriptorSets: sets,
+    restDescriptorSets: [...sets],
   };
   let message = "";
   try {
