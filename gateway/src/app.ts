@@ -10,12 +10,15 @@ import { requestGuards } from "./http/guards.ts";
 import type { RateLimiter } from "./http/rate-limiter.ts";
 import { requestContext } from "./http/request-context.ts";
 import type { HealthProbe } from "./readiness.ts";
+import type { RawClient } from "./rest/raw-clients.ts";
+import type { RestApi } from "./rest/rest-api.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { meRoutes } from "./routes/me.ts";
 import { notesRoutes } from "./routes/notes.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
+import { restRoutes } from "./routes/rest.ts";
 import { webRoutes } from "./routes/web.ts";
 
 export interface AppDeps extends Clients {
@@ -27,6 +30,10 @@ export interface AppDeps extends Clients {
   sessionLimiter: RateLimiter;
   probe: HealthProbe;
   log: Logger;
+  /** The REST routes of the services in REST_SERVICES (none by default). */
+  rest: RestApi;
+  /** Their clients, by full service name. */
+  restClients: ReadonlyMap<string, RawClient>;
 }
 
 /** The gateway as an Elysia app. Starts nothing: main.ts listens, tests call `app.handle`. */
@@ -40,12 +47,13 @@ export function createApp(deps: AppDeps) {
     .use(requestContext(deps.log))
     .use(requestGuards(deps.config))
     .use(apiNoStore())
-    .use(openApiRoutes(deps.config))
+    .use(openApiRoutes(deps.config, deps.rest))
     .use(docsRoutes())
     .use(healthRoutes(deps))
     .use(authRoutes(routeDeps))
     .use(meRoutes(routeDeps))
     .use(notesRoutes(routeDeps))
+    .use(restRoutes(routeDeps))
     .use(webRoutes(deps));
 }
 

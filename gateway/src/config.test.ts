@@ -148,11 +148,41 @@ test("reads CORS_ORIGINS as a list of origins", () => {
   ]);
 });
 
+test("reads REST_SERVICES as name=address entries and REST_DESCRIPTOR_SETS as paths", () => {
+  expect(loadConfig(base)).toMatchObject({ restServices: [], restDescriptorSets: [] });
+  const env = {
+    ...base,
+    REST_SERVICES: " trellis.a.v1.AService=a:50060 , trellis.b.v1.BService=[::1]:50061,",
+    REST_DESCRIPTOR_SETS: "/etc/a.binpb, /etc/b.binpb",
+  };
+  expect(loadConfig(env)).toMatchObject({
+    restServices: [
+      { name: "trellis.a.v1.AService", address: "a:50060" },
+      { name: "trellis.b.v1.BService", address: "[::1]:50061" },
+    ],
+    restDescriptorSets: ["/etc/a.binpb", "/etc/b.binpb"],
+  });
+});
+
+test.each([
+  {
+    value: "trellis.a.v1.AService",
+    rule: "entry 1: must be <full proto service name>=<host:port>",
+  },
+  { value: "x.A=a:1,AService=a:2", rule: "entry 2: must be <full proto service name>=<host:port>" },
+  { value: "x.A=a:1=b", rule: "entry 1: must be" },
+  { value: "x.A=not an address", rule: "entry 1: the address must be host:port" },
+  { value: "x.A=a:1,x.A=b:2", rule: "entry 2: names a service twice" },
+])("refuses REST_SERVICES=$value: $rule", ({ value, rule }) => {
+  expect(() => loadConfig({ ...base, REST_SERVICES: value })).toThrow(`REST_SERVICES: ${rule}`);
+});
+
 // A refused value may be a secret: the message names the variable and the rule, never the value.
 test.each([
   { name: "CALLER_SIGNING_KEY", env: { ...base, CALLER_SIGNING_KEY: "k1:hunter2-not-a-key" } },
   { name: "GITHUB_TOKEN_URL", env: { ...base, GITHUB_TOKEN_URL: "hunter2-not-a-url" } },
   { name: "CORS_ORIGINS", env: { ...base, CORS_ORIGINS: "hunter2 not an origin" } },
+  { name: "REST_SERVICES", env: { ...base, REST_SERVICES: "x.hunter2=hunter2" } },
 ])("a refused $name is named, never quoted", ({ name, env }) => {
   let message = "";
   try {

@@ -32,6 +32,14 @@ export interface OidcConfig {
   clientSecret: string;
 }
 
+/** One REST_SERVICES entry: a proto service's full name and the address serving it. */
+export interface RestServiceEntry {
+  /** "trellis.notes.v1.NotesService". */
+  name: string;
+  /** host:port, as IDENTITY_ADDRESS. */
+  address: string;
+}
+
 export interface GatewayConfig {
   mode: "development" | "production";
   host: string;
@@ -43,6 +51,13 @@ export interface GatewayConfig {
   callerKey: CallerSigningKey;
   identityAddress: string;
   notesAddress: string;
+  /**
+   * Services whose google.api.http RPCs the gateway serves by configuration (REST_SERVICES), in
+   * the order given; none by default.
+   */
+  restServices: RestServiceEntry[];
+  /** Binary FileDescriptorSet files read beside @trellis/contracts' (REST_DESCRIPTOR_SETS). */
+  restDescriptorSets: string[];
   grpcTimeoutMs: number;
   oauthTimeoutMs: number;
   bodyLimitBytes: number;
@@ -93,6 +108,34 @@ const originList = parsedSetting((value) =>
 const grpcAddress = z
   .string()
   .regex(/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/, "must be host:port, e.g. notes:50051");
+const serviceName = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+const listOf = (value: string): string[] =>
+  value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+// `trellis.x.v1.XService=host:port,…`: one entry per service. Messages never quote the value.
+const restServiceList = parsedSetting((value): RestServiceEntry[] => {
+  const entries = listOf(value).map((entry, index): RestServiceEntry => {
+    const [name = "", address = "", ...rest] = entry.split("=");
+    if (!serviceName.test(name) || !entry.includes("=") || rest.length > 0) {
+      throw new Error(
+        `entry ${index + 1}: must be <full proto service name>=<host:port>, e.g. trellis.notes.v1.NotesService=notes:50051`,
+      );
+    }
+    if (!grpcAddress.safeParse(address).success) {
+      throw new Error(`entry ${index + 1}: the address must be host:port`);
+    }
+    return { name, address };
+  });
+  const names = entries.map((entry) => entry.name);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) {
+    throw new Error(`entry ${names.lastIndexOf(twice) + 1}: names a service twice`);
+  }
+  return entries;
+});
+const pathList = parsedSetting(listOf);
 // gateway/web/dist from source; web/ beside the binary when compiled (`bun run build`).
 const defaultWebDistDir = assetDir("web", join(import.meta.dir, "../web/dist"));
 
@@ -106,6 +149,8 @@ const gatewayEnv = {
   CALLER_SIGNING_KEY: callerSigningKeySetting,
   IDENTITY_ADDRESS: grpcAddress.default("127.0.0.1:50052"),
   NOTES_ADDRESS: grpcAddress.default("127.0.0.1:50051"),
+  REST_SERVICES: restServiceList.default([]),
+  REST_DESCRIPTOR_SETS: pathList.default([]),
   GRPC_TIMEOUT_MS: integerSetting(1, 60_000).default(2_000),
   OAUTH_TIMEOUT_MS: integerSetting(1, 60_000).default(5_000),
   BODY_LIMIT_BYTES: integerSetting(1, 16 * 1024 * 1024).default(64 * 1024),
@@ -146,6 +191,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     callerKey: vars.CALLER_SIGNING_KEY,
     identityAddress: vars.IDENTITY_ADDRESS,
     notesAddress: vars.NOTES_ADDRESS,
+    restServices: vars.REST_SERVICES,
+    restDescriptorSets: vars.REST_DESCRIPTOR_SETS,
     grpcTimeoutMs: vars.GRPC_TIMEOUT_MS,
     oauthTimeoutMs: vars.OAUTH_TIMEOUT_MS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,

@@ -6,6 +6,8 @@ import { configWarnings, type GatewayConfig, loadConfig } from "./config.ts";
 import { createHealthProbe } from "./health-probe.ts";
 import { checkGatewayHealth } from "./healthcheck.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit-memory.ts";
+import { createRawClients } from "./rest/raw-clients.ts";
+import { loadRestApi } from "./rest/rest-api.ts";
 
 // The composition root: the only place that opens connections and starts listening. The kit's
 // runService starts telemetry and the logger, exits 1 on a crash and stops on SIGTERM/SIGINT, as
@@ -24,8 +26,15 @@ async function startGateway(
   for (const warning of configWarnings(config)) {
     log.warn(warning);
   }
+  // First: a REST_SERVICES mistake stops the start-up before any connection is opened.
+  const rest = loadRestApi(config);
   const clients = createClients(config);
-  const probe = createHealthProbe([config.identityAddress, config.notesAddress], {
+  const restClients = createRawClients(rest, {
+    timeoutMs: config.grpcTimeoutMs,
+    callerKey: config.callerKey,
+  });
+  const addresses = [config.identityAddress, config.notesAddress];
+  const probe = createHealthProbe([...addresses, ...rest.services.map((s) => s.address)], {
     timeoutMs: 1_000,
   });
   const app = createApp({
@@ -35,17 +44,28 @@ async function startGateway(
     ...rateLimiters(config),
     probe,
     log,
+    rest,
+    restClients,
   }).listen({ hostname: config.host, port: config.port });
   log.info(
     { address: `http://${config.host}:${app.server?.port}`, app_origin: config.appOrigin },
     "gateway listening",
   );
+  if (rest.services.length > 0) {
+    log.info(
+      { services: rest.services.map((s) => s.name), routes: rest.routes.length },
+      "serving REST routes of configured services",
+    );
+  }
   return {
     async stop() {
       // Finish the requests in flight and close the gRPC channels; runService then sends the
       // last spans.
       await app.stop();
       clients.close();
+      for (const client of restClients.values()) {
+        client.close();
+      }
       probe.close();
     },
   };

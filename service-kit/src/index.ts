@@ -11,7 +11,7 @@ export {
   publicKeyOf,
 } from "./caller/caller-keys.ts";
 export { checkHealth } from "./client/check-health.ts";
-export { createClient, type PromiseClient } from "./client/client.ts";
+export { type CallSettings, createClient, type PromiseClient } from "./client/client.ts";
 export {
   ConfigError,
   callerSigningKeySetting,

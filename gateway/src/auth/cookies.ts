@@ -1,7 +1,7 @@
 import type { Cookie } from "elysia";
 import { type GatewayConfig, isSecureOrigin } from "../config.ts";
 
-type CookieJar = Record<string, Cookie<unknown>>;
+export type CookieJar = Record<string, Cookie<unknown>>;
 
 /** Cookie names: `__Host-` binds a cookie to this exact origin, so it needs https. */
 export function cookieNames(config: Pick<GatewayConfig, "appOrigin">): {

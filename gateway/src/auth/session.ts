@@ -3,11 +3,16 @@ import type { User } from "@trellis/contracts/identity/v1";
 import { Elysia } from "elysia";
 import { type GatewayConfig, isSecureOrigin } from "../config.ts";
 import { isGrpcError, unauthorized } from "../errors.ts";
-import { cookieNames, readCookie, setCookie } from "./cookies.ts";
+import { type CookieJar, cookieNames, readCookie, setCookie } from "./cookies.ts";
 import type { SessionValidator } from "./session-cache.ts";
 
 // Lucia-style tokens are two 24-character parts; anything far longer is not ours.
 const MAX_TOKEN_LENGTH = 256;
+
+/** The signed-in user and session token of a request, or a thrown 401. */
+export type SessionResolver = (context: {
+  cookie: CookieJar;
+}) => Promise<{ user: User; sessionToken: string }>;
 
 /**
  * Resolves the signed-in user from the session cookie through identity.ValidateSession (or
@@ -18,25 +23,30 @@ export function sessionGuard(deps: {
   sessions: SessionValidator;
   config: Pick<GatewayConfig, "appOrigin">;
 }) {
+  return new Elysia().resolve({ as: "scoped" }, sessionResolver(deps));
+}
+
+/** sessionGuard's check as a function, for routes that require a session only for some paths. */
+export function sessionResolver(deps: {
+  sessions: SessionValidator;
+  config: Pick<GatewayConfig, "appOrigin">;
+}): SessionResolver {
   const names = cookieNames(deps.config);
   const secure = isSecureOrigin(deps.config);
-  return new Elysia().resolve(
-    { as: "scoped" },
-    async ({ cookie }): Promise<{ user: User; sessionToken: string }> => {
-      const token = readCookie(cookie, names.session);
-      if (token === null || token.length > MAX_TOKEN_LENGTH) {
-        throw unauthorized();
-      }
-      const session = await deps.sessions.validate(token).catch((error: unknown) => {
-        throw isGrpcError(error) && error.code === status.UNAUTHENTICATED ? unauthorized() : error;
-      });
-      if (session.user === undefined) {
-        throw unauthorized();
-      }
-      if (session.renewed && session.sessionExpireTime !== undefined) {
-        setCookie(cookie, names.session, token, { expires: session.sessionExpireTime, secure });
-      }
-      return { user: session.user, sessionToken: token };
-    },
-  );
+  return async ({ cookie }) => {
+    const token = readCookie(cookie, names.session);
+    if (token === null || token.length > MAX_TOKEN_LENGTH) {
+      throw unauthorized();
+    }
+    const session = await deps.sessions.validate(token).catch((error: unknown) => {
+      throw isGrpcError(error) && error.code === status.UNAUTHENTICATED ? unauthorized() : error;
+    });
+    if (session.user === undefined) {
+      throw unauthorized();
+    }
+    if (session.renewed && session.sessionExpireTime !== undefined) {
+      setCookie(cookie, names.session, token, { expires: session.sessionExpireTime, secure });
+    }
+    return { user: session.user, sessionToken: token };
+  };
 }

@@ -16,7 +16,8 @@ export type RouteConflict = {
   readonly message: string;
 };
 
-const describe = (route: ServiceRoute): string =>
+/** "GET /v1/{id} (notes.v1.Notes/GetNote)": a route as messages name it. */
+export const describeRoute = (route: ServiceRoute): string =>
   `${route.verb.toUpperCase()} ${formatTemplate(route.template)} (${route.service}/${route.method})`;
 
 /**
@@ -35,7 +36,7 @@ export function findConflicts(routes: readonly ServiceRoute[]): RouteConflict[] 
       firstByKey.set(key, route);
       continue;
     }
-    const message = `${describe(first)} and ${describe(route)} match the same requests`;
+    const message = `${describeRoute(first)} and ${describeRoute(route)} match the same requests`;
     conflicts.push({ first, second: route, message });
   }
   return conflicts;

@@ -6,17 +6,28 @@ import { cachedReadiness, type HealthProbe } from "../readiness.ts";
 const READINESS_MAX_AGE_MS = 1_000;
 
 /**
- * /healthz: the process answers. /readyz: every service it routes to reports SERVING (200, else
- * 503). Which services and what each said is shown only with `readyzDetails` (by default in
- * development): the names and states of internal services are not for anonymous callers.
+ * /healthz: the process answers. /readyz: every service it routes to (REST_SERVICES too) reports
+ * SERVING (200, else 503). Which services and what each said is shown only with `readyzDetails`
+ * (by default in development): the names and states of internal services are not for anonymous
+ * callers.
  */
 export function healthRoutes(deps: {
-  config: Pick<GatewayConfig, "identityAddress" | "notesAddress" | "readyzDetails">;
+  config: Pick<
+    GatewayConfig,
+    "identityAddress" | "notesAddress" | "readyzDetails" | "restServices"
+  >;
   probe: HealthProbe;
   /** Injected so tests can move time. */
   now?: () => number;
 }) {
-  const services = { identity: deps.config.identityAddress, notes: deps.config.notesAddress };
+  const services: Record<string, string> = {
+    identity: deps.config.identityAddress,
+    notes: deps.config.notesAddress,
+  };
+  // The REST_SERVICES entries too, by their full names: the gateway routes to them as well.
+  for (const { name, address } of deps.config.restServices) {
+    services[name] = address;
+  }
   const readiness = cachedReadiness(services, deps.probe, {
     maxAgeMs: READINESS_MAX_AGE_MS,
     now: deps.now,

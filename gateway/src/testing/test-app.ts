@@ -4,6 +4,7 @@ import type { OAuthProvider } from "../auth/oauth-provider.ts";
 import type { ProviderName } from "../auth/provider-names.ts";
 import { loadConfig } from "../config.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
+import { emptyRestApi } from "../rest/rest-api.ts";
 import { fakeIdentity, fakeNotes, GOOD_TOKEN } from "./fake-clients.ts";
 
 export const APP_ORIGIN = "https://app.example.com";
@@ -21,6 +22,8 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
     sessionLimiter: createMemoryRateLimiter({ name: "session", limit: 1_000, windowSeconds: 60 }),
     probe: async () => "SERVING",
     log: silentLogger(),
+    rest: emptyRestApi(),
+    restClients: new Map(),
     ...overrides,
   };
   const app = createApp(deps);

@@ -1,0 +1,112 @@
+import type { Logger } from "@trellis/service-kit";
+import { Elysia } from "elysia";
+import { type SessionResolver, sessionResolver } from "../auth/session.ts";
+import type { SessionValidator } from "../auth/session-cache.ts";
+import type { GatewayConfig } from "../config.ts";
+import { badRequest, internalError, noRoute } from "../errors.ts";
+import type { RateLimiter } from "../http/rate-limiter.ts";
+import { limitPerSession } from "../http/session-rate-limit.ts";
+import { elysiaPathsOf } from "../rest/elysia-paths.ts";
+import { queryToFields } from "../rest/query-fields.ts";
+import type { RawClient } from "../rest/raw-clients.ts";
+import type { RestApi, RestRoute } from "../rest/rest-api.ts";
+import { createRouter } from "../rest/router.ts";
+import { encodeRequest } from "../rest/transcode/encode-request.ts";
+import { writeResponse } from "../rest/transcode/write-response.ts";
+
+export interface RestDeps {
+  rest: Pick<RestApi, "routes">;
+  /** By full service name: createRawClients. */
+  restClients: ReadonlyMap<string, RawClient>;
+  sessions: SessionValidator;
+  config: Pick<GatewayConfig, "appOrigin">;
+  sessionLimiter: RateLimiter;
+  log: Logger;
+}
+
+/** What the handler reads of Elysia's context. */
+interface RestContext {
+  request: Request;
+  cookie: Parameters<SessionResolver>[0]["cookie"];
+  body: unknown;
+  set: { status?: number | string; headers: Record<string, string | number> };
+}
+
+/**
+ * The configured services' REST routes (REST_SERVICES), served from their google.api.http rules
+ * with the guards of the hand-written routes: the session (unless the RPC is PUBLIC, which is
+ * then called as the gateway), the per-session limit, then the request transcoded to the RPC's
+ * binary request and its answer to JSON. Elysia only routes by each template's literal prefix
+ * (see elysia-paths.ts); the rest router picks the route, under its precedence rules.
+ */
+export function restRoutes(deps: RestDeps) {
+  const router = createRouter(deps.rest.routes);
+  const serve = restHandler(deps, router);
+  let app = new Elysia({ name: "rest-routes" });
+  for (const { verb, path } of elysiaPathsOf(deps.rest.routes)) {
+    // Hidden from the plugin's document: routes/openapi.ts adds the generated operations.
+    app = app.route(verb, path, serve, { detail: { hide: true } });
+  }
+  return app;
+}
+
+function restHandler(deps: RestDeps, router: ReturnType<typeof createRouter<RestRoute>>) {
+  const resolveSession = sessionResolver(deps);
+  const limit = limitPerSession(deps.sessionLimiter);
+  return async (context: RestContext): Promise<string | null> => {
+    const { request, set } = context;
+    const url = new URL(request.url);
+    const matched = router.match(request.method, url.pathname);
+    if (matched.kind === "none") {
+      throw noRoute(request.method, url.pathname);
+    }
+    const { route } = matched;
+    let userId: string | undefined;
+    if (route.rule.access !== "public") {
+      const { user, sessionToken } = await resolveSession(context);
+      await limit({ sessionToken, set });
+      userId = user.id;
+    }
+    if (matched.kind === "invalid") {
+      throw badRequest(matched.error.message);
+    }
+    const query = queryToFields(url.search.slice(1), { bound: route.bound, body: route.rule.body });
+    if (!query.ok) {
+      throw badRequest(query.error.message);
+    }
+    const body = request.headers.get("content-type") === null ? undefined : context.body;
+    const encoded = encodeRequest(route.rule, {
+      bindings: matched.bindings,
+      query: query.fields,
+      body,
+    });
+    if (!encoded.ok) {
+      throw badRequest(encoded.error.message);
+    }
+    const client = deps.restClients.get(route.service);
+    if (client === undefined) {
+      throw internalError();
+    }
+    const answer = await client.call(route.rule.method, encoded.bytes, { userId });
+    return respond(deps.log, route, answer, set);
+  };
+}
+
+function respond(
+  log: Logger,
+  route: RestRoute,
+  answer: Uint8Array,
+  set: RestContext["set"],
+): string | null {
+  const written = writeResponse(route.rule, answer);
+  if (!written.ok) {
+    log.error({ rpc: route.rule.method, reason: written.message }, "cannot answer a REST call");
+    throw internalError();
+  }
+  set.status = written.status;
+  if (written.json === null) {
+    return null;
+  }
+  set.headers["content-type"] = "application/json";
+  return JSON.stringify(written.json);
+}
