@@ -28,6 +28,8 @@ export interface AppDeps extends Clients {
   limiter: RateLimiter;
   /** Per signed-in session on /api. */
   sessionLimiter: RateLimiter;
+  /** Per client address on the PUBLIC routes of REST_SERVICES. */
+  publicLimiter: RateLimiter;
   probe: HealthProbe;
   log: Logger;
   /** The REST routes of the services in REST_SERVICES (none by default). */

@@ -71,8 +71,13 @@ async function startGateway(
   };
 }
 
-/** One limiter for sign-in attempts per client address, one for API calls per session. */
-function rateLimiters(config: GatewayConfig): Pick<AppDeps, "limiter" | "sessionLimiter"> {
+/**
+ * One limiter for sign-in attempts per client address, one for API calls per session, and one
+ * per client address for PUBLIC RPCs (API_RATE_LIMIT_PER_MINUTE, as a session gets).
+ */
+function rateLimiters(
+  config: GatewayConfig,
+): Pick<AppDeps, "limiter" | "sessionLimiter" | "publicLimiter"> {
   return {
     limiter: createMemoryRateLimiter({
       name: "auth",
@@ -81,6 +86,11 @@ function rateLimiters(config: GatewayConfig): Pick<AppDeps, "limiter" | "session
     }),
     sessionLimiter: createMemoryRateLimiter({
       name: "session",
+      limit: config.apiRateLimitPerMinute,
+      windowSeconds: 60,
+    }),
+    publicLimiter: createMemoryRateLimiter({
+      name: "public",
       limit: config.apiRateLimitPerMinute,
       windowSeconds: 60,
     }),

@@ -3,6 +3,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { status } from "@grpc/grpc-js";
 import { contractsRegistry } from "@trellis/contracts/descriptors";
 import type { HttpRule } from "@trellis/contracts/http-rules";
+import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
 import { compileTemplate } from "../rest/compile-template.ts";
 import type { RawClient } from "../rest/raw-clients.ts";
 import type { RestApi, RestRoute } from "../rest/rest-api.ts";
@@ -167,4 +168,29 @@ test("an unsafe method from another site is refused before the service is called
   });
   expect(response.status).toBe(403);
   expect(calls).toEqual([]);
+});
+
+test("a PUBLIC route spends the client address's quota: over it, 429 before the service is called", async () => {
+  const [getNote] = routes;
+  if (getNote === undefined) {
+    throw new Error("no GetNote route");
+  }
+  const publicRoute = { ...getNote, rule: { ...getNote.rule, access: "public" as const } };
+  const raw = fakeRaw(getNoteAnswer);
+  const { request } = testApp({
+    rest: { ...rest, routes: [publicRoute] },
+    restClients: new Map([["trellis.notes.v1.NotesService", raw.client]]),
+    publicLimiter: createMemoryRateLimiter({ name: "public", limit: 2, windowSeconds: 60 }),
+  });
+
+  const statuses: number[] = [];
+  let last: Response | undefined;
+  for (let i = 0; i < 3; i++) {
+    last = await request(`/api/v9/notes/${NOTE_ID}`);
+    statuses.push(last.status);
+  }
+
+  expect(statuses).toEqual([200, 200, 429]);
+  expect(last?.headers.get("retry-after")).not.toBeNull();
+  expect(raw.calls.map((call) => call.userId)).toEqual([undefined, undefined]);
 });

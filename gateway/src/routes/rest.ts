@@ -4,6 +4,7 @@ import { type SessionResolver, sessionResolver } from "../auth/session.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
 import { badRequest, internalError, noRoute } from "../errors.ts";
+import { limitPerAddress } from "../http/address-rate-limit.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import { limitPerSession } from "../http/session-rate-limit.ts";
 import { elysiaPathsOf } from "../rest/elysia-paths.ts";
@@ -19,14 +20,17 @@ export interface RestDeps {
   /** By full service name: createRawClients. */
   restClients: ReadonlyMap<string, RawClient>;
   sessions: SessionValidator;
-  config: Pick<GatewayConfig, "appOrigin">;
+  config: Pick<GatewayConfig, "appOrigin" | "trustProxy">;
   sessionLimiter: RateLimiter;
+  /** Per client address, on PUBLIC routes (which have no session to key on). */
+  publicLimiter: RateLimiter;
   log: Logger;
 }
 
 /** What the handler reads of Elysia's context. */
 interface RestContext {
   request: Request;
+  server: Parameters<ReturnType<typeof limitPerAddress>>[0]["server"];
   cookie: Parameters<SessionResolver>[0]["cookie"];
   body: unknown;
   set: { status?: number | string; headers: Record<string, string | number> };
@@ -53,6 +57,7 @@ export function restRoutes(deps: RestDeps) {
 function restHandler(deps: RestDeps, router: ReturnType<typeof createRouter<RestRoute>>) {
   const resolveSession = sessionResolver(deps);
   const limit = limitPerSession(deps.sessionLimiter);
+  const limitPublic = limitPerAddress(deps.publicLimiter, deps.config.trustProxy);
   return async (context: RestContext): Promise<string | null> => {
     const { request, set } = context;
     const url = new URL(request.url);
@@ -62,7 +67,9 @@ function restHandler(deps: RestDeps, router: ReturnType<typeof createRouter<Rest
     }
     const { route } = matched;
     let userId: string | undefined;
-    if (route.rule.access !== "public") {
+    if (route.rule.access === "public") {
+      await limitPublic(context);
+    } else {
       const { user, sessionToken } = await resolveSession(context);
       await limit({ sessionToken, set });
       userId = user.id;

@@ -20,6 +20,7 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
     providers: {},
     limiter: createMemoryRateLimiter({ name: "auth", limit: 1_000, windowSeconds: 60 }),
     sessionLimiter: createMemoryRateLimiter({ name: "session", limit: 1_000, windowSeconds: 60 }),
+    publicLimiter: createMemoryRateLimiter({ name: "public", limit: 1_000, windowSeconds: 60 }),
     probe: async () => "SERVING",
     log: silentLogger(),
     rest: emptyRestApi(),
