@@ -127,7 +127,9 @@ async function releaseMinorContracts(): Promise<string> {
 function withProbeField(proto: string): string {
   const start = proto.indexOf("message Note {");
   const end = proto.indexOf("\n}", start);
-  const numbers = [...proto.slice(start, end).matchAll(/= (\d+);/g)].map((m) => Number(m[1]));
+  // A field's number, with or without options (`= 4 [(google.api.field_behavior) = OUTPUT_ONLY];`).
+  const numbered = /= (\d+)(?: \[[^\]]*\])?;/g;
+  const numbers = [...proto.slice(start, end).matchAll(numbered)].map((m) => Number(m[1]));
   const field = `\n  // Added by the polyrepo test's minor release.\n  google.protobuf.Timestamp probe_time = ${Math.max(...numbers) + 1};`;
   return proto.slice(0, end) + field + proto.slice(end);
 }
