@@ -1,8 +1,9 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import fc from "fast-check";
+import type { AppDeps } from "../app.ts";
 import { fakeIdentity, fakeNotes, grpcError } from "../testing/fake-clients.ts";
-import { signedIn, type TestDeps, testApp } from "../testing/test-app.ts";
+import { signedIn, testApp } from "../testing/test-app.ts";
 import { isApiPath } from "./api-no-store.ts";
 import { createMemoryRateLimiter } from "./rate-limit-memory.ts";
 
@@ -13,7 +14,7 @@ const cases: {
   name: string;
   path: string;
   init?: RequestInit & { json?: unknown };
-  deps?: TestDeps;
+  deps?: Partial<AppDeps>;
   want: number;
 }[] = [
   { name: "GET /api/me", path: "/api/me", init: { headers: signedIn() }, want: 200 },
@@ -66,7 +67,7 @@ const cases: {
     want: 400,
   },
   {
-    name: "PATCH /api/notes/:id changing nothing (service)",
+    name: "PATCH /api/notes/:id changing nothing (route)",
     path: NOTE,
     init: { method: "PATCH", headers: signedIn(), json: {} },
     want: 400,
