@@ -16,7 +16,6 @@ import { authRoutes } from "./routes/auth.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { meRoutes } from "./routes/me.ts";
-import { notesRoutes } from "./routes/notes.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { restRoutes } from "./routes/rest.ts";
 import { webRoutes } from "./routes/web.ts";
@@ -32,7 +31,7 @@ export interface AppDeps extends Clients {
   publicLimiter: RateLimiter;
   probe: HealthProbe;
   log: Logger;
-  /** The REST routes of the services in REST_SERVICES (none by default). */
+  /** The REST routes of the configured services: notes, then REST_SERVICES. */
   rest: RestApi;
   /** Their clients, by full service name. */
   restClients: ReadonlyMap<string, RawClient>;
@@ -54,7 +53,6 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps))
     .use(authRoutes(routeDeps))
     .use(meRoutes(routeDeps))
-    .use(notesRoutes(routeDeps))
     .use(restRoutes(routeDeps))
     .use(webRoutes(deps));
 }

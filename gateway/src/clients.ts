@@ -1,5 +1,4 @@
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
-import { NotesServiceService } from "@trellis/contracts/notes/v1";
 import { createClient, type PromiseClient } from "@trellis/service-kit";
 import type { GatewayConfig } from "./config.ts";
 
@@ -13,24 +12,22 @@ export type IdentityClient = Pick<
   | "deleteUserSessions"
 >;
 
-export type NotesClient = Omit<PromiseClient<typeof NotesServiceService>, "close">;
-
+/**
+ * The typed clients the gateway's own routes use. Notes, like every service in REST_SERVICES, is
+ * reached through its raw client (rest/raw-clients.ts), from its google.api.http rules.
+ */
 export interface Clients {
   identity: IdentityClient;
-  notes: NotesClient;
 }
 
-/** gRPC clients for every service; each call carries a deadline and the signed caller. */
+/** gRPC clients for the gateway's own routes; each call carries a deadline and the signed caller. */
 export function createClients(config: GatewayConfig): Clients & { close(): void } {
   const options = { timeoutMs: config.grpcTimeoutMs, callerKey: config.callerKey };
   const identity = createClient(IdentityServiceService, config.identityAddress, options);
-  const notes = createClient(NotesServiceService, config.notesAddress, options);
   return {
     identity,
-    notes,
     close() {
       identity.close();
-      notes.close();
     },
   };
 }

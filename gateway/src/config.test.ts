@@ -149,7 +149,8 @@ test("reads CORS_ORIGINS as a list of origins", () => {
 });
 
 test("reads REST_SERVICES as name=address entries and REST_DESCRIPTOR_SETS as paths", () => {
-  expect(loadConfig(base)).toMatchObject({ restServices: [], restDescriptorSets: [] });
+  const notes = { name: "trellis.notes.v1.NotesService", address: "127.0.0.1:50051" };
+  expect(loadConfig(base)).toMatchObject({ restServices: [notes], restDescriptorSets: [] });
   const env = {
     ...base,
     REST_SERVICES: " trellis.a.v1.AService=a:50060 , trellis.b.v1.BService=[::1]:50061,",
@@ -157,6 +158,7 @@ test("reads REST_SERVICES as name=address entries and REST_DESCRIPTOR_SETS as pa
   };
   expect(loadConfig(env)).toMatchObject({
     restServices: [
+      notes,
       { name: "trellis.a.v1.AService", address: "a:50060" },
       { name: "trellis.b.v1.BService", address: "[::1]:50061" },
     ],
@@ -200,4 +202,20 @@ test("warns when no sign-in provider is configured, and only then", () => {
   ]);
   const github = { ...base, GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "secret" };
   expect(configWarnings(loadConfig(github))).toEqual([]);
+});
+
+test("serves notes at NOTES_ADDRESS, unless REST_SERVICES names it", () => {
+  const notes = "trellis.notes.v1.NotesService";
+  expect(loadConfig({ ...base, NOTES_ADDRESS: "notes:50051" })).toMatchObject({
+    notesAddress: "notes:50051",
+    restServices: [{ name: notes, address: "notes:50051" }],
+  });
+  const env = { ...base, NOTES_ADDRESS: "notes:50051", REST_SERVICES: `a.v1.A=a:1,${notes}=n:2` };
+  expect(loadConfig(env)).toMatchObject({
+    notesAddress: "n:2",
+    restServices: [
+      { name: "a.v1.A", address: "a:1" },
+      { name: notes, address: "n:2" },
+    ],
+  });
 });

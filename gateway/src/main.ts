@@ -33,10 +33,8 @@ async function startGateway(
     timeoutMs: config.grpcTimeoutMs,
     callerKey: config.callerKey,
   });
-  const addresses = [config.identityAddress, config.notesAddress];
-  const probe = createHealthProbe([...addresses, ...rest.services.map((s) => s.address)], {
-    timeoutMs: 1_000,
-  });
+  const addresses = [config.identityAddress, ...rest.services.map((s) => s.address)];
+  const probe = createHealthProbe([...new Set(addresses)], { timeoutMs: 1_000 });
   const app = createApp({
     ...clients,
     config,

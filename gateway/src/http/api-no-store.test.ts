@@ -1,9 +1,8 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import fc from "fast-check";
-import type { AppDeps } from "../app.ts";
 import { fakeIdentity, fakeNotes, grpcError } from "../testing/fake-clients.ts";
-import { signedIn, testApp } from "../testing/test-app.ts";
+import { signedIn, type TestDeps, testApp } from "../testing/test-app.ts";
 import { isApiPath } from "./api-no-store.ts";
 import { createMemoryRateLimiter } from "./rate-limit-memory.ts";
 
@@ -14,7 +13,7 @@ const cases: {
   name: string;
   path: string;
   init?: RequestInit & { json?: unknown };
-  deps?: Partial<AppDeps>;
+  deps?: TestDeps;
   want: number;
 }[] = [
   { name: "GET /api/me", path: "/api/me", init: { headers: signedIn() }, want: 200 },
@@ -67,7 +66,7 @@ const cases: {
     want: 400,
   },
   {
-    name: "PATCH /api/notes/:id changing nothing (route)",
+    name: "PATCH /api/notes/:id changing nothing (service)",
     path: NOTE,
     init: { method: "PATCH", headers: signedIn(), json: {} },
     want: 400,

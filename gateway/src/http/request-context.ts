@@ -22,6 +22,8 @@ interface RequestInfo {
   started: number;
   /** The request's SERVER span; null when tracing is off. */
   span: RequestSpan | null;
+  /** The route template a handler matched itself (the REST routes), over Elysia's pattern. */
+  route?: string;
 }
 
 const requests = new WeakMap<Request, RequestInfo>();
@@ -29,6 +31,17 @@ const requests = new WeakMap<Request, RequestInfo>();
 /** The id of a request, also sent back as X-Request-Id and in every error body. */
 export function requestIdOf(request: Request): string {
   return requests.get(request)?.id ?? "unknown";
+}
+
+/**
+ * Names the request's route for its span and log line when the handler, not Elysia, picked it:
+ * the REST routes are mounted on a prefix pattern (`/api/notes/*`) and match the template.
+ */
+export function setRequestRoute(request: Request, route: string): void {
+  const info = requests.get(request);
+  if (info !== undefined) {
+    info.route = route;
+  }
 }
 
 /**
@@ -74,8 +87,9 @@ function recordFailure(log: Logger, request: Request, error: unknown): void {
 }
 
 /** The request's log line, at the level of its status, and the end of its span. */
-function endRequest(log: Logger, request: Request, route: string, status: number): void {
+function endRequest(log: Logger, request: Request, elysiaRoute: string, status: number): void {
   const info = requests.get(request);
+  const route = info?.route ?? elysiaRoute;
   const level = requestLogLevel(status);
   if (log.isLevelEnabled(level)) {
     log[level](

@@ -6,8 +6,6 @@ import { parseTemplate } from "./template.ts";
 const GATEWAY_PATHS = [
   "/auth/**",
   "/api/me",
-  "/api/notes",
-  "/api/notes/**",
   "/healthz",
   "/readyz",
   "/docs",
@@ -40,7 +38,7 @@ function overlap(a: readonly Step[], b: readonly Step[]): boolean {
 }
 
 /**
- * The first of the gateway's own paths (/auth/*, /api/me, /api/notes/*, /healthz, /readyz,
+ * The first of the gateway's own paths (/auth/*, /api/me, /healthz, /readyz,
  * /docs, /openapi.json) that some request to `route` could also reach, as a message naming both;
  * null when there is none. Custom verbs are ignored: `/api/me:x` is refused too, to be safe.
  */

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { GatewayConfig } from "../config.ts";
+import { type GatewayConfig, NOTES_SERVICE } from "../config.ts";
 import { cachedReadiness, type HealthProbe } from "../readiness.ts";
 
 /** An answer is reused this long: at most one probe of each service per second, however busy. */
@@ -25,8 +25,11 @@ export function healthRoutes(deps: {
     notes: deps.config.notesAddress,
   };
   // The REST_SERVICES entries too, by their full names: the gateway routes to them as well.
+  // Notes keeps its short name, as before it was served from its google.api.http rules.
   for (const { name, address } of deps.config.restServices) {
-    services[name] = address;
+    if (name !== NOTES_SERVICE) {
+      services[name] = address;
+    }
   }
   const readiness = cachedReadiness(services, deps.probe, {
     maxAgeMs: READINESS_MAX_AGE_MS,

@@ -6,6 +6,7 @@ import type { GatewayConfig } from "../config.ts";
 import { badRequest, internalError, noRoute } from "../errors.ts";
 import { limitPerAddress } from "../http/address-rate-limit.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
+import { setRequestRoute } from "../http/request-context.ts";
 import { limitPerSession } from "../http/session-rate-limit.ts";
 import { elysiaPathsOf } from "../rest/elysia-paths.ts";
 import { queryToFields } from "../rest/query-fields.ts";
@@ -66,6 +67,7 @@ function restHandler(deps: RestDeps, router: ReturnType<typeof createRouter<Rest
       throw noRoute(request.method, url.pathname);
     }
     const { route } = matched;
+    setRequestRoute(request, routeName(route.rule.pathTemplate));
     let userId: string | undefined;
     if (route.rule.access === "public") {
       await limitPublic(context);
@@ -116,4 +118,9 @@ function respond(
   }
   set.headers["content-type"] = "application/json";
   return JSON.stringify(written.json);
+}
+
+/** A template as the span and log name it, in Elysia's style: `/api/notes/{id}` is `/api/notes/:id`. */
+function routeName(pathTemplate: string): string {
+  return pathTemplate.replace(/\{([^}=]+)(=[^}]*)?\}/g, ":$1");
 }

@@ -5,8 +5,10 @@ import type {
   User,
   ValidateSessionResponse,
 } from "@trellis/contracts/identity/v1";
-import type { Note } from "@trellis/contracts/notes/v1";
-import type { IdentityClient, NotesClient } from "../clients.ts";
+import { type Note, NotesServiceService } from "@trellis/contracts/notes/v1";
+import type { PromiseClient } from "@trellis/service-kit";
+import type { IdentityClient } from "../clients.ts";
+import type { RawClient } from "../rest/raw-clients.ts";
 
 /** A grpc-js style failure, as the kit's clients reject. */
 export function grpcError(code: status, details: string): Error {
@@ -127,6 +129,12 @@ export function note(overrides: Partial<Note> = {}): Note {
   };
 }
 
+/** The notes service's refusal of an update naming no field. */
+export const EMPTY_MASK = "update_mask: must name at least one of title, body";
+
+/** NotesService as typed calls: what a fake answers, before rawNotes puts it behind bytes. */
+export type NotesClient = Omit<PromiseClient<typeof NotesServiceService>, "close">;
+
 /** Notes that answers every RPC from `note()`, or fails them all with `failure`. */
 export function fakeNotes(options: { failure?: Error } = {}): NotesClient & { calls: Call[] } {
   const calls: Call[] = [];
@@ -152,11 +160,47 @@ export function fakeNotes(options: { failure?: Error } = {}): NotesClient & { ca
     },
     async updateNote(request, settings) {
       record("updateNote", request, settings?.userId);
-      return { note: note({ ...request.note }) };
+      // As the service does: the gateway sends a PATCH's empty mask on ({} changes nothing).
+      if (request.updateMask?.length === 0) {
+        throw grpcError(status.INVALID_ARGUMENT, EMPTY_MASK);
+      }
+      const { id = "", title = "", body = "" } = request.note ?? {};
+      return { note: note({ id, title, body }) };
     },
     async deleteNote(request, settings) {
       record("deleteNote", request, settings?.userId);
       return {};
     },
   };
+}
+
+type NotesRpc = keyof typeof NotesServiceService;
+
+/**
+ * `notes` behind the raw client the REST routes call: each request is decoded and each answer
+ * encoded with the contracts' own codecs, so the fake sees typed messages as the service would.
+ */
+export function rawNotes(notes: NotesClient): RawClient {
+  const rpcs = Object.entries(NotesServiceService) as [NotesRpc, NotesMethod][];
+  const byPath = new Map(rpcs.map(([rpc, method]) => [method.path, { rpc, method }]));
+  return {
+    async call(path, request, settings) {
+      const found = byPath.get(path);
+      if (found === undefined) {
+        throw new Error(`${path} is not a NotesService RPC`);
+      }
+      const { rpc, method } = found;
+      const call = notes[rpc] as (request: unknown, settings: unknown) => Promise<unknown>;
+      const answer = await call(method.requestDeserialize(Buffer.from(request)), settings);
+      return new Uint8Array(method.responseSerialize(answer));
+    },
+    close() {},
+  };
+}
+
+/** What rawNotes uses of a method definition, with the messages left untyped. */
+interface NotesMethod {
+  path: string;
+  requestDeserialize(bytes: Buffer): unknown;
+  responseSerialize(message: unknown): Buffer;
 }

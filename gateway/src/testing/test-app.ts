@@ -2,30 +2,41 @@ import { generateCallerKeys, silentLogger } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "../app.ts";
 import type { OAuthProvider } from "../auth/oauth-provider.ts";
 import type { ProviderName } from "../auth/provider-names.ts";
-import { loadConfig } from "../config.ts";
+import { loadConfig, NOTES_SERVICE } from "../config.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
-import { emptyRestApi } from "../rest/rest-api.ts";
-import { fakeIdentity, fakeNotes, GOOD_TOKEN } from "./fake-clients.ts";
+import { loadRestApi } from "../rest/rest-api.ts";
+import { fakeIdentity, fakeNotes, GOOD_TOKEN, type NotesClient, rawNotes } from "./fake-clients.ts";
 
 export const APP_ORIGIN = "https://app.example.com";
 /** A CALLER_SIGNING_KEY for in-process tests: their clients are fakes, so any key will do. */
 export const TEST_SIGNING_KEY: string = generateCallerKeys("in-process").signingKey;
 
-/** The gateway with fake clients, on https (so cookies are `__Host-` and Secure). */
-export function testApp(overrides: Partial<AppDeps> = {}) {
+const testConfig = () =>
+  loadConfig({ CALLER_SIGNING_KEY: TEST_SIGNING_KEY, APP_ORIGIN, LOG_LEVEL: "silent" });
+// The notes routes from the contracts, as the gateway serves them by default; read once.
+const notesRest = loadRestApi(testConfig());
+
+/** What a test may replace: any dependency, and the fake behind the notes routes. */
+export type TestDeps = Partial<AppDeps> & { notes?: NotesClient };
+
+/**
+ * The gateway with fake clients, on https (so cookies are `__Host-` and Secure). `notes` (by
+ * default fakeNotes()) answers the notes REST routes through rawNotes.
+ */
+export function testApp(overrides: TestDeps = {}) {
+  const { notes = fakeNotes(), ...rest } = overrides;
   const deps: AppDeps = {
-    config: loadConfig({ CALLER_SIGNING_KEY: TEST_SIGNING_KEY, APP_ORIGIN, LOG_LEVEL: "silent" }),
+    config: testConfig(),
     identity: fakeIdentity(),
-    notes: fakeNotes(),
     providers: {},
     limiter: createMemoryRateLimiter({ name: "auth", limit: 1_000, windowSeconds: 60 }),
     sessionLimiter: createMemoryRateLimiter({ name: "session", limit: 1_000, windowSeconds: 60 }),
     publicLimiter: createMemoryRateLimiter({ name: "public", limit: 1_000, windowSeconds: 60 }),
     probe: async () => "SERVING",
     log: silentLogger(),
-    rest: emptyRestApi(),
-    restClients: new Map(),
-    ...overrides,
+    rest: notesRest,
+    restClients: new Map([[NOTES_SERVICE, rawNotes(notes)]]),
+    ...rest,
   };
   const app = createApp(deps);
   return {

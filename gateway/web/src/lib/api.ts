@@ -1,16 +1,23 @@
 import { type Treaty, treaty } from "@elysiajs/eden/treaty2";
+import type {
+  ListNotesResponse,
+  Note as NoteMessage,
+  UpdateNoteRequest,
+} from "@trellis/contracts/browser/notes/v1";
 import type { App } from "@trellis/gateway/app";
 import { ApiError, apiErrorFor, OFFLINE_MESSAGE } from "./api-error.ts";
 
-// Every request and response type below comes from the gateway's own routes through Eden:
-// a change there that breaks this app fails `bun run typecheck`.
+// The gateway's own routes are typed through Eden; the notes API, served from the contracts'
+// google.api.http rules, by the contracts' browser types (proto3 JSON). A change on either side
+// that breaks this app fails `bun run typecheck`.
 type Client = Treaty.Create<App>;
 
 export type User = Treaty.Data<Client["api"]["me"]["get"]>;
-export type NotesPage = Treaty.Data<Client["api"]["notes"]["get"]>;
-export type Note = NotesPage["notes"][number];
-export type NoteInput = Parameters<Client["api"]["notes"]["post"]>[0];
-export type NoteChanges = Parameters<ReturnType<Client["api"]["notes"]>["patch"]>[0];
+/** The service always sets both timestamps, so the JSON always has them. */
+export type Note = Required<NoteMessage>;
+export type NotesPage = Omit<ListNotesResponse, "notes"> & { notes: Note[] };
+export type NoteInput = { title: string; body?: string };
+export type NoteChanges = Partial<Pick<NonNullable<UpdateNoteRequest["note"]>, "title" | "body">>;
 export type ProviderName = Treaty.Data<Client["auth"]["providers"]["get"]>["providers"][number];
 
 export interface ApiOptions {
@@ -33,24 +40,12 @@ export function createApi(options: ApiOptions) {
     fetcher: Object.assign(fetcher, { preconnect: () => undefined }),
   });
   const call = <R extends Answer>(pending: Promise<R>) => unwrap(pending, options.onUnauthorized);
+  const notes = notesCalls(options.origin, fetcher, options.onUnauthorized);
 
   return {
     me: () => call(client.api.me.get()),
     providers: () => call(client.auth.providers.get()),
-    listNotes: (page: { pageSize: number; pageToken: string }) =>
-      call(
-        client.api.notes.get({
-          query: {
-            page_size: String(page.pageSize),
-            ...(page.pageToken === "" ? {} : { page_token: page.pageToken }),
-          },
-        }),
-      ),
-    createNote: (input: NoteInput) => call(client.api.notes.post(input)),
-    updateNote: (id: string, changes: NoteChanges) => call(client.api.notes({ id }).patch(changes)),
-    deleteNote: async (id: string): Promise<void> => {
-      await call(client.api.notes({ id }).delete());
-    },
+    ...notes,
     signOut: async (): Promise<void> => {
       await call(client.auth.logout.post());
     },
@@ -87,4 +82,55 @@ async function unwrap<R extends Answer>(
     onUnauthorized();
   }
   throw apiErrorFor(answer.status, answer.error.value);
+}
+
+type Fetcher = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** The notes API (/api/notes), as NotesService's google.api.http rules serve it. */
+function notesCalls(origin: string, fetcher: Fetcher, onUnauthorized: () => void) {
+  const send = async <T>(path: string, method: string, json?: unknown): Promise<T> => {
+    const init: RequestInit =
+      json === undefined
+        ? { method }
+        : { method, body: JSON.stringify(json), headers: { "content-type": "application/json" } };
+    let response: Response;
+    try {
+      response = await fetcher(`${origin}${path}`, init);
+    } catch {
+      throw new ApiError(0, OFFLINE_MESSAGE);
+    }
+    const text = await response.text();
+    const body = parsed(text);
+    if (response.ok) {
+      return body as T;
+    }
+    if (response.status === 401) {
+      onUnauthorized();
+    }
+    throw apiErrorFor(response.status, body);
+  };
+  const at = (id: string) => `/api/notes/${encodeURIComponent(id)}`;
+  return {
+    listNotes: (page: { pageSize: number; pageToken: string }) => {
+      const query = new URLSearchParams({ page_size: String(page.pageSize) });
+      if (page.pageToken !== "") {
+        query.set("page_token", page.pageToken);
+      }
+      return send<NotesPage>(`/api/notes?${query}`, "GET");
+    },
+    createNote: (input: NoteInput) => send<Note>("/api/notes", "POST", input),
+    updateNote: (id: string, changes: NoteChanges) => send<Note>(at(id), "PATCH", changes),
+    deleteNote: async (id: string): Promise<void> => {
+      await send<null>(at(id), "DELETE");
+    },
+  };
+}
+
+/** The answer's JSON; a proxy's plain-text error page stays text. */
+function parsed(text: string): unknown {
+  try {
+    return text === "" ? null : (JSON.parse(text) as unknown);
+  } catch {
+    return text;
+  }
 }
