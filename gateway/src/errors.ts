@@ -9,6 +9,7 @@ export type GatewayErrorCode =
   | "UNAUTHENTICATED"
   | "PERMISSION_DENIED"
   | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
   | "ALREADY_EXISTS"
   | "FAILED_PRECONDITION"
   | "PAYLOAD_TOO_LARGE"
@@ -26,6 +27,7 @@ export const httpStatusOf = {
   UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   ALREADY_EXISTS: 409,
   FAILED_PRECONDITION: 412,
   PAYLOAD_TOO_LARGE: 413,
@@ -74,6 +76,10 @@ export const notFound = (message: string): HttpError => new HttpError("NOT_FOUND
 /** A path no route answers, e.g. "no route for GET /api/nope". */
 export const noRoute = (method: string, path: string): HttpError =>
   notFound(`no route for ${method} ${path}`);
+
+/** A path some route answers, but not with this method; the caller sets Allow. */
+export const methodNotAllowed = (method: string, path: string): HttpError =>
+  new HttpError("METHOD_NOT_ALLOWED", `${method} is not allowed on ${path}`);
 
 export const payloadTooLarge = (message: string): HttpError =>
   new HttpError("PAYLOAD_TOO_LARGE", message);

@@ -1,5 +1,10 @@
 import { readFileSync } from "node:fs";
-import { createFileRegistry, type FileRegistry, fromBinary } from "@bufbuild/protobuf";
+import {
+  createFileRegistry,
+  type FileRegistry,
+  fromBinary,
+  type Registry,
+} from "@bufbuild/protobuf";
 import { type FileDescriptorSet, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { descriptorSet } from "@trellis/contracts/descriptors";
 import { type HttpRule, httpRules } from "@trellis/contracts/http-rules";
@@ -12,7 +17,8 @@ import { type PathTemplate, parseTemplate } from "./template.ts";
 
 /** One REST route of a configured service: its rule, parsed template and bound fields. */
 export type RestRoute = ServiceRoute & {
-  readonly rule: HttpRule;
+  /** With the registry of every configured descriptor, for `google.protobuf.Any`. */
+  readonly rule: HttpRule & { readonly registry?: Registry };
   /** Where the service is (its REST_SERVICES entry). */
   readonly address: string;
   /** The field paths the template binds, for queryToFields. */
@@ -123,7 +129,7 @@ function serviceRoutes(
       method: rule.method.slice(rule.method.lastIndexOf("/") + 1),
       verb: rule.verb,
       template,
-      rule,
+      rule: { ...rule, registry },
       address: service.address,
       bound: compileTemplate(template).captures.map((capture) => capture.field),
     };

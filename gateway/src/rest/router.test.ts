@@ -342,3 +342,23 @@ test("match never throws: a match, no match, or an invalid argument", () => {
     }),
   );
 });
+
+const shelves = routerOf([
+  "GET /v1/shelves",
+  "POST /v1/shelves",
+  "GET /v1/shelves/{shelf}",
+  "DELETE /v1/shelves/{shelf}",
+  "POST /v1/shelves/{shelf}:archive",
+]);
+
+test.each([
+  ["/v1/shelves", ["GET", "POST"]],
+  ["/v1/shelves/", ["GET", "POST"]],
+  ["/v1/shelves/s1", ["DELETE", "GET"]],
+  // A variable may hold the ":archive" that is a custom verb to POST.
+  ["/v1/shelves/s1:archive", ["DELETE", "GET", "POST"]],
+  ["/v1/books", []],
+  ["/v1/shelves/s1/books", []],
+])("verbsAt(%s), what a 405's Allow lists, is %p", (path, verbs) => {
+  expect(shelves.verbsAt(path)).toEqual(verbs);
+});

@@ -14,7 +14,11 @@ export type RouteMatch<R> =
   | { readonly kind: "none" }
   | { readonly kind: "invalid"; readonly route: R; readonly error: InvalidArgument };
 
-export type Router<R> = { match(verb: string, path: string): RouteMatch<R> };
+export type Router<R> = {
+  match(verb: string, path: string): RouteMatch<R>;
+  /** The verbs some route answers at `path`, sorted: a 405's Allow header. */
+  verbsAt(path: string): string[];
+};
 
 type Leaf<R> = { readonly route: R; readonly compiled: CompiledTemplate };
 
@@ -146,18 +150,22 @@ export function createRouter<R extends RoutableRoute>(routes: readonly R[]): Rou
     }
     insert(root, { route, compiled });
   }
-  return {
-    match(verb, path) {
-      const tries = byVerb.get(verb.toUpperCase());
-      if (tries === undefined || !path.startsWith("/")) {
-        return none;
-      }
-      const withVerb = matchVerb(tries, path);
-      if (withVerb.kind !== "none") {
-        return withVerb;
-      }
-      const trailing = path.length > 2 && path.endsWith("/");
-      return matchIn(tries.plain, trailing ? path.slice(1, -1) : path.slice(1));
-    },
+  const match = (verb: string, path: string): RouteMatch<R> => {
+    const tries = byVerb.get(verb.toUpperCase());
+    return tries === undefined || !path.startsWith("/") ? none : matchTries(tries, path);
   };
+  return {
+    match,
+    verbsAt: (path) =>
+      [...byVerb.keys()].filter((verb) => match(verb, path).kind !== "none").sort(),
+  };
+}
+
+function matchTries<R>(tries: Tries<R>, path: string): RouteMatch<R> {
+  const withVerb = matchVerb(tries, path);
+  if (withVerb.kind !== "none") {
+    return withVerb;
+  }
+  const trailing = path.length > 2 && path.endsWith("/");
+  return matchIn(tries.plain, trailing ? path.slice(1, -1) : path.slice(1));
 }

@@ -160,6 +160,40 @@ test("a DELETE answers 204 with no body", async () => {
   expect(await response.text()).toBe("");
 });
 
+test.each([
+  ["PUT", `/api/v9/notes/${NOTE_ID}`, "DELETE, GET, HEAD"],
+  ["POST", "/api/v9/notes", "GET, HEAD"],
+  ["PATCH", "/api/v9/notes", "GET, HEAD"],
+])(
+  "%s %s, a path routed under other verbs only, is 405 with Allow: %s",
+  async (method, path, allow) => {
+    const { request, calls } = app(getNoteAnswer);
+    const response = await request(path, { method, headers: signedIn(), json: {} });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe(allow);
+    expect(await response.json()).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
+    expect(calls).toEqual([]);
+  },
+);
+
+test("a path no verb routes stays 404", async () => {
+  const { request } = app(getNoteAnswer);
+  const response = await request("/api/v9/notes/a/b", { method: "PUT", headers: signedIn() });
+  expect(response.status).toBe(404);
+  expect(response.headers.get("allow")).toBeNull();
+});
+
+test("a HEAD is answered as its GET, with the same status and headers", async () => {
+  const { request, calls } = app(getNoteAnswer);
+  const response = await request(`/api/v9/notes/${NOTE_ID}`, {
+    method: "HEAD",
+    headers: signedIn(),
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toContain("application/json");
+  expect(calls).toMatchObject([{ method: "/trellis.notes.v1.NotesService/GetNote" }]);
+});
+
 test("an unsafe method from another site is refused before the service is called", async () => {
   const { request, calls } = app(new Uint8Array());
   const response = await request(`/api/v9/notes/${NOTE_ID}`, {

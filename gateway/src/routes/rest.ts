@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import { type SessionResolver, sessionResolver } from "../auth/session.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
-import { badRequest, internalError, noRoute } from "../errors.ts";
+import { badRequest, type HttpError, internalError, methodNotAllowed, noRoute } from "../errors.ts";
 import { limitPerAddress } from "../http/address-rate-limit.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import { setRequestRoute } from "../http/request-context.ts";
@@ -12,7 +12,7 @@ import { elysiaPathsOf } from "../rest/elysia-paths.ts";
 import { queryToFields } from "../rest/query-fields.ts";
 import type { RawClient } from "../rest/raw-clients.ts";
 import type { RestApi, RestRoute } from "../rest/rest-api.ts";
-import { createRouter } from "../rest/router.ts";
+import { createRouter, type Router } from "../rest/router.ts";
 import { encodeRequest } from "../rest/transcode/encode-request.ts";
 import { writeResponse } from "../rest/transcode/write-response.ts";
 
@@ -47,24 +47,49 @@ interface RestContext {
 export function restRoutes(deps: RestDeps) {
   const router = createRouter(deps.rest.routes);
   const serve = restHandler(deps, router);
+  const paths = new Set(elysiaPathsOf(deps.rest.routes).map(({ path }) => path));
+  const verbs = new Set([...ANSWERED_VERBS, ...deps.rest.routes.map(({ verb }) => verb)]);
   let app = new Elysia({ name: "rest-routes" });
-  for (const { verb, path } of elysiaPathsOf(deps.rest.routes)) {
-    // Hidden from the plugin's document: routes/openapi.ts adds the generated operations.
-    app = app.route(verb, path, serve, { detail: { hide: true } });
+  // Every path under every verb, so that the rest router can answer 405 with Allow where the
+  // path is known under another verb. Hidden from the plugin's document: routes/openapi.ts
+  // adds the generated operations.
+  for (const path of paths) {
+    for (const verb of verbs) {
+      app = app.route(verb, path, serve, { detail: { hide: true } });
+    }
   }
   return app;
 }
 
-function restHandler(deps: RestDeps, router: ReturnType<typeof createRouter<RestRoute>>) {
+/** Verbs answered 405 (rather than 404) on a path that routes know under another verb. */
+const ANSWERED_VERBS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/** 405 with Allow where another verb routes `path`, else 404. HEAD is allowed wherever GET is. */
+function unrouted(
+  router: Router<RestRoute>,
+  request: Request,
+  path: string,
+  set: RestContext["set"],
+): HttpError {
+  const allowed = router.verbsAt(path);
+  if (allowed.length === 0) {
+    return noRoute(request.method, path);
+  }
+  set.headers.allow = (allowed.includes("GET") ? [...allowed, "HEAD"].sort() : allowed).join(", ");
+  return methodNotAllowed(request.method, path);
+}
+
+function restHandler(deps: RestDeps, router: Router<RestRoute>) {
   const resolveSession = sessionResolver(deps);
   const limit = limitPerSession(deps.sessionLimiter);
   const limitPublic = limitPerAddress(deps.publicLimiter, deps.config.trustProxy);
   return async (context: RestContext): Promise<string | null> => {
     const { request, set } = context;
     const url = new URL(request.url);
-    const matched = router.match(request.method, url.pathname);
+    // A HEAD is the GET without its body, which the server leaves out.
+    const matched = router.match(request.method === "HEAD" ? "GET" : request.method, url.pathname);
     if (matched.kind === "none") {
-      throw noRoute(request.method, url.pathname);
+      throw unrouted(router, request, url.pathname, set);
     }
     const { route } = matched;
     setRequestRoute(request, routeName(route.rule.pathTemplate));

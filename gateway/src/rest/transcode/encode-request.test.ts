@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { RequestRule } from "./encode-request.ts";
-import { BookSchema, UpdateBookRequestSchema } from "./testing/books.ts";
+import { BookSchema, booksRegistry, UpdateBookRequestSchema } from "./testing/books.ts";
 import { notesRule } from "./testing/notes-rules.ts";
 import {
   bodyError,
@@ -20,6 +20,7 @@ type Case = {
 
 const ID = "0b7c1c53-3f5e-4d8a-9a53-2a1f1e8c9d10";
 const OTHER = "01890a5d-ac96-774b-bcce-b302099a8057";
+const LABEL_TYPE = "type.googleapis.com/test.v1.Label";
 const stamp = 'expected an RFC 3339 timestamp such as "2024-05-01T12:00:00Z"';
 
 describe("notes", () => {
@@ -266,6 +267,24 @@ describe("types the notes lack", () => {
           isbn: "x",
         },
       },
+    },
+    {
+      name: "reads a google.protobuf.Any of a type the configured descriptors hold",
+      rule: { ...book, registry: booksRegistry },
+      request: { body: { extra: { "@type": LABEL_TYPE, key: "k", weight: 3 } } },
+      want: { json: { extra: { "@type": LABEL_TYPE, key: "k", weight: "3" } } },
+    },
+    {
+      name: "names the field inside an Any",
+      rule: { ...book, registry: booksRegistry },
+      request: { body: { extra: { "@type": LABEL_TYPE, weight: "heavy" } } },
+      want: bodyError("extra", 'expected an object with "@type"'),
+    },
+    {
+      name: "refuses an Any of a type no configured descriptor holds",
+      rule: { ...book, registry: booksRegistry },
+      request: { body: { extra: { "@type": "type.googleapis.com/test.v1.Nope" } } },
+      want: bodyError("extra", 'expected an object with "@type"'),
     },
     {
       name: "refuses both fields of a oneof",

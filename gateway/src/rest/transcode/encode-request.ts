@@ -1,4 +1,4 @@
-import { create, type JsonValue, type Message, toBinary } from "@bufbuild/protobuf";
+import { create, type JsonValue, type Message, type Registry, toBinary } from "@bufbuild/protobuf";
 import type { HttpRule } from "@trellis/contracts/http-rules";
 import type { InvalidArgument } from "../invalid-argument.ts";
 import type { FieldTree } from "../query-fields.ts";
@@ -7,8 +7,10 @@ import { bodyMaskJson } from "./body-mask.ts";
 import { readJson } from "./read-json.ts";
 import { bindingsToTree, type TextSource, textToJson } from "./text-to-json.ts";
 
-/** What encodeRequest needs of a route's rule. */
-export type RequestRule = Pick<HttpRule, "body" | "bodyMask" | "requestType">;
+/** What encodeRequest needs of a route's rule; `registry` types a `google.protobuf.Any`. */
+export type RequestRule = Pick<HttpRule, "body" | "bodyMask" | "requestType"> & {
+  readonly registry?: Registry;
+};
 
 /** A matched request: the router's bindings, queryToFields' tree, the parsed JSON body. */
 export type RequestParts = {
@@ -49,7 +51,7 @@ function readBody(rule: RequestRule, message: Message, body: unknown): InvalidAr
     return null;
   }
   const json = rule.body === "*" ? body : { [rule.body]: body };
-  return readJson(rule.requestType, message, json, "body");
+  return readJson(rule.requestType, message, json, "body", rule.registry);
 }
 
 function readText(
@@ -62,7 +64,7 @@ function readText(
   if (!converted.ok) {
     return converted.error;
   }
-  return readJson(rule.requestType, message, converted.json, source);
+  return readJson(rule.requestType, message, converted.json, source, rule.registry);
 }
 
 function readMask(
@@ -79,5 +81,5 @@ function readMask(
     return null;
   }
   const json: JsonValue = { [mask.field]: mask.json };
-  return readJson(rule.requestType, message, json, "body");
+  return readJson(rule.requestType, message, json, "body", rule.registry);
 }

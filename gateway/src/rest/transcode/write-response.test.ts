@@ -7,7 +7,7 @@ import {
   type Note,
 } from "@trellis/contracts/notes/v1";
 import { toNoteJson } from "../../http/rest-shapes.ts";
-import { BookSchema } from "./testing/books.ts";
+import { BookSchema, booksRegistry, LabelSchema } from "./testing/books.ts";
 import { notesRule } from "./testing/notes-rules.ts";
 import { type ResponseRule, writeResponse } from "./write-response.ts";
 
@@ -27,6 +27,16 @@ const bookBytes = toBinary(
     pages: 12n,
     color: 2,
     labels: [{ time: { seconds: 1714564800n, nanos: 0 } }],
+  }),
+);
+
+const withAny = toBinary(
+  BookSchema,
+  create(BookSchema, {
+    extra: {
+      typeUrl: "type.googleapis.com/test.v1.Label",
+      value: toBinary(LabelSchema, create(LabelSchema, { key: "k" })),
+    },
   }),
 );
 
@@ -98,6 +108,24 @@ const cases: { name: string; rule: ResponseRule; bytes: Uint8Array; want: unknow
         labels: [{ key: "", weight: "0", time: "2024-05-01T12:00:00.000Z" }],
       }),
     },
+  },
+  {
+    name: "writes a google.protobuf.Any with its @type, from the configured descriptors",
+    rule: { ...book, registry: booksRegistry },
+    bytes: withAny,
+    want: {
+      ok: true,
+      status: 200,
+      json: expect.objectContaining({
+        extra: { "@type": "type.googleapis.com/test.v1.Label", key: "k", weight: "0" },
+      }),
+    },
+  },
+  {
+    name: "refuses to answer an Any of a type it does not know: a fault of the service",
+    rule: book,
+    bytes: withAny,
+    want: { ok: false, message: expect.stringContaining("cannot write test.v1.Book as JSON") },
   },
 ];
 

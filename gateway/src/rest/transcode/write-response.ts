@@ -1,9 +1,11 @@
-import { fromBinary, type JsonValue, toJson } from "@bufbuild/protobuf";
+import { fromBinary, type JsonValue, type Registry, toJson } from "@bufbuild/protobuf";
 import type { HttpRule, SuccessStatus } from "@trellis/contracts/http-rules";
 import { timestampsWithMillis } from "./timestamp-millis.ts";
 
-/** What writeResponse needs of a route's rule. */
-export type ResponseRule = Pick<HttpRule, "responseBody" | "responseType" | "successStatus">;
+/** What writeResponse needs of a route's rule; `registry` types a `google.protobuf.Any`. */
+export type ResponseRule = Pick<HttpRule, "responseBody" | "responseType" | "successStatus"> & {
+  readonly registry?: Registry;
+};
 
 /**
  * The HTTP answer to a successful call: its status and JSON (null for 204, which has no body),
@@ -29,7 +31,7 @@ export function writeResponse(rule: ResponseRule, bytes: Uint8Array): WrittenRes
   const schema = rule.responseType;
   let json: JsonValue;
   try {
-    json = toJson(schema, fromBinary(schema, bytes), writeOptions);
+    json = toJson(schema, fromBinary(schema, bytes), { ...writeOptions, registry: rule.registry });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return { ok: false, message: `cannot write ${schema.typeName} as JSON: ${why}` };

@@ -1,6 +1,7 @@
 import { createFileRegistry, type DescMessage, fromJson } from "@bufbuild/protobuf";
 import {
   FileDescriptorProtoSchema,
+  file_google_protobuf_any,
   file_google_protobuf_duration,
   file_google_protobuf_field_mask,
   file_google_protobuf_timestamp,
@@ -8,7 +9,7 @@ import {
 } from "@bufbuild/protobuf/wkt";
 
 // A contract with what the notes protos lack (int64, uint64, enums, lists, nested and recursive
-// messages, maps, a oneof, wrappers, Duration), built in the test so no proto is generated for it.
+// messages, maps, a oneof, wrappers, Duration, Any), built in the test so no proto is generated for it.
 const field = (name: string, number: number, type: string, more: object = {}) => ({
   name,
   // protoc sets json_name; a descriptor written by hand must too.
@@ -30,6 +31,7 @@ const file = fromJson(FileDescriptorProtoSchema, {
     "google/protobuf/duration.proto",
     "google/protobuf/field_mask.proto",
     "google/protobuf/wrappers.proto",
+    "google/protobuf/any.proto",
   ],
   enumType: [
     {
@@ -72,6 +74,7 @@ const file = fromJson(FileDescriptorProtoSchema, {
         field("loan", 16, "MESSAGE", message("google.protobuf.Duration")),
         field("isbn", 17, "STRING", { oneofIndex: 0 }),
         field("catalog", 18, "INT32", { oneofIndex: 0 }),
+        field("extra", 19, "MESSAGE", message("google.protobuf.Any")),
       ],
       nestedType: [
         {
@@ -97,11 +100,15 @@ const imports = [
   file_google_protobuf_duration,
   file_google_protobuf_field_mask,
   file_google_protobuf_wrappers,
+  file_google_protobuf_any,
 ];
-const registry = createFileRegistry(file, (name) => imports.find((f) => f.proto.name === name));
+/** The books contract and its imports: what an `Any` in a book may hold. */
+export const booksRegistry = createFileRegistry(file, (name) =>
+  imports.find((f) => f.proto.name === name),
+);
 
 function messageOf(name: string): DescMessage {
-  const desc = registry.getMessage(name);
+  const desc = booksRegistry.getMessage(name);
   if (desc === undefined) {
     throw new Error(`${name} is not in the test registry`);
   }

@@ -25,7 +25,8 @@ export function transcodeRequest(
   if (!encoded.ok) {
     return { error: encoded.error };
   }
-  return { json: toJson(rule.requestType, fromBinary(rule.requestType, encoded.bytes)) };
+  const message = fromBinary(rule.requestType, encoded.bytes);
+  return { json: toJson(rule.requestType, message, { registry: rule.registry }) };
 }
 
 export const bodyError = (field: string, reason: string) => ({
