@@ -31,6 +31,7 @@ export const benchDatabases = ["bench_identity", "bench_notes", "bench_pgbench"]
 export interface Stack {
   /** `http://127.0.0.1:<port>`, also the gateway's APP_ORIGIN (so the cookie is `session`). */
   gatewayUrl: string;
+  identityAddress: string;
   notesAddress: string;
   /** A key pair of this run: CALLER_SIGNING_KEY (the gateway's), CALLER_PUBLIC_KEYS (services'). */
   callerKeys: { signingKey: string; publicKey: string };
@@ -50,10 +51,11 @@ export async function startStack(adminUrl: string, env: Record<string, string>):
     notes: databaseUrl(adminUrl, services.notes.database),
   };
   const started = await startServices(env, callerKeys.publicKey, databaseUrls, port);
-  const { identity, notes, notesAddress } = started;
+  const { identity, notes, identityAddress, notesAddress } = started;
   const { gateway, gatewayUrl } = await startGateway(env, port(), callerKeys.signingKey, started);
   return {
     gatewayUrl,
+    identityAddress,
     notesAddress,
     callerKeys,
     databaseUrls,

@@ -1,0 +1,127 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { cpuSeconds } from "../../proc.ts";
+import { childEnv, spawnChild, stopAllChildren } from "../../processes.ts";
+import { seed } from "../../seed.ts";
+import { SESSION_COOKIE, startStack, untilReady } from "../../stack.ts";
+import { ensureWrk, runWrk, wrkErrorCount } from "../../wrk.ts";
+
+// Two gateway builds in front of the same identity, notes and Postgres, loaded in turns
+// (A B, then B A, ...), so that both see the same machine at nearly the same moment: the VM's
+// drift, which moves whole bench runs by tens of percent, cancels in each pair. B is this
+// tree's gateway (as bench/stack.ts starts it); A is `--other <gateway binary>`.
+//   bun bench/investigations/generic-routes/gateways-ab.ts --other /work/main/gateway/dist/gateway
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    other: { type: "string" },
+    rounds: { type: "string", default: "7" },
+    seconds: { type: "string", default: "5" },
+  },
+});
+if (values.other === undefined) {
+  throw new Error("--other <path of the A gateway's binary> is required");
+}
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const env = { OTEL_SDK_DISABLED: "true" };
+
+const stack = await startStack(adminUrl, env);
+const seeded = await seed(stack.databaseUrls, { users: 500, notesPerUser: 40 });
+const tokensFile = join(tmpdir(), `gateways-ab-${process.pid}.txt`);
+await Bun.write(tokensFile, `${seeded.users.map((user) => user.token).join("\n")}\n`);
+const otherPort = Number(new URL(stack.gatewayUrl).port) + 1;
+const other = spawnChild({
+  name: "gateway-a",
+  command: [values.other],
+  env: childEnv({
+    ...env,
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    MODE: "production",
+    PORT: String(otherPort),
+    // The same origin as B's: wrk's Origin header then passes both CSRF guards.
+    APP_ORIGIN: stack.gatewayUrl,
+    ALLOW_HTTP_ORIGIN: "true",
+    CALLER_SIGNING_KEY: stack.callerKeys.signingKey,
+    IDENTITY_ADDRESS: stack.identityAddress,
+    NOTES_ADDRESS: stack.notesAddress,
+    API_RATE_LIMIT_PER_MINUTE: "1000000",
+  }),
+});
+const urls = { A: `http://127.0.0.1:${otherPort}`, B: stack.gatewayUrl };
+await untilReady(other, async () => (await fetch(`${urls.A}/readyz`)).ok);
+const pids = { A: other.pid, B: stack.processes.gateway.pid };
+
+const scenarios = [
+  { name: "me", method: "GET", path: "/api/me", body: undefined },
+  { name: "notes-list", method: "GET", path: "/api/notes?page_size=20", body: undefined },
+  {
+    name: "notes-create",
+    method: "POST",
+    path: "/api/notes",
+    body: JSON.stringify({ title: "bench note", body: "written by gateways-ab.ts" }),
+  },
+] as const;
+type Side = "A" | "B";
+const wrk = await ensureWrk();
+
+async function load(side: Side, scenario: (typeof scenarios)[number], durationS: number) {
+  const before = cpuSeconds(pids[side]) ?? 0;
+  const args = [tokensFile, SESSION_COOKIE, scenario.method, scenario.path];
+  const result = await runWrk(wrk, {
+    url: `${urls[side]}${scenario.path}`,
+    durationS,
+    threads: 2,
+    connections: 64,
+    script: {
+      path: join(import.meta.dir, "../../wrk/requests.lua"),
+      args: scenario.body === undefined ? args : [...args, stack.gatewayUrl, scenario.body],
+    },
+  });
+  const cpu = (cpuSeconds(pids[side]) ?? 0) - before;
+  const requests = result.requestsPerSecond * durationS;
+  return {
+    rps: result.requestsPerSecond,
+    cpuUs: (cpu / requests) * 1e6,
+    errors: wrkErrorCount(result),
+  };
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+const report: Record<string, unknown> = {};
+try {
+  for (const scenario of scenarios) {
+    await load("A", scenario, 3);
+    await load("B", scenario, 3);
+    const ratios: number[] = [];
+    const cpu: Record<Side, number[]> = { A: [], B: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order: Side[] = round % 2 === 0 ? ["A", "B"] : ["B", "A"];
+      const got: Partial<Record<Side, { rps: number; cpuUs: number }>> = {};
+      for (const side of order) {
+        got[side] = await load(side, scenario, seconds);
+        cpu[side].push(got[side].cpuUs);
+      }
+      ratios.push((got.B?.rps ?? 0) / (got.A?.rps ?? 1));
+      console.log(`${scenario.name} round ${round + 1}: B/A ${ratios.at(-1)?.toFixed(3)}`, got);
+    }
+    report[scenario.name] = {
+      rpsRatioBA: { median: median(ratios), all: ratios },
+      gatewayCpuUsPerRequest: { A: median(cpu.A), B: median(cpu.B) },
+    };
+  }
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await stopAllChildren();
+}
