@@ -9,52 +9,80 @@ import { ensureWrk, runWrk, wrkErrorCount } from "../../wrk.ts";
 
 // Two gateway builds in front of the same identity, notes and Postgres, loaded in turns
 // (A B, then B A, ...), so that both see the same machine at nearly the same moment: the VM's
-// drift, which moves whole bench runs by tens of percent, cancels in each pair. B is this
-// tree's gateway (as bench/stack.ts starts it); A is `--other <gateway binary>`.
-//   bun bench/investigations/generic-routes/gateways-ab.ts --other /work/main/gateway/dist/gateway
+// drift, which moves whole bench runs by tens of percent, cancels in each pair. Each side is a
+// tree's compiled gateway (its gateway/dist/gateway), or with --source its src/main.ts; with
+// --profile (implies --source) each writes a CPU profile in Markdown to /tmp/gateways-ab/.
+//   bun bench/investigations/generic-routes/gateways-ab.ts --a /work/main --b /work/wt/gen
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
-    other: { type: "string" },
+    a: { type: "string" },
+    b: { type: "string" },
     rounds: { type: "string", default: "7" },
     seconds: { type: "string", default: "5" },
+    only: { type: "string" },
+    source: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
   },
 });
-if (values.other === undefined) {
-  throw new Error("--other <path of the A gateway's binary> is required");
+if (values.a === undefined || values.b === undefined) {
+  throw new Error("--a <tree> and --b <tree> are required");
 }
+const trees = { A: values.a, B: values.b };
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const env = { OTEL_SDK_DISABLED: "true" };
+type Side = "A" | "B";
 
 const stack = await startStack(adminUrl, env);
+await stack.processes.gateway.stop();
 const seeded = await seed(stack.databaseUrls, { users: 500, notesPerUser: 40 });
 const tokensFile = join(tmpdir(), `gateways-ab-${process.pid}.txt`);
 await Bun.write(tokensFile, `${seeded.users.map((user) => user.token).join("\n")}\n`);
-const otherPort = Number(new URL(stack.gatewayUrl).port) + 1;
-const other = spawnChild({
-  name: "gateway-a",
-  command: [values.other],
-  env: childEnv({
-    ...env,
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "info",
-    MODE: "production",
-    PORT: String(otherPort),
-    // The same origin as B's: wrk's Origin header then passes both CSRF guards.
-    APP_ORIGIN: stack.gatewayUrl,
-    ALLOW_HTTP_ORIGIN: "true",
-    CALLER_SIGNING_KEY: stack.callerKeys.signingKey,
-    IDENTITY_ADDRESS: stack.identityAddress,
-    NOTES_ADDRESS: stack.notesAddress,
-    API_RATE_LIMIT_PER_MINUTE: "1000000",
-  }),
-});
-const urls = { A: `http://127.0.0.1:${otherPort}`, B: stack.gatewayUrl };
-await untilReady(other, async () => (await fetch(`${urls.A}/readyz`)).ok);
-const pids = { A: other.pid, B: stack.processes.gateway.pid };
+const basePort = Number(new URL(stack.gatewayUrl).port);
+const urls = { A: `http://127.0.0.1:${basePort + 1}`, B: `http://127.0.0.1:${basePort + 2}` };
+// One origin for both: wrk's Origin header then passes both CSRF guards.
+const origin = urls.A;
+
+function gatewayCommand(side: Side): string[] {
+  const tree = trees[side];
+  if (!values.source && !values.profile) {
+    return [join(tree, "gateway/dist/gateway")];
+  }
+  const profile = [
+    "--cpu-prof-md",
+    "--cpu-prof-dir=/tmp/gateways-ab",
+    `--cpu-prof-name=${side}.md`,
+  ];
+  return [process.execPath, ...(values.profile ? profile : []), join(tree, "gateway/src/main.ts")];
+}
+
+async function startGateway(side: Side) {
+  const child = spawnChild({
+    name: `gateway-${side}`,
+    command: gatewayCommand(side),
+    cwd: join(trees[side], "gateway"),
+    env: childEnv({
+      ...env,
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      MODE: "production",
+      PORT: new URL(urls[side]).port,
+      APP_ORIGIN: origin,
+      ALLOW_HTTP_ORIGIN: "true",
+      CALLER_SIGNING_KEY: stack.callerKeys.signingKey,
+      IDENTITY_ADDRESS: stack.identityAddress,
+      NOTES_ADDRESS: stack.notesAddress,
+      API_RATE_LIMIT_PER_MINUTE: "1000000",
+    }),
+  });
+  await untilReady(child, async () => (await fetch(`${urls[side]}/readyz`)).ok);
+  return child;
+}
+const gateways = { A: await startGateway("A"), B: await startGateway("B") };
+const pids = { A: gateways.A.pid, B: gateways.B.pid };
 
 const scenarios = [
   { name: "me", method: "GET", path: "/api/me", body: undefined },
@@ -66,7 +94,6 @@ const scenarios = [
     body: JSON.stringify({ title: "bench note", body: "written by gateways-ab.ts" }),
   },
 ] as const;
-type Side = "A" | "B";
 const wrk = await ensureWrk();
 
 async function load(side: Side, scenario: (typeof scenarios)[number], durationS: number) {
@@ -79,7 +106,7 @@ async function load(side: Side, scenario: (typeof scenarios)[number], durationS:
     connections: 64,
     script: {
       path: join(import.meta.dir, "../../wrk/requests.lua"),
-      args: scenario.body === undefined ? args : [...args, stack.gatewayUrl, scenario.body],
+      args: scenario.body === undefined ? args : [...args, origin, scenario.body],
     },
   });
   const cpu = (cpuSeconds(pids[side]) ?? 0) - before;
@@ -101,7 +128,8 @@ const median = (xs: number[]) => {
 
 const report: Record<string, unknown> = {};
 try {
-  for (const scenario of scenarios) {
+  const only = values.only?.split(",");
+  for (const scenario of scenarios.filter((s) => only === undefined || only.includes(s.name))) {
     await load("A", scenario, 3);
     await load("B", scenario, 3);
     const ratios: number[] = [];
@@ -123,5 +151,7 @@ try {
   }
   console.log(JSON.stringify(report, null, 2));
 } finally {
+  // SIGTERM: a profiled gateway writes its profile as it exits.
+  await Promise.all([gateways.A.stop(10_000), gateways.B.stop(10_000)]);
   await stopAllChildren();
 }

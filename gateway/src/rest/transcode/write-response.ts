@@ -1,5 +1,7 @@
 import { fromBinary, type JsonValue, type Registry, toJson } from "@bufbuild/protobuf";
 import type { HttpRule, SuccessStatus } from "@trellis/contracts/http-rules";
+import { decodeToJson } from "./binary-json/decode.ts";
+import { planOf } from "./binary-json/plan.ts";
 import { timestampsWithMillis } from "./timestamp-millis.ts";
 
 /** What writeResponse needs of a route's rule; `registry` types a `google.protobuf.Any`. */
@@ -31,12 +33,11 @@ export function writeResponse(rule: ResponseRule, bytes: Uint8Array): WrittenRes
   const schema = rule.responseType;
   let json: JsonValue;
   try {
-    json = toJson(schema, fromBinary(schema, bytes), { ...writeOptions, registry: rule.registry });
+    json = toJsonValue(rule, bytes);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return { ok: false, message: `cannot write ${schema.typeName} as JSON: ${why}` };
   }
-  timestampsWithMillis(schema, json);
   if (rule.responseBody === "") {
     return { ok: true, status: rule.successStatus, json };
   }
@@ -49,4 +50,19 @@ export function writeResponse(rule: ResponseRule, bytes: Uint8Array): WrittenRes
     return { ok: false, message: `${schema.typeName} has no ${rule.responseBody} to answer with` };
   }
   return { ok: true, status: rule.successStatus, json: selected };
+}
+
+/** By the compiled plan where the type allows (binary-json/), else by protobuf-es. */
+function toJsonValue(rule: ResponseRule, bytes: Uint8Array): JsonValue {
+  const schema = rule.responseType;
+  const plan = planOf(schema);
+  if (plan !== null) {
+    return decodeToJson(plan, bytes) as JsonValue;
+  }
+  const json = toJson(schema, fromBinary(schema, bytes), {
+    ...writeOptions,
+    registry: rule.registry,
+  });
+  timestampsWithMillis(schema, json);
+  return json;
 }

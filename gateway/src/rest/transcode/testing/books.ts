@@ -86,6 +86,31 @@ const file = fromJson(FileDescriptorProtoSchema, {
       oneofDecl: [{ name: "format" }],
     },
     {
+      // Every shape binary-json/ writes itself (no map, Any, Struct or FieldMask).
+      name: "Record",
+      field: [
+        ...["DOUBLE", "FLOAT", "INT64", "UINT64", "INT32", "FIXED64", "FIXED32", "BOOL"].map(
+          (type, i) => field(`v_${type.toLowerCase()}`, i + 1, type),
+        ),
+        ...["STRING", "BYTES", "UINT32", "SFIXED32", "SFIXED64", "SINT32", "SINT64"].map(
+          (type, i) => field(`v_${type.toLowerCase()}`, i + 9, type),
+        ),
+        field("color", 16, "ENUM", { typeName: ".test.v1.Color" }),
+        field("colors", 17, "ENUM", { ...many, typeName: ".test.v1.Color" }),
+        field("numbers", 18, "SINT64", many),
+        field("names", 19, "STRING", many),
+        field("label", 20, "MESSAGE", message("test.v1.Label")),
+        field("labels", 21, "MESSAGE", { ...many, ...message("test.v1.Label") }),
+        field("loan", 22, "MESSAGE", message("google.protobuf.Duration")),
+        field("stock", 23, "MESSAGE", message("google.protobuf.Int64Value")),
+        field("note", 24, "MESSAGE", message("google.protobuf.StringValue")),
+        field("isbn", 25, "STRING", { oneofIndex: 0 }),
+        field("catalog", 26, "INT32", { oneofIndex: 0 }),
+        field("doubles", 27, "DOUBLE", many),
+      ],
+      oneofDecl: [{ name: "format" }],
+    },
+    {
       name: "UpdateBookRequest",
       field: [
         field("book", 1, "MESSAGE", message("test.v1.Book")),
@@ -117,4 +142,5 @@ function messageOf(name: string): DescMessage {
 
 export const BookSchema: DescMessage = messageOf("test.v1.Book");
 export const LabelSchema: DescMessage = messageOf("test.v1.Label");
+export const RecordSchema: DescMessage = messageOf("test.v1.Record");
 export const UpdateBookRequestSchema: DescMessage = messageOf("test.v1.UpdateBookRequest");
