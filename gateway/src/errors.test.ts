@@ -9,6 +9,7 @@ import {
   httpStatusOf,
   internalError,
   loginFailed,
+  methodNotAllowed,
   noRoute,
   notFound,
   payloadTooLarge,
@@ -35,6 +36,11 @@ const factories = [
     want: [403, "PERMISSION_DENIED", "cross-site"],
   },
   { name: "notFound", error: notFound("no such file"), want: [404, "NOT_FOUND", "no such file"] },
+  {
+    name: "methodNotAllowed",
+    error: methodNotAllowed("PUT", "/api/notes"),
+    want: [405, "METHOD_NOT_ALLOWED", "PUT is not allowed on /api/notes"],
+  },
   {
     name: "noRoute",
     error: noRoute("GET", "/api/nope"),
@@ -93,6 +99,7 @@ test("the code -> status table", () => {
     UNAUTHENTICATED: 401,
     PERMISSION_DENIED: 403,
     NOT_FOUND: 404,
+    METHOD_NOT_ALLOWED: 405,
     ALREADY_EXISTS: 409,
     FAILED_PRECONDITION: 412,
     PAYLOAD_TOO_LARGE: 413,

@@ -1,5 +1,4 @@
 import type { User } from "@trellis/contracts/identity/v1";
-import type { Note } from "@trellis/contracts/notes/v1";
 import { type Static, t } from "elysia";
 
 // The REST shapes of contract messages. The mappers below are typed by both sides, so a
@@ -11,15 +10,6 @@ import { type Static, t } from "elysia";
 // would guard nothing; the OpenAPI document still says what each string holds.
 const uuid = () => t.String({ description: "a UUID" });
 const timestamp = () => t.String({ description: "an RFC 3339 date-time in UTC" });
-
-export const noteJson = t.Object({
-  id: uuid(),
-  title: t.String(),
-  body: t.String(),
-  createTime: timestamp(),
-  updateTime: timestamp(),
-});
-export type NoteJson = Static<typeof noteJson>;
 
 export const userJson = t.Object({
   id: uuid(),
@@ -33,19 +23,6 @@ export type UserJson = Static<typeof userJson>;
 export const errorJson = t.Object({
   error: t.Object({ code: t.String(), message: t.String(), requestId: t.String() }),
 });
-
-export function toNoteJson(note: Note | undefined): NoteJson {
-  if (note === undefined) {
-    throw new Error("service answered without a note");
-  }
-  return {
-    id: note.id,
-    title: note.title,
-    body: note.body,
-    createTime: iso(note.createTime),
-    updateTime: iso(note.updateTime),
-  };
-}
 
 export function toUserJson(user: User): UserJson {
   return {

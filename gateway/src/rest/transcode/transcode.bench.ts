@@ -1,11 +1,13 @@
 // Microbenchmark: `bun gateway/src/rest/transcode/transcode.bench.ts`. Per-request cost of
-// protobuf-es's reflection (this folder) against ts-proto's generated codecs for the same
-// messages: a CreateNote body to binary, a ListNotes page of 20 notes from binary to JSON.
+// this folder (protobuf-es's reflection for requests, binary-json/ for answers) against
+// ts-proto's generated codecs and protobuf-es's own toJson for the same messages: a CreateNote
+// body to binary, a ListNotes page of 20 notes from binary to JSON.
 import { fromBinary, toJson } from "@bufbuild/protobuf";
 import { CreateNoteRequest, ListNotesResponse, type Note } from "@trellis/contracts/notes/v1";
-import { toNoteJson } from "../../http/rest-shapes.ts";
 import { encodeRequest } from "./encode-request.ts";
+import { toNoteJson } from "./testing/hand-written-notes.ts";
 import { notesRule } from "./testing/notes-rules.ts";
+import { timestampsWithMillis } from "./timestamp-millis.ts";
 import { writeResponse } from "./write-response.ts";
 
 function nsPerOp(run: () => unknown): number {
@@ -48,7 +50,7 @@ report(
   nsPerOp(() => CreateNoteRequest.encode(CreateNoteRequest.fromJSON(body)).finish()),
 );
 report(
-  "ListNotes 20 notes bytes → JSON, protobuf-es (writeResponse)",
+  "ListNotes 20 notes bytes → JSON, writeResponse (binary-json)",
   nsPerOp(() => writeResponse(list, pageBytes)),
 );
 report(
@@ -63,6 +65,10 @@ report(
   }),
 );
 report(
-  "  of which fromBinary + toJson alone",
-  nsPerOp(() => toJson(list.responseType, fromBinary(list.responseType, pageBytes), opts)),
+  "ListNotes 20 notes bytes → JSON, protobuf-es (fromBinary + toJson + millis)",
+  nsPerOp(() => {
+    const json = toJson(list.responseType, fromBinary(list.responseType, pageBytes), opts);
+    timestampsWithMillis(list.responseType, json);
+    return json;
+  }),
 );

@@ -6,8 +6,8 @@ import {
   ListNotesResponse,
   type Note,
 } from "@trellis/contracts/notes/v1";
-import { toNoteJson } from "../../http/rest-shapes.ts";
 import { BookSchema, booksRegistry, LabelSchema } from "./testing/books.ts";
+import { toNoteJson } from "./testing/hand-written-notes.ts";
 import { notesRule } from "./testing/notes-rules.ts";
 import { type ResponseRule, writeResponse } from "./write-response.ts";
 
