@@ -217,6 +217,7 @@ describe("the baseline from git tags", () => {
     const baseline = await findBaseline(
       {
         packageName: name,
+        version: "0.11.0",
         repoRoot: repo,
         packagePath: "contracts",
         bufYaml: bufYamlPath,
@@ -265,6 +266,7 @@ test("the baseline resolves imports from the working buf.yaml's node_modules mod
   const baseline = await findBaseline(
     {
       packageName: name,
+      version: "0.1.0",
       repoRoot: repo,
       packagePath: "contracts",
       bufYaml: bufYamlPath,

@@ -1,6 +1,7 @@
 // The GitHub workflows of this repository and of deploy/ (its own repository): action-validator
 // and pinned actions. Every check is also run once on a broken sample.
 import { describe, expect, test } from "bun:test";
+import { parse } from "yaml";
 import { actionValidator, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
 import { DOCKERFILES, readText, workflowFiles } from "./repo.ts";
 import { unpinnedUses, usesWithoutVersionComment } from "./workflow-rules.ts";
@@ -38,6 +39,39 @@ describe("the workflows", () => {
   test.each(DOCKERFILES)("images.yml and ci.yml build %s", async (path) => {
     expect(await readText(".github/workflows/images.yml")).toContain(path);
     expect(await readText(".github/workflows/ci.yml")).toContain(path);
+  });
+});
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+
+describe("ci.yml's check job gives contracts:check the release tags", () => {
+  // It runs in a container as root on a checkout the runner's user owns: git refuses that
+  // checkout unless it is marked safe, and a shallow checkout has no tags. Either way the gate
+  // cannot find the last release and fails.
+  const steps = async (): Promise<Step[]> => {
+    const ci = parse(await readText(".github/workflows/ci.yml")) as {
+      jobs: { check: { steps: Step[] } };
+    };
+    return ci.jobs.check.steps;
+  };
+  const gate = (step: Step) => step.run?.includes("contracts:check") === true;
+
+  test("checks out the whole history, tags included", async () => {
+    const checkout = (await steps()).find((step) => step.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with?.["fetch-depth"]).toBe(0);
+  });
+
+  test("marks the checkout safe for git before the gate runs", async () => {
+    const all = await steps();
+    const safe = all.findIndex(
+      (step) => step.run?.trim() === 'git config --global --add safe.directory "$GITHUB_WORKSPACE"',
+    );
+    expect(safe).toBeGreaterThan(-1);
+    expect(safe).toBeLessThan(all.findIndex(gate));
   });
 });
 
