@@ -62,7 +62,7 @@ function supported(desc: DescMessage, seen: Set<DescMessage>): boolean {
     return false;
   }
   return desc.fields.every((field) => {
-    if (field.fieldKind === "map" || field.delimitedEncoding || field.presence === 3) {
+    if (field.fieldKind === "map" || isGroup(field) || field.presence === 3) {
       return false;
     }
     if (field.enum?.typeName === "google.protobuf.NullValue") {
@@ -71,6 +71,10 @@ function supported(desc: DescMessage, seen: Set<DescMessage>): boolean {
     return field.message === undefined || supported(field.message, seen);
   });
 }
+
+/** A message field in proto2's group encoding (delimited, not length-prefixed). */
+const isGroup = (field: DescField): boolean =>
+  "delimitedEncoding" in field && field.delimitedEncoding === true;
 
 function compile(desc: DescMessage): MessagePlan {
   const fields: FieldPlan[] = [];
