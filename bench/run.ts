@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type OtlpReceiver, startOtlpReceiver } from "@trellis/service-kit/testing";
+import { type OtlpReceiver, startOtlpReceiver } from "@trellis/testing";
 import { startBaselineServer, startHelloServer } from "./baselines.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { measure, measureInTurns, progress, type Targets } from "./measure.ts";

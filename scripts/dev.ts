@@ -10,7 +10,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { checkHealth, generateCallerKeys } from "@trellis/service-kit";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "@trellis/service-kit/testing";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "@trellis/testing";
 import { formatLogLine } from "./dev-log.ts";
 import { devTracing } from "./dev-tracing.ts";
 

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError, generateCallerKeys } from "@trellis/service-kit";
-import { testCallerKeys } from "@trellis/service-kit/testing";
+import { testCallerKeys } from "@trellis/testing";
 import { configWarnings, loadConfig } from "./config.ts";
 
 const base = { CALLER_SIGNING_KEY: generateCallerKeys("k1").signingKey, ALLOW_HTTP_ORIGIN: "true" };

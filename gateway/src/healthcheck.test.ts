@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { freePort } from "@trellis/service-kit/testing";
+import { freePort } from "@trellis/testing";
 import { checkGatewayHealth } from "./healthcheck.ts";
 
 // A stand-in for the gateway per case: /healthz answers as the case says, any other path 404.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { freePort, testCallerKeys } from "@trellis/service-kit/testing";
+import { freePort, testCallerKeys } from "@trellis/testing";
 import { type Binaries, type BinaryName, compiledBinaries } from "./support/binaries.ts";
 import { createBrowser } from "./support/browser.ts";
 import { waitUntil } from "./support/child-process.ts";

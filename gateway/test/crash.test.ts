@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { freePort, testCallerKeys } from "@trellis/service-kit/testing";
+import { freePort, testCallerKeys } from "@trellis/testing";
 
 // The gateway as a real process: an unhandled rejection or uncaught exception is one fatal JSON
 // line naming the cause, and the process exits 1 instead of serving on.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { status } from "@grpc/grpc-js";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
 import { createClient, generateCallerKeys, parseSigningKey } from "@trellis/service-kit";
-import { mintCallerToken, testCallerKeys } from "@trellis/service-kit/testing";
+import { mintCallerToken, testCallerKeys } from "@trellis/testing";
 import { type Browser, createBrowser } from "./support/browser.ts";
 import { errorAnswer } from "./support/errors.ts";
 import { type Stack, startStack } from "./support/stack.ts";

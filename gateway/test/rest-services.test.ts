@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { checkHealth } from "@trellis/service-kit";
-import { freePort, testCallerKeys } from "@trellis/service-kit/testing";
+import { freePort, testCallerKeys } from "@trellis/testing";
 import { type Browser, createBrowser } from "./support/browser.ts";
 import { type ChildProcess, createChildProcess } from "./support/child-process.ts";
 import { errorAnswer } from "./support/errors.ts";

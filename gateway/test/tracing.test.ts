@@ -4,7 +4,7 @@ import {
   type OtlpReceiver,
   type ReceivedSpan,
   startOtlpReceiver,
-} from "@trellis/service-kit/testing";
+} from "@trellis/testing";
 import { approveSignIn } from "../fake-provider/sign-in.ts";
 import { type Browser, createBrowser } from "./support/browser.ts";
 import { decodeLoginCookie } from "./support/login-cookie.ts";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort } from "@trellis/service-kit/testing";
+import { freePort } from "@trellis/testing";
 
 /** A verdaccio running on loopback for one test file, and the npm config that publishes to it. */
 export interface LocalRegistry {

@@ -11,7 +11,12 @@ import { join, resolve } from "node:path";
 import { packFolder, publishedVersion, publishTarball } from "./npm-registry.ts";
 import { runCommand } from "./run-command.ts";
 import { stagePackage } from "./stage-package.ts";
-import { publicPackages, readPackage, type WorkspacePackage } from "./workspace-packages.ts";
+import {
+  publicPackages,
+  publishOrder,
+  readPackage,
+  type WorkspacePackage,
+} from "./workspace-packages.ts";
 
 const root = resolve(import.meta.dir, "../..");
 const args = process.argv.slice(2);
@@ -21,10 +26,12 @@ const keepTarballs = process.env.RELEASE_TARBALLS_DIR;
 if (keepTarballs !== undefined) {
   await mkdir(keepTarballs, { recursive: true });
 }
-const packages: WorkspacePackage[] =
+// Dependencies first (the kit before the harness that depends on it).
+const packages: WorkspacePackage[] = publishOrder(
   dirs.length > 0
     ? await Promise.all(dirs.map((dir) => readPackage(resolve(dir))))
-    : await publicPackages(root);
+    : await publicPackages(root),
+);
 
 let failed = false;
 for (const pkg of packages) {

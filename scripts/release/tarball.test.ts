@@ -14,7 +14,7 @@ const packed = new Map<string, { files: string[]; manifest: PackageManifest }>()
 
 beforeAll(async () => {
   await Promise.all(
-    ["contracts", "service-kit"].map(async (dir) => {
+    ["contracts", "service-kit", "testing"].map(async (dir) => {
       const stage = await stagePackage(await readPackage(join(root, dir)), join(temp, dir));
       const stdout = await runOrThrow(["npm", "pack", "--dry-run", "--json"], { cwd: stage });
       const [report] = JSON.parse(stdout) as { files: { path: string }[] }[];
@@ -45,14 +45,20 @@ const cases = [
   },
   {
     dir: "service-kit",
+    holds: ["dist/index.js", "dist/index.d.ts", "dist/harness.js", "dist/harness.d.ts"],
+    // The harness is its own package: nothing of it, nor of the kit's other packages, here.
+    only: /^(dist\/(?!testing\/).*\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md)$/,
+  },
+  {
+    dir: "testing",
     holds: [
       "dist/index.js",
       "dist/index.d.ts",
-      "dist/testing/index.js",
-      "dist/testing/preload.js",
-      "dist/testing/node-client.d.ts",
+      "dist/preload.js",
+      "dist/node-client.js",
+      "dist/node-client.d.ts",
     ],
-    only: /^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md)$/,
+    only: /^(dist\/[\w-]+\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md)$/,
   },
 ];
 

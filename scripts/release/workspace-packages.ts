@@ -11,6 +11,7 @@ export interface PackageManifest {
   files?: string[];
   exports?: Record<string, ExportTarget>;
   scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   [field: string]: unknown;
 }
@@ -45,4 +46,39 @@ export async function workspacePackages(root: string): Promise<WorkspacePackage[
 /** The workspace packages that are not private. */
 export async function publicPackages(root: string): Promise<WorkspacePackage[]> {
   return (await workspacePackages(root)).filter((pkg) => pkg.manifest.private !== true);
+}
+
+/**
+ * `packages` in the order they can be published: each after the packages of the set it depends
+ * on (`dependencies`; devDependencies are not installed by consumers, and the kit and the
+ * harness name each other there), by name otherwise. A consumer installing a fresh release of
+ * @trellis/testing must find the @trellis/service-kit it names already there.
+ */
+export function publishOrder(packages: readonly WorkspacePackage[]): WorkspacePackage[] {
+  const byName = new Map(packages.map((pkg) => [pkg.manifest.name, pkg]));
+  const ordered: WorkspacePackage[] = [];
+  const visiting = new Set<string>();
+  const visit = (pkg: WorkspacePackage): void => {
+    const { name } = pkg.manifest;
+    if (ordered.includes(pkg)) {
+      return;
+    }
+    if (visiting.has(name)) {
+      throw new Error(`publishOrder: ${name} depends on itself through its dependencies`);
+    }
+    visiting.add(name);
+    for (const dependency of Object.keys(pkg.manifest.dependencies ?? {}).sort()) {
+      const local = byName.get(dependency);
+      if (local !== undefined) {
+        visit(local);
+      }
+    }
+    visiting.delete(name);
+    ordered.push(pkg);
+  };
+  const sorted = [...packages].sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
+  for (const pkg of sorted) {
+    visit(pkg);
+  }
+  return ordered;
 }

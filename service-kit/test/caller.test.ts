@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { Metadata } from "@grpc/grpc-js";
+import { mintCallerToken, testCallerKeys } from "@trellis/testing";
 import { SignJWT } from "jose";
 import { callerSigner, callerVerifier, GATEWAY_SUBJECT } from "../src/caller/caller.ts";
 import {
@@ -9,8 +10,6 @@ import {
   publicKeyOf,
 } from "../src/caller/caller-keys.ts";
 import { AppError } from "../src/errors.ts";
-import { testCallerKeys } from "../src/testing/caller-keys.ts";
-import { mintCallerToken } from "../src/testing/mint-caller-token.ts";
 
 const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
 const SERVICE = "trellis.notes.v1.NotesService";

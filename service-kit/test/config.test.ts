@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { testCallerKeys } from "@trellis/testing";
 import { z } from "zod";
 import { generateCallerKeys, parsePublicKeys } from "../src/caller/caller-keys.ts";
 import { ConfigError, parseEnv } from "../src/config/env.ts";
 import { loadServiceConfig, type ServiceConfig } from "../src/config/service-config.ts";
-import { testCallerKeys } from "../src/testing/caller-keys.ts";
 
 const DATABASE_URL = "postgres://notes@db.internal:5432/notes";
 const CALLER_PUBLIC_KEYS = generateCallerKeys("k1").publicKey;

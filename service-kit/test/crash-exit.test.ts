@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { type MainProcess, spawnMain } from "../src/testing/main-process.ts";
+import { type MainProcess, spawnMain } from "@trellis/testing";
 
 // A real process started by runService: an unhandled rejection or an uncaught exception is
 // one fatal JSON line on stdout naming the cause, and the process exits 1 instead of serving on.

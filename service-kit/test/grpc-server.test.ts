@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
+import { testCallerKeys } from "@trellis/testing";
 import { pino } from "pino";
 import { parseSigningKey } from "../src/caller/caller-keys.ts";
 import { checkHealth } from "../src/client/check-health.ts";
@@ -7,7 +8,6 @@ import { createClient } from "../src/client/client.ts";
 import type { Logger } from "../src/log.ts";
 import type { Unary } from "../src/server/bind-service.ts";
 import type { GrpcServer } from "../src/server/grpc-server.ts";
-import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import { MAX_MESSAGE_BYTES } from "../src/wire/limits.ts";
 import {
   ECHO_SERVICE_NAME,

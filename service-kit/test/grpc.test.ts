@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
+import { testCallerKeys } from "@trellis/testing";
 import { pino } from "pino";
 import { generateCallerKeys, parseSigningKey } from "../src/caller/caller-keys.ts";
 import { createClient, type PromiseClient } from "../src/client/client.ts";
 import { invalidArgument, notFound } from "../src/errors.ts";
 import type { Handlers } from "../src/server/bind-service.ts";
 import type { GrpcServer } from "../src/server/grpc-server.ts";
-import { testCallerKeys } from "../src/testing/caller-keys.ts";
 import {
   type EchoServiceDefinition,
   echoService,

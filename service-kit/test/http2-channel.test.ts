@@ -3,8 +3,8 @@ import { constants, type ServerHttp2Stream } from "node:http2";
 import type { Socket, Server as TcpServer } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { status } from "@grpc/grpc-js";
+import { freePort } from "@trellis/testing";
 import { frameMessage } from "../src/client/message-frame.ts";
-import { freePort } from "../src/testing/free-port.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 
 // The kit's client transport against servers that misbehave in the ways a real network or a

@@ -1,8 +1,8 @@
 import { afterEach, expect, test } from "bun:test";
 import type { ServerHttp2Stream } from "node:http2";
 import { status } from "@grpc/grpc-js";
+import { freePort } from "@trellis/testing";
 import { frameMessage } from "../src/client/message-frame.ts";
-import { freePort } from "../src/testing/free-port.ts";
 import { MAX_HEADER_LIST_BYTES } from "../src/wire/limits.ts";
 import { eventually } from "./support/eventually.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";

@@ -1,11 +1,10 @@
 import { expect, test } from "bun:test";
 import { EventEmitter } from "node:events";
 import { Metadata, type ServerErrorResponse, status } from "@grpc/grpc-js";
+import { mintCallerToken, testCallerKeys } from "@trellis/testing";
 import { parsePublicKeys } from "../src/caller/caller-keys.ts";
 import { silentLogger } from "../src/log.ts";
 import { bindService, type Unary } from "../src/server/bind-service.ts";
-import { testCallerKeys } from "../src/testing/caller-keys.ts";
-import { mintCallerToken } from "../src/testing/mint-caller-token.ts";
 import { type EchoRequest, type EchoResponse, echoService, ping } from "./support/echo-service.ts";
 
 // A handler that answers only once its call is over (it ignores the signal, or finishes its work

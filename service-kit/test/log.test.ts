@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { context, trace } from "@opentelemetry/api";
+import { recordSpans, type SpanRecorder } from "@trellis/testing";
 import { createLogger } from "../src/log.ts";
-import { recordSpans, type SpanRecorder } from "../src/testing/record-spans.ts";
 
 // Log lines name the span they were written in, so a line leads to its trace and back.
 

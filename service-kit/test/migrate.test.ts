@@ -2,15 +2,15 @@ import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
-import { type Migration, MigrationError, migrate, readMigrations } from "../src/db/migrate.ts";
-import type { Sql } from "../src/db/pool.ts";
-import { silentLogger } from "../src/log.ts";
 import {
   createTestDatabase,
   supportsConcurrentConnections,
   type TestDatabase,
-} from "../src/testing/index.ts";
+} from "@trellis/testing";
+import postgres from "postgres";
+import { type Migration, MigrationError, migrate, readMigrations } from "../src/db/migrate.ts";
+import type { Sql } from "../src/db/pool.ts";
+import { silentLogger } from "../src/log.ts";
 
 // A cold embedded Postgres pays for an initdb on first use.
 setDefaultTimeout(30_000);

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import {
+  createTestDatabase,
+  recordSpans,
+  type SpanRecorder,
+  type TestDatabase,
+} from "@trellis/testing";
 import { withSignal } from "../src/db/with-signal.ts";
 import { poolAttributes, traceTransactions } from "../src/telemetry/sql-span.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
-import { recordSpans, type SpanRecorder } from "../src/testing/record-spans.ts";
 
 // A span per query run through withSignal, on a real Postgres: the statement as sent, with $n
 // where the values went, and never a value; transactions hold their queries.

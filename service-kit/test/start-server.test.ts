@@ -1,5 +1,6 @@
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
+import { createTestDatabase, freePort, type TestDatabase, testCallerKeys } from "@trellis/testing";
 import { parsePublicKeys } from "../src/caller/caller-keys.ts";
 import type { ServiceConfig } from "../src/config/service-config.ts";
 import type { Migration } from "../src/db/migrate.ts";
@@ -7,9 +8,6 @@ import { pgErrorCode } from "../src/db/pg-error.ts";
 import { silentLogger } from "../src/log.ts";
 import { bindService } from "../src/server/bind-service.ts";
 import { type RunningServer, startServer } from "../src/server/start-server.ts";
-import { testCallerKeys } from "../src/testing/caller-keys.ts";
-import { freePort } from "../src/testing/free-port.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 import { ECHO_SERVICE_NAME, echo, echoService, ping } from "./support/echo-service.ts";
 import { healthStatus } from "./support/health.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { type OtlpReceiver, startOtlpReceiver } from "../src/testing/otlp-receiver.ts";
+import { type OtlpReceiver, startOtlpReceiver } from "@trellis/testing";
 
 // startTelemetry in real processes, configured only by OTEL_* variables: exporting over
 // OTLP/HTTP with a flush on shutdown, switched off, and facing a collector that is down.

@@ -10,13 +10,12 @@ import {
   trace,
 } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { recordSpans, type SpanRecorder, testCallerKeys } from "@trellis/testing";
 import { parseSigningKey } from "../src/caller/caller-keys.ts";
 import { createClient, type PromiseClient } from "../src/client/client.ts";
 import { invalidArgument, notFound } from "../src/errors.ts";
 import type { GrpcServer } from "../src/server/grpc-server.ts";
 import { extractTraceContext, injectTraceContext } from "../src/telemetry/trace-context.ts";
-import { testCallerKeys } from "../src/testing/caller-keys.ts";
-import { recordSpans, type SpanRecorder } from "../src/testing/record-spans.ts";
 import { type EchoServiceDefinition, echoService, startEchoHost } from "./support/echo-service.ts";
 
 // W3C trace context through gRPC metadata, and the spans createClient and bindService make of

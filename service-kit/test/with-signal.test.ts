@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import {
+  createTestDatabase,
+  supportsConcurrentConnections,
+  type TestDatabase,
+} from "@trellis/testing";
 import postgres from "postgres";
 import { pgCodes, pgErrorCode } from "../src/db/pg-error.ts";
 import { createPool, type Sql } from "../src/db/pool.ts";
 import { withSignal } from "../src/db/with-signal.ts";
 import { silentLogger } from "../src/log.ts";
-import {
-  createTestDatabase,
-  supportsConcurrentConnections,
-  type TestDatabase,
-} from "../src/testing/index.ts";
 import { eventually } from "./support/eventually.ts";
 
 // A cold embedded Postgres pays for an initdb on first use.

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
+import { invalid, type Outcome, outcome } from "@trellis/testing";
 import { decodePageToken, encodePageToken } from "./page-token.ts";
 import { NOTE_ID } from "./testing/fixtures.ts";
 

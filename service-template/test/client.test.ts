@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { type Note, NotesServiceService } from "@trellis/contracts/notes/v1";
 import { createClient, generateCallerKeys, parseSigningKey } from "@trellis/service-kit";
-import { type CallOutcome, callOutcome } from "@trellis/service-kit/testing";
+import { type CallOutcome, callOutcome } from "@trellis/testing";
 import { type NotesClient, notesDatabase, startNotesServer } from "./notes-server.ts";
 
 const db = await notesDatabase();

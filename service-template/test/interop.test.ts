@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
-import { runNodeClient, type Stall, stall } from "@trellis/service-kit/testing";
+import { runNodeClient, type Stall, stall } from "@trellis/testing";
 import { notesDatabase, startNotesServer } from "./notes-server.ts";
 
 // Bun's http2 has had gRPC framing regressions (oven-sh/bun#21759, #29365): this file has a

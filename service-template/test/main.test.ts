@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
 import { createClient, parseSigningKey } from "@trellis/service-kit";
-import {
-  type MainProcess,
-  spawnMain,
-  testCallerKeys,
-  waitForServing,
-} from "@trellis/service-kit/testing";
+import { type MainProcess, spawnMain, testCallerKeys, waitForServing } from "@trellis/testing";
 import { notesDatabase, serviceDir } from "./notes-server.ts";
 
 // `bun src/main.ts` as a real process. On the embedded fallback the database takes one

@@ -6,7 +6,7 @@ import {
   startTestServer,
   type TestDatabase,
   type TestServer,
-} from "@trellis/service-kit/testing";
+} from "@trellis/testing";
 import { createNotesRepo, type NotesRepo } from "../src/db/notes.ts";
 import { createNotesService } from "../src/server.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { callOutcome, outcome } from "@trellis/service-kit/testing";
+import { callOutcome, outcome } from "@trellis/testing";
 import fc from "fast-check";
 import { createNotesRepo } from "../src/db/notes.ts";
 import { createNote } from "../src/handlers/create-note.ts";

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { packageOf, ruleOf } from "./package-rules.ts";
+import { isTestFile, packageOf, ruleOf } from "./package-rules.ts";
 
 /** An import that breaks the package rules: where, what, and why. */
 export interface Violation {
@@ -10,8 +10,9 @@ export interface Violation {
 
 /**
  * The imports of `file` (relative to the root) that break the rules: into a package its own may
- * not import, into another package by relative path, or out of the repository. `packages`
- * maps each workspace package name to its folder; other bare names are dependencies.
+ * not import (or only from its tests), into another package by relative path, or out of the
+ * repository. `packages` maps each workspace package name to its folder; other bare names are
+ * dependencies.
  */
 export function importViolations(
   file: string,
@@ -43,8 +44,15 @@ function problemOf(
   if (to === undefined || to === from) {
     return null;
   }
-  const allowed = ruleOf(from).mayImport.includes(ruleOf(to).folder);
-  return allowed ? null : `${shown(from)} may not import ${shown(to)}`;
+  const rule = ruleOf(from);
+  const target = ruleOf(to).folder;
+  if (rule.mayImport.includes(target)) {
+    return null;
+  }
+  if (rule.testsMayImport?.includes(target)) {
+    return isTestFile(file) ? null : `only the tests of ${shown(from)} may import ${shown(to)}`;
+  }
+  return `${shown(from)} may not import ${shown(to)}`;
 }
 
 /** `@scope/name` or `name`: a bare specifier without its subpath. */

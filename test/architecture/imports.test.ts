@@ -31,9 +31,12 @@ test("no source file imports across the allowed directions", async () => {
 
 test("the README's package diagram draws exactly the allowed directions", async () => {
   const labelOf = new Map(packageRules.map((rule) => [rule.folder, rule.label]));
-  const allowed = packageRules.flatMap((rule) =>
-    rule.mayImport.map((target) => `${rule.label} --> ${labelOf.get(target) ?? target}`),
-  );
+  const allowed = packageRules.flatMap((rule) => [
+    ...rule.mayImport.map((target) => `${rule.label} --> ${labelOf.get(target) ?? target}`),
+    ...(rule.testsMayImport ?? []).map(
+      (target) => `${rule.label} -.-> ${labelOf.get(target) ?? target}`,
+    ),
+  ]);
   const drawn = diagramArrows(await readFile(join(root, "README.md"), "utf8"));
   expect(drawn.sort()).toEqual(allowed.sort());
 });
@@ -42,6 +45,7 @@ test("the README's package diagram draws exactly the allowed directions", async 
 const planted = {
   "@trellis/contracts": "contracts",
   "@trellis/service-kit": "service-kit",
+  "@trellis/testing": "testing",
   "@trellis/notes": "service-template",
   "@trellis/identity": "services/identity",
   "@trellis/gateway": "gateway",
@@ -103,6 +107,36 @@ const cases = [
     file: "bench/run.ts",
     text: 'import { secret } from "../../elsewhere.ts";',
     want: ["a relative path out of the repository"],
+  },
+  {
+    name: "a service's server importing the test harness",
+    file: "services/identity/src/server.ts",
+    text: 'import { freePort } from "@trellis/testing";',
+    want: ["only the tests of services/identity may import testing"],
+  },
+  {
+    name: "the kit's code importing the test harness",
+    file: "service-kit/src/db/pool.ts",
+    text: 'import { createTestDatabase } from "@trellis/testing";',
+    want: ["only the tests of service-kit may import testing"],
+  },
+  {
+    name: "the harness importing a service",
+    file: "testing/src/test-server.ts",
+    text: 'import { createServer } from "@trellis/notes";',
+    want: ["testing may not import service-template"],
+  },
+  {
+    name: "a service's handler test importing the harness",
+    file: "services/identity/src/handlers/get-user.test.ts",
+    text: 'import { outcome } from "@trellis/testing";',
+    want: [],
+  },
+  {
+    name: "a service's fixtures under src/testing importing the harness",
+    file: "services/identity/src/testing/fixtures.ts",
+    text: 'import type { Outcome } from "@trellis/testing";',
+    want: [],
   },
   {
     name: "a service importing contracts and the kit",

@@ -5,29 +5,57 @@ export interface PackageRule {
   /** How the README's package diagram labels it. */
   label: string;
   mayImport: readonly string[];
+  /** What its test code (`isTestFile`) may import on top: the harness, which never ships. */
+  testsMayImport?: readonly string[];
 }
 
 /**
  * Who may import whom: the arrows of the README's package diagram (imports.test.ts keeps the
- * two equal). Contracts and the kit are published and import no package of ours; a service
- * sees only those two, never another service or the gateway; the web app takes the gateway's
- * types and its one shared function; nothing imports bench, whose numbers must measure the
- * code as it ships. The root package holds scripts/ and test/.
+ * two equal). Contracts and the kit are published and import no package of ours; the test
+ * harness (testing) builds on the kit; a service sees contracts and the kit, and its tests the
+ * harness too, never another service or the gateway; the web app takes the gateway's types and
+ * its one shared function; nothing imports bench, whose numbers must measure the code as it
+ * ships. The root package holds scripts/ and test/.
  */
 export const packageRules: readonly PackageRule[] = [
   { folder: "contracts", label: "contracts", mayImport: [] },
-  { folder: "service-kit", label: "service-kit", mayImport: [] },
+  { folder: "service-kit", label: "service-kit", mayImport: [], testsMayImport: ["testing"] },
+  { folder: "testing", label: "testing", mayImport: ["service-kit"] },
   {
     folder: "service-template",
     label: "service-template",
     mayImport: ["contracts", "service-kit"],
+    testsMayImport: ["testing"],
   },
-  { folder: "services/*", label: "services/*", mayImport: ["contracts", "service-kit"] },
-  { folder: "gateway", label: "gateway", mayImport: ["contracts", "service-kit"] },
+  {
+    folder: "services/*",
+    label: "services/*",
+    mayImport: ["contracts", "service-kit"],
+    testsMayImport: ["testing"],
+  },
+  {
+    folder: "gateway",
+    label: "gateway",
+    mayImport: ["contracts", "service-kit"],
+    testsMayImport: ["testing"],
+  },
   { folder: "gateway/web", label: "gateway/web", mayImport: ["contracts", "gateway"] },
-  { folder: "bench", label: "bench", mayImport: ["contracts", "service-kit", "gateway"] },
-  { folder: ".", label: "scripts, test", mayImport: ["contracts", "service-kit"] },
+  {
+    folder: "bench",
+    label: "bench",
+    mayImport: ["contracts", "service-kit", "gateway", "testing"],
+  },
+  { folder: ".", label: "scripts, test", mayImport: ["contracts", "service-kit", "testing"] },
 ];
+
+/**
+ * Whether `path` (relative to the root) is test code: a `*.test.ts`, or a file under a `test/`
+ * folder or a `src/testing/` one (a service's fakes and fixtures). Nothing else may import the
+ * harness, so no service binary can bundle it.
+ */
+export function isTestFile(path: string): boolean {
+  return /\.test\.ts$|(^|\/)test\/|(^|\/)src\/testing\//.test(path);
+}
 
 /**
  * The package folder holding `path` (relative to the root, "/"-separated): the deepest rule

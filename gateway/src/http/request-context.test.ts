@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { createLogger } from "@trellis/service-kit";
-import { recordSpans, type SpanRecorder } from "@trellis/service-kit/testing";
+import { recordSpans, type SpanRecorder } from "@trellis/testing";
 import { Elysia } from "elysia";
 import { forbidden } from "../errors.ts";
 import { requestContext } from "./request-context.ts";

@@ -13,7 +13,7 @@ import {
   freePort,
   type TestDatabase,
   testCallerKeys,
-} from "@trellis/service-kit/testing";
+} from "@trellis/testing";
 import { type Binaries, compiledBinaries } from "./binaries.ts";
 import { type ChildProcess, createChildProcess, waitUntil } from "./child-process.ts";
 

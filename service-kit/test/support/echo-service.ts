@@ -1,8 +1,8 @@
+import { testCallerKeys } from "@trellis/testing";
 import { parsePublicKeys } from "../../src/caller/caller-keys.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
 import { bindService, internal, type Unary } from "../../src/server/bind-service.ts";
 import { type GrpcServer, startGrpcServer } from "../../src/server/grpc-server.ts";
-import { testCallerKeys } from "../../src/testing/caller-keys.ts";
 
 /** A tiny service shaped like ts-proto's grpc-js output, with JSON instead of protobuf. */
 

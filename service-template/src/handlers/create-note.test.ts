@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { CreateNoteRequest, CreateNoteResponse } from "@trellis/contracts/notes/v1";
-import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
+import { invalid, type Outcome, outcome } from "@trellis/testing";
 import { fakeNotes, type NotesCall } from "../testing/fake-notes.ts";
 import { caller, NEW_ID, NOW, noteMessage, USER_ID } from "../testing/fixtures.ts";
 import { createNote } from "./create-note.ts";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { GetNoteRequest, GetNoteResponse } from "@trellis/contracts/notes/v1";
-import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
+import { invalid, type Outcome, outcome } from "@trellis/testing";
 import type { NoteRecord } from "../note.ts";
 import { fakeNotes } from "../testing/fake-notes.ts";
 import { caller, NOTE_ID, note, noteMessage, OTHER_USER_ID } from "../testing/fixtures.ts";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { ListNotesRequest, ListNotesResponse } from "@trellis/contracts/notes/v1";
-import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
+import { invalid, type Outcome, outcome } from "@trellis/testing";
 import { maxPageTextBytes, type NoteRecord, toNoteMessage } from "../note.ts";
 import { encodePageToken } from "../page-token.ts";
 import { fakeNotes } from "../testing/fake-notes.ts";

@@ -5,7 +5,7 @@ import {
   IdentityServiceClient,
 } from "@trellis/contracts/identity/v1";
 import { GATEWAY_SUBJECT, generateCallerKeys } from "@trellis/service-kit";
-import { mintCallerToken, statusName } from "@trellis/service-kit/testing";
+import { mintCallerToken, statusName } from "@trellis/testing";
 import { identityDatabase, startIdentityServer } from "./identity-server.ts";
 
 // What an attacker on the internal network, or in a compromised service, would send to mint a

@@ -5,7 +5,7 @@ import {
   IdentityServiceService,
 } from "@trellis/contracts/identity/v1";
 import { createClient, generateCallerKeys, parseSigningKey } from "@trellis/service-kit";
-import { type CallOutcome, callOutcome } from "@trellis/service-kit/testing";
+import { type CallOutcome, callOutcome } from "@trellis/testing";
 import { formatSessionToken, newSessionToken, parseSessionToken } from "../src/session-token.ts";
 import {
   type IdentityClient,

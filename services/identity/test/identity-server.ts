@@ -6,7 +6,7 @@ import {
   startTestServer,
   type TestDatabase,
   type TestServer,
-} from "@trellis/service-kit/testing";
+} from "@trellis/testing";
 import { createSessionsRepo } from "../src/db/sessions.ts";
 import { createUsersRepo } from "../src/db/users.ts";
 import type { Deps } from "../src/deps.ts";

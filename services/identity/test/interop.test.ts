@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
-import { runNodeClient, type Stall, stall } from "@trellis/service-kit/testing";
+import { runNodeClient, type Stall, stall } from "@trellis/testing";
 import { identityDatabase, realDeps, startIdentityServer } from "./identity-server.ts";
 
 // Bun's http2 has had gRPC framing regressions (oven-sh/bun#21759, #29365): this file has a

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
 import { createClient, parseSigningKey } from "@trellis/service-kit";
-import {
-  type MainProcess,
-  spawnMain,
-  testCallerKeys,
-  waitForServing,
-} from "@trellis/service-kit/testing";
+import { type MainProcess, spawnMain, testCallerKeys, waitForServing } from "@trellis/testing";
 import { formatSessionToken, hashSecret, newSessionToken } from "../src/session-token.ts";
 import { identityDatabase, serviceDir } from "./identity-server.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { callOutcome, outcome } from "@trellis/service-kit/testing";
+import { callOutcome, outcome } from "@trellis/testing";
 import fc from "fast-check";
 import { completeOAuthLogin } from "../src/handlers/complete-oauth-login.ts";
 import { deleteSession } from "../src/handlers/delete-session.ts";

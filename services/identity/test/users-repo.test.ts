@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { supportsConcurrentConnections } from "@trellis/service-kit/testing";
+import { supportsConcurrentConnections } from "@trellis/testing";
 import { createUsersRepo } from "../src/db/users.ts";
 import type { OAuthAccount, Profile } from "../src/user.ts";
 import { identityDatabase } from "./identity-server.ts";

@@ -3,7 +3,7 @@ import type {
   CompleteOAuthLoginRequest,
   CompleteOAuthLoginResponse,
 } from "@trellis/contracts/identity/v1";
-import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
+import { invalid, type Outcome, outcome } from "@trellis/testing";
 import type { SessionRecord } from "../session.ts";
 import { hashSecret } from "../session-token.ts";
 import { fakeSessions } from "../testing/fake-sessions.ts";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { DeleteSessionResponse } from "@trellis/contracts/identity/v1";
-import { type Outcome, outcome } from "@trellis/service-kit/testing";
+import { type Outcome, outcome } from "@trellis/testing";
 import type { SessionRecord } from "../session.ts";
 import { formatSessionToken } from "../session-token.ts";
 import { fakeSessions } from "../testing/fake-sessions.ts";

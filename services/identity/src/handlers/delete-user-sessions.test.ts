@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { DeleteUserSessionsResponse } from "@trellis/contracts/identity/v1";
-import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
+import { invalid, type Outcome, outcome } from "@trellis/testing";
 import type { SessionRecord } from "../session.ts";
 import { fakeSessions } from "../testing/fake-sessions.ts";
 import {

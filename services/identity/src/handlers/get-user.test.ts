@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { GetUserRequest, GetUserResponse } from "@trellis/contracts/identity/v1";
-import { invalid, type Outcome, outcome } from "@trellis/service-kit/testing";
+import { invalid, type Outcome, outcome } from "@trellis/testing";
 import { fakeUsers, type UsersCall } from "../testing/fake-users.ts";
 import { caller, OTHER_USER_ID, USER_ID, user, userMessage } from "../testing/fixtures.ts";
 import type { UserRecord } from "../user.ts";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { ValidateSessionRequest } from "@trellis/contracts/identity/v1";
-import { outcome } from "@trellis/service-kit/testing";
+import { outcome } from "@trellis/testing";
 import { fakeSessions } from "../testing/fake-sessions.ts";
 import { call } from "../testing/fixtures.ts";
 import { validationCases, validationDeps } from "../testing/validation-cases.ts";

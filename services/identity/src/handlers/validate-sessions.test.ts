@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { SessionValidation, ValidateSessionsResponse } from "@trellis/contracts/identity/v1";
-import { type Outcome, outcome } from "@trellis/service-kit/testing";
+import { type Outcome, outcome } from "@trellis/testing";
 import { formatSessionToken, hashSecret } from "../session-token.ts";
 import { fakeSessions } from "../testing/fake-sessions.ts";
 import {

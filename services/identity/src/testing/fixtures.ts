@@ -1,6 +1,6 @@
 import type { User } from "@trellis/contracts/identity/v1";
 import type { Caller } from "@trellis/service-kit";
-import type { Outcome } from "@trellis/service-kit/testing";
+import type { Outcome } from "@trellis/testing";
 import { defaultAbsoluteLifetimeMs, type SessionRecord, sessionLifetimeMs } from "../session.ts";
 import { formatSessionToken, hashSecret, type SessionToken } from "../session-token.ts";
 import { toUserMessage, type UserRecord } from "../user.ts";

@@ -1,5 +1,5 @@
 import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
-import type { Outcome } from "@trellis/service-kit/testing";
+import type { Outcome } from "@trellis/testing";
 import type { SessionsRepo } from "../db/sessions.ts";
 import type { SessionRecord } from "../session.ts";
 import { formatSessionToken, hashSecret } from "../session-token.ts";

@@ -1,4 +1,4 @@
-import { checkHealth } from "../client/check-health.ts";
+import { checkHealth } from "@trellis/service-kit";
 import { testCallerKeys } from "./caller-keys.ts";
 import { freePort } from "./free-port.ts";
 

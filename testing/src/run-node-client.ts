@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { callerSigner, GATEWAY_SUBJECT } from "../caller/caller.ts";
-import { parseSigningKey } from "../caller/caller-keys.ts";
-import type { ServiceDefinitionShape } from "../wire/method-types.ts";
+import { callerSigner, GATEWAY_SUBJECT, parseSigningKey } from "@trellis/service-kit";
+import type { ServiceDefinitionShape } from "@trellis/service-kit/harness";
 import { testCallerKeys } from "./caller-keys.ts";
 
 /**

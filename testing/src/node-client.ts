@@ -9,7 +9,7 @@ import {
 import { type CallOutcome, statusName } from "./call-outcome.ts";
 
 // Runs under Node, bundled by `runNodeClient`: it imports grpc-js and nothing of Bun, which is
-// why it has its own subpath (`@trellis/service-kit/testing/node-client`).
+// why it has its own subpath (`@trellis/testing/node-client`).
 
 /** Starts one call of a grpc-js generated client: `(m, o, cb) => client.getNote(req, m, o, cb)`. */
 export type UnaryStart<Response> = (

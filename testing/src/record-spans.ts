@@ -1,6 +1,6 @@
 import { context, logs, propagation, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
-import { startSdk } from "../telemetry/start.ts";
+import { startSdk } from "@trellis/service-kit/harness";
 
 /** The spans this process ends, kept in memory for a test to read. */
 export interface SpanRecorder {

@@ -1,9 +1,14 @@
-import { parsePublicKeys, parseSigningKey } from "../caller/caller-keys.ts";
-import { createClient, type PromiseClient } from "../client/client.ts";
-import { silentLogger } from "../log.ts";
-import type { BindOptions } from "../server/bind-service.ts";
-import { type ServiceRegistration, startGrpcServer } from "../server/grpc-server.ts";
-import type { ServiceDefinitionShape } from "../wire/method-types.ts";
+import type { BindOptions } from "@trellis/service-kit";
+import {
+  createClient,
+  type PromiseClient,
+  parsePublicKeys,
+  parseSigningKey,
+  type ServiceRegistration,
+  silentLogger,
+  startGrpcServer,
+} from "@trellis/service-kit";
+import type { ServiceDefinitionShape } from "@trellis/service-kit/harness";
 import { testCallerKeys } from "./caller-keys.ts";
 
 export interface TestServer<Definition extends ServiceDefinitionShape> {

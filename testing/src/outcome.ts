@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from "../errors.ts";
+import { AppError, type ErrorCode } from "@trellis/service-kit";
 
 /**
  * How a handler call ended, in the terms a client sees: the response, an AppError's code and

@@ -2,15 +2,11 @@ import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Sql } from "@trellis/service-kit";
+import type { Migration } from "@trellis/service-kit/harness";
 import postgres from "postgres";
-import type { Migration } from "../src/db/migrate.ts";
-import type { Sql } from "../src/db/pool.ts";
-import { startEmbeddedPostgres } from "../src/testing/embedded-postgres.ts";
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testDatabaseSource,
-} from "../src/testing/test-database.ts";
+import { startEmbeddedPostgres } from "../src/embedded-postgres.ts";
+import { createTestDatabase, type TestDatabase, testDatabaseSource } from "../src/test-database.ts";
 
 // A cold embedded Postgres pays for an initdb on first use.
 setDefaultTimeout(30_000);

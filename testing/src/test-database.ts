@@ -1,7 +1,7 @@
+import type { Sql } from "@trellis/service-kit";
+import { silentLogger } from "@trellis/service-kit";
+import { type Migration, migrate } from "@trellis/service-kit/harness";
 import postgres from "postgres";
-import { type Migration, migrate } from "../db/migrate.ts";
-import type { Sql } from "../db/pool.ts";
-import { silentLogger } from "../log.ts";
 import { dockerEngineAnswers } from "./docker-engine.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 

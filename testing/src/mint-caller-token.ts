@@ -1,5 +1,5 @@
-import { parseSigningKey } from "../caller/caller-keys.ts";
-import { importSigningKey, signCallerToken } from "../caller/caller-token.ts";
+import { parseSigningKey } from "@trellis/service-kit";
+import { importSigningKey, signCallerToken } from "@trellis/service-kit/harness";
 import { testCallerKeys } from "./caller-keys.ts";
 
 /**
