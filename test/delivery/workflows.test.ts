@@ -75,6 +75,60 @@ describe("ci.yml's check job gives contracts:check the release tags", () => {
   });
 });
 
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<
+    string,
+    {
+      if?: string;
+      needs?: string;
+      uses?: string;
+      with?: Record<string, unknown>;
+      outputs?: Record<string, string>;
+      steps?: Step[];
+    }
+  >;
+}
+const workflowOf = async (path: string): Promise<Workflow> =>
+  parse(await readText(path)) as Workflow;
+
+describe("a service's image is built only from a release tag of a commit CI passed", () => {
+  test("release.yml runs after ci succeeded on a push to main, on that commit", async () => {
+    const release = await workflowOf(".github/workflows/release.yml");
+    expect(Object.keys(release.on)).toEqual(["workflow_run"]);
+    expect(release.on.workflow_run).toMatchObject({ workflows: ["ci"], branches: ["main"] });
+    expect(release.jobs.release?.if).toContain("github.event.workflow_run.conclusion == 'success'");
+    const checkout = release.jobs.release?.steps?.find((step) =>
+      step.uses?.startsWith("actions/checkout@"),
+    );
+    expect(checkout?.with?.ref).toBe("${{ github.event.workflow_run.head_sha }}");
+  });
+
+  test("release.yml tags the services whose version moved, then calls images.yml for each", async () => {
+    const release = await workflowOf(".github/workflows/release.yml");
+    const tagging = release.jobs.release?.steps?.find((step) =>
+      step.run?.includes("scripts/release/tag-services.ts --push"),
+    );
+    expect(tagging).toBeDefined();
+    expect(release.jobs.images).toMatchObject({
+      needs: "release",
+      uses: "./.github/workflows/images.yml",
+      with: { service: "${{ matrix.service }}", version: "${{ matrix.version }}" },
+    });
+  });
+
+  test("images.yml starts on no pushed tag and builds the release tag's commit", async () => {
+    const images = await workflowOf(".github/workflows/images.yml");
+    expect(Object.keys(images.on).sort()).toEqual(["workflow_call", "workflow_dispatch"]);
+    const checkout = images.jobs.image?.steps?.find((step) =>
+      step.uses?.startsWith("actions/checkout@"),
+    );
+    expect(checkout?.with?.ref).toBe(
+      "refs/tags/${{ steps.target.outputs.service }}@${{ steps.target.outputs.version }}",
+    );
+  });
+});
+
 const SHA = "11bd71901bbe5b1630ceea73d27597364c9af683";
 const workflow = (uses: string): string =>
   `on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: ${uses}\n`;
