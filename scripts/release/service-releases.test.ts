@@ -15,7 +15,7 @@ const services = [
   pkg("plain", "2.0.0"),
 ];
 
-test.each([
+const cases: { name: string; tags: string[]; want: string[] }[] = [
   {
     name: "every service untagged yet",
     tags: [],
@@ -31,7 +31,9 @@ test.each([
     tags: ["gateway@0.3.1", "notes@1.2.0", "plain@2.0.0"],
     want: [],
   },
-])("$name", ({ tags, want }) => {
+];
+
+test.each(cases)("$name", ({ tags, want }) => {
   const releases = pendingServiceReleases(services, new Set(tags));
   expect(releases.map((release) => release.tag)).toEqual(want);
 });

@@ -89,6 +89,8 @@ interface Workflow {
     }
   >;
 }
+/** A GitHub expression, `${{ inner }}`, written so that no string holds a template's `${`. */
+const expr = (inner: string): string => `$${"{{"} ${inner} }}`;
 const workflowOf = async (path: string): Promise<Workflow> =>
   parse(await readText(path)) as Workflow;
 
@@ -101,7 +103,7 @@ describe("a service's image is built only from a release tag of a commit CI pass
     const checkout = release.jobs.release?.steps?.find((step) =>
       step.uses?.startsWith("actions/checkout@"),
     );
-    expect(checkout?.with?.ref).toBe("${{ github.event.workflow_run.head_sha }}");
+    expect(checkout?.with?.ref).toBe(expr("github.event.workflow_run.head_sha"));
   });
 
   test("release.yml tags the services whose version moved, then calls images.yml for each", async () => {
@@ -113,7 +115,7 @@ describe("a service's image is built only from a release tag of a commit CI pass
     expect(release.jobs.images).toMatchObject({
       needs: "release",
       uses: "./.github/workflows/images.yml",
-      with: { service: "${{ matrix.service }}", version: "${{ matrix.version }}" },
+      with: { service: expr("matrix.service"), version: expr("matrix.version") },
     });
   });
 
@@ -124,7 +126,7 @@ describe("a service's image is built only from a release tag of a commit CI pass
       step.uses?.startsWith("actions/checkout@"),
     );
     expect(checkout?.with?.ref).toBe(
-      "refs/tags/${{ steps.target.outputs.service }}@${{ steps.target.outputs.version }}",
+      `refs/tags/${expr("steps.target.outputs.service")}@${expr("steps.target.outputs.version")}`,
     );
   });
 });
