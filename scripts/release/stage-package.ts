@@ -1,5 +1,6 @@
 import { cp, mkdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { publishedBufYaml } from "./published-buf-yaml.ts";
 import { compiledDir, publishedManifest } from "./published-manifest.ts";
 import { runOrThrow } from "./run-command.ts";
 import type { WorkspacePackage } from "./workspace-packages.ts";
@@ -31,7 +32,9 @@ export async function stagePackage(
   });
   for (const entry of manifest.files ?? []) {
     const from = join(dir, entry);
-    if (entry !== compiledDir && (await exists(from))) {
+    if (entry === "buf.yaml") {
+      await Bun.write(join(outDir, entry), publishedBufYaml(await Bun.file(from).text()));
+    } else if (entry !== compiledDir && (await exists(from))) {
       await cp(from, join(outDir, entry), { recursive: true });
     }
   }

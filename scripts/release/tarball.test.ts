@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parse } from "yaml";
 import { runOrThrow } from "./run-command.ts";
 import { stagePackage } from "./stage-package.ts";
 import { type PackageManifest, readPackage } from "./workspace-packages.ts";
@@ -68,6 +69,16 @@ test.each(cases)("the $dir tarball holds compiled JS, types and its own files on
   expect(files.filter((file) => !row.only.test(file))).toEqual([]);
   // Compiled folders keep their names under dist/ (dist/gen, dist/src): sources stay out.
   expect(files.filter((file) => /\.test\.|^(test|src|gen)\//.test(file))).toEqual([]);
+});
+
+test("the published buf.yaml builds outside the workspace: google/api from the registry, no node_modules", async () => {
+  const published = await Bun.file(join(temp, "contracts", "buf.yaml")).text();
+  expect(published).not.toContain("node_modules");
+  expect(parse(published)).toMatchObject({
+    version: "v2",
+    modules: [{ path: "proto" }],
+    deps: ["buf.build/googleapis/googleapis"],
+  });
 });
 
 test.each(cases)("every export of the $dir tarball names a file it holds", ({ dir }) => {
