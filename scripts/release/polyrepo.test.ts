@@ -5,8 +5,9 @@ import { join, resolve } from "node:path";
 import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts";
 import { runCommand } from "./run-command.ts";
 
-// The polyrepo proof: the template, copied out of the workspace, installs the contracts and the
-// kit from a registry by version and passes its own tests, before and after a contracts release.
+// The polyrepo proof: the template, copied out of the workspace, installs the contracts, the kit
+// and the lint preset from a registry by version, typechecks and lints with its own configs and
+// passes its own tests, before and after a contracts release.
 
 const root = resolve(import.meta.dir, "../..");
 const npmReachable = await fetch("https://registry.npmjs.org/-/ping", {
@@ -63,7 +64,7 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
     }
   });
 
-  test("installs the published packages by version and passes its tests", async () => {
+  test("installs the published packages by version, lints and passes its tests", async () => {
     await run(["bun", "install"], service);
     const contracts = (await Bun.file(join(root, "contracts", "package.json")).json()) as {
       version: string;
@@ -73,6 +74,13 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
       false,
     );
     await run(["bun", "x", "tsc", "-p", "tsconfig.json"], service);
+    // Its own biome.json, a root extending @trellis/biome-config from the registry. The probe
+    // proves the preset's rules apply: Biome's defaults, which it falls back to when it ignores
+    // a config, allow console.
+    expect(await run(["bun", "run", "lint"], service)).toMatch(/Checked \d+ files/);
+    await writeFile(join(service, "src/probe.ts"), "console.log(1);\n");
+    await expect(run(["bun", "run", "lint"], service)).rejects.toThrow(/noConsole/);
+    await rm(join(service, "src/probe.ts"));
     expect(await run(["bun", "test"], service)).toMatch(/ 0 fail/);
   }, 120_000);
 

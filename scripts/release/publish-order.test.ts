@@ -6,7 +6,12 @@ const root = resolve(import.meta.dir, "../..");
 
 test("the workspace publishes contracts and the kit before the harness", async () => {
   const names = publishOrder(await publicPackages(root)).map((pkg) => pkg.manifest.name);
-  expect(names).toEqual(["@trellis/contracts", "@trellis/service-kit", "@trellis/testing"]);
+  expect(names).toEqual([
+    "@trellis/biome-config",
+    "@trellis/contracts",
+    "@trellis/service-kit",
+    "@trellis/testing",
+  ]);
 });
 
 function pkg(

@@ -8,8 +8,8 @@ import type { WorkspacePackage } from "./workspace-packages.ts";
 /**
  * Builds the folder that gets published for `pkg` in `outDir`: its `generate` script when it
  * has one (contracts: buf lint + ts-proto), then `tsc -p tsconfig.build.json` into
- * `outDir/dist` (JS + .d.ts), then the other entries of its `files` copied over and the
- * published manifest written. Publishing from this folder, not from the package's own, is what
+ * `outDir/dist` (JS + .d.ts) when it has that file (@trellis/biome-config is JSON only), then
+ * the other entries of its `files` copied over and the published manifest written. Publishing from this folder, not from the package's own, is what
  * lets the workspace keep pointing at sources. Throws when a step fails.
  */
 export async function stagePackage(
@@ -21,15 +21,7 @@ export async function stagePackage(
   if (manifest.scripts?.generate !== undefined) {
     await runOrThrow(["bun", "run", "generate"], { cwd: dir, env });
   }
-  const buildConfig = join(dir, "tsconfig.build.json");
-  const { compilerOptions } = (await Bun.file(buildConfig).json()) as {
-    compilerOptions: { rootDir: string };
-  };
-  const tsc = join(dir, "node_modules", ".bin", "tsc");
-  await runOrThrow([tsc, "-p", buildConfig, "--outDir", join(outDir, compiledDir)], {
-    cwd: dir,
-    env,
-  });
+  const sourceRoot = await compile(dir, outDir, env);
   for (const entry of manifest.files ?? []) {
     const from = join(dir, entry);
     if (entry === "buf.yaml") {
@@ -41,13 +33,34 @@ export async function stagePackage(
   // In CI the repository field names the repository that built it: npm provenance checks it.
   const { GITHUB_REPOSITORY: repository, GITHUB_WORKSPACE: workspace } = env;
   const published = publishedManifest(manifest, {
-    sourceRoot: compilerOptions.rootDir,
+    sourceRoot,
     repositoryUrl: repository ? `https://github.com/${repository}` : undefined,
     directory: workspace ? relative(workspace, dir) : undefined,
   });
   await mkdir(outDir, { recursive: true });
   await Bun.write(join(outDir, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
   return outDir;
+}
+
+/** Compiles `dir` into `outDir/dist`; returns its sources' root, "." with nothing to compile. */
+async function compile(
+  dir: string,
+  outDir: string,
+  env: Record<string, string | undefined>,
+): Promise<string> {
+  const buildConfig = join(dir, "tsconfig.build.json");
+  if (!(await exists(buildConfig))) {
+    return ".";
+  }
+  const { compilerOptions } = (await Bun.file(buildConfig).json()) as {
+    compilerOptions: { rootDir: string };
+  };
+  const tsc = join(dir, "node_modules", ".bin", "tsc");
+  await runOrThrow([tsc, "-p", buildConfig, "--outDir", join(outDir, compiledDir)], {
+    cwd: dir,
+    env,
+  });
+  return compilerOptions.rootDir;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -15,7 +15,7 @@ const packed = new Map<string, { files: string[]; manifest: PackageManifest }>()
 
 beforeAll(async () => {
   await Promise.all(
-    ["contracts", "service-kit", "testing"].map(async (dir) => {
+    ["biome-config", "contracts", "service-kit", "testing"].map(async (dir) => {
       const stage = await stagePackage(await readPackage(join(root, dir)), join(temp, dir));
       const stdout = await runOrThrow(["npm", "pack", "--dry-run", "--json"], { cwd: stage });
       const [report] = JSON.parse(stdout) as { files: { path: string }[] }[];
@@ -27,6 +27,12 @@ beforeAll(async () => {
 afterAll(() => rm(temp, { recursive: true, force: true }));
 
 const cases = [
+  {
+    // Nothing to compile: the preset services extend, as it is.
+    dir: "biome-config",
+    holds: ["biome.json"],
+    only: /^(biome\.json|package\.json|README\.md|CHANGELOG\.md)$/,
+  },
   {
     dir: "contracts",
     holds: [

@@ -15,9 +15,11 @@ export interface PackageRule {
  * harness (testing) builds on the kit; a service sees contracts and the kit, and its tests the
  * harness too, never another service or the gateway; the web app takes the gateway's types and
  * its one shared function; nothing imports bench, whose numbers must measure the code as it
- * ships. The root package holds scripts/ and test/.
+ * ships. The root package holds scripts/ and test/. The lint preset (biome-config) is JSON that
+ * Biome reads: no code imports it and it imports nothing.
  */
 export const packageRules: readonly PackageRule[] = [
+  { folder: "biome-config", label: "biome-config", mayImport: [] },
   { folder: "contracts", label: "contracts", mayImport: [] },
   { folder: "service-kit", label: "service-kit", mayImport: [], testsMayImport: ["testing"] },
   { folder: "testing", label: "testing", mayImport: ["service-kit"] },

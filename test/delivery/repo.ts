@@ -28,3 +28,15 @@ export function workflowFiles(): string[] {
       .map((name) => relative(ROOT, join(ROOT, dir, name))),
   );
 }
+
+/**
+ * The folders written to be copied into repositories of their own: the gateway, the template and
+ * every service. Each carries its own tsconfig and lint config (self-contained.test.ts).
+ */
+export function serviceFolders(): string[] {
+  const services = readdirSync(join(ROOT, "services"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `services/${entry.name}`)
+    .sort();
+  return ["gateway", "service-template", ...services];
+}
