@@ -57,6 +57,12 @@ test.each(folders)("%s lints with its own script and the root's Biome version", 
   );
 });
 
+test.each(folders)("%s ignores its own installs, builds, data and secrets", async (dir) => {
+  const path = join(ROOT, dir, ".gitignore");
+  const lines = existsSync(path) ? (await Bun.file(path).text()).split("\n") : [];
+  expect(lines).toEqual(expect.arrayContaining(["node_modules/", "dist/", ".data/", ".env"]));
+});
+
 test.each(folders)("the root biome.json leaves %s to its own config", async (dir) => {
   // Biome refuses a nested root config under a root whose files.includes takes the folder in.
   const root = await readJson<ConfigFile & { files?: { includes?: string[] } }>("biome.json");
