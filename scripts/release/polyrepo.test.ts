@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts";
@@ -83,6 +83,25 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
     await rm(join(service, "src/probe.ts"));
     expect(await run(["bun", "test"], service)).toMatch(/ 0 fail/);
   }, 120_000);
+
+  test("identity, copied out alone, installs, typechecks, lints, passes its tests and compiles its binary", async () => {
+    const identity = join(work, "identity");
+    await cp(join(root, "services/identity"), identity, {
+      recursive: true,
+      filter: (source) => !/\/(node_modules|\.data|dist)$/.test(source),
+    });
+    await writeFile(join(identity, ".npmrc"), `@trellis:registry=${registry?.url}\n`);
+    await run(["bun", "install"], identity);
+    await run(["bun", "x", "tsc", "-p", "tsconfig.json"], identity);
+    expect(await run(["bun", "run", "lint"], identity)).toMatch(/Checked \d+ files/);
+    const tested = await run(["bun", "test"], identity);
+    expect(tested).toMatch(/ [1-9]\d* pass/);
+    expect(tested).toMatch(/ 0 fail/);
+    await run(["bun", "run", "build"], identity);
+    // What its image copies: the binary (executable) and its migrations.
+    expect((await stat(join(identity, "dist/identity"))).mode & 0o111).not.toBe(0);
+    expect((await stat(join(identity, "dist/migrations"))).isDirectory()).toBe(true);
+  }, 240_000);
 
   test("the breaking-change gate compares with the published protos", async () => {
     const output = await run(["bun", "run", "contracts:check"], root, true);
