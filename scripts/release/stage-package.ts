@@ -1,5 +1,5 @@
 import { cp, mkdir, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { publishedBufYaml } from "./published-buf-yaml.ts";
 import { compiledDir, publishedManifest } from "./published-manifest.ts";
 import { runOrThrow } from "./run-command.ts";
@@ -9,8 +9,10 @@ import type { WorkspacePackage } from "./workspace-packages.ts";
  * Builds the folder that gets published for `pkg` in `outDir`: its `generate` script when it
  * has one (contracts: buf lint + ts-proto), then `tsc -p tsconfig.build.json` into
  * `outDir/dist` (JS + .d.ts) when it has that file (@trellis/biome-config is JSON only), then
- * the other entries of its `files` copied over and the published manifest written. Publishing from this folder, not from the package's own, is what
- * lets the workspace keep pointing at sources. Throws when a step fails.
+ * the other entries of its `files` copied over, its `bundleDependencies` copied in as the
+ * workspace installed them (patches applied), and the published manifest written. Publishing
+ * from this folder, not from the package's own, is what lets the workspace keep pointing at
+ * sources. Throws when a step fails.
  */
 export async function stagePackage(
   pkg: WorkspacePackage,
@@ -30,6 +32,7 @@ export async function stagePackage(
       await cp(from, join(outDir, entry), { recursive: true });
     }
   }
+  await copyBundledDependencies(pkg, outDir);
   // In CI the repository field names the repository that built it: npm provenance checks it.
   const { GITHUB_REPOSITORY: repository, GITHUB_WORKSPACE: workspace } = env;
   const published = publishedManifest(manifest, {
@@ -61,6 +64,22 @@ async function compile(
     env,
   });
   return compilerOptions.rootDir;
+}
+
+/**
+ * npm packs `node_modules/<name>` of each bundled dependency into the tarball, and a consumer's
+ * install uses that copy instead of fetching its own. The kit bundles postgres.js this way so
+ * the workspace's patch (patches/, the pool queue fix) reaches services outside the workspace.
+ */
+async function copyBundledDependencies({ dir, manifest }: WorkspacePackage, outDir: string) {
+  const bundled = (manifest.bundleDependencies ?? []) as string[];
+  for (const name of bundled) {
+    const installed = dirname(Bun.resolveSync(`${name}/package.json`, dir));
+    await cp(installed, join(outDir, "node_modules", name), {
+      recursive: true,
+      dereference: true,
+    });
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -54,7 +54,8 @@ const cases = [
     dir: "service-kit",
     holds: ["dist/index.js", "dist/index.d.ts", "dist/harness.js", "dist/harness.d.ts"],
     // The harness is its own package: nothing of it, nor of the kit's other packages, here.
-    only: /^(dist\/(?!testing\/).*\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md)$/,
+    // postgres.js is bundled, patched (see the test below).
+    only: /^(dist\/(?!testing\/).*\.(js|d\.ts)|node_modules\/postgres\/.*|package\.json|README\.md|CHANGELOG\.md)$/,
   },
   {
     dir: "testing",
@@ -85,6 +86,23 @@ test("the published buf.yaml builds outside the workspace: google/api from the r
     modules: [{ path: "proto" }],
     deps: ["buf.build/googleapis/googleapis"],
   });
+});
+
+test("the kit's tarball carries postgres.js with the pool queue fix, so a consumer outside the workspace gets it", async () => {
+  const { files = [], manifest } = packed.get("service-kit") ?? {};
+  expect(manifest?.bundleDependencies).toEqual(["postgres"]);
+  expect(files).toContain("node_modules/postgres/src/queue.js");
+  const bundledQueue = join(temp, "service-kit", "node_modules", "postgres", "src", "queue.js");
+  const patch = await Bun.file(join(root, "patches", "postgres@3.4.9.patch")).text();
+  // Every line the patch adds to src/queue.js is in the bundled copy.
+  const added = patch
+    .split("diff --git")
+    .filter((file) => file.startsWith(" a/src/queue.js"))
+    .flatMap((file) => file.split("\n").filter((line) => /^\+[^+]/.test(line)))
+    .map((line) => line.slice(1));
+  expect(added.length).toBeGreaterThan(3);
+  const text = await Bun.file(bundledQueue).text();
+  expect(added.filter((line) => !text.includes(line))).toEqual([]);
 });
 
 test.each(cases)("every export of the $dir tarball names a file it holds", ({ dir }) => {
