@@ -38,7 +38,15 @@ function problemOf(
       return "a relative path out of the repository";
     }
     const to = packageOf(target);
-    return to === from ? null : `a relative path into ${shown(to)}: import it by its package name`;
+    if (to === from) {
+      return null;
+    }
+    // A package nested in the one it imports (gateway/web in gateway/) leaves the workspace with
+    // it, and a split-out repository cannot install its own root package by name.
+    if (from.startsWith(`${to}/`) && ruleOf(from).mayImport.includes(ruleOf(to).folder)) {
+      return null;
+    }
+    return `a relative path into ${shown(to)}: import it by its package name`;
   }
   const to = packages.get(packageName(specifier));
   if (to === undefined || to === from) {

@@ -103,6 +103,18 @@ const cases = [
     want: ["a relative path into service-kit: import it by its package name"],
   },
   {
+    name: "the web app importing the gateway it lives in, by relative path",
+    file: "gateway/web/src/lib/api.ts",
+    text: 'import type { App } from "../../../src/app.ts";',
+    want: [],
+  },
+  {
+    name: "the gateway importing the web app inside it, by relative path",
+    file: "gateway/src/app.ts",
+    text: 'import { page } from "../web/src/page.ts";',
+    want: ["a relative path into gateway/web: import it by its package name"],
+  },
+  {
     name: "a relative path out of the repository",
     file: "bench/run.ts",
     text: 'import { secret } from "../../elsewhere.ts";',

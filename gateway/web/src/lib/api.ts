@@ -4,7 +4,8 @@ import type {
   Note as NoteMessage,
   UpdateNoteRequest,
 } from "@trellis/contracts/browser/notes/v1";
-import type { App } from "@trellis/gateway/app";
+// The gateway is this app's parent folder: a relative import keeps gateway/ self-contained.
+import type { App } from "../../../src/app.ts";
 import { ApiError, apiErrorFor, OFFLINE_MESSAGE } from "./api-error.ts";
 
 // The gateway's own routes are typed through Eden; the notes API, served from the contracts'

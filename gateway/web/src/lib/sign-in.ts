@@ -1,4 +1,4 @@
-import { safeReturnTo } from "@trellis/gateway/return-to";
+import { safeReturnTo } from "../../../src/auth/return-to.ts";
 import type { ProviderName } from "./api.ts";
 
 /** How each provider's button reads. */
