@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts";
+import { missingPostgresFix } from "./postgres-fix.ts";
 import { runCommand } from "./run-command.ts";
 
 // The polyrepo proof: the template, copied out of the workspace, installs the contracts, the kit
@@ -37,6 +38,27 @@ async function run(cmd: string[], cwd: string, publish = false): Promise<string>
   return output;
 }
 
+/**
+ * Copies a folder of the workspace to `<work>/<name>` as a team's own repository would hold it:
+ * no node_modules, build output or data; the scope's registry in .npmrc (GitHub Packages in real
+ * life), everything else from npmjs through the machine's cache, no lockfile from elsewhere.
+ */
+async function copyOut(folder: string, name: string): Promise<string> {
+  const dir = join(work, name);
+  await cp(join(root, folder), dir, {
+    recursive: true,
+    filter: (source) => !/\/(node_modules|\.data|dist)$/.test(source),
+  });
+  await writeFile(join(dir, ".npmrc"), `@trellis:registry=${registry?.url}\n`);
+  return dir;
+}
+
+/** Where the postgres.js the kit installed under `dir` resolves to. */
+function kitPostgresUnder(dir: string): string {
+  const kit = join(dir, "node_modules", "@trellis", "service-kit");
+  return dirname(Bun.resolveSync("postgres/package.json", kit));
+}
+
 async function installedVersion(name: string): Promise<string> {
   const manifest = await readFile(join(service, "node_modules", name, "package.json"), "utf8");
   return (JSON.parse(manifest) as { version: string }).version;
@@ -46,14 +68,7 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
   beforeAll(async () => {
     registry = await startLocalRegistry();
     work = await mkdtemp(join(tmpdir(), "trellis-polyrepo-"));
-    service = join(work, "notes");
-    await cp(join(root, "service-template"), service, {
-      recursive: true,
-      filter: (source) => !/\/(node_modules|\.data|dist)$/.test(source),
-    });
-    // What a team's own repository has: the scope's registry in .npmrc (GitHub Packages in real
-    // life), everything else from npmjs through the machine's cache, no lockfile from elsewhere.
-    await writeFile(join(service, ".npmrc"), `@trellis:registry=${registry.url}\n`);
+    service = await copyOut("service-template", "notes");
     await run(["bun", "run", "release", "--no-git-tag"], root, true);
   }, 90_000);
 
@@ -85,13 +100,10 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
   }, 120_000);
 
   test("identity, copied out alone, installs, typechecks, lints, passes its tests and compiles its binary", async () => {
-    const identity = join(work, "identity");
-    await cp(join(root, "services/identity"), identity, {
-      recursive: true,
-      filter: (source) => !/\/(node_modules|\.data|dist)$/.test(source),
-    });
-    await writeFile(join(identity, ".npmrc"), `@trellis:registry=${registry?.url}\n`);
+    const identity = await copyOut("services/identity", "identity");
     await run(["bun", "install"], identity);
+    // The kit brought its patched postgres.js along (scripts/release/postgres-fix.ts).
+    expect(await missingPostgresFix(kitPostgresUnder(identity))).toEqual([]);
     await run(["bun", "x", "tsc", "-p", "tsconfig.json"], identity);
     expect(await run(["bun", "run", "lint"], identity)).toMatch(/Checked \d+ files/);
     const tested = await run(["bun", "test"], identity);
@@ -102,6 +114,22 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
     expect((await stat(join(identity, "dist/identity"))).mode & 0o111).not.toBe(0);
     expect((await stat(join(identity, "dist/migrations"))).isDirectory()).toBe(true);
   }, 240_000);
+
+  test("the gateway, copied out alone with its web app, installs, typechecks, lints, passes its tests and compiles its binary", async () => {
+    const gateway = await copyOut("gateway", "gateway");
+    // One install for both: the gateway's package.json lists web/ as its workspace.
+    await run(["bun", "install"], gateway);
+    await run(["bun", "x", "tsc", "-p", "tsconfig.json"], gateway);
+    await run(["bun", "run", "typecheck"], join(gateway, "web"));
+    expect(await run(["bun", "run", "lint"], gateway)).toMatch(/Checked \d+ files/);
+    const tested = await run(["bun", "test"], gateway);
+    expect(tested).toMatch(/ [1-9]\d* pass/);
+    expect(tested).toMatch(/ 0 fail/);
+    await run(["bun", "run", "build"], join(gateway, "web"));
+    await run(["bun", "run", "build"], gateway);
+    expect((await stat(join(gateway, "dist/gateway"))).mode & 0o111).not.toBe(0);
+    expect(await Bun.file(join(gateway, "dist/web/index.html")).exists()).toBe(true);
+  }, 300_000);
 
   test("the breaking-change gate compares with the published protos", async () => {
     const output = await run(["bun", "run", "contracts:check"], root, true);
