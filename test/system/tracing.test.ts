@@ -5,7 +5,7 @@ import {
   type ReceivedSpan,
   startOtlpReceiver,
 } from "@trellis/testing";
-import { approveSignIn } from "../fake-provider/sign-in.ts";
+import { approveSignIn } from "@trellis/gateway/fake-provider/sign-in";
 import { type Browser, createBrowser } from "./support/browser.ts";
 import { decodeLoginCookie } from "./support/login-cookie.ts";
 import { type Stack, startStack } from "./support/stack.ts";
