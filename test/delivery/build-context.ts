@@ -74,7 +74,11 @@ export function workspaceManifestsMissing(
     instructions
       .slice(0, install === -1 ? instructions.length : install)
       .filter((i) => i.keyword === "COPY" && !/--from=/.test(i.args))
-      .flatMap((copy) => wordsOf(copy.args).filter((word) => !word.startsWith("--")).slice(0, -1))
+      .flatMap((copy) =>
+        wordsOf(copy.args)
+          .filter((word) => !word.startsWith("--"))
+          .slice(0, -1),
+      )
       .filter((source) => source.endsWith("/package.json"))
       .map((source) => source.replace(/^\.\//, "").slice(0, -"/package.json".length)),
   );
