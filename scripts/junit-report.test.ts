@@ -11,7 +11,7 @@ const skipped = (name: string, file: string): string =>
 const report = (...cases: string[]): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bun test" tests="${cases.length}" failures="0" skipped="0">\n<testsuite name="x">\n${cases.join("\n")}\n</testsuite>\n</testsuites>`;
 
-const browser = { file: "gateway/test/e2e/app.test.ts", proves: "the browser layer" };
+const browser = { file: "test/system/e2e/app.test.ts", proves: "the browser layer" };
 const registry = { file: "scripts/release/polyrepo.test.ts", proves: "the registry layer" };
 
 test.each([

@@ -14,7 +14,7 @@ export interface JunitTotals {
  */
 export const REQUIRED_TEST_FILES: readonly { file: string; proves: string }[] = [
   {
-    file: "gateway/test/e2e/app.test.ts",
+    file: "test/system/e2e/app.test.ts",
     proves: "the web app in a real browser (needs /usr/bin/chromium)",
   },
   {

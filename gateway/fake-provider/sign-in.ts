@@ -1,4 +1,5 @@
-// What a browser does on the fake sign-in page, in plain fetch: for the gateway's tests.
+// What a browser does on the fake sign-in page, in plain fetch: for the gateway's tests and the
+// workspace's system tests (the export @trellis/gateway/fake-provider/sign-in).
 import type { Identity } from "./identity.ts";
 
 /** Overrides of the page's pre-filled identity; unset fields keep the defaults. */

@@ -3,8 +3,9 @@
 // also run once on a broken sample, since a check that cannot fail proves nothing.
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { missingFromContext } from "./build-context.ts";
+import { dirname, join, relative } from "node:path";
+import { workspacePackages } from "../../scripts/release/workspace-packages.ts";
+import { missingFromContext, workspaceManifestsMissing } from "./build-context.ts";
 import { parseDockerfile, stagesOf } from "./dockerfile.ts";
 import { dockerfileRules, unpinnedSyntaxDirective } from "./dockerfile-rules.ts";
 import { parseDockerignore } from "./dockerignore.ts";
@@ -43,6 +44,24 @@ describe("the images' Dockerfiles", () => {
     const ignore = parseDockerignore(await readText(ignoreFileFor(path)));
     expect(missingFromContext(parseDockerfile(await readText(path)), ROOT, ignore)).toEqual([]);
   });
+
+  test.each(DOCKERFILES)(
+    "%s copies, before its install, the manifest of every workspace the root or its package names",
+    async (path) => {
+      // A frozen install of a pruned workspace stops on a workspace the lockfile lists, a
+      // remaining manifest names, and the context lacks (the root's devDependency on the gateway).
+      const workspaces = new Map(
+        (await workspacePackages(ROOT)).map(({ dir, manifest }) => [
+          manifest.name,
+          { dir: relative(ROOT, dir), manifest },
+        ]),
+      );
+      const root = await Bun.file(join(ROOT, "package.json")).json();
+      const own = await Bun.file(join(ROOT, dirname(path), "package.json")).json();
+      const instructions = parseDockerfile(await readText(path));
+      expect(workspaceManifestsMissing(instructions, root, own, workspaces)).toEqual([]);
+    },
+  );
 
   test.each(DOCKERFILES)("%s has a .dockerignore of its own", (path) => {
     expect(ignoreFileFor(path)).toBe(`${path}.dockerignore`);
@@ -151,6 +170,27 @@ const contextCases = [
   },
   { name: "skips a copy from another stage", copy: "--from=build /nope /x", ignore: "*", want: 0 },
 ];
+
+test("the manifest check reports a workspace the root names that no COPY brings in", () => {
+  const workspaces = new Map([
+    ["@x/gateway", { dir: "gateway", manifest: { dependencies: { "@x/kit": "^1.0.0" } } }],
+    ["@x/kit", { dir: "kit", manifest: {} }],
+    ["@x/notes", { dir: "notes", manifest: { dependencies: { "@x/kit": "^1.0.0" } } }],
+  ]);
+  const text = "COPY package.json ./\nCOPY notes/package.json notes/\nRUN bun install\n";
+  const before = (copies: string) => parseDockerfile(copies + text);
+  const root = { devDependencies: { "@x/gateway": "^1.0.0", yaml: "2.0.0" } };
+  const own = { dependencies: { "@x/kit": "^1.0.0" } };
+  expect(workspaceManifestsMissing(before(""), root, own, workspaces)).toEqual(["gateway", "kit"]);
+  expect(
+    workspaceManifestsMissing(
+      before("COPY kit/package.json kit/\nCOPY gateway/package.json gateway/\n"),
+      root,
+      own,
+      workspaces,
+    ),
+  ).toEqual([]);
+});
 
 test.each(contextCases)("the build context check $name", ({ copy, ignore, want }) => {
   const problems = missingFromContext(

@@ -40,3 +40,23 @@ export function serviceFolders(): string[] {
     .sort();
   return ["gateway", "service-template", ...services];
 }
+
+// Installs, builds and local data: not part of a folder as it is copied.
+const UNCOPIED_DIRS = new Set([".git", "node_modules", "dist", ".data", "reports", "coverage"]);
+
+/** Every file under `folder` (relative to the root) as it is copied, as sorted root paths. */
+export function folderFiles(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory() && !UNCOPIED_DIRS.has(entry.name)) {
+        walk(path);
+      } else if (entry.isFile()) {
+        found.push(path);
+      }
+    }
+  };
+  walk(folder);
+  return found.sort();
+}

@@ -1,3 +1,5 @@
+import { posix } from "node:path";
+
 // What a folder copied into its own repository needs from its configuration: nothing outside
 // itself, and the same rules as in the workspace.
 
@@ -81,4 +83,19 @@ export function lintSetupProblems(manifest: LintManifest, biomeVersion: string):
     problems.push("no @trellis/biome-config devDependency");
   }
   return problems;
+}
+
+/** A `..` path at the start of a string, word or link, not inside a longer path or a `...`. */
+const CLIMBING_PATH = /(?<![\w./\\-])\.\.(?:\/[\w.@+\-/]*|(?![\w.]))/g;
+
+/**
+ * The relative paths in `file` (of `folder`; both relative to the root, "/"-separated) that climb
+ * out of the folder, resolved from the file's own folder: an import, a path joined onto
+ * `import.meta.dir`, a README's link. Copied out alone, each names a file that is not there.
+ */
+export function pathsOutside(folder: string, file: string, text: string): string[] {
+  const from = posix.dirname(file);
+  return [...text.matchAll(CLIMBING_PATH)]
+    .map(([path]) => path)
+    .filter((path) => posix.relative(folder, posix.join(from, path)).split("/")[0] === "..");
 }

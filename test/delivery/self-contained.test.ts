@@ -1,10 +1,10 @@
 // Each service folder copied alone into a repository of its own typechecks and lints with no
 // file from the workspace root: its tsconfig and biome.json reach nothing outside it, and they
-// still say what the root's do. The polyrepo test (scripts/release/polyrepo.test.ts) runs them.
+// still say what the root's do; no file of it, tests and docs included, names a path outside it. The polyrepo test (scripts/release/polyrepo.test.ts) runs them.
 import { expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, serviceFolders } from "./repo.ts";
+import { folderFiles, ROOT, readText, serviceFolders } from "./repo.ts";
 import {
   BIOME_PRESET,
   biomeConfigProblems,
@@ -13,6 +13,7 @@ import {
   type LintManifest,
   lintSetupProblems,
   optionsDrift,
+  pathsOutside,
 } from "./self-contained-rules.ts";
 
 async function readJson<T>(path: string): Promise<T> {
@@ -71,6 +72,19 @@ test.each(folders)("the root biome.json leaves %s to its own config", async (dir
   expect(root.extends).toEqual([BIOME_PRESET]);
 });
 
+test.each(folders)("no file of %s names a path outside the folder", async (dir) => {
+  // Code, tests, fixtures and docs alike: the system tests that start the other folders live in
+  // test/system at the root, so nothing here reaches ../services, ../contracts or the root.
+  const outside: string[] = [];
+  for (const file of folderFiles(dir)) {
+    const text = await readText(file);
+    if (!text.includes("\0")) {
+      outside.push(...pathsOutside(dir, file, text).map((path) => `${file}: ${path}`));
+    }
+  }
+  expect(outside).toEqual([]);
+});
+
 const brokenSamples = [
   {
     name: "a tsconfig extending the root's base reaches outside",
@@ -123,6 +137,39 @@ const brokenSamples = [
       '@biomejs/biome is "^2.0.0", not 2.6.8',
       "no @trellis/biome-config devDependency",
     ],
+  },
+
+  {
+    name: "a test support file joining the repository root onto its own folder",
+    got: pathsOutside(
+      "gateway",
+      "gateway/test/support/greetings.ts",
+      'const repo = join(import.meta.dir, "../../..");',
+    ),
+    want: ["../../.."],
+  },
+  {
+    name: "an import from a sibling folder of the workspace",
+    got: pathsOutside(
+      "gateway",
+      "gateway/src/app.ts",
+      'import { x } from "../../contracts/gen/x.ts";',
+    ),
+    want: ["../../contracts/gen/x.ts"],
+  },
+  {
+    name: "a README's link to the root",
+    got: pathsOutside("gateway", "gateway/README.md", "see [the example](../.env.example)"),
+    want: ["../.env.example"],
+  },
+  {
+    name: "paths within the folder, URL dots and spreads stay inside",
+    got: pathsOutside(
+      "gateway",
+      "gateway/src/auth/oidc.test.ts",
+      'import "../../fake-provider/faults.ts"; f(...args); "/a/../notes"; "http://.../cb" ...',
+    ),
+    want: [],
   },
 ];
 

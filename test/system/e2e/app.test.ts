@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { repoRoot } from "../support/paths.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -12,7 +13,7 @@ import { launchChromium } from "./chromium.ts";
 
 setDefaultTimeout(60_000);
 
-const SCREENSHOTS = join(import.meta.dir, "../../../reports/screenshots");
+const SCREENSHOTS = join(repoRoot, "reports/screenshots");
 const PAGE_SIZE = 20; // the app's page of notes
 
 const launched = await launchChromium();

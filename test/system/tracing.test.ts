@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { approveSignIn } from "@trellis/gateway/fake-provider/sign-in";
 import {
   describeSpans,
   type OtlpReceiver,
   type ReceivedSpan,
   startOtlpReceiver,
 } from "@trellis/testing";
-import { approveSignIn } from "../fake-provider/sign-in.ts";
 import { type Browser, createBrowser } from "./support/browser.ts";
 import { decodeLoginCookie } from "./support/login-cookie.ts";
 import { type Stack, startStack } from "./support/stack.ts";

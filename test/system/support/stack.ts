@@ -16,15 +16,12 @@ import {
 } from "@trellis/testing";
 import { type Binaries, compiledBinaries } from "./binaries.ts";
 import { type ChildProcess, createChildProcess, waitUntil } from "./child-process.ts";
+import { gatewayDir, identityDir, notesDir } from "./paths.ts";
 
 // The real stack as separate processes on loopback: the fake OAuth provider, identity, notes
 // (the service template) and the gateway in development mode on plain http. Identity, notes and
 // the gateway run from source, or from the binaries `bun run build` compiles (what the images
 // hold); the fake provider always runs from source.
-
-const gatewayDir = join(import.meta.dir, "../..");
-const identityDir = join(gatewayDir, "../services/identity");
-const notesDir = join(gatewayDir, "../service-template");
 
 /** The fake provider's one client (its defaults), used for all three providers. */
 const CLIENT_ID = "trellis-dev";

@@ -6,6 +6,7 @@ import { type Browser, createBrowser } from "./support/browser.ts";
 import { type ChildProcess, createChildProcess } from "./support/child-process.ts";
 import { errorAnswer } from "./support/errors.ts";
 import { buildGreetingsDescriptors } from "./support/greetings.ts";
+import { fixturesDir, gatewayDir, repoRoot } from "./support/paths.ts";
 import { type Stack, startStack } from "./support/stack.ts";
 
 // Issue 18's proof: a service the gateway was not built with (fixtures/greetings, compiled to a
@@ -28,8 +29,8 @@ beforeAll(async () => {
   greetingsAddress = `127.0.0.1:${port}`;
   greetings = createChildProcess({
     name: "greetings",
-    cwd: join(import.meta.dir, ".."),
-    command: [process.execPath, "test/fixtures/greetings-server.ts"],
+    cwd: repoRoot,
+    command: [process.execPath, join(fixturesDir, "greetings-server.ts")],
     env: {
       PATH: process.env.PATH ?? "",
       PORT: String(port),
@@ -140,7 +141,7 @@ test("/readyz names the configured service", async () => {
 test("a second service declaring the same route stops the gateway at start-up, naming both", async () => {
   const port = freePort();
   const gateway = Bun.spawn([process.execPath, "src/main.ts"], {
-    cwd: join(import.meta.dir, ".."),
+    cwd: gatewayDir,
     env: {
       PATH: process.env.PATH ?? "",
       MODE: "development",

@@ -1,14 +1,13 @@
 import { join } from "node:path";
+import { gatewayDir, identityDir, notesDir, webDir } from "./paths.ts";
 
 // The compiled services as an image holds them: each package's own `bun run build` (the command
 // the Dockerfiles run) writes `<package>/dist/<name>` with its runtime files beside it.
 
-const gatewayDir = join(import.meta.dir, "../..");
-
 const packages = {
   gateway: gatewayDir,
-  identity: join(gatewayDir, "../services/identity"),
-  notes: join(gatewayDir, "../service-template"),
+  identity: identityDir,
+  notes: notesDir,
 } as const;
 
 export type BinaryName = keyof typeof packages;
@@ -29,7 +28,7 @@ export function compiledBinaries(): Promise<Binaries> {
 }
 
 async function buildAll(): Promise<Binaries> {
-  await runBuild(join(gatewayDir, "web"));
+  await runBuild(webDir);
   await Promise.all(Object.values(packages).map(runBuild));
   const entries = Object.entries(packages).map(([name, dir]) => [name, join(dir, "dist", name)]);
   return Object.fromEntries(entries) as Binaries;

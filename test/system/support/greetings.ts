@@ -1,9 +1,9 @@
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { contractsDir, fixturesDir } from "./paths.ts";
 
-const repo = join(import.meta.dir, "../../..");
-const buf = join(repo, "contracts/node_modules/.bin/buf");
+const buf = join(contractsDir, "node_modules/.bin/buf");
 
 // The buf workspace of contracts/buf.yaml, with the fixtures as a module beside ours: the
 // fixture imports trellis/api/v1/annotations.proto and googleapis' http annotations.
@@ -24,7 +24,7 @@ modules:
 `;
 
 /**
- * Compiles gateway/test/fixtures/greetings into a binary FileDescriptorSet, as a team would
+ * Compiles test/system/fixtures/greetings into a binary FileDescriptorSet, as a team would
  * hand one to REST_DESCRIPTOR_SETS, in a temporary folder; `remove` deletes it.
  */
 export async function buildGreetingsDescriptors(): Promise<{
@@ -32,9 +32,9 @@ export async function buildGreetingsDescriptors(): Promise<{
   remove(): Promise<void>;
 }> {
   const dir = await mkdtemp(join(tmpdir(), "trellis-greetings-"));
-  await symlink(join(import.meta.dir, "../fixtures"), join(dir, "fixtures"));
-  await symlink(join(repo, "contracts/proto"), join(dir, "contracts"));
-  await symlink(join(repo, "contracts/node_modules/google-proto-files"), join(dir, "googleapis"));
+  await symlink(fixturesDir, join(dir, "fixtures"));
+  await symlink(join(contractsDir, "proto"), join(dir, "contracts"));
+  await symlink(join(contractsDir, "node_modules/google-proto-files"), join(dir, "googleapis"));
   await writeFile(join(dir, "buf.yaml"), bufYaml);
   const path = join(dir, "greetings.binpb");
   const build = Bun.spawn(

@@ -1,5 +1,5 @@
-import { approveSignIn, type SignInIdentity } from "../../fake-provider/sign-in.ts";
-import type { ProviderName } from "../../src/auth/provider-names.ts";
+import { approveSignIn, type SignInIdentity } from "@trellis/gateway/fake-provider/sign-in";
+import type { ProviderName } from "@trellis/gateway/provider-names";
 import { type CookieJar, createCookieJar } from "./cookie-jar.ts";
 
 export type { ProviderName };

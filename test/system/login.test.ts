@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { approveSignIn, denySignIn } from "../fake-provider/sign-in.ts";
+import { approveSignIn, denySignIn } from "@trellis/gateway/fake-provider/sign-in";
 import { type Browser, createBrowser, type ProviderName } from "./support/browser.ts";
 import { isExpiring, type SetCookie, setCookiesNamed } from "./support/cookie-jar.ts";
 import { errorAnswer } from "./support/errors.ts";

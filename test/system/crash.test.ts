@@ -1,16 +1,17 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { freePort, testCallerKeys } from "@trellis/testing";
+import { fixturesDir, gatewayDir } from "./support/paths.ts";
 
 // The gateway as a real process: an unhandled rejection or uncaught exception is one fatal JSON
 // line naming the cause, and the process exits 1 instead of serving on.
 
-const fixture = join(import.meta.dir, "fixtures/crash-after-start.ts");
+const fixture = join(fixturesDir, "crash-after-start.ts");
 
 async function crash(crashWith: string) {
   const port = freePort();
-  const child = Bun.spawn([process.execPath, fixture], {
-    cwd: join(import.meta.dir, ".."),
+  const child = Bun.spawn([process.execPath, "--preload", fixture, "src/main.ts"], {
+    cwd: gatewayDir,
     env: {
       PATH: process.env.PATH ?? "",
       MODE: "development",

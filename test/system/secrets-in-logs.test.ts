@@ -1,6 +1,6 @@
 import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { approveSignIn } from "../fake-provider/sign-in.ts";
-import { providerNames } from "../src/auth/provider-names.ts";
+import { approveSignIn } from "@trellis/gateway/fake-provider/sign-in";
+import { providerNames } from "@trellis/gateway/provider-names";
 import { type Browser, createBrowser, type ProviderName } from "./support/browser.ts";
 import { decodeLoginCookie, encodeLoginCookie } from "./support/login-cookie.ts";
 import { type Stack, startStack } from "./support/stack.ts";
