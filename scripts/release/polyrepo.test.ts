@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { createBrowser } from "../../test/system/support/browser.ts";
+import { startStack } from "../../test/system/support/stack.ts";
 import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts";
 import { missingPostgresFix } from "./postgres-fix.ts";
 import { runCommand } from "./run-command.ts";
 
-// The polyrepo proof: the template, copied out of the workspace, installs the contracts, the kit
-// and the lint preset from a registry by version, typechecks and lints with its own configs and
-// passes its own tests, before and after a contracts release.
+// The polyrepo proof: the template, identity and the gateway, each copied alone out of the
+// workspace, install the contracts, the kit, the harness and the lint preset from a registry by
+// version, typecheck and lint with their own configs, pass their own tests and compile their
+// binaries; the three binaries then serve a sign-in and a note together. The template also
+// takes a contracts release.
 
 const root = resolve(import.meta.dir, "../..");
 const npmReachable = await fetch("https://registry.npmjs.org/-/ping", {
@@ -97,6 +101,7 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
     await expect(run(["bun", "run", "lint"], service)).rejects.toThrow(/noConsole/);
     await rm(join(service, "src/probe.ts"));
     expect(await run(["bun", "test"], service)).toMatch(/ 0 fail/);
+    await run(["bun", "run", "build"], service);
   }, 120_000);
 
   test("identity, copied out alone, installs, typechecks, lints, passes its tests and compiles its binary", async () => {
@@ -130,6 +135,31 @@ describe.skipIf(!npmReachable)("a service copied out of the workspace", () => {
     expect((await stat(join(gateway, "dist/gateway"))).mode & 0o111).not.toBe(0);
     expect(await Bun.file(join(gateway, "dist/web/index.html")).exists()).toBe(true);
   }, 300_000);
+
+  test("the three binaries compiled out there serve a sign-in and a note through the gateway", async () => {
+    const stack = await startStack({
+      binaries: {
+        gateway: join(work, "gateway/dist/gateway"),
+        identity: join(work, "identity/dist/identity"),
+        notes: join(service, "dist/notes"),
+      },
+      fakeProviderDir: join(work, "gateway"),
+    });
+    try {
+      const browser = createBrowser(stack.gatewayUrl);
+      await browser.signIn("dev", { id: "polyrepo-user", name: "Polyrepo User" });
+      const created = await browser.api("/api/notes", {
+        method: "POST",
+        json: { title: "three repositories", body: "one sign-in" },
+      });
+      expect(created.status).toBe(201);
+      const note = await created.json();
+      const listed = await browser.api("/api/notes");
+      expect(await listed.json()).toEqual({ notes: [note], nextPageToken: "" });
+    } finally {
+      await stack.stop();
+    }
+  }, 60_000);
 
   test("the breaking-change gate compares with the published protos", async () => {
     const output = await run(["bun", "run", "contracts:check"], root, true);

@@ -1,5 +1,3 @@
-import postgres from "postgres";
-
 /** SQLSTATE codes repositories translate into domain errors. */
 export const pgCodes = {
   uniqueViolation: "23505",
@@ -10,5 +8,18 @@ export const pgCodes = {
 
 /** The SQLSTATE of a Postgres error, or null for anything else. */
 export function pgErrorCode(error: unknown): string | null {
-  return error instanceof postgres.PostgresError ? error.code : null;
+  return isPostgresError(error) ? error.code : null;
+}
+
+/**
+ * Whether `error` is a postgres.js PostgresError, from any copy of postgres.js. Not
+ * `instanceof`: the kit bundles its own patched copy, so a pool made by another (the test
+ * harness's, a service's own) throws instances of another class with the same shape.
+ */
+export function isPostgresError(error: unknown): error is Error & { code: string; query?: unknown } {
+  return (
+    error instanceof Error &&
+    error.name === "PostgresError" &&
+    typeof (error as { code?: unknown }).code === "string"
+  );
 }

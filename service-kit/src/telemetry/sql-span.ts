@@ -10,8 +10,8 @@ import {
   ATTR_SERVER_PORT,
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from "@opentelemetry/semantic-conventions";
-import postgres from "postgres";
-import { pgErrorCode } from "../db/pg-error.ts";
+import type postgres from "postgres";
+import { isPostgresError, pgErrorCode } from "../db/pg-error.ts";
 import { summarizeSql } from "./sql-summary.ts";
 import { errorTypeOf, kitTracer, markFailed } from "./tracer.ts";
 
@@ -65,7 +65,7 @@ export function statementOfResult(result: unknown): string | undefined {
 export function statementOfError(error: unknown): string | undefined {
   // postgres.js sets `query` on every PostgresError; its types say "only with debug", which is
   // about the property being enumerable (printed), not present.
-  const query = error instanceof postgres.PostgresError ? (error.query as unknown) : undefined;
+  const query = isPostgresError(error) ? error.query : undefined;
   return typeof query === "string" ? query : undefined;
 }
 

@@ -60,6 +60,13 @@ export interface StackOptions {
    * and migrates on its own, as in an image. Default "source": `bun src/main.ts`.
    */
   from?: "source" | "binaries";
+  /**
+   * Executables compiled elsewhere (a folder copied out of the workspace): started as "binaries"
+   * are, instead of building the workspace's own.
+   */
+  binaries?: Binaries;
+  /** Where the fake provider runs from (`fake-provider/main.ts` under it); default gateway/. */
+  fakeProviderDir?: string;
   /** Added to (and overriding) the gateway's environment. */
   gatewayEnv?: Record<string, string>;
   /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
@@ -71,7 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const databases: TestDatabase[] = [];
   const started: ChildProcess[] = [];
   try {
-    const launch = options.from === "binaries" ? fromBinaries(await compiledBinaries()) : source;
+    const launch = await launcher(options);
     const [identityDb, notesDb] = await Promise.all([
       serviceDatabase(identityDir, launch.migratedByHarness),
       serviceDatabase(notesDir, launch.migratedByHarness),
@@ -85,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const fake = createChildProcess({
       name: "fake-provider",
-      cwd: gatewayDir,
+      cwd: options.fakeProviderDir ?? gatewayDir,
       command: [process.execPath, "fake-provider/main.ts"],
       env: { ...baseEnv(), PORT: String(ports.fake) },
       ready: async (output) => listeningUrl(output()) === fakeProviderUrl,
@@ -182,6 +189,13 @@ const source: Launch = {
   gateway: { name: "gateway", cwd: gatewayDir, command: [process.execPath, "src/main.ts"] },
   migratedByHarness: true,
 };
+
+async function launcher(options: StackOptions): Promise<Launch> {
+  if (options.binaries !== undefined) {
+    return fromBinaries(options.binaries);
+  }
+  return options.from === "binaries" ? fromBinaries(await compiledBinaries()) : source;
+}
 
 /** Run from a folder of their own: nothing may be found relative to the working directory. */
 function fromBinaries(binaries: Binaries): Launch {
