@@ -6,7 +6,9 @@ import type { IgnoreRules } from "./dockerignore.ts";
 
 /**
  * What a Dockerfile's COPY instructions would miss in a build context at `root` cut down by
- * `ignore`: a source that does not exist, is excluded, or is a folder with nothing left in it.
+ * `ignore`: a source that does not exist, is excluded, or is a folder with nothing left in it,
+ * and any source that leaves the context (`..`, an absolute path). A wildcard source (`bun.lock*`)
+ * may match nothing, as BuildKit allows while another source of the COPY matches.
  * COPY --from reads another stage, not the context, and is skipped.
  */
 export function missingFromContext(
@@ -27,6 +29,12 @@ export function missingFromContext(
 
 function sourceProblem(source: string, root: string, ignore: IgnoreRules): string | null {
   const path = source.replace(/^\.\//, "").replace(/\/$/, "");
+  if (source.startsWith("/") || path.split("/").includes("..")) {
+    return "is outside the build context";
+  }
+  if (/[*?[]/.test(path)) {
+    return null;
+  }
   if (!existsSync(join(root, path))) {
     return "does not exist";
   }
