@@ -7,11 +7,10 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { missingFromContext } from "./build-context.ts";
+import { TEST_ONLY_PACKAGES } from "./bundle-inputs.ts";
 import { parseDockerfile, stagesOf } from "./dockerfile.ts";
 import { dockerfileRules, unpinnedSyntaxDirective } from "./dockerfile-rules.ts";
 import { parseDockerignore } from "./dockerignore.ts";
-import { dockerfilelint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
-import { TEST_ONLY_PACKAGES } from "./bundle-inputs.ts";
 import {
   bunInstalls,
   lockfileProblems,
@@ -20,6 +19,7 @@ import {
   testOnlyInstalled,
   workspaceSources,
 } from "./image-build-rules.ts";
+import { dockerfilelint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
 import { contextOf, DOCKERFILES, ROOT, readText } from "./repo.ts";
 
 /**
@@ -70,9 +70,12 @@ describe("the images' Dockerfiles", () => {
     expect(npmrcProblems(await stagesIn(path))).toEqual([]);
   });
 
-  test.each(DOCKERFILES)("%s installs frozen from the folder's bun.lock when it has one", async (path) => {
-    expect(lockfileProblems(await stagesIn(path))).toEqual([]);
-  });
+  test.each(DOCKERFILES)(
+    "%s installs frozen from the folder's bun.lock when it has one",
+    async (path) => {
+      expect(lockfileProblems(await stagesIn(path))).toEqual([]);
+    },
+  );
 
   test.each(DOCKERFILES)("%s installs nothing test-only in its build stage", async (path) => {
     const installs = bunInstalls(await stagesIn(path));
@@ -243,7 +246,11 @@ describe("the folder build rules can fail", () => {
     { name: "a copied .npmrc", from: "COPY . .", to: "COPY .npmrc ./" },
     { name: "a token build argument", from: "WORKDIR /app", to: "WORKDIR /app\nARG NPM_TOKEN" },
     { name: "a token in ENV", from: "WORKDIR /app", to: "WORKDIR /app\nENV NODE_AUTH_TOKEN=x" },
-    { name: "an install without the secret", from: "--mount=type=secret,id=npmrc,target=/root/.npmrc", to: "" },
+    {
+      name: "an install without the secret",
+      from: "--mount=type=secret,id=npmrc,target=/root/.npmrc",
+      to: "",
+    },
     { name: "an .npmrc written by RUN", from: "RUN bun run build", to: "RUN echo x > .npmrc" },
   ];
   test.each(npmrcLeaks)("$name is an npmrc problem", ({ from, to }) => {
@@ -253,7 +260,11 @@ describe("the folder build rules can fail", () => {
   const lockfileMisses = [
     { name: "no lockfile copied", from: "package.json bun.lock* ./", to: "package.json ./" },
     { name: "never frozen", from: "then frozen=--frozen-lockfile; ", to: "then frozen=; " },
-    { name: "frozen with no lockfile", from: "bun install --production $frozen", to: "bun install --production --frozen-lockfile" },
+    {
+      name: "frozen with no lockfile",
+      from: "bun install --production $frozen",
+      to: "bun install --production --frozen-lockfile",
+    },
   ];
   test.each(lockfileMisses)("$name is a lockfile problem", ({ from, to }) => {
     expect(lockfileProblems(folderStages(from, to)).length).toBeGreaterThan(0);
@@ -315,7 +326,12 @@ const contextCases = [
   },
   { name: "skips a copy from another stage", copy: "--from=build /nope /x", ignore: "*", want: 0 },
   { name: "reports a source outside the context", copy: "../bun.lock ./", ignore: "", want: 1 },
-  { name: "lets a wildcard match nothing", copy: "package.json no-such.lock* ./", ignore: "", want: 0 },
+  {
+    name: "lets a wildcard match nothing",
+    copy: "package.json no-such.lock* ./",
+    ignore: "",
+    want: 0,
+  },
 ];
 
 test.each(contextCases)("the build context check $name", ({ copy, ignore, want }) => {

@@ -56,7 +56,10 @@ export function npmrcProblems(stages: Stage[]): string[] {
     if (/(>|\btee\b)\s*\S*\.npmrc/.test(run.args)) {
       problems.push(`line ${run.line}: RUN writes an .npmrc`);
     }
-    if (/\bbun install\b/.test(run.args) && !/--mount=type=secret,id=npmrc,target=\S*\.npmrc/.test(run.args)) {
+    if (
+      /\bbun install\b/.test(run.args) &&
+      !/--mount=type=secret,id=npmrc,target=\S*\.npmrc/.test(run.args)
+    ) {
       problems.push(`line ${run.line}: bun install without the npmrc secret mounted`);
     }
   }
@@ -80,13 +83,13 @@ function installsIn(script: Script, start: string, run: Instruction): BunInstall
   const found: BunInstall[] = [];
   let dir = start;
   for (const command of script.commands) {
-    for (const [, index] of command.matchAll(/\u0000(\d+)\u0000/g)) {
+    for (const [, index] of command.matchAll(/@@(\d+)@@/g)) {
       const inner = script.subshells[Number(index)];
       if (inner !== undefined) {
         found.push(...installsIn({ commands: inner, subshells: script.subshells }, dir, run));
       }
     }
-    const plain = command.replace(/\u0000\d+\u0000/g, "").trim();
+    const plain = command.replace(/@@\d+@@/g, "").trim();
     const cd = /^cd\s+(\S+)$/.exec(plain);
     if (cd?.[1] !== undefined) {
       dir = dir === "." ? cd[1] : `${dir}/${cd[1]}`;
@@ -185,7 +188,7 @@ function shellScript(args: string): Script {
     before = text;
     text = text.replace(/\(([^()]*)\)/g, (_, inner: string) => {
       subshells.push(splitCommands(inner));
-      return `\u0000${subshells.length - 1}\u0000`;
+      return `@@${subshells.length - 1}@@`;
     });
   }
   return { commands: splitCommands(text), subshells };
@@ -194,6 +197,11 @@ function shellScript(args: string): Script {
 function splitCommands(text: string): string[] {
   return text
     .split(/&&|\|\||;/)
-    .map((command) => command.trim().replace(/^(then|else|do)\s+/, "").trim())
+    .map((command) =>
+      command
+        .trim()
+        .replace(/^(then|else|do)\s+/, "")
+        .trim(),
+    )
     .filter((command) => command !== "");
 }
