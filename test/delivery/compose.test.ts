@@ -112,7 +112,7 @@ test("the stack from source builds each image from its own folder, @trellis/* fr
   expect(builds.map((build) => build.context).sort()).toEqual(DOCKERFILES.map(contextOf).sort());
   for (const build of builds) {
     // The folder's own Dockerfile, which Compose finds there by default.
-    expect([undefined, "Dockerfile"]).toContain(build.dockerfile);
+    expect(build.dockerfile ?? "Dockerfile").toBe("Dockerfile");
     expect(build.additional_contexts).toEqual({ "local-packages": ".packed" });
   }
 });
