@@ -3,7 +3,7 @@
 // published. compose.yaml hands .packed to each image build as the `local-packages` context,
 // so the Dockerfiles install @trellis/* from these tarballs instead of a registry.
 //   bun scripts/release/pack.ts [out-dir]
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packFolder } from "./npm-registry.ts";
@@ -15,7 +15,7 @@ const out = resolve(process.argv[2] ?? join(root, ".packed"));
 
 // A tarball of an older version left behind would be installed too: start empty.
 await rm(out, { recursive: true, force: true });
-await Bun.write(join(out, ".gitkeep"), "");
+await mkdir(out, { recursive: true });
 for (const pkg of await publicPackages(root)) {
   const stage = await mkdtemp(join(tmpdir(), "trellis-pack-"));
   try {
