@@ -6,7 +6,9 @@ import type { IgnoreRules } from "./dockerignore.ts";
 
 /**
  * What a Dockerfile's COPY instructions would miss in a build context at `root` cut down by
- * `ignore`: a source that does not exist, is excluded, or is a folder with nothing left in it.
+ * `ignore`: a source that does not exist, is excluded, or is a folder with nothing left in it,
+ * and any source that leaves the context (`..`, an absolute path). A wildcard source (`bun.lock*`)
+ * may match nothing, as BuildKit allows while another source of the COPY matches.
  * COPY --from reads another stage, not the context, and is skipped.
  */
 export function missingFromContext(
@@ -27,6 +29,12 @@ export function missingFromContext(
 
 function sourceProblem(source: string, root: string, ignore: IgnoreRules): string | null {
   const path = source.replace(/^\.\//, "").replace(/\/$/, "");
+  if (source.startsWith("/") || path.split("/").includes("..")) {
+    return "is outside the build context";
+  }
+  if (/[*?[]/.test(path)) {
+    return null;
+  }
   if (!existsSync(join(root, path))) {
     return "does not exist";
   }
@@ -47,58 +55,4 @@ function filesUnder(root: string, dir: string): string[] {
     }
     return entry.name === "node_modules" || entry.name === ".git" ? [] : filesUnder(root, path);
   });
-}
-
-/** A manifest's dependencies of every kind, by name. */
-export interface DependencyManifest {
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-}
-
-/**
- * The workspace folders whose package.json a pruned `bun install --frozen-lockfile` needs on disk
- * but the instructions do not copy before it: every workspace the root manifest or `own` (the
- * image's package) names, and every one those name in turn. `workspaces` maps a package name to
- * its folder and manifest; a manifest is copied as `COPY <folder>/package.json <folder>/`.
- */
-export function workspaceManifestsMissing(
-  instructions: Instruction[],
-  root: DependencyManifest,
-  own: DependencyManifest,
-  workspaces: ReadonlyMap<string, { dir: string; manifest: DependencyManifest }>,
-): string[] {
-  const install = instructions.findIndex((i) => /\bbun install\b/.test(i.args));
-  const copied = new Set(
-    instructions
-      .slice(0, install === -1 ? instructions.length : install)
-      .filter((i) => i.keyword === "COPY" && !/--from=/.test(i.args))
-      .flatMap((copy) =>
-        wordsOf(copy.args)
-          .filter((word) => !word.startsWith("--"))
-          .slice(0, -1),
-      )
-      .filter((source) => source.endsWith("/package.json"))
-      .map((source) => source.replace(/^\.\//, "").slice(0, -"/package.json".length)),
-  );
-  const needed = new Set<string>();
-  const visit = (manifest: DependencyManifest): void => {
-    const names = Object.keys({
-      ...manifest.dependencies,
-      ...manifest.devDependencies,
-      ...manifest.optionalDependencies,
-      ...manifest.peerDependencies,
-    });
-    for (const name of names) {
-      const workspace = workspaces.get(name);
-      if (workspace !== undefined && !needed.has(workspace.dir)) {
-        needed.add(workspace.dir);
-        visit(workspace.manifest);
-      }
-    }
-  };
-  visit(root);
-  visit(own);
-  return [...needed].filter((dir) => !copied.has(dir)).sort();
 }

@@ -17,7 +17,7 @@ import {
 } from "./compose-rules.ts";
 import { composeSchemaErrors } from "./compose-schema.ts";
 import { dclint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
-import { COMPOSE_FILES, readText } from "./repo.ts";
+import { COMPOSE_FILES, contextOf, DOCKERFILES, readText } from "./repo.ts";
 
 const FILES = [...COMPOSE_FILES, "deploy/compose.jaeger-ui.yaml"];
 
@@ -101,6 +101,19 @@ test("the stack from source runs the Postgres and Jaeger that production runs", 
   const deployed = (await compose("deploy/compose.yaml")).services ?? {};
   for (const name of ["postgres", "jaeger"]) {
     expect(local[name]?.image).toBe(deployed[name]?.image ?? "missing");
+  }
+});
+
+test("the stack from source builds each image from its own folder, @trellis/* from .packed", async () => {
+  const services = (await compose("compose.yaml")).services ?? {};
+  const builds = Object.values(services).flatMap((service) =>
+    service.build === undefined ? [] : [service.build as Record<string, unknown>],
+  );
+  expect(builds.map((build) => build.context).sort()).toEqual(DOCKERFILES.map(contextOf).sort());
+  for (const build of builds) {
+    // The folder's own Dockerfile, which Compose finds there by default.
+    expect(build.dockerfile ?? "Dockerfile").toBe("Dockerfile");
+    expect(build.additional_contexts).toEqual({ "local-packages": ".packed" });
   }
 });
 

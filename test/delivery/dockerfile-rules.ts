@@ -29,7 +29,8 @@ export const dockerfileRules: Record<string, DockerfileRule> = {
     stages.flatMap((stage, index) => {
       const image = imageOf(stage.from);
       const earlier = stages.slice(0, index).map((s) => s.name);
-      return earlier.includes(image) || DIGEST.test(image)
+      // `scratch` is no image: an empty stage.
+      return image === "scratch" || earlier.includes(image) || DIGEST.test(image)
         ? []
         : [`line ${stage.from.line}: FROM ${image} is not pinned by @sha256:<digest>`];
     }),

@@ -1,21 +1,37 @@
-// The images' Dockerfiles, checked without a Docker engine: dockerfilelint, our own rules, and
-// a cheap proof that each build context holds what its COPY instructions read. Every rule is
-// also run once on a broken sample, since a check that cannot fail proves nothing.
+// The images' Dockerfiles, checked without a Docker engine: dockerfilelint, our own rules, a
+// cheap proof that each build context (the Dockerfile's own folder) holds what its COPY
+// instructions read, and what makes that folder build alone (image-build-rules.ts): no workspace
+// file, the .npmrc only as a secret, the folder's lockfile, nothing test-only installed. Every
+// rule is also run once on a broken sample, since a check that cannot fail proves nothing.
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { workspacePackages } from "../../scripts/release/workspace-packages.ts";
-import { missingFromContext, workspaceManifestsMissing } from "./build-context.ts";
+import { join } from "node:path";
+import { missingFromContext } from "./build-context.ts";
+import { TEST_ONLY_PACKAGES } from "./bundle-inputs.ts";
 import { parseDockerfile, stagesOf } from "./dockerfile.ts";
 import { dockerfileRules, unpinnedSyntaxDirective } from "./dockerfile-rules.ts";
 import { parseDockerignore } from "./dockerignore.ts";
+import {
+  bunInstalls,
+  lockfileProblems,
+  type Manifest,
+  npmrcProblems,
+  testOnlyInstalled,
+  workspaceSources,
+} from "./image-build-rules.ts";
 import { dockerfilelint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
-import { DOCKERFILES, ROOT, readText } from "./repo.ts";
+import { contextOf, DOCKERFILES, ROOT, readText } from "./repo.ts";
 
-/** BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile in place of the root one. */
+/**
+ * The .dockerignore Docker reads for a build of the folder: the context's own. (A
+ * `<Dockerfile>.dockerignore` beside the Dockerfile would win over it; there is none.)
+ */
 function ignoreFileFor(dockerfile: string): string {
-  const own = `${dockerfile}.dockerignore`;
-  return existsSync(join(ROOT, own)) ? own : ".dockerignore";
+  return `${contextOf(dockerfile)}/.dockerignore`;
+}
+
+async function stagesIn(path: string) {
+  return stagesOf(parseDockerfile(await readText(path)));
 }
 
 const ruleNames = Object.keys(dockerfileRules);
@@ -40,32 +56,65 @@ describe("the images' Dockerfiles", () => {
     expect(unpinnedSyntaxDirective(await readText(path))).toEqual([]);
   });
 
-  test.each(DOCKERFILES)("%s copies only what its build context holds", async (path) => {
+  test.each(DOCKERFILES)("%s copies only what its own folder holds", async (path) => {
     const ignore = parseDockerignore(await readText(ignoreFileFor(path)));
-    expect(missingFromContext(parseDockerfile(await readText(path)), ROOT, ignore)).toEqual([]);
+    const context = join(ROOT, contextOf(path));
+    expect(missingFromContext(parseDockerfile(await readText(path)), context, ignore)).toEqual([]);
+  });
+
+  test.each(DOCKERFILES)("%s copies no file of the workspace root", async (path) => {
+    expect(workspaceSources(await stagesIn(path))).toEqual([]);
+  });
+
+  test.each(DOCKERFILES)("%s takes the .npmrc only as a secret mount", async (path) => {
+    expect(npmrcProblems(await stagesIn(path))).toEqual([]);
   });
 
   test.each(DOCKERFILES)(
-    "%s copies, before its install, the manifest of every workspace the root or its package names",
+    "%s installs frozen from the folder's bun.lock when it has one",
     async (path) => {
-      // A frozen install of a pruned workspace stops on a workspace the lockfile lists, a
-      // remaining manifest names, and the context lacks (the root's devDependency on the gateway).
-      const workspaces = new Map(
-        (await workspacePackages(ROOT)).map(({ dir, manifest }) => [
-          manifest.name,
-          { dir: relative(ROOT, dir), manifest },
-        ]),
-      );
-      const root = await Bun.file(join(ROOT, "package.json")).json();
-      const own = await Bun.file(join(ROOT, dirname(path), "package.json")).json();
-      const instructions = parseDockerfile(await readText(path));
-      expect(workspaceManifestsMissing(instructions, root, own, workspaces)).toEqual([]);
+      expect(lockfileProblems(await stagesIn(path))).toEqual([]);
     },
   );
 
-  test.each(DOCKERFILES)("%s has a .dockerignore of its own", (path) => {
-    expect(ignoreFileFor(path)).toBe(`${path}.dockerignore`);
+  test.each(DOCKERFILES)("%s installs nothing test-only in its build stage", async (path) => {
+    const installs = bunInstalls(await stagesIn(path));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) {
+      const manifest = join(ROOT, contextOf(path), install.dir, "package.json");
+      const found = testOnlyInstalled(
+        install,
+        (await Bun.file(manifest).json()) as Manifest,
+        TEST_ONLY_PACKAGES,
+      );
+      expect(found, `line ${install.line} in ${install.dir}`).toEqual([]);
+    }
   });
+
+  test.each(DOCKERFILES)("%s has a .dockerignore in its folder", (path) => {
+    expect(existsSync(join(ROOT, ignoreFileFor(path)))).toBe(true);
+    expect(existsSync(join(ROOT, `${path}.dockerignore`))).toBe(false);
+  });
+
+  const leftOut = [
+    "node_modules/zod/index.js",
+    "web/node_modules/vite/index.js",
+    "dist/app",
+    "web/dist/index.html",
+    ".data/pg/x",
+    "test/app.test.ts",
+    "src/rest/routes.test.ts",
+    ".env",
+    ".env.local",
+    ".npmrc",
+  ];
+  test.each(DOCKERFILES)(
+    "%s's .dockerignore keeps installs, builds, data, tests and secrets out",
+    async (path) => {
+      const ignore = parseDockerignore(await readText(ignoreFileFor(path)));
+      expect(leftOut.filter((file) => !ignore.isExcluded(file))).toEqual([]);
+    },
+  );
 });
 
 const DIGEST_A = `sha256:${"a".repeat(64)}`;
@@ -148,6 +197,113 @@ describe("the Dockerfile rules can fail", () => {
   );
 });
 
+/** An image built from its own folder, following the rules of image-build-rules.ts. */
+const FOLDER_BUILD = `FROM scratch AS local-packages
+FROM node:22-bookworm-slim@${DIGEST_A} AS build
+WORKDIR /app
+COPY package.json bun.lock* ./
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \\
+    frozen=""; if [ -f bun.lock ]; then frozen=--frozen-lockfile; fi; \\
+    bun install --production $frozen
+COPY . .
+RUN bun run build
+FROM gcr.io/distroless/cc-debian12:nonroot@${DIGEST_B}
+COPY --from=build /app/dist/ /app/
+`;
+const folderStages = (from = "", to = "") => {
+  if (!FOLDER_BUILD.includes(from)) {
+    throw new Error(`the folder build sample has no ${from}`);
+  }
+  return stagesOf(parseDockerfile(FOLDER_BUILD.replace(from, to)));
+};
+const MANIFEST: Manifest = {
+  dependencies: { zod: "4.6.7" },
+  devDependencies: { "@trellis/testing": "^0.1.0", testcontainers: "12.2.0" },
+};
+
+describe("the folder build rules can fail", () => {
+  test("the good sample passes them all", () => {
+    const stages = folderStages();
+    expect(workspaceSources(stages)).toEqual([]);
+    expect(npmrcProblems(stages)).toEqual([]);
+    expect(lockfileProblems(stages)).toEqual([]);
+    const [install] = bunInstalls(stages);
+    expect(install?.dir).toBe(".");
+    expect(install && testOnlyInstalled(install, MANIFEST, TEST_ONLY_PACKAGES)).toEqual([]);
+  });
+
+  const workspaceCopies = [
+    "COPY tsconfig.base.json ./",
+    "COPY patches patches",
+    "COPY contracts/package.json contracts/",
+    "COPY ../service-kit service-kit",
+  ];
+  test.each(workspaceCopies)("%s is a workspace file", (copy) => {
+    expect(workspaceSources(folderStages("COPY . .", copy)).length).toBe(1);
+  });
+
+  const npmrcLeaks = [
+    { name: "a copied .npmrc", from: "COPY . .", to: "COPY .npmrc ./" },
+    { name: "a token build argument", from: "WORKDIR /app", to: "WORKDIR /app\nARG NPM_TOKEN" },
+    { name: "a token in ENV", from: "WORKDIR /app", to: "WORKDIR /app\nENV NODE_AUTH_TOKEN=x" },
+    {
+      name: "an install without the secret",
+      from: "--mount=type=secret,id=npmrc,target=/root/.npmrc",
+      to: "",
+    },
+    { name: "an .npmrc written by RUN", from: "RUN bun run build", to: "RUN echo x > .npmrc" },
+  ];
+  test.each(npmrcLeaks)("$name is an npmrc problem", ({ from, to }) => {
+    expect(npmrcProblems(folderStages(from, to)).length).toBeGreaterThan(0);
+  });
+
+  const lockfileMisses = [
+    { name: "no lockfile copied", from: "package.json bun.lock* ./", to: "package.json ./" },
+    { name: "never frozen", from: "then frozen=--frozen-lockfile; ", to: "then frozen=; " },
+    {
+      name: "frozen with no lockfile",
+      from: "bun install --production $frozen",
+      to: "bun install --production --frozen-lockfile",
+    },
+  ];
+  test.each(lockfileMisses)("$name is a lockfile problem", ({ from, to }) => {
+    expect(lockfileProblems(folderStages(from, to)).length).toBeGreaterThan(0);
+  });
+
+  test("an install with devDependencies brings the test-only ones", () => {
+    const [install] = bunInstalls(folderStages("--production $frozen", "$frozen"));
+    expect(install && testOnlyInstalled(install, MANIFEST, TEST_ONLY_PACKAGES)).toEqual([
+      "@trellis/testing",
+      "testcontainers",
+    ]);
+  });
+
+  test("an install finds its folder through cd, and a subshell's cd ends with it", () => {
+    const stages = folderStages(
+      "RUN bun run build",
+      "RUN (cd web && bun install) && bun install && cd web && bun install --production",
+    );
+    expect(bunInstalls(stages).map((i) => [i.dir, i.args])).toEqual([
+      [".", "--production $frozen"],
+      ["web", ""],
+      [".", ""],
+      ["web", "--production"],
+    ]);
+  });
+
+  test("a manifest entry the RUN deletes is not installed", () => {
+    const [, install] = bunInstalls(
+      folderStages(
+        "RUN bun run build",
+        `RUN node -e 'delete pkg.devDependencies["@trellis/testing"]' && bun install`,
+      ),
+    );
+    expect(install && testOnlyInstalled(install, MANIFEST, TEST_ONLY_PACKAGES)).toEqual([
+      "testcontainers",
+    ]);
+  });
+});
+
 const contextCases = [
   {
     name: "passes a file the context keeps",
@@ -169,28 +325,14 @@ const contextCases = [
     want: 1,
   },
   { name: "skips a copy from another stage", copy: "--from=build /nope /x", ignore: "*", want: 0 },
+  { name: "reports a source outside the context", copy: "../bun.lock ./", ignore: "", want: 1 },
+  {
+    name: "lets a wildcard match nothing",
+    copy: "package.json no-such.lock* ./",
+    ignore: "",
+    want: 0,
+  },
 ];
-
-test("the manifest check reports a workspace the root names that no COPY brings in", () => {
-  const workspaces = new Map([
-    ["@x/gateway", { dir: "gateway", manifest: { dependencies: { "@x/kit": "^1.0.0" } } }],
-    ["@x/kit", { dir: "kit", manifest: {} }],
-    ["@x/notes", { dir: "notes", manifest: { dependencies: { "@x/kit": "^1.0.0" } } }],
-  ]);
-  const text = "COPY package.json ./\nCOPY notes/package.json notes/\nRUN bun install\n";
-  const before = (copies: string) => parseDockerfile(copies + text);
-  const root = { devDependencies: { "@x/gateway": "^1.0.0", yaml: "2.0.0" } };
-  const own = { dependencies: { "@x/kit": "^1.0.0" } };
-  expect(workspaceManifestsMissing(before(""), root, own, workspaces)).toEqual(["gateway", "kit"]);
-  expect(
-    workspaceManifestsMissing(
-      before("COPY kit/package.json kit/\nCOPY gateway/package.json gateway/\n"),
-      root,
-      own,
-      workspaces,
-    ),
-  ).toEqual([]);
-});
 
 test.each(contextCases)("the build context check $name", ({ copy, ignore, want }) => {
   const problems = missingFromContext(

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ROOT } from "./repo.ts";
 
 /** The linters are separate processes taking a second or two each; more on a busy CI runner. */
@@ -30,9 +30,12 @@ export function actionValidator(path: string): LintResult {
   return run([bin("action-validator"), path]);
 }
 
-/** dockerfilelint: exits non-zero when it finds an issue. */
+/**
+ * dockerfilelint: exits non-zero when it finds an issue. Its settings are the `.dockerfilelintrc`
+ * beside the Dockerfile, as in the folder's own repository (none: the defaults).
+ */
 export function dockerfilelint(path: string): LintResult {
-  return run([bin("dockerfilelint"), path]);
+  return run([bin("dockerfilelint"), "--config", dirname(resolve(ROOT, path)), path]);
 }
 
 /** Runs a file linter on text that has no file: a throwaway file named `name` in a temp dir. */

@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 
 /** The repository root: every path the delivery checks name is relative to it. */
 export const ROOT = join(import.meta.dir, "../..");
@@ -9,12 +9,20 @@ export function readText(path: string): Promise<string> {
   return Bun.file(join(ROOT, path)).text();
 }
 
-/** The deployable images: each Dockerfile builds with the repository root as its context. */
+/**
+ * The deployable images: each Dockerfile builds with its own folder as the context, as it would
+ * in a repository of its own (`docker build services/identity`).
+ */
 export const DOCKERFILES = [
   "gateway/Dockerfile",
   "services/identity/Dockerfile",
   "service-template/Dockerfile",
 ];
+
+/** The build context of an image's Dockerfile: the folder it is in. */
+export function contextOf(dockerfile: string): string {
+  return dirname(dockerfile);
+}
 
 /** The Compose files: the stack from source (root) and the pinned deployment (deploy/). */
 export const COMPOSE_FILES = ["compose.yaml", "deploy/compose.yaml"];

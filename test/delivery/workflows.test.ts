@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { actionValidator, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
-import { DOCKERFILES, readText, workflowFiles } from "./repo.ts";
+import { contextOf, DOCKERFILES, readText, workflowFiles } from "./repo.ts";
 import { unpinnedUses, usesWithoutVersionComment } from "./workflow-rules.ts";
 
 const WORKFLOWS = workflowFiles();
@@ -37,16 +37,69 @@ describe("the workflows", () => {
   });
 
   test.each(DOCKERFILES)("images.yml and ci.yml build %s", async (path) => {
-    expect(await readText(".github/workflows/images.yml")).toContain(path);
-    expect(await readText(".github/workflows/ci.yml")).toContain(path);
+    expect(await readText(".github/workflows/images.yml")).toContain(
+      `context=${contextOf(path)} ;;`,
+    );
+    expect(await readText(".github/workflows/ci.yml")).toContain(`dockerfile: ${path}`);
   });
 });
 
 interface Step {
   uses?: string;
   run?: string;
+  env?: Record<string, string>;
   with?: Record<string, unknown>;
 }
+
+describe("the workflows build each image from its own folder", () => {
+  const buildStep = (steps: Step[] = []) =>
+    steps.find((step) => step.uses?.startsWith("docker/build-push-action@"));
+
+  test("images.yml: the context is the service's folder, the .npmrc a secret file", async () => {
+    const text = await readText(".github/workflows/images.yml");
+    // Each service's context, and its Dockerfile inside it.
+    const contexts = [...text.matchAll(/^\s+\w+\) context=(\S+) ;;$/gm)].map((m) => m[1]);
+    expect(contexts.sort()).toEqual(DOCKERFILES.map(contextOf).sort());
+    expect(text).toContain('echo "dockerfile=$context/Dockerfile"');
+    const images = parse(text) as Workflow;
+    const build = buildStep(images.jobs.image?.steps);
+    expect(build?.with?.context).toBe(expr("steps.target.outputs.context"));
+    expect(build?.with?.["secret-files"]).toBe(`npmrc=${expr("runner.temp")}/npmrc`);
+    expect(build?.with?.["build-args"]).not.toMatch(/TOKEN|NPMRC/i);
+  });
+
+  test("images.yml: the .npmrc names release.yml's registry and scope, with the job's token", async () => {
+    const images = await workflowOf(".github/workflows/images.yml");
+    const release = await workflowOf(".github/workflows/release.yml");
+    const npmrc = images.jobs.image?.steps?.find((step) => step.run?.includes("/npmrc"));
+    const configured = release.jobs.release?.env ?? {};
+    expect(npmrc?.env).toMatchObject({
+      NPM_REGISTRY: configured.NPM_REGISTRY,
+      NPM_SCOPE: configured.NPM_SCOPE,
+    });
+    expect(npmrc?.env?.NPM_TOKEN).toContain("secrets.GITHUB_TOKEN");
+    expect(npmrc?.run).toContain("umask 077");
+  });
+
+  test("ci.yml: each image builds from its folder with this commit's packages", async () => {
+    const ci = await workflowOf(".github/workflows/ci.yml");
+    const job = ci.jobs.image as unknown as {
+      strategy: { matrix: { include: { context: string; dockerfile: string }[] } };
+      steps: Step[];
+    };
+    const matrix = job.strategy.matrix.include;
+    expect(matrix.map((entry) => entry.dockerfile).sort()).toEqual([...DOCKERFILES].sort());
+    for (const entry of matrix) {
+      expect(entry.context).toBe(contextOf(entry.dockerfile));
+    }
+    const build = buildStep(job.steps);
+    expect(build?.with?.context).toBe(expr("matrix.context"));
+    expect(build?.with?.["build-contexts"]).toBe("local-packages=.packed");
+    const pack = job.steps.findIndex((step) => step.run === "bun run pack");
+    expect(pack).toBeGreaterThan(-1);
+    expect(pack).toBeLessThan(job.steps.indexOf(build as Step));
+  });
+});
 
 describe("ci.yml's check job gives contracts:check the release tags", () => {
   // It runs in a container as root on a checkout the runner's user owns: git refuses that
@@ -82,6 +135,7 @@ interface Workflow {
     {
       if?: string;
       needs?: string;
+      env?: Record<string, string>;
       uses?: string;
       with?: Record<string, unknown>;
       outputs?: Record<string, string>;
