@@ -37,9 +37,22 @@ async function run(cmd: string[], cwd: string, publish = false): Promise<string>
   const result = await runCommand(cmd, { cwd, env, timeoutMs: 110_000 });
   const output = `${result.stdout}${result.stderr}`;
   if (result.code !== 0) {
-    throw new Error(`${cmd.join(" ")} exited with ${result.code}:\n${output.slice(-4_000)}`);
+    throw new Error(`${cmd.join(" ")} exited with ${result.code}:\n${failureExcerpt(output)}`);
   }
   return output;
+}
+
+/**
+ * What a failed command said about its failure: the 30 lines before each failed test of a
+ * `bun test` (its error and the assertion), else the end of the output.
+ */
+function failureExcerpt(output: string): string {
+  const lines = output.split("\n");
+  const failed = lines.flatMap((line, at) => (line.startsWith("(fail)") ? [at] : []));
+  if (failed.length === 0) {
+    return output.slice(-4_000);
+  }
+  return failed.map((at) => lines.slice(Math.max(0, at - 30), at + 1).join("\n")).join("\n…\n");
 }
 
 /**
