@@ -16,7 +16,9 @@ export function pgErrorCode(error: unknown): string | null {
  * `instanceof`: the kit bundles its own patched copy, so a pool made by another (the test
  * harness's, a service's own) throws instances of another class with the same shape.
  */
-export function isPostgresError(error: unknown): error is Error & { code: string; query?: unknown } {
+export function isPostgresError(
+  error: unknown,
+): error is Error & { code: string; query?: unknown } {
   return (
     error instanceof Error &&
     error.name === "PostgresError" &&
