@@ -32,10 +32,14 @@ afterAll(async () => {
 });
 
 test.each([
-  { name: "division by zero", query: "SELECT 1 / 0", code: "22012" },
-  { name: "unknown table", query: "SELECT * FROM no_such_table", code: "42P01" },
-])("the SQLSTATE of an error from another copy of postgres.js: $name", async ({ query, code }) => {
-  const error = await other.unsafe(query).then(
+  { name: "division by zero", run: (sql: postgres.Sql) => sql`SELECT 1 / 0`, code: "22012" },
+  {
+    name: "unknown table",
+    run: (sql: postgres.Sql) => sql`SELECT * FROM no_such_table`,
+    code: "42P01",
+  },
+])("the SQLSTATE of an error from another copy of postgres.js: $name", async ({ run, code }) => {
+  const error = await run(other).then(
     () => null,
     (caught: unknown) => caught,
   );
