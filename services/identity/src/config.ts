@@ -4,6 +4,7 @@ import {
   parseEnv,
   type ServiceConfig,
 } from "@trellis/service-kit";
+import manifest from "../package.json" with { type: "json" };
 
 /** The settings every service has, and how long a session may live in all. */
 export interface IdentityConfig extends ServiceConfig {
@@ -20,7 +21,8 @@ const identityEnv = {
 };
 
 export function loadConfig(env: Record<string, string | undefined>): IdentityConfig {
-  const service = loadServiceConfig(env, { port: 50052 });
+  // The port this service is known by everywhere (dev, compose, deploy): package.json's.
+  const service = loadServiceConfig(env, { port: manifest.trellis.service.port });
   const vars = parseEnv(identityEnv, env);
   return { ...service, sessionAbsoluteLifetimeDays: vars.SESSION_ABSOLUTE_LIFETIME_DAYS };
 }
