@@ -1,0 +1,95 @@
+import { expect, test } from "bun:test";
+import type { ServiceEntry } from "../services/discover.ts";
+import {
+  bannerLine,
+  databaseUrlVariable,
+  gatewayServiceEnv,
+  serviceProcessEnv,
+} from "./plan.ts";
+
+const entry = (name: string, port: number, rest: string[] = []): ServiceEntry => ({
+  name,
+  dir: `services/${name}`,
+  packageName: `@trellis/${name}`,
+  port,
+  rest,
+});
+const identity = entry("identity", 50052);
+const notes = entry("notes", 50051, ["trellis.notes.v1.NotesService"]);
+
+test.each([
+  { name: "notes", want: "NOTES_DATABASE_URL" },
+  { name: "shopping-list", want: "SHOPPING_LIST_DATABASE_URL" },
+  { name: "a1-b2-c3", want: "A1_B2_C3_DATABASE_URL" },
+])("the database of $name is set by $want", ({ name, want }) => {
+  expect(databaseUrlVariable(name)).toBe(want);
+});
+
+test.each([
+  {
+    name: "identity and notes, at their declared ports",
+    services: [identity, notes],
+    want: {
+      IDENTITY_ADDRESS: "127.0.0.1:50052",
+      REST_SERVICES: "trellis.notes.v1.NotesService=127.0.0.1:50051",
+    },
+  },
+  {
+    name: "ports as declared, not by position",
+    services: [notes, entry("identity", 50099)],
+    want: {
+      IDENTITY_ADDRESS: "127.0.0.1:50099",
+      REST_SERVICES: "trellis.notes.v1.NotesService=127.0.0.1:50051",
+    },
+  },
+  {
+    name: "a new service with two REST services",
+    services: [identity, notes, entry("things", 50060, ["t.v1.A", "t.v1.B"])],
+    want: {
+      IDENTITY_ADDRESS: "127.0.0.1:50052",
+      REST_SERVICES:
+        "trellis.notes.v1.NotesService=127.0.0.1:50051,t.v1.A=127.0.0.1:50060,t.v1.B=127.0.0.1:50060",
+    },
+  },
+  {
+    name: "no service with REST",
+    services: [identity],
+    want: { IDENTITY_ADDRESS: "127.0.0.1:50052", REST_SERVICES: "" },
+  },
+])("the gateway's services: $name", ({ services, want }) => {
+  expect(gatewayServiceEnv(services)).toEqual(want);
+});
+
+test("the gateway's services never go through NOTES_ADDRESS (notes would be claimed twice)", () => {
+  expect(Object.keys(gatewayServiceEnv([identity, notes]))).not.toContain("NOTES_ADDRESS");
+});
+
+test.each([
+  { name: "no services", services: [], error: "found: none" },
+  { name: "no identity", services: [notes], error: "found: notes" },
+])("the gateway cannot start with $name", ({ services, error }) => {
+  expect(() => gatewayServiceEnv(services)).toThrow(`needs the service named identity; ${error}`);
+});
+
+test.each([
+  {
+    name: "an embedded database, one connection",
+    database: { url: "postgres://embedded", embedded: true },
+    pool: { DATABASE_POOL_MAX: "1" },
+  },
+  { name: "a configured database", database: { url: "postgres://db", embedded: false }, pool: {} },
+])("a service process gets its port and $name", ({ database, pool }) => {
+  expect(serviceProcessEnv(entry("things", 50060), database, "public-key")).toEqual({
+    PORT: "50060",
+    DATABASE_URL: database.url,
+    MODE: "development",
+    CALLER_PUBLIC_KEYS: "public-key",
+    ...pool,
+  });
+});
+
+test("the banner names a service, its port and its database", () => {
+  expect(bannerLine(notes, "its DATABASE_URL")).toBe(
+    "    notes      gRPC 127.0.0.1:50051 on its DATABASE_URL",
+  );
+});

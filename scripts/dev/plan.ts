@@ -1,0 +1,50 @@
+import type { ServiceEntry } from "../services/discover.ts";
+
+/**
+ * The environment variable that points a service at a database of the developer's choosing:
+ * `NOTES_DATABASE_URL`, `SHOPPING_LIST_DATABASE_URL` (a dash cannot be in a shell variable).
+ */
+export function databaseUrlVariable(name: string): string {
+  return `${name.toUpperCase().replaceAll("-", "_")}_DATABASE_URL`;
+}
+
+/**
+ * Where the gateway finds the services, from what they declare: identity's address (its own
+ * routes call it) and every declared REST service at its service's port. Notes is in
+ * REST_SERVICES like any other service, never also in NOTES_ADDRESS: the gateway refuses two
+ * claims on one route, and an entry for notes in REST_SERVICES is where it looks first.
+ */
+export function gatewayServiceEnv(services: readonly ServiceEntry[]): Record<string, string> {
+  const identity = services.find((service) => service.name === "identity");
+  if (identity === undefined) {
+    const found = services.map((service) => service.name).join(", ") || "none";
+    throw new Error(`the gateway needs the service named identity; found: ${found}`);
+  }
+  const rest = services.flatMap((service) =>
+    service.rest.map((proto) => `${proto}=${local(service.port)}`),
+  );
+  return { IDENTITY_ADDRESS: local(identity.port), REST_SERVICES: rest.join(",") };
+}
+
+/** What a service process gets besides the inherited environment. */
+export function serviceProcessEnv(
+  service: ServiceEntry,
+  database: { url: string; embedded: boolean },
+  callerPublicKey: string,
+): Record<string, string> {
+  return {
+    PORT: String(service.port),
+    DATABASE_URL: database.url,
+    MODE: "development",
+    CALLER_PUBLIC_KEYS: callerPublicKey,
+    // The embedded Postgres serves one connection at a time.
+    ...(database.embedded ? { DATABASE_POOL_MAX: "1" } : {}),
+  };
+}
+
+/** The banner's line for a service: where it listens and on which database. */
+export function bannerLine(service: ServiceEntry, database: string): string {
+  return `    ${service.name.padEnd(10)} gRPC ${local(service.port)} on ${database}`;
+}
+
+const local = (port: number): string => `127.0.0.1:${port}`;
