@@ -15,7 +15,6 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { checkHealth, generateCallerKeys } from "@trellis/service-kit";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@trellis/testing";
-import { devTracing } from "./dev-tracing.ts";
 import { Children, waitFor } from "./dev/children.ts";
 import {
   bannerLine,
@@ -23,6 +22,7 @@ import {
   gatewayServiceEnv,
   serviceProcessEnv,
 } from "./dev/plan.ts";
+import { devTracing } from "./dev-tracing.ts";
 import { discoverServices, type ServiceEntry } from "./services/discover.ts";
 
 const fakeOAuthPort = 4010;

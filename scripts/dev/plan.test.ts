@@ -1,11 +1,6 @@
 import { expect, test } from "bun:test";
 import type { ServiceEntry } from "../services/discover.ts";
-import {
-  bannerLine,
-  databaseUrlVariable,
-  gatewayServiceEnv,
-  serviceProcessEnv,
-} from "./plan.ts";
+import { bannerLine, databaseUrlVariable, gatewayServiceEnv, serviceProcessEnv } from "./plan.ts";
 
 const entry = (name: string, port: number, rest: string[] = []): ServiceEntry => ({
   name,
