@@ -11,9 +11,10 @@ import {
   TEST_ONLY_PACKAGES,
   testOnlyInputs,
 } from "./bundle-inputs.ts";
-import { ROOT } from "./repo.ts";
+import { ROOT, serviceFolders } from "./repo.ts";
 
-const BINARIES = ["gateway", "services/identity", "service-template"];
+// The gateway's folder and each discovered service's: every one ships a binary.
+const BINARIES = serviceFolders();
 
 test.each(BINARIES)(
   "the %s binary bundles nothing test-only",

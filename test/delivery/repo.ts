@@ -1,5 +1,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { discoverServices, type ServiceEntry } from "../../scripts/services/discover.ts";
+import { imageTargets } from "../../scripts/services/images.ts";
 
 /** The repository root: every path the delivery checks name is relative to it. */
 export const ROOT = join(import.meta.dir, "../..");
@@ -10,14 +12,16 @@ export function readText(path: string): Promise<string> {
 }
 
 /**
- * The deployable images: each Dockerfile builds with its own folder as the context, as it would
- * in a repository of its own (`docker build services/identity`).
+ * The services, as their own package.json declare them (scripts/services/discover.ts): the
+ * checks cover a new service without naming it.
  */
-export const DOCKERFILES = [
-  "gateway/Dockerfile",
-  "services/identity/Dockerfile",
-  "service-template/Dockerfile",
-];
+export const SERVICES: ServiceEntry[] = await discoverServices(ROOT);
+
+/**
+ * The deployable images, the gateway's and each service's: each Dockerfile builds with its own
+ * folder as the context, as it would in a repository of its own (`docker build services/x`).
+ */
+export const DOCKERFILES: string[] = imageTargets(SERVICES).map((image) => image.dockerfile);
 
 /** The build context of an image's Dockerfile: the folder it is in. */
 export function contextOf(dockerfile: string): string {
@@ -42,11 +46,7 @@ export function workflowFiles(): string[] {
  * every service. Each carries its own tsconfig and lint config (self-contained.test.ts).
  */
 export function serviceFolders(): string[] {
-  const services = readdirSync(join(ROOT, "services"), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => `services/${entry.name}`)
-    .sort();
-  return ["gateway", "service-template", ...services];
+  return ["gateway", ...SERVICES.map((service) => service.dir)];
 }
 
 // Installs, builds and local data: not part of a folder as it is copied.

@@ -35,3 +35,26 @@ export function usesWithoutVersionComment(workflowText: string): string[] {
     .filter((line) => !/#\s*v\d+(\.\d+)*/.test(line))
     .map((line) => line.trim());
 }
+
+/**
+ * The services a workflow names in its YAML (comments aside): each name as a word, each folder
+ * as written. A workflow that lists services needs an edit for every new one; the workflows ask
+ * scripts/services/list.ts instead. Returned as `<name or folder> (line n)`.
+ */
+export function servicesNamed(
+  workflowText: string,
+  services: readonly { name: string; dir: string }[],
+): string[] {
+  const patterns = services.flatMap(({ name, dir }) => [
+    { what: name, pattern: new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(name)}(?![A-Za-z0-9_])`) },
+    { what: dir, pattern: new RegExp(escapeRegExp(dir)) },
+  ]);
+  return workflowText.split("\n").flatMap((line, index) => {
+    const code = line.replace(/(^|\s)#.*$/, "");
+    return patterns
+      .filter(({ pattern }) => pattern.test(code))
+      .map(({ what }) => `${what} (line ${index + 1})`);
+  });
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

@@ -3,8 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { actionValidator, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
-import { contextOf, DOCKERFILES, readText, workflowFiles } from "./repo.ts";
-import { unpinnedUses, usesWithoutVersionComment } from "./workflow-rules.ts";
+import { readText, SERVICES, workflowFiles } from "./repo.ts";
+import { servicesNamed, unpinnedUses, usesWithoutVersionComment } from "./workflow-rules.ts";
 
 const WORKFLOWS = workflowFiles();
 
@@ -36,15 +36,14 @@ describe("the workflows", () => {
     expect(usesWithoutVersionComment(await readText(path))).toEqual([]);
   });
 
-  test.each(DOCKERFILES)("images.yml and ci.yml build %s", async (path) => {
-    expect(await readText(".github/workflows/images.yml")).toContain(
-      `context=${contextOf(path)} ;;`,
-    );
-    expect(await readText(".github/workflows/ci.yml")).toContain(`dockerfile: ${path}`);
+  // The gateway is the one image that is no discovered service (scripts/services/images.ts).
+  test.each(WORKFLOWS)("%s names no service: it asks scripts/services/list.ts", async (path) => {
+    expect(servicesNamed(await readText(path), SERVICES)).toEqual([]);
   });
 });
 
 interface Step {
+  id?: string;
   uses?: string;
   run?: string;
   env?: Record<string, string>;
@@ -55,17 +54,28 @@ describe("the workflows build each image from its own folder", () => {
   const buildStep = (steps: Step[] = []) =>
     steps.find((step) => step.uses?.startsWith("docker/build-push-action@"));
 
-  test("images.yml: the context is the service's folder, the .npmrc a secret file", async () => {
-    const text = await readText(".github/workflows/images.yml");
-    // Each service's context, and its Dockerfile inside it.
-    const contexts = [...text.matchAll(/^\s+\w+\) context=(\S+) ;;$/gm)].map((m) => m[1]);
-    expect(contexts.sort()).toEqual(DOCKERFILES.map(contextOf).sort());
-    expect(text).toContain('echo "dockerfile=$context/Dockerfile"');
-    const images = parse(text) as Workflow;
-    const build = buildStep(images.jobs.image?.steps);
-    expect(build?.with?.context).toBe(expr("steps.target.outputs.context"));
+  test("images.yml: the context is the folder list.ts names, the .npmrc a secret file", async () => {
+    const images = await workflowOf(".github/workflows/images.yml");
+    const steps = images.jobs.image?.steps ?? [];
+    // The folder from the release tag's own checkout, which names it for the service.
+    const folder = steps.find((step) => step.run?.includes("scripts/services/list.ts --dir"));
+    expect(folder?.run).toContain('context=$(bun scripts/services/list.ts --dir "$SERVICE")');
+    expect(folder?.run).toContain('echo "dockerfile=$context/Dockerfile"');
+    expect(folder?.env?.SERVICE).toBe(expr("steps.target.outputs.service"));
+    const checkout = steps.findIndex((step) => step.uses?.startsWith("actions/checkout@"));
+    expect(checkout).toBeLessThan(steps.indexOf(folder as Step));
+    const build = buildStep(steps);
+    expect(build?.with?.context).toBe(expr("steps.folder.outputs.context"));
+    expect(build?.with?.file).toBe(expr("steps.folder.outputs.dockerfile"));
     expect(build?.with?.["secret-files"]).toBe(`npmrc=${expr("runner.temp")}/npmrc`);
     expect(build?.with?.["build-args"]).not.toMatch(/TOKEN|NPMRC/i);
+  });
+
+  test("images.yml: the service input is checked whole before it names a ref", async () => {
+    const images = await workflowOf(".github/workflows/images.yml");
+    const target = images.jobs.image?.steps?.find((step) => step.id === "target");
+    expect(target?.run).toContain("[[ $service =~ ^[a-z][a-z0-9]*(-[a-z0-9]+)*$ ]]");
+    expect(target?.run).not.toContain("context=");
   });
 
   test("images.yml: the .npmrc names release.yml's registry and scope, with the job's token", async () => {
@@ -81,19 +91,21 @@ describe("the workflows build each image from its own folder", () => {
     expect(npmrc?.run).toContain("umask 077");
   });
 
-  test("ci.yml: each image builds from its folder with this commit's packages", async () => {
+  test("ci.yml: each image list.ts names builds from its folder with this commit's packages", async () => {
     const ci = await workflowOf(".github/workflows/ci.yml");
+    const list = ci.jobs.images?.steps?.find((step) => step.id === "list");
+    expect(list?.run).toContain("matrix=$(bun scripts/services/list.ts --json)");
+    expect(ci.jobs.images?.outputs?.matrix).toBe(expr("steps.list.outputs.matrix"));
     const job = ci.jobs.image as unknown as {
-      strategy: { matrix: { include: { context: string; dockerfile: string }[] } };
+      needs: string;
+      strategy: { matrix: { include: string } };
       steps: Step[];
     };
-    const matrix = job.strategy.matrix.include;
-    expect(matrix.map((entry) => entry.dockerfile).sort()).toEqual([...DOCKERFILES].sort());
-    for (const entry of matrix) {
-      expect(entry.context).toBe(contextOf(entry.dockerfile));
-    }
+    expect(job.needs).toBe("images");
+    expect(job.strategy.matrix.include).toBe(expr("fromJSON(needs.images.outputs.matrix)"));
     const build = buildStep(job.steps);
     expect(build?.with?.context).toBe(expr("matrix.context"));
+    expect(build?.with?.file).toBe(expr("matrix.dockerfile"));
     expect(build?.with?.["build-contexts"]).toBe("local-packages=.packed");
     const pack = job.steps.findIndex((step) => step.run === "bun run pack");
     expect(pack).toBeGreaterThan(-1);
@@ -203,7 +215,34 @@ const usesCases = [
   },
 ];
 
+const named = [
+  { name: "notes", dir: "service-template" },
+  { name: "shopping-list", dir: "services/shopping-list" },
+];
+const namingCases = [
+  { name: "a matrix entry", line: "          - service: notes", found: ["notes (line 1)"] },
+  { name: "a choice", line: "        options: [gateway, notes]", found: ["notes (line 1)"] },
+  {
+    name: "a case mapping",
+    line: "  shopping-list) context=services/shopping-list ;;",
+    found: ["shopping-list (line 1)", "services/shopping-list (line 1)"],
+  },
+  {
+    name: "a folder",
+    line: "      context: service-template",
+    found: ["service-template (line 1)"],
+  },
+  { name: "an image name", line: "  image: ghcr.io/o/trellis-notes:1", found: ["notes (line 1)"] },
+  { name: "a comment", line: "      # release notes, then the images", found: [] },
+  { name: "a longer word", line: "      - run: echo footnotes notes_x", found: [] },
+  { name: "the gateway", line: "          - service: gateway", found: [] },
+];
+
 describe("the workflow checks can fail", () => {
+  test.each(namingCases)("a service named in $name", ({ line, found }) => {
+    expect(servicesNamed(line, named)).toEqual(found);
+  });
+
   test.each(usesCases)("uses: $name", ({ uses, unpinned, uncommented }) => {
     expect(unpinnedUses(workflow(uses)).length).toBe(unpinned);
     expect(usesWithoutVersionComment(workflow(uses)).length).toBe(uncommented);
