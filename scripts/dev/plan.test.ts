@@ -72,7 +72,11 @@ test.each([
     database: { url: "postgres://embedded", embedded: true },
     pool: { DATABASE_POOL_MAX: "1" },
   },
-  { name: "a configured database", database: { url: "postgres://db", embedded: false }, pool: {} },
+  {
+    name: "a configured database",
+    database: { url: "postgres://db", embedded: false },
+    pool: {} as Record<string, string>,
+  },
 ])("a service process gets its port and $name", ({ database, pool }) => {
   expect(serviceProcessEnv(entry("things", 50060), database, "public-key")).toEqual({
     PORT: "50060",
