@@ -83,9 +83,6 @@ export function namesProblems(names: ServiceNames, taken: Taken): string[] {
   for (const path of taken.existingPaths) {
     problems.push(`${path} exists already; nothing is merged into it`);
   }
-  if (names.singular === names.plural) {
-    problems.push(`resource "${names.singular}": its singular and plural must differ`);
-  }
   problems.push(...collisions(names, taken.templateWords));
   return problems;
 }
