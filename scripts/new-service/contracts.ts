@@ -3,7 +3,7 @@ import type { ServiceNames } from "./naming.ts";
 import { renameText } from "./rename.ts";
 import { type FileWrite, TEMPLATE_PROTO } from "./template.ts";
 
-const CONTRACTS_MANIFEST = "contracts/package.json";
+export const CONTRACTS_MANIFEST = "contracts/package.json";
 
 /** The new service's contract: the template's proto renamed, at the path its package needs. */
 export async function protoFile(root: string, names: ServiceNames): Promise<FileWrite> {
@@ -11,8 +11,13 @@ export async function protoFile(root: string, names: ServiceNames): Promise<File
   return { path: protoPath(names), content: renameText(text, names) };
 }
 
+/** The folder of the service's proto package, created whole: `contracts/proto/trellis/<name>`. */
+export function protoDir(names: ServiceNames): string {
+  return `contracts/proto/trellis/${names.name}`;
+}
+
 export function protoPath(names: ServiceNames): string {
-  return `contracts/proto/trellis/${names.name}/v1/${names.name}.proto`;
+  return `${protoDir(names)}/v1/${names.name}.proto`;
 }
 
 /** contracts/package.json with the new `./<name>/v1` and `./browser/<name>/v1` subpaths. */

@@ -21,6 +21,8 @@ try {
   if (name === undefined || extra.length > 0) {
     throw new ScaffoldError([usage]);
   }
+  // The entries in compose, deploy and env files come from `writeServiceEntries`, an option of
+  // scaffoldService: passed here, it runs once the files are in place, and its failure undoes them.
   const { entry, files, names } = await scaffoldService(root, name, { resource: values.resource });
   console.log(
     `created ${entry.packageName} in ${entry.dir} (port ${entry.port}, ${names.protoService})`,

@@ -4,11 +4,17 @@ import { workspacePackages } from "../release/workspace-packages.ts";
 import { discoverServices, type ServiceEntry } from "../services/discover.ts";
 import { changesetFile, changesetPath } from "./changeset.ts";
 import { formatAndLint, leftovers } from "./check.ts";
-import { contractsManifest, protoFile } from "./contracts.ts";
+import { CONTRACTS_MANIFEST, contractsManifest, protoDir, protoFile } from "./contracts.ts";
 import { type ServiceNames, serviceNames } from "./naming.ts";
 import { identifierWords } from "./rename.ts";
 import { createStaging, exists, install, writeStaged } from "./stage.ts";
-import { serviceFiles, TEMPLATE_DIR, TEMPLATE_PROTO, templateFiles } from "./template.ts";
+import {
+  type FileWrite,
+  serviceFiles,
+  TEMPLATE_DIR,
+  TEMPLATE_PROTO,
+  templateFiles,
+} from "./template.ts";
 import { identifierProblem, namesProblems, type Taken } from "./validate.ts";
 
 /**
@@ -50,39 +56,47 @@ export async function scaffoldService(
   const { resource, writeServiceEntries = async () => {} } = options;
   const names = await checkedNames(root, name, resource);
   const services = await discoverServices(root);
-  const port = Math.max(...services.map((service) => service.port)) + 1;
   const entry: ServiceEntry = {
     name: names.name,
     dir: `services/${names.name}`,
     packageName: names.packageName,
-    port,
+    // The next port above every declared one: free in dev, compose and deploy alike.
+    port: Math.max(...services.map((service) => service.port)) + 1,
     rest: [names.protoService],
   };
-  const service = await serviceFiles(root, names, port);
-  const proto = await protoFile(root, names);
-  const contracts = await contractsManifest(root, names);
-  const original = await Bun.file(join(root, contracts.path)).text();
-  const left = leftovers([...service, proto], names);
+  const created = [...(await serviceFiles(root, names, entry.port)), await protoFile(root, names)];
+  const left = leftovers(created, names);
   if (left.length > 0) {
     throw new Error(`the renamed copy still speaks of notes in: ${left.join(", ")}`);
   }
+  const files = [...created, await contractsManifest(root, names), changesetFile(names)];
+  await writeAll(root, names, files, () => writeServiceEntries(root, entry));
+  return { names, entry, files: files.map((file) => file.path) };
+}
+
+/** Stages `files`, checks the service, moves them into place, then runs `after` (or undoes). */
+async function writeAll(
+  root: string,
+  names: ServiceNames,
+  files: FileWrite[],
+  after: () => Promise<void>,
+): Promise<void> {
+  const replaced = await Bun.file(join(root, CONTRACTS_MANIFEST)).text();
   const staging = await createStaging(root);
   try {
-    await writeStaged(staging, [...service, proto, contracts, changesetFile(names)]);
-    await formatAndLint(root, join(staging, entry.dir));
+    await writeStaged(staging, files);
+    await formatAndLint(root, join(staging, "services", names.name));
     const undo = await install(root, staging, {
-      created: [entry.dir, `contracts/proto/trellis/${names.name}`, changesetPath(names)],
-      replaced: [{ path: contracts.path, original }],
+      created: [`services/${names.name}`, protoDir(names), changesetPath(names)],
+      replaced: [{ path: CONTRACTS_MANIFEST, original: replaced }],
     });
-    await writeServiceEntries(root, entry).catch(async (error: unknown) => {
+    await after().catch(async (error: unknown) => {
       await undo();
       throw error;
     });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  const files = [...service, proto, contracts].map((file) => file.path);
-  return { names, entry, files: [...files, changesetPath(names)] };
 }
 
 /** The names for `name` and `resource`, or a ScaffoldError with every reason they cannot be. */
@@ -107,11 +121,7 @@ async function checkedNames(
 }
 
 async function taken(root: string, names: ServiceNames): Promise<Taken> {
-  const paths = [
-    `services/${names.name}`,
-    `contracts/proto/trellis/${names.name}`,
-    changesetPath(names),
-  ];
+  const paths = [`services/${names.name}`, protoDir(names), changesetPath(names)];
   const existingPaths: string[] = [];
   for (const path of paths) {
     if (await exists(join(root, path))) {
