@@ -1,0 +1,45 @@
+import type { ServiceNames } from "./naming.ts";
+
+/** The README of a new service: what it was made with and what to change first. */
+export function serviceReadme(n: ServiceNames, port: number): string {
+  const s = n.singular;
+  return `# ${n.name}
+
+\`${n.protoService}\` on Postgres: per-user ${n.plural} (create, get, list, update, delete),
+made by \`bun run new-service\` from \`service-template/\`. The contract is
+\`contracts/proto/trellis/${n.name}/v1/${n.name}.proto\`; REST routes are under \`/api/${n.plural}\`.
+
+\`\`\`
+src/main.ts                 the only file with side effects: config, pool, server, migrations
+src/server.ts               binds each RPC to its handler
+src/handlers/<rpc>.ts       one file per RPC, with its test.each table beside it
+src/db/${n.plural}.ts${pad(`src/db/${n.plural}.ts`)}the repository: plain SQL, known SQLSTATEs -> AppErrors
+src/db/${s}-labels.ts${pad(`src/db/${s}-labels.ts`)}a child table's repository (the foreign-key example)
+src/${s}.ts${pad(`src/${s}.ts`)}the record, its input rules, record -> proto
+src/testing/                fakes and fixtures for handler tests
+migrations/                 forward-only SQL, applied at startup
+test/                       repository, client, interop, property and process tests
+\`\`\`
+
+## Change first
+
+1. The fields: a ${s} has a \`title\` and a \`body\`, as the template has. Change the proto
+   message (every field commented), \`bun run generate\`, then \`migrations/0001_create_${n.plural}.sql\`,
+   \`src/${s}.ts\` and \`src/db/${n.plural}.ts\`; the type checker lists the handlers and fakes to follow.
+2. The labels: \`migrations/0002_create_${s}_labels.sql\` and \`src/db/${s}-labels.ts\` show a child
+   table (no RPC uses them). Delete both, and their rows in \`test/db-errors.test.ts\`, if ${n.plural}
+   have no child table; never edit a migration once it has been applied anywhere.
+3. The RPCs: one handler per RPC in \`src/handlers/\`, bound in \`src/server.ts\`.
+
+## Run it
+
+\`bun run dev\` at the root starts it on 127.0.0.1:${port} (\`trellis.service.port\` in
+\`package.json\`). Here: \`bun test\`, \`bun run lint\`, \`bun run typecheck\`. The image:
+\`docker build --secret id=npmrc,src=$HOME/.npmrc -t trellis/${n.name} services/${n.name}\`.
+`;
+}
+
+/** Spaces aligning a layout line's description with the others. */
+function pad(path: string): string {
+  return " ".repeat(Math.max(1, 28 - path.length));
+}
