@@ -1,11 +1,14 @@
 import { afterAll, expect, test } from "bun:test";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import { createBrowser } from "../../test/system/support/browser.ts";
 import { copyRepo } from "./repo-copy.ts";
 
-// The whole path a developer takes, in a copy of the repository: the CLI writes the service,
-// an install links it, generate builds its contract, and the copy typechecks, lints and passes
-// its own tests (DB tests on TEST_DATABASE_URL, or the harness's embedded fallback).
+// The whole path a developer takes, in a copy of the repository: the CLI writes the service
+// (and installs and generates), the copy typechecks, lints and passes its own tests (DB tests on
+// TEST_DATABASE_URL, or the harness's embedded fallback), then `bun run dev` serves its CRUD
+// through the gateway. Dev's ports are fixed (3000, 4010, 5173, the services' own): nothing else
+// may hold them while this runs.
 
 const root = await copyRepo();
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -37,11 +40,62 @@ test("bun run new-service things makes a service that typechecks, lints and pass
   expect(again.code).toBe(1);
   expect(again.output).toContain("services/things exists already; nothing is merged into it");
 
-  await ok(["bun", "install"]);
-  await ok(["bun", "run", "generate"]);
   const service = join(root, "services/things");
   await ok(["bun", "run", "typecheck"], service);
   await ok(["bun", "run", "lint"], service);
   const tests = await ok(["bun", "test"], service);
   expect(tests).toMatch(/ 0 fail/);
 }, 240_000);
+
+test("bun run dev then serves the new service's CRUD through the gateway, listed in its docs", async () => {
+  const dev = Bun.spawn(["bun", "run", "dev"], {
+    cwd: root,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, LOG_LEVEL: "warn" },
+  });
+  const output = collect(dev);
+  try {
+    await waitForOutput(output, "Trellis is up", 120_000);
+    const browser = createBrowser("http://localhost:3000");
+    await browser.signIn("dev", { id: "scaffold-user", name: "Scaffold User" });
+    const created = await browser.api("/api/things", {
+      method: "POST",
+      json: { title: "first thing", body: "made by the scaffolder" },
+    });
+    expect(created.status).toBe(201);
+    const thing = (await created.json()) as { id: string };
+    const listed = await browser.api("/api/things");
+    expect(await listed.json()).toEqual({ things: [thing], nextPageToken: "" });
+    const openapi = (await (await fetch("http://localhost:3000/openapi.json")).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(openapi.paths)).toContain("/api/things");
+  } finally {
+    dev.kill("SIGINT");
+    await dev.exited;
+  }
+}, 180_000);
+
+/** Everything a process writes, as it arrives. */
+function collect(child: Bun.Subprocess<"ignore", "pipe", "pipe">): { text: string } {
+  const output = { text: "" };
+  for (const stream of [child.stdout, child.stderr]) {
+    void (async () => {
+      for await (const chunk of stream) {
+        output.text += new TextDecoder().decode(chunk);
+      }
+    })();
+  }
+  return output;
+}
+
+async function waitForOutput(output: { text: string }, marker: string, withinMs: number) {
+  const deadline = Date.now() + withinMs;
+  while (!output.text.includes(marker)) {
+    if (Date.now() > deadline) {
+      throw new Error(`no "${marker}" within ${withinMs} ms:\n${output.text.slice(-4_000)}`);
+    }
+    await Bun.sleep(200);
+  }
+}

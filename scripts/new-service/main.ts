@@ -30,7 +30,11 @@ try {
   for (const file of files.filter((f) => !f.startsWith(`${entry.dir}/`))) {
     console.log(`  ${file}`);
   }
-  console.log(`next: bun install && bun run generate && (cd ${entry.dir} && bun test)`);
+  // The new workspace joins the lockfile and its proto the generated code, so `bun run dev`
+  // (which installs frozen) and the type checker see it right away.
+  await step(["bun", "install"]);
+  await step(["bun", "run", "generate"]);
+  console.log(`next: bun run dev, then /api/${names.plural} through the gateway (sign in first)`);
 } catch (error) {
   const problems = error instanceof ScaffoldError ? error.problems : [String(error)];
   for (const problem of problems) {
@@ -38,4 +42,13 @@ try {
   }
   console.error("nothing was written");
   process.exit(1);
+}
+
+/** Runs a command at the root with its output shown; a failure is reported, the files stay. */
+async function step(cmd: string[]): Promise<void> {
+  const child = Bun.spawn(cmd, { cwd: root, stdout: "inherit", stderr: "inherit" });
+  if ((await child.exited) !== 0) {
+    console.error(`new-service: \`${cmd.join(" ")}\` failed; the service is written, run it again`);
+    process.exit(1);
+  }
 }
