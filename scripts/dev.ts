@@ -59,8 +59,10 @@ async function databaseFor(service: ServiceEntry): Promise<{ url: string; embedd
   return { url: database.url, embedded: true };
 }
 
-async function startService(service: ServiceEntry): Promise<string> {
-  const database = await databaseFor(service);
+async function startService(
+  service: ServiceEntry,
+  database: { url: string; embedded: boolean },
+): Promise<string> {
   children.spawn(
     service.name,
     service.dir,
@@ -74,44 +76,72 @@ async function startService(service: ServiceEntry): Promise<string> {
   return database.embedded ? `embedded Postgres in .data/${service.name}` : "its DATABASE_URL";
 }
 
-async function stop(): Promise<void> {
+async function stop(code = 0): Promise<void> {
   await children.stopAll();
   await Promise.all(embedded.map((database) => database.stop()));
-  process.exit(0);
+  process.exit(code);
 }
 
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 
-const databases = await Promise.all(services.map(startService));
-children.spawn("fake-oauth", "gateway", ["bun", "--watch", "fake-provider/main.ts"], {
-  PORT: String(fakeOAuthPort),
-});
-await waitFor("fake-oauth", async () => {
-  const response = await fetch(
-    `http://127.0.0.1:${fakeOAuthPort}/dev/.well-known/openid-configuration`,
-  );
-  return response.ok;
-});
-// Vite reloads the app on its own; WEB_DEV_SERVER tells it where to listen (vite.config.ts).
-// Its binary directly, not `bun run dev`, which reports Ctrl-C as a failed script.
-children.spawn("web", "gateway/web", ["node_modules/.bin/vite"], { WEB_DEV_SERVER: webDevServer });
-await waitFor("web", async () => (await fetch(webDevServer)).ok);
-children.spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
-  MODE: "development",
-  PORT: String(gatewayPort),
-  APP_ORIGIN: appOrigin,
-  CALLER_SIGNING_KEY: callerKeys.signingKey,
-  ...gatewayServices,
-  DEV_OAUTH_ISSUER: `http://127.0.0.1:${fakeOAuthPort}/dev`,
-  WEB_DEV_SERVER: webDevServer,
-});
-await waitFor("gateway", async () => (await fetch(`http://127.0.0.1:${gatewayPort}/readyz`)).ok);
+/**
+ * Databases one after another: each embedded one starts (a WASM initdb on first run) on this
+ * process's one thread, and services connecting meanwhile would time out. Then the services
+ * together. Returns where each one's database is, for the banner.
+ */
+async function startServices(): Promise<string[]> {
+  const planned: [ServiceEntry, { url: string; embedded: boolean }][] = [];
+  for (const service of services) {
+    planned.push([service, await databaseFor(service)]);
+  }
+  return Promise.all(planned.map(([service, db]) => startService(service, db)));
+}
 
-console.log(`
+async function startFakeOAuthAndWeb(): Promise<void> {
+  children.spawn("fake-oauth", "gateway", ["bun", "--watch", "fake-provider/main.ts"], {
+    PORT: String(fakeOAuthPort),
+  });
+  await waitFor("fake-oauth", async () => {
+    const response = await fetch(
+      `http://127.0.0.1:${fakeOAuthPort}/dev/.well-known/openid-configuration`,
+    );
+    return response.ok;
+  });
+  // Vite reloads the app on its own; WEB_DEV_SERVER tells it where to listen (vite.config.ts).
+  // Its binary directly, not `bun run dev`, which reports Ctrl-C as a failed script.
+  children.spawn("web", "gateway/web", ["node_modules/.bin/vite"], {
+    WEB_DEV_SERVER: webDevServer,
+  });
+  await waitFor("web", async () => (await fetch(webDevServer)).ok);
+}
+
+async function startGateway(): Promise<void> {
+  children.spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
+    MODE: "development",
+    PORT: String(gatewayPort),
+    APP_ORIGIN: appOrigin,
+    CALLER_SIGNING_KEY: callerKeys.signingKey,
+    ...gatewayServices,
+    DEV_OAUTH_ISSUER: `http://127.0.0.1:${fakeOAuthPort}/dev`,
+    WEB_DEV_SERVER: webDevServer,
+  });
+  await waitFor("gateway", async () => (await fetch(`http://127.0.0.1:${gatewayPort}/readyz`)).ok);
+}
+
+// A process that fails to start stops the others: a half-started stack would hold the ports.
+try {
+  const databases = await startServices();
+  await startFakeOAuthAndWeb();
+  await startGateway();
+  console.log(`
   Trellis is up.
     app        ${appOrigin}   (Dev login signs in; edits to gateway/web reload live)
     API docs   ${appOrigin}/docs
 ${services.map((s, i) => bannerLine(s, databases[i] ?? "")).join("\n")}
   Ctrl-C stops everything.
 `);
+} catch (error) {
+  console.error(`dev: ${error instanceof Error ? error.message : String(error)}; stopping`);
+  await stop(1);
+}

@@ -49,13 +49,21 @@ export class Children {
   }
 }
 
-/** Polls `ready` every 100 ms for up to 30 s. */
-export async function waitFor(name: string, ready: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
+/**
+ * Polls `ready` every 100 ms until 30 s have passed: by the clock, not by a count of attempts,
+ * since one attempt may itself wait (a health check on a port that never answers).
+ */
+export async function waitFor(
+  name: string,
+  ready: () => Promise<boolean>,
+  withinMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
     if (await ready().catch(() => false)) {
       return;
     }
     await Bun.sleep(100);
   }
-  throw new Error(`${name} was not ready within 30 s`);
+  throw new Error(`${name} was not ready within ${withinMs / 1000} s`);
 }

@@ -68,9 +68,9 @@ test.each([
 
 test.each([
   {
-    name: "an embedded database, one connection",
+    name: "an embedded database, one connection, patient to connect",
     database: { url: "postgres://embedded", embedded: true },
-    pool: { DATABASE_POOL_MAX: "1" },
+    pool: { DATABASE_POOL_MAX: "1", DATABASE_CONNECT_TIMEOUT_S: "30" },
   },
   {
     name: "a configured database",

@@ -37,8 +37,9 @@ export function serviceProcessEnv(
     DATABASE_URL: database.url,
     MODE: "development",
     CALLER_PUBLIC_KEYS: callerPublicKey,
-    // The embedded Postgres serves one connection at a time.
-    ...(database.embedded ? { DATABASE_POOL_MAX: "1" } : {}),
+    // The embedded Postgres serves one connection at a time, from the dev runner's one thread
+    // that every embedded database shares: a first connection can wait behind another's start.
+    ...(database.embedded ? { DATABASE_POOL_MAX: "1", DATABASE_CONNECT_TIMEOUT_S: "30" } : {}),
   };
 }
 
