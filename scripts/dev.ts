@@ -141,7 +141,7 @@ spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
   PORT: String(gatewayPort),
   APP_ORIGIN: appOrigin,
   CALLER_SIGNING_KEY: callerKeys.signingKey,
-  NOTES_ADDRESS: `127.0.0.1:${services[0]?.port}`,
+  REST_SERVICES: `trellis.notes.v1.NotesService=127.0.0.1:${services[0]?.port}`,
   IDENTITY_ADDRESS: `127.0.0.1:${services[1]?.port}`,
   DEV_OAUTH_ISSUER: `http://127.0.0.1:${fakeOAuthPort}/dev`,
   WEB_DEV_SERVER: webDevServer,

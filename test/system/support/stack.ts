@@ -258,7 +258,8 @@ function gatewayEnv(where: {
     APP_ORIGIN: `http://127.0.0.1:${where.port}`,
     CALLER_SIGNING_KEY: testCallerKeys.signingKey,
     IDENTITY_ADDRESS: where.identityAddress,
-    NOTES_ADDRESS: where.notesAddress,
+    // Notes is served as any service is: by its REST_SERVICES entry.
+    REST_SERVICES: `trellis.notes.v1.NotesService=${where.notesAddress}`,
     // Every test client comes from 127.0.0.1: only the rate-limit test lowers this.
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
     // A test's session sends requests far faster than a person's.
