@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError, generateCallerKeys } from "@trellis/service-kit";
 import { testCallerKeys } from "@trellis/testing";
-import { configWarnings, loadConfig } from "./config.ts";
+import { configWarnings, loadConfig, type RestServiceEntry } from "./config.ts";
 
 const base = { CALLER_SIGNING_KEY: generateCallerKeys("k1").signingKey, ALLOW_HTTP_ORIGIN: "true" };
 
@@ -204,7 +204,7 @@ test("warns when no sign-in provider is configured, and only then", () => {
 
 // No service is special: notes, like any other, is served only when REST_SERVICES names it, and
 // NOTES_ADDRESS (its old, notes-only setting) is not read any more.
-test.each([
+const served: { name: string; env: Record<string, string>; want: RestServiceEntry[] }[] = [
   { name: "nothing when REST_SERVICES is unset", env: {}, want: [] },
   { name: "nothing when REST_SERVICES is empty", env: { REST_SERVICES: "" }, want: [] },
   {
@@ -220,6 +220,8 @@ test.each([
       { name: "trellis.notes.v1.NotesService", address: "notes:50051" },
     ],
   },
-])("serves $name", ({ env, want }) => {
+];
+
+test.each(served)("serves $name", ({ env, want }) => {
   expect(loadConfig({ ...base, ...env }).restServices).toEqual(want);
 });
