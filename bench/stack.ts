@@ -136,7 +136,7 @@ async function startGateway(
     ALLOW_HTTP_ORIGIN: "true",
     CALLER_SIGNING_KEY: callerSigningKey,
     IDENTITY_ADDRESS: identityAddress,
-    NOTES_ADDRESS: notesAddress,
+    REST_SERVICES: `trellis.notes.v1.NotesService=${notesAddress}`,
     // Each seeded session sends ~80 requests a second, a person's a few a minute: the per-session
     // limit still runs on every request, but refuses none.
     API_RATE_LIMIT_PER_MINUTE: "1000000",

@@ -31,7 +31,7 @@ export interface AppDeps extends Clients {
   publicLimiter: RateLimiter;
   probe: HealthProbe;
   log: Logger;
-  /** The REST routes of the configured services: notes, then REST_SERVICES. */
+  /** The REST routes of the configured services (REST_SERVICES, notes among them). */
   rest: RestApi;
   /** Their clients, by full service name. */
   restClients: ReadonlyMap<string, RawClient>;

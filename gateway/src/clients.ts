@@ -13,8 +13,9 @@ export type IdentityClient = Pick<
 >;
 
 /**
- * The typed clients the gateway's own routes use. Notes, like every service in REST_SERVICES, is
- * reached through its raw client (rest/raw-clients.ts), from its google.api.http rules.
+ * The typed clients the gateway's own routes use: identity's alone. Every other service (notes
+ * too) is one of REST_SERVICES, reached through its raw client (rest/raw-clients.ts), from its
+ * google.api.http rules.
  */
 export interface Clients {
   identity: IdentityClient;

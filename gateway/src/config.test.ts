@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError, generateCallerKeys } from "@trellis/service-kit";
 import { testCallerKeys } from "@trellis/testing";
-import { configWarnings, loadConfig } from "./config.ts";
+import { configWarnings, loadConfig, type RestServiceEntry } from "./config.ts";
 
 const base = { CALLER_SIGNING_KEY: generateCallerKeys("k1").signingKey, ALLOW_HTTP_ORIGIN: "true" };
 
@@ -101,9 +101,9 @@ const invalid = [
   },
   { name: "an unknown MODE", env: { ...base, MODE: "staging" }, names: "MODE" },
   {
-    name: "a grpc-js target URI as NOTES_ADDRESS (the client takes host:port)",
-    env: { ...base, NOTES_ADDRESS: "dns:///notes:50051" },
-    names: "NOTES_ADDRESS",
+    name: "a grpc-js target URI as IDENTITY_ADDRESS (the client takes host:port)",
+    env: { ...base, IDENTITY_ADDRESS: "dns:///identity:50052" },
+    names: "IDENTITY_ADDRESS",
   },
   {
     name: "an IDENTITY_ADDRESS with no port",
@@ -120,7 +120,7 @@ const invalid = [
 test.each(["notes:50051", "127.0.0.1:50051", "[::1]:50051", "notes.internal.example:443"])(
   "takes %s as a service address",
   (address) => {
-    expect(loadConfig({ ...base, NOTES_ADDRESS: address }).notesAddress).toBe(address);
+    expect(loadConfig({ ...base, IDENTITY_ADDRESS: address }).identityAddress).toBe(address);
   },
 );
 
@@ -149,8 +149,7 @@ test("reads CORS_ORIGINS as a list of origins", () => {
 });
 
 test("reads REST_SERVICES as name=address entries and REST_DESCRIPTOR_SETS as paths", () => {
-  const notes = { name: "trellis.notes.v1.NotesService", address: "127.0.0.1:50051" };
-  expect(loadConfig(base)).toMatchObject({ restServices: [notes], restDescriptorSets: [] });
+  expect(loadConfig(base)).toMatchObject({ restServices: [], restDescriptorSets: [] });
   const env = {
     ...base,
     REST_SERVICES: " trellis.a.v1.AService=a:50060 , trellis.b.v1.BService=[::1]:50061,",
@@ -158,7 +157,6 @@ test("reads REST_SERVICES as name=address entries and REST_DESCRIPTOR_SETS as pa
   };
   expect(loadConfig(env)).toMatchObject({
     restServices: [
-      notes,
       { name: "trellis.a.v1.AService", address: "a:50060" },
       { name: "trellis.b.v1.BService", address: "[::1]:50061" },
     ],
@@ -204,18 +202,26 @@ test("warns when no sign-in provider is configured, and only then", () => {
   expect(configWarnings(loadConfig(github))).toEqual([]);
 });
 
-test("serves notes at NOTES_ADDRESS, unless REST_SERVICES names it", () => {
-  const notes = "trellis.notes.v1.NotesService";
-  expect(loadConfig({ ...base, NOTES_ADDRESS: "notes:50051" })).toMatchObject({
-    notesAddress: "notes:50051",
-    restServices: [{ name: notes, address: "notes:50051" }],
-  });
-  const env = { ...base, NOTES_ADDRESS: "notes:50051", REST_SERVICES: `a.v1.A=a:1,${notes}=n:2` };
-  expect(loadConfig(env)).toMatchObject({
-    notesAddress: "n:2",
-    restServices: [
+// No service is special: notes, like any other, is served only when REST_SERVICES names it, and
+// NOTES_ADDRESS (its old, notes-only setting) is not read any more.
+const served: { name: string; env: Record<string, string>; want: RestServiceEntry[] }[] = [
+  { name: "nothing when REST_SERVICES is unset", env: {}, want: [] },
+  { name: "nothing when REST_SERVICES is empty", env: { REST_SERVICES: "" }, want: [] },
+  {
+    name: "nothing from a leftover NOTES_ADDRESS",
+    env: { NOTES_ADDRESS: "notes:50051" },
+    want: [],
+  },
+  {
+    name: "notes when REST_SERVICES names it, in the order given",
+    env: { REST_SERVICES: "a.v1.A=a:1,trellis.notes.v1.NotesService=notes:50051" },
+    want: [
       { name: "a.v1.A", address: "a:1" },
-      { name: notes, address: "n:2" },
+      { name: "trellis.notes.v1.NotesService", address: "notes:50051" },
     ],
-  });
+  },
+];
+
+test.each(served)("serves $name", ({ env, want }) => {
+  expect(loadConfig({ ...base, ...env }).restServices).toEqual(want);
 });

@@ -49,12 +49,11 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** Signs the caller token of every call to a service (CALLER_SIGNING_KEY). */
   callerKey: CallerSigningKey;
+  /** Identity alone is named: the gateway's own sign-in and session code calls it. */
   identityAddress: string;
-  /** Where NotesService is: NOTES_ADDRESS, or its REST_SERVICES entry when there is one. */
-  notesAddress: string;
   /**
-   * Services whose google.api.http RPCs the gateway serves by configuration: NotesService first
-   * (at NOTES_ADDRESS, unless REST_SERVICES names it), then REST_SERVICES in the order given.
+   * Services whose google.api.http RPCs the gateway serves by configuration (REST_SERVICES, in
+   * the order given); every service is served this way, none is named in gateway code.
    */
   restServices: RestServiceEntry[];
   /** Binary FileDescriptorSet files read beside @trellis/contracts' (REST_DESCRIPTOR_SETS). */
@@ -138,17 +137,6 @@ const restServiceList = parsedSetting((value): RestServiceEntry[] => {
 });
 const pathList = parsedSetting(listOf);
 
-/** The notes API's service: always served, from NOTES_ADDRESS unless REST_SERVICES names it. */
-export const NOTES_SERVICE = "trellis.notes.v1.NotesService";
-
-// NOTES_ADDRESS predates REST_SERVICES and every stack sets it (compose, deploy, dev, bench): the
-// notes entry is derived from it, so they keep working unchanged. A new service uses REST_SERVICES.
-function withNotes(services: RestServiceEntry[], notesAddress: string): RestServiceEntry[] {
-  if (services.some((service) => service.name === NOTES_SERVICE)) {
-    return services;
-  }
-  return [{ name: NOTES_SERVICE, address: notesAddress }, ...services];
-}
 // gateway/web/dist from source; web/ beside the binary when compiled (`bun run build`).
 const defaultWebDistDir = assetDir("web", join(import.meta.dir, "../web/dist"));
 
@@ -161,7 +149,6 @@ const gatewayEnv = {
   LOG_LEVEL: logLevelSetting,
   CALLER_SIGNING_KEY: callerSigningKeySetting,
   IDENTITY_ADDRESS: grpcAddress.default("127.0.0.1:50052"),
-  NOTES_ADDRESS: grpcAddress.default("127.0.0.1:50051"),
   REST_SERVICES: restServiceList.default([]),
   REST_DESCRIPTOR_SETS: pathList.default([]),
   GRPC_TIMEOUT_MS: integerSetting(1, 60_000).default(2_000),
@@ -195,8 +182,6 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
   if (vars.MODE === "production") {
     refuseInProduction(vars);
   }
-  const restServices = withNotes(vars.REST_SERVICES, vars.NOTES_ADDRESS);
-  const notes = restServices.find((service) => service.name === NOTES_SERVICE);
   return {
     mode: vars.MODE,
     host: vars.HOST,
@@ -205,8 +190,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     logLevel: vars.LOG_LEVEL,
     callerKey: vars.CALLER_SIGNING_KEY,
     identityAddress: vars.IDENTITY_ADDRESS,
-    notesAddress: notes?.address ?? vars.NOTES_ADDRESS,
-    restServices,
+    restServices: vars.REST_SERVICES,
     restDescriptorSets: vars.REST_DESCRIPTOR_SETS,
     grpcTimeoutMs: vars.GRPC_TIMEOUT_MS,
     oauthTimeoutMs: vars.OAUTH_TIMEOUT_MS,

@@ -55,10 +55,6 @@ test.each([
   expect(gatewayServiceEnv(services)).toEqual(want);
 });
 
-test("the gateway's services never go through NOTES_ADDRESS (notes would be claimed twice)", () => {
-  expect(Object.keys(gatewayServiceEnv([identity, notes]))).not.toContain("NOTES_ADDRESS");
-});
-
 test.each([
   { name: "no services", services: [], error: "found: none" },
   { name: "no identity", services: [notes], error: "found: notes" },

@@ -10,9 +10,7 @@ export function databaseUrlVariable(name: string): string {
 
 /**
  * Where the gateway finds the services, from what they declare: identity's address (its own
- * routes call it) and every declared REST service at its service's port. Notes is in
- * REST_SERVICES like any other service, never also in NOTES_ADDRESS: the gateway refuses two
- * claims on one route, and an entry for notes in REST_SERVICES is where it looks first.
+ * routes call it) and every declared REST service at its service's port, notes like any other.
  */
 export function gatewayServiceEnv(services: readonly ServiceEntry[]): Record<string, string> {
   const identity = services.find((service) => service.name === "identity");

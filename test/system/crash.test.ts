@@ -21,7 +21,7 @@ async function crash(crashWith: string) {
       CALLER_SIGNING_KEY: testCallerKeys.signingKey,
       // Nothing listens there: the gateway connects lazily, and crashes before it asks.
       IDENTITY_ADDRESS: "127.0.0.1:1",
-      NOTES_ADDRESS: "127.0.0.1:1",
+      REST_SERVICES: "trellis.notes.v1.NotesService=127.0.0.1:1",
       LOG_LEVEL: "info",
       OTEL_SDK_DISABLED: "true",
       CRASH_WITH: crashWith,

@@ -76,7 +76,10 @@ test("with notes stopped, /api/notes answers 503 promptly and /readyz names note
   expect(ms).toBeLessThan(PROMPT_MS);
   expect(await readinessOnce(503)).toEqual({
     status: 503,
-    body: { status: "not ready", services: { identity: "SERVING", notes: "UNREACHABLE" } },
+    body: {
+      status: "not ready",
+      services: { identity: "SERVING", "trellis.notes.v1.NotesService": "UNREACHABLE" },
+    },
   });
   expect((await browser.api("/api/me")).status).toBe(200);
 });

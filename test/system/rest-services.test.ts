@@ -42,10 +42,8 @@ beforeAll(async () => {
   });
   await greetings.start();
   stack = await startStack({
-    gatewayEnv: {
-      REST_SERVICES: `${GREETINGS}=${greetingsAddress}`,
-      REST_DESCRIPTOR_SETS: descriptors.path,
-    },
+    restServices: [`${GREETINGS}=${greetingsAddress}`],
+    gatewayEnv: { REST_DESCRIPTOR_SETS: descriptors.path },
   });
   alice = createBrowser(stack.gatewayUrl);
   await alice.signIn("github", { id: "301", login: "alice" });

@@ -74,7 +74,7 @@ async function startGateway(side: Side) {
       ALLOW_HTTP_ORIGIN: "true",
       CALLER_SIGNING_KEY: stack.callerKeys.signingKey,
       IDENTITY_ADDRESS: stack.identityAddress,
-      NOTES_ADDRESS: stack.notesAddress,
+      REST_SERVICES: `trellis.notes.v1.NotesService=${stack.notesAddress}`,
       API_RATE_LIMIT_PER_MINUTE: "1000000",
     }),
   });

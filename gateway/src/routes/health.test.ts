@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import type { HealthStatus } from "@trellis/service-kit";
 import { loadConfig } from "../config.ts";
 import type { HealthProbe } from "../readiness.ts";
-import { TEST_SIGNING_KEY, testApp } from "../testing/test-app.ts";
+import { NOTES_ADDRESS, NOTES_SERVICE, TEST_SIGNING_KEY, testApp } from "../testing/test-app.ts";
 import { healthRoutes } from "./health.ts";
 
 type State = HealthStatus | Error;
@@ -23,7 +23,7 @@ test.each(cases)(
     const config = { ...deps.config, readyzDetails: true };
     const byAddress: Record<string, HealthStatus | Error | undefined> = {
       [deps.config.identityAddress]: states.identity,
-      [deps.config.notesAddress]: states.notes,
+      [NOTES_ADDRESS]: states.notes,
     };
     const { request } = testApp({
       config,
@@ -42,7 +42,7 @@ test.each(cases)(
     expect(response.status).toBe(want);
     expect(body.services).toEqual({
       identity: states.identity instanceof Error ? "UNREACHABLE" : states.identity,
-      notes: states.notes instanceof Error ? "UNREACHABLE" : states.notes,
+      [NOTES_SERVICE]: states.notes instanceof Error ? "UNREACHABLE" : states.notes,
     });
   },
 );
@@ -74,6 +74,7 @@ test("/openapi.json describes the notes API and the cookie session", async () =>
 
 const BASE_ENV = {
   CALLER_SIGNING_KEY: TEST_SIGNING_KEY,
+  REST_SERVICES: `${NOTES_SERVICE}=${NOTES_ADDRESS}`,
   ALLOW_HTTP_ORIGIN: "true",
   LOG_LEVEL: "silent",
 };
@@ -101,7 +102,7 @@ function readyz(
   return () => app.handle(new Request("http://gateway.test/readyz"));
 }
 
-const SERVICES = { identity: "SERVING", notes: "SERVING" };
+const SERVICES = { identity: "SERVING", [NOTES_SERVICE]: "SERVING" };
 
 const visibility = [
   {
@@ -206,7 +207,7 @@ test("a failed probe is reused for at most a second too, then asked again", asyn
   expect([down.status, stillCached.status, up.status]).toEqual([503, 503, 200]);
   expect(await down.json()).toEqual({
     status: "not ready",
-    services: { identity: "UNREACHABLE", notes: "UNREACHABLE" },
+    services: { identity: "UNREACHABLE", [NOTES_SERVICE]: "UNREACHABLE" },
   });
   expect(probe.calls.length).toBe(4);
 });

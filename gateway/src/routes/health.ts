@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { type GatewayConfig, NOTES_SERVICE } from "../config.ts";
+import type { GatewayConfig } from "../config.ts";
 import { cachedReadiness, type HealthProbe } from "../readiness.ts";
 
 /** An answer is reused this long: at most one probe of each service per second, however busy. */
@@ -12,24 +12,16 @@ const READINESS_MAX_AGE_MS = 1_000;
  * callers.
  */
 export function healthRoutes(deps: {
-  config: Pick<
-    GatewayConfig,
-    "identityAddress" | "notesAddress" | "readyzDetails" | "restServices"
-  >;
+  config: Pick<GatewayConfig, "identityAddress" | "readyzDetails" | "restServices">;
   probe: HealthProbe;
   /** Injected so tests can move time. */
   now?: () => number;
 }) {
-  const services: Record<string, string> = {
-    identity: deps.config.identityAddress,
-    notes: deps.config.notesAddress,
-  };
-  // The REST_SERVICES entries too, by their full names: the gateway routes to them as well.
-  // Notes keeps its short name, as before it was served from its google.api.http rules.
+  // Identity, which sign-in and sessions need, and each REST_SERVICES entry by its full name,
+  // whatever service it is: with none configured, identity alone decides readiness.
+  const services: Record<string, string> = { identity: deps.config.identityAddress };
   for (const { name, address } of deps.config.restServices) {
-    if (name !== NOTES_SERVICE) {
-      services[name] = address;
-    }
+    services[name] = address;
   }
   const readiness = cachedReadiness(services, deps.probe, {
     maxAgeMs: READINESS_MAX_AGE_MS,

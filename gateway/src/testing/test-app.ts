@@ -2,7 +2,7 @@ import { generateCallerKeys, silentLogger } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "../app.ts";
 import type { OAuthProvider } from "../auth/oauth-provider.ts";
 import type { ProviderName } from "../auth/provider-names.ts";
-import { loadConfig, NOTES_SERVICE } from "../config.ts";
+import { loadConfig } from "../config.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
 import { loadRestApi } from "../rest/rest-api.ts";
 import { fakeIdentity, fakeNotes, GOOD_TOKEN, type NotesClient, rawNotes } from "./fake-clients.ts";
@@ -10,10 +10,19 @@ import { fakeIdentity, fakeNotes, GOOD_TOKEN, type NotesClient, rawNotes } from 
 export const APP_ORIGIN = "https://app.example.com";
 /** A CALLER_SIGNING_KEY for in-process tests: their clients are fakes, so any key will do. */
 export const TEST_SIGNING_KEY: string = generateCallerKeys("in-process").signingKey;
+/** The service the in-process app serves over REST, as any stack names it in REST_SERVICES. */
+export const NOTES_SERVICE = "trellis.notes.v1.NotesService";
+/** Its REST_SERVICES address; the fake behind it answers, nothing listens there. */
+export const NOTES_ADDRESS = "127.0.0.1:50051";
 
 const testConfig = () =>
-  loadConfig({ CALLER_SIGNING_KEY: TEST_SIGNING_KEY, APP_ORIGIN, LOG_LEVEL: "silent" });
-// The notes routes from the contracts, as the gateway serves them by default; read once.
+  loadConfig({
+    CALLER_SIGNING_KEY: TEST_SIGNING_KEY,
+    APP_ORIGIN,
+    LOG_LEVEL: "silent",
+    REST_SERVICES: `${NOTES_SERVICE}=${NOTES_ADDRESS}`,
+  });
+// The notes routes from the contracts, as the gateway serves them with that entry; read once.
 const notesRest = loadRestApi(testConfig());
 
 /** What a test may replace: any dependency, and the fake behind the notes routes. */

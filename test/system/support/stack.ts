@@ -69,6 +69,8 @@ export interface StackOptions {
   fakeProviderDir?: string;
   /** Added to (and overriding) the gateway's environment. */
   gatewayEnv?: Record<string, string>;
+  /** REST_SERVICES entries (`<proto service>=<host:port>`) the gateway serves beside notes'. */
+  restServices?: string[];
   /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
   env?: Record<string, string>;
 }
@@ -103,7 +105,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...launch.gateway,
       env: {
         ...baseEnv(),
-        ...gatewayEnv({ port: ports.gateway, fakeProviderUrl, identityAddress, notesAddress }),
+        ...gatewayEnv({
+          port: ports.gateway,
+          fakeProviderUrl,
+          identityAddress,
+          restServices: [
+            `trellis.notes.v1.NotesService=${notesAddress}`,
+            ...(options.restServices ?? []),
+          ],
+        }),
         ...options.gatewayEnv,
       },
       ready: async () => {
@@ -248,7 +258,7 @@ function gatewayEnv(where: {
   port: number;
   fakeProviderUrl: string;
   identityAddress: string;
-  notesAddress: string;
+  restServices: string[];
 }): Record<string, string> {
   const fake = where.fakeProviderUrl;
   return {
@@ -258,7 +268,8 @@ function gatewayEnv(where: {
     APP_ORIGIN: `http://127.0.0.1:${where.port}`,
     CALLER_SIGNING_KEY: testCallerKeys.signingKey,
     IDENTITY_ADDRESS: where.identityAddress,
-    NOTES_ADDRESS: where.notesAddress,
+    // Notes is served as any service is: by its REST_SERVICES entry.
+    REST_SERVICES: where.restServices.join(","),
     // Every test client comes from 127.0.0.1: only the rate-limit test lowers this.
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
     // A test's session sends requests far faster than a person's.

@@ -1,0 +1,61 @@
+import { composeListing, envExampleListing, initScriptListing } from "./listed.ts";
+import { type EntryService, restEntries } from "./names.ts";
+
+/** The texts of the files that list services, by their path under the root (write.ts's). */
+export type EntryTexts = Record<
+  | "compose.yaml"
+  | "deploy/compose.yaml"
+  | "deploy/postgres/init-databases.sh"
+  | ".env.example"
+  | "deploy/.env.example",
+  string
+>;
+
+/** What `file` lists as `what` against what it should: missing and stale entries, by name. */
+function compared(where: string, listed: string[], wanted: string[]): string[] {
+  const missing = wanted.filter((name) => !listed.includes(name));
+  const stale = listed.filter((name) => !wanted.includes(name));
+  return [
+    ...missing.map((name) => `${where} misses ${name}`),
+    ...stale.map((name) => `${where} names ${name}, which is no discovered service`),
+  ];
+}
+
+/** A Compose file: every service a block and a database; the gateway's REST entries and deps. */
+function composeProblems(file: string, text: string, services: EntryService[]): string[] {
+  const listing = composeListing(text);
+  const names = services.map((service) => service.name);
+  // The gateway waits for each service it has an address of: IDENTITY_ADDRESS, REST_SERVICES.
+  const addressed = services
+    .filter((s) => listing.gatewayAddresses.includes(`${s.name}:${s.port}`))
+    .map((s) => s.name);
+  return [
+    ...compared(`${file}: services`, listing.services, names),
+    ...compared(`${file}: the databases`, listing.databases, names),
+    ...compared(
+      `${file}: the gateway's REST_SERVICES`,
+      listing.restServices,
+      services.flatMap(restEntries),
+    ),
+    ...compared(`${file}: the gateway's depends_on`, listing.gatewayDependsOn, addressed),
+  ];
+}
+
+/**
+ * Every way the files fail to list exactly the discovered `services`: a service missing from a
+ * file (added without its entries) or a file naming one that is not there (a stale entry).
+ */
+export function serviceEntryProblems(texts: EntryTexts, services: EntryService[]): string[] {
+  const names = services.map((service) => service.name);
+  return [
+    ...composeProblems("compose.yaml", texts["compose.yaml"], services),
+    ...composeProblems("deploy/compose.yaml", texts["deploy/compose.yaml"], services),
+    ...compared(
+      "deploy/postgres/init-databases.sh",
+      initScriptListing(texts["deploy/postgres/init-databases.sh"]),
+      names,
+    ),
+    ...compared(".env.example", envExampleListing(texts[".env.example"]), names),
+    ...compared("deploy/.env.example", envExampleListing(texts["deploy/.env.example"]), names),
+  ];
+}

@@ -1,0 +1,74 @@
+import { afterEach, expect, test } from "bun:test";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { composeListing, envExampleListing, initScriptListing } from "./listed.ts";
+import type { EntryService } from "./names.ts";
+import { ENTRY_FILES, writeServiceEntries } from "./write.ts";
+
+const ROOT = join(import.meta.dir, "../../..");
+let dir = "";
+
+/** A copy of the repository's files that list services, in a temp root. */
+function copyRoot(): string {
+  dir = mkdtempSync(join(tmpdir(), "entries-"));
+  for (const { path } of ENTRY_FILES) {
+    cpSync(join(ROOT, path), join(dir, path), { recursive: true });
+  }
+  return dir;
+}
+const read = (path: string): string => readFileSync(join(dir, path), "utf8");
+const snapshot = () => ENTRY_FILES.map(({ path }) => read(path));
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const cases: { name: string; service: EntryService; rest: string[]; gatewayWaits: boolean }[] = [
+  {
+    name: "a service with a REST API",
+    service: { name: "things", dir: "services/things", port: 50060, rest: ["t.v1.ThingsService"] },
+    rest: ["t.v1.ThingsService=things:50060"],
+    gatewayWaits: true,
+  },
+  {
+    // Its settings are AUDIT_LOG_*; the gateway, which does not call it, is left alone.
+    name: "a hyphenated service with no REST API",
+    service: { name: "audit-log", dir: "services/audit-log", port: 50061, rest: [] },
+    rest: [],
+    gatewayWaits: false,
+  },
+];
+
+test.each(cases)("writes $name into every file", async ({ service, rest, gatewayWaits }) => {
+  const root = copyRoot();
+  expect(await writeServiceEntries(root, service)).toEqual(ENTRY_FILES.map(({ path }) => path));
+  for (const file of ["compose.yaml", "deploy/compose.yaml"]) {
+    const listing = composeListing(read(file));
+    expect(listing.services).toContain(service.name);
+    expect(listing.databases).toContain(service.name);
+    expect(listing.restServices).toEqual(expect.arrayContaining(rest));
+    expect(listing.gatewayDependsOn.includes(service.name)).toBe(gatewayWaits);
+  }
+  expect(initScriptListing(read("deploy/postgres/init-databases.sh"))).toContain(service.name);
+  expect(envExampleListing(read(".env.example"))).toContain(service.name);
+  expect(envExampleListing(read("deploy/.env.example"))).toContain(service.name);
+});
+
+test("refuses a service already listed and leaves every file as it was", async () => {
+  const root = copyRoot();
+  const notes = { name: "notes", dir: "service-template", port: 50051, rest: [] };
+  const kept = snapshot();
+  await expect(writeServiceEntries(root, notes)).rejects.toThrow("already lists the service notes");
+  expect(snapshot()).toEqual(kept);
+});
+
+test("refuses one that only the last file lists, writing none", async () => {
+  const root = copyRoot();
+  const things = { name: "things", dir: "services/things", port: 50060, rest: [] };
+  const last = ENTRY_FILES.at(-1)?.path ?? "";
+  await Bun.write(join(root, last), `${read(last)}THINGS_DB_PASSWORD=\n`);
+  const kept = snapshot();
+  await expect(writeServiceEntries(root, things)).rejects.toThrow(`${last} already lists`);
+  expect(snapshot()).toEqual(kept);
+});

@@ -1,0 +1,121 @@
+// The functions `bun run new-service` calls to list a new service (scripts/services/entries/):
+// adding a fictional `things` to each file gives a file that the repository's own checks accept,
+// the Compose rules and linters as much as the discovery-based check, with `things` in the list.
+import { describe, expect, test } from "bun:test";
+import { parse } from "yaml";
+import { discoverServices } from "../../scripts/services/discover.ts";
+import { type EntryTexts, serviceEntryProblems } from "../../scripts/services/entries/check.ts";
+import type { EntryService } from "../../scripts/services/entries/names.ts";
+import { ENTRY_FILES } from "../../scripts/services/entries/write.ts";
+import {
+  type ComposeFile,
+  dependsOnWaitsForHealthy,
+  everyImageIsPinnedByDigest,
+  everyServiceHasAHealthcheck,
+  everyServiceHasLimits,
+  everyServiceRestarts,
+  nothingBuildsOnTheHost,
+  onlyThesePublishPorts,
+  portsBindLoopbackExcept,
+} from "./compose-rules.ts";
+import { composeSchemaErrors } from "./compose-schema.ts";
+import { dclint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
+import { ROOT, readText } from "./repo.ts";
+
+const things: EntryService = {
+  name: "things",
+  dir: "services/things",
+  port: 50060,
+  rest: ["trellis.things.v1.ThingsService"],
+};
+const services = await discoverServices(ROOT);
+const before = Object.fromEntries(
+  await Promise.all(ENTRY_FILES.map(async ({ path }) => [path, await readText(path)])),
+) as EntryTexts;
+const after = Object.fromEntries(
+  ENTRY_FILES.map(({ path, add }) => [path, add(before[path as keyof EntryTexts], things)]),
+) as EntryTexts;
+
+test("with things added to every file, the files list exactly the services and things", () => {
+  expect(serviceEntryProblems(after, [...services, things])).toEqual([]);
+  expect(serviceEntryProblems(after, services).length).toBeGreaterThan(0);
+});
+
+test.each(ENTRY_FILES)("$path: adding a service it already lists throws", ({ path, add }) => {
+  expect(() => add(after[path as keyof EntryTexts], things)).toThrow(
+    "already lists the service things",
+  );
+});
+
+test.each(ENTRY_FILES)("$path: only lines are added, none changed or lost", ({ path }) => {
+  const kept = before[path as keyof EntryTexts].split("\n");
+  const now = after[path as keyof EntryTexts].split("\n");
+  const changed = kept.filter((line) => !now.includes(line));
+  // The gateway's REST_SERVICES line is the one line that grows rather than being added to.
+  expect(changed.every((line) => line.includes("REST_SERVICES:"))).toBe(true);
+});
+
+const composeChecks = [
+  { file: "compose.yaml", rule: "a healthcheck", check: everyServiceHasAHealthcheck },
+  { file: "compose.yaml", rule: "waits for healthy", check: dependsOnWaitsForHealthy },
+  {
+    file: "compose.yaml",
+    rule: "publishes no port",
+    check: onlyThesePublishPorts(["gateway", "jaeger"]),
+  },
+  { file: "compose.yaml", rule: "binds loopback", check: portsBindLoopbackExcept([]) },
+  { file: "deploy/compose.yaml", rule: "a healthcheck", check: everyServiceHasAHealthcheck },
+  { file: "deploy/compose.yaml", rule: "waits for healthy", check: dependsOnWaitsForHealthy },
+  {
+    file: "deploy/compose.yaml",
+    rule: "publishes no port",
+    check: onlyThesePublishPorts(["traefik"]),
+  },
+  { file: "deploy/compose.yaml", rule: "a pinned image", check: everyImageIsPinnedByDigest },
+  { file: "deploy/compose.yaml", rule: "builds nothing", check: nothingBuildsOnTheHost },
+  { file: "deploy/compose.yaml", rule: "restarts", check: everyServiceRestarts },
+  { file: "deploy/compose.yaml", rule: "limits", check: everyServiceHasLimits },
+] as const;
+
+describe("the Compose files with things added", () => {
+  test.each(composeChecks)("$file: things has $rule", ({ file, check }) => {
+    const compose = parse(after[file]) as ComposeFile;
+    expect(compose.services?.things).toBeDefined();
+    expect(check(compose)).toEqual([]);
+  });
+
+  test.each(["compose.yaml", "deploy/compose.yaml"] as const)("%s matches the schema", (file) => {
+    expect(composeSchemaErrors(after[file])).toEqual([]);
+  });
+
+  test.each(["compose.yaml", "deploy/compose.yaml"] as const)(
+    "%s passes dclint with no warning",
+    (file) => {
+      const result = lintText(dclint, file, after[file]);
+      expect(result.ok, result.output).toBe(true);
+    },
+    LINTER_TIMEOUT_MS,
+  );
+
+  test("compose.yaml builds things from its own folder; deploy/ pins its unreleased image", () => {
+    const local = parse(after["compose.yaml"]) as {
+      services: Record<string, { build?: { context?: string } }>;
+    };
+    const deployed = parse(after["deploy/compose.yaml"]) as ComposeFile;
+    expect(local.services.things?.build?.context).toBe("services/things");
+    expect(deployed.services?.things?.image).toBe(
+      `ghcr.io/trellis-dev/trellis-things:0.1.0@sha256:${"0".repeat(64)}`,
+    );
+  });
+
+  test("deploy/compose.yaml gives things a role of its own, with its own password", () => {
+    const deployed = parse(after["deploy/compose.yaml"]) as {
+      services: Record<string, { environment: Record<string, string> }>;
+    };
+    const required = "{THINGS_DB_PASSWORD:?set THINGS_DB_PASSWORD in .env}";
+    expect(deployed.services.things?.environment.DATABASE_URL).toBe(
+      `postgres://things:$${required}@postgres:5432/things`,
+    );
+    expect(deployed.services.postgres?.environment.THINGS_DB_PASSWORD).toBe(`$${required}`);
+  });
+});

@@ -1,0 +1,101 @@
+// The files that must name every service (both Compose files, the deployment's database init,
+// the env examples) list exactly the services discovered from their package.json: a service added
+// without its entries fails here, and so does an entry left behind by a removed service.
+// `bun run new-service` writes the entries (scripts/services/entries/write.ts).
+import { expect, test } from "bun:test";
+import { discoverServices } from "../../scripts/services/discover.ts";
+import { type EntryTexts, serviceEntryProblems } from "../../scripts/services/entries/check.ts";
+import { ENTRY_FILES } from "../../scripts/services/entries/write.ts";
+import { ROOT, readText } from "./repo.ts";
+
+const services = await discoverServices(ROOT);
+const texts = Object.fromEntries(
+  await Promise.all(ENTRY_FILES.map(async ({ path }) => [path, await readText(path)])),
+) as EntryTexts;
+
+test("every file that lists services lists exactly the discovered ones", () => {
+  expect(services.map((service) => service.name)).toContain("notes");
+  expect(serviceEntryProblems(texts, services)).toEqual([]);
+});
+
+// The check can fail: each planted omission or stale entry below is found.
+const notes = { name: "notes", dir: "service-template", port: 50051, rest: [] as string[] };
+const planted: {
+  name: string;
+  file: keyof EntryTexts;
+  edit: (text: string) => string;
+  want: string;
+}[] = [
+  {
+    name: "a service block missing",
+    file: "compose.yaml",
+    edit: (text) => text.replace("\n  notes:\n", "\n  notez:\n"),
+    want: "compose.yaml: services misses notes",
+  },
+  {
+    name: "the gateway's REST_SERVICES entry missing",
+    file: "deploy/compose.yaml",
+    edit: (text) =>
+      text.replace("REST_SERVICES: trellis.notes.v1.NotesService=notes:50051", 'REST_SERVICES: ""'),
+    want: "deploy/compose.yaml: the gateway's REST_SERVICES misses trellis.notes.v1.NotesService=notes:50051",
+  },
+  {
+    name: "the gateway's depends_on missing",
+    file: "compose.yaml",
+    edit: (text) =>
+      text.replace(
+        "      notes:\n        condition: service_healthy\n    environment:",
+        "    environment:",
+      ),
+    want: "compose.yaml: the gateway's depends_on misses notes",
+  },
+  {
+    name: "the database missing",
+    file: "compose.yaml",
+    edit: (text) => text.replace("CREATE DATABASE notes;", ""),
+    want: "compose.yaml: the databases misses notes",
+  },
+  {
+    name: "the role's password missing",
+    file: "deploy/compose.yaml",
+    edit: (text) => text.replace(/\n +NOTES_DB_PASSWORD: .*/, ""),
+    want: "deploy/compose.yaml: the databases misses notes",
+  },
+  {
+    name: "the init script's line missing",
+    file: "deploy/postgres/init-databases.sh",
+    edit: (text) => text.replace('create_database notes "$NOTES_DB_PASSWORD"', ""),
+    want: "deploy/postgres/init-databases.sh misses notes",
+  },
+  {
+    name: "a stale env setting",
+    file: ".env.example",
+    edit: (text) =>
+      text.replace("# NOTES_DATABASE_URL=", "# NOTES_DATABASE_URL=\n# GONE_DATABASE_URL="),
+    want: ".env.example names gone, which is no discovered service",
+  },
+  {
+    name: "the deploy env setting missing",
+    file: "deploy/.env.example",
+    edit: (text) => text.replace("NOTES_DB_PASSWORD=\n", ""),
+    want: "deploy/.env.example misses notes",
+  },
+];
+
+test.each(planted)("finds $name", ({ file, edit, want }) => {
+  const broken = { ...texts, [file]: edit(texts[file]) };
+  expect(broken[file]).not.toBe(texts[file]);
+  expect(serviceEntryProblems(broken, services)).toContain(want);
+});
+
+test("finds a discovered service that no file lists", () => {
+  const things = {
+    ...notes,
+    name: "things",
+    port: 50060,
+    rest: ["trellis.things.v1.ThingsService"],
+  };
+  const problems = serviceEntryProblems(texts, [...services, things]);
+  expect(problems).toContain("deploy/compose.yaml: services misses things");
+  expect(problems).toContain(".env.example misses things");
+});
