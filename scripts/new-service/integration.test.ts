@@ -45,6 +45,9 @@ test("bun run new-service things makes a service that typechecks, lints and pass
   await ok(["bun", "run", "lint"], service);
   const tests = await ok(["bun", "test"], service);
   expect(tests).toMatch(/ 0 fail/);
+  // The compose files, database init and env examples list it, as the delivery check wants.
+  const entries = await ok(["bun", "test", "test/delivery/service-entries.test.ts"]);
+  expect(entries).toMatch(/ 0 fail/);
 }, 240_000);
 
 test("bun run dev then serves the new service's CRUD through the gateway, listed in its docs", async () => {

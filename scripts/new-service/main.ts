@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { writeServiceEntries } from "../services/entries/index.ts";
 import { ScaffoldError, scaffoldService } from "./scaffold.ts";
 
 // `bun run new-service <name> [--resource <singular>]`: a new service from the template.
@@ -21,13 +22,19 @@ try {
   if (name === undefined || extra.length > 0) {
     throw new ScaffoldError([usage]);
   }
-  // The entries in compose, deploy and env files come from `writeServiceEntries`, an option of
-  // scaffoldService: passed here, it runs once the files are in place, and its failure undoes them.
-  const { entry, files, names } = await scaffoldService(root, name, { resource: values.resource });
+  // The compose files, the database init and the env examples list every service: their
+  // entries are written once the service's files are in place; a refusal there undoes them.
+  const entryFiles: string[] = [];
+  const { entry, files, names } = await scaffoldService(root, name, {
+    resource: values.resource,
+    writeServiceEntries: async (at, service) => {
+      entryFiles.push(...(await writeServiceEntries(at, service)));
+    },
+  });
   console.log(
     `created ${entry.packageName} in ${entry.dir} (port ${entry.port}, ${names.protoService})`,
   );
-  for (const file of files.filter((f) => !f.startsWith(`${entry.dir}/`))) {
+  for (const file of [...files.filter((f) => !f.startsWith(`${entry.dir}/`)), ...entryFiles]) {
     console.log(`  ${file}`);
   }
   // The new workspace joins the lockfile and its proto the generated code, so `bun run dev`
