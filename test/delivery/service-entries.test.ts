@@ -3,6 +3,7 @@
 // without its entries fails here, and so does an entry left behind by a removed service.
 // `bun run new-service` writes the entries (scripts/services/entries/write.ts).
 import { expect, test } from "bun:test";
+import { type Document, parseDocument } from "yaml";
 import { discoverServices } from "../../scripts/services/discover.ts";
 import { type EntryTexts, serviceEntryProblems } from "../../scripts/services/entries/check.ts";
 import { ENTRY_FILES } from "../../scripts/services/entries/write.ts";
@@ -36,17 +37,18 @@ const planted: {
     name: "the gateway's REST_SERVICES entry missing",
     file: "deploy/compose.yaml",
     edit: (text) =>
-      text.replace("REST_SERVICES: trellis.notes.v1.NotesService=notes:50051", 'REST_SERVICES: ""'),
+      editYaml(text, (doc) => {
+        const path = ["services", "gateway", "environment", "REST_SERVICES"];
+        const entries = String(doc.getIn(path)).split(",");
+        doc.setIn(path, entries.filter((e) => !e.startsWith("trellis.notes.")).join(","));
+      }),
     want: "deploy/compose.yaml: the gateway's REST_SERVICES misses trellis.notes.v1.NotesService=notes:50051",
   },
   {
     name: "the gateway's depends_on missing",
     file: "compose.yaml",
     edit: (text) =>
-      text.replace(
-        "      notes:\n        condition: service_healthy\n    environment:",
-        "    environment:",
-      ),
+      editYaml(text, (doc) => doc.deleteIn(["services", "gateway", "depends_on", "notes"])),
     want: "compose.yaml: the gateway's depends_on misses notes",
   },
   {
@@ -89,13 +91,21 @@ test.each(planted)("finds $name", ({ file, edit, want }) => {
 });
 
 test("finds a discovered service that no file lists", () => {
-  const things = {
+  // A dashed name: discovery takes it, the scaffolder never makes one, so no file can list it.
+  const undeclared = {
     ...notes,
-    name: "things",
-    port: 50060,
-    rest: ["trellis.things.v1.ThingsService"],
+    name: "never-listed",
+    port: 65000,
+    rest: ["trellis.neverlisted.v1.NeverListedService"],
   };
-  const problems = serviceEntryProblems(texts, [...services, things]);
-  expect(problems).toContain("deploy/compose.yaml: services misses things");
-  expect(problems).toContain(".env.example misses things");
+  const problems = serviceEntryProblems(texts, [...services, undeclared]);
+  expect(problems).toContain("deploy/compose.yaml: services misses never-listed");
+  expect(problems).toContain(".env.example misses never-listed");
 });
+
+/** `text` as YAML with `change` applied: edits that hold however many services a file lists. */
+function editYaml(text: string, change: (doc: Document) => void): string {
+  const doc = parseDocument(text);
+  change(doc);
+  return doc.toString();
+}
