@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { discoverServices } from "../services/discover.ts";
 import { pendingServiceReleases, repositoryTags, servicePackages } from "./service-releases.ts";
 import type { WorkspacePackage } from "./workspace-packages.ts";
 
@@ -47,7 +48,10 @@ test("a release names the image by the package name without its scope", () => {
 test("the workspace's services are the private packages with a Dockerfile", async () => {
   const root = resolve(import.meta.dir, "../..");
   const names = (await servicePackages(root)).map((found) => found.manifest.name).sort();
-  expect(names).toEqual(["@trellis/gateway", "@trellis/identity", "@trellis/notes"]);
+  // The gateway and every declared service, whatever services a team has added.
+  const declared = (await discoverServices(root)).map((service) => service.packageName);
+  expect(names).toEqual(["@trellis/gateway", ...declared].sort());
+  expect(names).toEqual(expect.arrayContaining(["@trellis/identity", "@trellis/notes"]));
 });
 
 test("a git failure is an error, not an empty list of tags", async () => {

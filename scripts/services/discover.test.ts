@@ -10,10 +10,15 @@ afterAll(() => rm(temp, { recursive: true, force: true }));
 
 test("this repository's services, from their own package.json", async () => {
   const services = await discoverServices(root);
-  expect(services.map(({ name, dir, port }) => ({ name, dir, port }))).toEqual([
-    { name: "identity", dir: "services/identity", port: 50052 },
-    { name: "notes", dir: "service-template", port: 50051 },
-  ]);
+  // Identity and notes at least; a team's own services beside them, in name order.
+  const found = services.map(({ name, dir, port }) => ({ name, dir, port }));
+  expect(found).toEqual(
+    expect.arrayContaining([
+      { name: "identity", dir: "services/identity", port: 50052 },
+      { name: "notes", dir: "service-template", port: 50051 },
+    ]),
+  );
+  expect(found.map((s) => s.name)).toEqual(found.map((s) => s.name).sort());
   expect(services.find((s) => s.name === "notes")?.rest).toEqual(["trellis.notes.v1.NotesService"]);
 });
 

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { join } from "node:path";
-import type { ServiceEntry } from "./discover.ts";
+import { join, resolve } from "node:path";
+import { discoverServices, type ServiceEntry } from "./discover.ts";
 import { imageContext, imageTargets } from "./images.ts";
 
 const entry = (name: string, dir: string): ServiceEntry => ({
@@ -44,15 +44,17 @@ const cli = (...args: string[]) => {
   return { code: run.exitCode, out: run.stdout.toString(), err: run.stderr.toString() };
 };
 
-test("--json prints this repository's images as one line the workflows parse", () => {
+test("--json prints this repository's images as one line the workflows parse", async () => {
   const { code, out } = cli("--json");
   expect(code).toBe(0);
   expect(out.trim().split("\n")).toHaveLength(1);
+  // The gateway, then every declared service (a team's new one included) by name.
+  const services = (await discoverServices(resolve(import.meta.dir, "../.."))).map((s) => s.name);
   expect(JSON.parse(out).map((t: { service: string }) => t.service)).toEqual([
     "gateway",
-    "identity",
-    "notes",
+    ...services,
   ]);
+  expect(services).toEqual(expect.arrayContaining(["identity", "notes"]));
 });
 
 test.each([
