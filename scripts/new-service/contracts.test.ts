@@ -1,11 +1,13 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { CONTRACTS_MANIFEST, protoPath, withExports } from "./contracts.ts";
+import { freshServiceName } from "./fresh-name.ts";
 import { serviceNames } from "./naming.ts";
 import { repoRoot } from "./repo-copy.ts";
 
 const manifest = await Bun.file(join(repoRoot, CONTRACTS_MANIFEST)).text();
-const things = serviceNames("things");
+const fresh = await freshServiceName(repoRoot);
+const things = serviceNames(fresh);
 
 test("the subpaths go after the other generated ones, shaped like notes', the rest unchanged", () => {
   const exports = Object.entries(JSON.parse(withExports(manifest, things)).exports);
@@ -14,17 +16,17 @@ test("the subpaths go after the other generated ones, shaped like notes', the re
   expect(exports).toEqual([
     ...before.slice(0, at),
     [
-      "./things/v1",
+      `./${fresh}/v1`,
       {
-        types: "./gen/node/trellis/things/v1/things.ts",
-        default: "./gen/node/trellis/things/v1/things.ts",
+        types: `./gen/node/trellis/${fresh}/v1/${fresh}.ts`,
+        default: `./gen/node/trellis/${fresh}/v1/${fresh}.ts`,
       },
     ],
     [
-      "./browser/things/v1",
+      `./browser/${fresh}/v1`,
       {
-        types: "./gen/browser/trellis/things/v1/things.ts",
-        default: "./gen/browser/trellis/things/v1/things.ts",
+        types: `./gen/browser/trellis/${fresh}/v1/${fresh}.ts`,
+        default: `./gen/browser/trellis/${fresh}/v1/${fresh}.ts`,
       },
     ],
     ...before.slice(at),

@@ -2,6 +2,8 @@ import { afterAll, expect, test } from "bun:test";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createBrowser } from "../../test/system/support/browser.ts";
+import { freshServiceName, nextServicePort } from "./fresh-name.ts";
+import { serviceNames } from "./naming.ts";
 import { copyRepo } from "./repo-copy.ts";
 
 // The whole path a developer takes, in a copy of the repository: the CLI writes the service
@@ -11,6 +13,9 @@ import { copyRepo } from "./repo-copy.ts";
 // may hold them while this runs.
 
 const root = await copyRepo();
+// `things` unless this fork has a service by that name already.
+const fresh = await freshServiceName(root);
+const { plural } = serviceNames(fresh);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function run(command: string[], cwd = root): Promise<{ code: number; output: string }> {
@@ -31,16 +36,17 @@ async function ok(command: string[], cwd = root): Promise<string> {
   return output;
 }
 
-test("bun run new-service things makes a service that typechecks, lints and passes its tests", async () => {
+test("bun run new-service <a fresh name> makes a service that typechecks, lints and passes its tests", async () => {
   await ok(["bun", "install", "--frozen-lockfile"]);
-  const created = await ok(["bun", "run", "new-service", "things"]);
-  expect(created).toContain("created @trellis/things in services/things (port 50053");
+  const port = await nextServicePort(root);
+  const created = await ok(["bun", "run", "new-service", fresh]);
+  expect(created).toContain(`created @trellis/${fresh} in services/${fresh} (port ${port}`);
 
-  const again = await run(["bun", "run", "new-service", "things"]);
+  const again = await run(["bun", "run", "new-service", fresh]);
   expect(again.code).toBe(1);
-  expect(again.output).toContain("services/things exists already; nothing is merged into it");
+  expect(again.output).toContain(`services/${fresh} exists already; nothing is merged into it`);
 
-  const service = join(root, "services/things");
+  const service = join(root, "services", fresh);
   await ok(["bun", "run", "typecheck"], service);
   await ok(["bun", "run", "lint"], service);
   const tests = await ok(["bun", "test"], service);
@@ -62,18 +68,18 @@ test("bun run dev then serves the new service's CRUD through the gateway, listed
     await waitForOutput(output, "Trellis is up", 120_000);
     const browser = createBrowser("http://localhost:3000");
     await browser.signIn("dev", { id: "scaffold-user", name: "Scaffold User" });
-    const created = await browser.api("/api/things", {
+    const created = await browser.api(`/api/${plural}`, {
       method: "POST",
       json: { title: "first thing", body: "made by the scaffolder" },
     });
     expect(created.status).toBe(201);
     const thing = (await created.json()) as { id: string };
-    const listed = await browser.api("/api/things");
-    expect(await listed.json()).toEqual({ things: [thing], nextPageToken: "" });
+    const listed = await browser.api(`/api/${plural}`);
+    expect(await listed.json()).toEqual({ [plural]: [thing], nextPageToken: "" });
     const openapi = (await (await fetch("http://localhost:3000/openapi.json")).json()) as {
       paths: Record<string, unknown>;
     };
-    expect(Object.keys(openapi.paths)).toContain("/api/things");
+    expect(Object.keys(openapi.paths)).toContain(`/api/${plural}`);
   } finally {
     dev.kill("SIGINT");
     await dev.exited;

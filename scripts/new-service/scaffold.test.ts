@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readdir, rm } from "node:fs/promises";
-import { copyRepo, snapshot } from "./repo-copy.ts";
+import { freshServiceName, nextServicePort } from "./fresh-name.ts";
+import { serviceNames } from "./naming.ts";
+import { copyRepo, repoRoot, snapshot } from "./repo-copy.ts";
 import { ScaffoldError, scaffoldService } from "./scaffold.ts";
 
 // The scaffolder against a copy of this repository: bad input is refused with every reason and
@@ -8,6 +10,9 @@ import { ScaffoldError, scaffoldService } from "./scaffold.ts";
 
 let root: string;
 let before: Map<string, string>;
+// A name no service of this repository has yet: `things` unless a team made it.
+const fresh = await freshServiceName(repoRoot);
+const names = serviceNames(fresh);
 beforeAll(async () => {
   root = await copyRepo({ linkModules: true });
   before = await snapshot(root);
@@ -45,7 +50,7 @@ test("a failing step after the files are in place takes every file back", async 
   const failing = async () => {
     throw new Error("entries refused");
   };
-  const error = await scaffoldService(root, "things", { writeServiceEntries: failing }).catch(
+  const error = await scaffoldService(root, fresh, { writeServiceEntries: failing }).catch(
     (e: unknown) => e,
   );
   expect(String(error)).toContain("entries refused");
@@ -58,28 +63,28 @@ test("writes the service once, hands its entry to the hook, and refuses a second
   const record = async (_root: string, entry: unknown) => {
     entries.push(entry);
   };
-  const done = await scaffoldService(root, "things", { writeServiceEntries: record });
+  const done = await scaffoldService(root, fresh, { writeServiceEntries: record });
   const entry = {
-    name: "things",
-    dir: "services/things",
-    packageName: "@trellis/things",
-    port: 50053,
-    rest: ["trellis.things.v1.ThingsService"],
+    name: fresh,
+    dir: `services/${fresh}`,
+    packageName: `@trellis/${fresh}`,
+    port: await nextServicePort(repoRoot),
+    rest: [`trellis.${fresh}.v1.${names.namePascal}Service`],
   };
   expect(entries).toEqual([entry]);
-  expect(done.files).toContain("services/things/src/handlers/list-things.ts");
-  expect(done.files.filter((f) => !f.startsWith("services/things/"))).toEqual([
-    "contracts/proto/trellis/things/v1/things.proto",
+  expect(done.files).toContain(`services/${fresh}/src/handlers/list-${names.plural}.ts`);
+  expect(done.files.filter((f) => !f.startsWith(`services/${fresh}/`))).toEqual([
+    `contracts/proto/trellis/${fresh}/v1/${fresh}.proto`,
     "contracts/package.json",
-    ".changeset/new-service-things.md",
+    `.changeset/new-service-${fresh}.md`,
   ]);
   const written = await snapshot(root);
-  expect(await problems("things")).toEqual([
-    'a service named "things" exists already',
-    "the package @trellis/things exists already",
-    "services/things exists already; nothing is merged into it",
-    "contracts/proto/trellis/things exists already; nothing is merged into it",
-    ".changeset/new-service-things.md exists already; nothing is merged into it",
+  expect(await problems(fresh)).toEqual([
+    `a service named "${fresh}" exists already`,
+    `the package @trellis/${fresh} exists already`,
+    `services/${fresh} exists already; nothing is merged into it`,
+    `contracts/proto/trellis/${fresh} exists already; nothing is merged into it`,
+    `.changeset/new-service-${fresh}.md exists already; nothing is merged into it`,
   ]);
   expect(await snapshot(root)).toEqual(written);
 }, 30_000);

@@ -26,15 +26,21 @@ afterEach(() => {
 
 const cases: { name: string; service: EntryService; rest: string[]; gatewayWaits: boolean }[] = [
   {
+    // Dashed names: the scaffolder never makes one, so no fork already lists these.
     name: "a service with a REST API",
-    service: { name: "things", dir: "services/things", port: 50060, rest: ["t.v1.ThingsService"] },
-    rest: ["t.v1.ThingsService=things:50060"],
+    service: {
+      name: "probe-rest",
+      dir: "services/probe-rest",
+      port: 65001,
+      rest: ["t.v1.ProbeService"],
+    },
+    rest: ["t.v1.ProbeService=probe-rest:65001"],
     gatewayWaits: true,
   },
   {
-    // Its settings are AUDIT_LOG_*; the gateway, which does not call it, is left alone.
-    name: "a hyphenated service with no REST API",
-    service: { name: "audit-log", dir: "services/audit-log", port: 50061, rest: [] },
+    // Its settings are PROBE_QUIET_*; the gateway, which does not call it, is left alone.
+    name: "a service with no REST API",
+    service: { name: "probe-quiet", dir: "services/probe-quiet", port: 65002, rest: [] },
     rest: [],
     gatewayWaits: false,
   },
@@ -65,10 +71,10 @@ test("refuses a service already listed and leaves every file as it was", async (
 
 test("refuses one that only the last file lists, writing none", async () => {
   const root = copyRoot();
-  const things = { name: "things", dir: "services/things", port: 50060, rest: [] };
+  const probe = { name: "probe-last", dir: "services/probe-last", port: 65003, rest: [] };
   const last = ENTRY_FILES.at(-1)?.path ?? "";
-  await Bun.write(join(root, last), `${read(last)}THINGS_DB_PASSWORD=\n`);
+  await Bun.write(join(root, last), `${read(last)}PROBE_LAST_DB_PASSWORD=\n`);
   const kept = snapshot();
-  await expect(writeServiceEntries(root, things)).rejects.toThrow(`${last} already lists`);
+  await expect(writeServiceEntries(root, probe)).rejects.toThrow(`${last} already lists`);
   expect(snapshot()).toEqual(kept);
 });
