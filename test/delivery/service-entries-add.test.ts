@@ -1,6 +1,6 @@
 // The functions `bun run new-service` calls to list a new service (scripts/services/entries/):
-// adding a fictional `things` to each file gives a file that the repository's own checks accept,
-// the Compose rules and linters as much as the discovery-based check, with `things` in the list.
+// adding a fictional service to each file gives a file that the repository's own checks accept,
+// the Compose rules and linters as much as the discovery-based check, with it in the list.
 import { describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { discoverServices } from "../../scripts/services/discover.ts";
@@ -22,28 +22,29 @@ import { composeSchemaErrors } from "./compose-schema.ts";
 import { dclint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
 import { ROOT, readText } from "./repo.ts";
 
-const things: EntryService = {
-  name: "things",
-  dir: "services/things",
-  port: 50060,
-  rest: ["trellis.things.v1.ThingsService"],
+// A dashed name: the scaffolder never makes one, so no fork lists it already.
+const added: EntryService = {
+  name: "probe-added",
+  dir: "services/probe-added",
+  port: 65010,
+  rest: ["trellis.probeadded.v1.ProbeAddedService"],
 };
 const services = await discoverServices(ROOT);
 const before = Object.fromEntries(
   await Promise.all(ENTRY_FILES.map(async ({ path }) => [path, await readText(path)])),
 ) as EntryTexts;
 const after = Object.fromEntries(
-  ENTRY_FILES.map(({ path, add }) => [path, add(before[path as keyof EntryTexts], things)]),
+  ENTRY_FILES.map(({ path, add }) => [path, add(before[path as keyof EntryTexts], added)]),
 ) as EntryTexts;
 
-test("with things added to every file, the files list exactly the services and things", () => {
-  expect(serviceEntryProblems(after, [...services, things])).toEqual([]);
+test("with a service added to every file, the files list exactly the services and it", () => {
+  expect(serviceEntryProblems(after, [...services, added])).toEqual([]);
   expect(serviceEntryProblems(after, services).length).toBeGreaterThan(0);
 });
 
 test.each(ENTRY_FILES)("$path: adding a service it already lists throws", ({ path, add }) => {
-  expect(() => add(after[path as keyof EntryTexts], things)).toThrow(
-    "already lists the service things",
+  expect(() => add(after[path as keyof EntryTexts], added)).toThrow(
+    "already lists the service probe-added",
   );
 });
 
@@ -77,10 +78,10 @@ const composeChecks = [
   { file: "deploy/compose.yaml", rule: "limits", check: everyServiceHasLimits },
 ] as const;
 
-describe("the Compose files with things added", () => {
-  test.each(composeChecks)("$file: things has $rule", ({ file, check }) => {
+describe("the Compose files with a service added", () => {
+  test.each(composeChecks)("$file: the added service has $rule", ({ file, check }) => {
     const compose = parse(after[file]) as ComposeFile;
-    expect(compose.services?.things).toBeDefined();
+    expect(compose.services?.[added.name]).toBeDefined();
     expect(check(compose)).toEqual([]);
   });
 
@@ -97,25 +98,25 @@ describe("the Compose files with things added", () => {
     LINTER_TIMEOUT_MS,
   );
 
-  test("compose.yaml builds things from its own folder; deploy/ pins its unreleased image", () => {
+  test("compose.yaml builds the service from its own folder; deploy/ pins its unreleased image", () => {
     const local = parse(after["compose.yaml"]) as {
       services: Record<string, { build?: { context?: string } }>;
     };
     const deployed = parse(after["deploy/compose.yaml"]) as ComposeFile;
-    expect(local.services.things?.build?.context).toBe("services/things");
-    expect(deployed.services?.things?.image).toBe(
-      `ghcr.io/trellis-dev/trellis-things:0.1.0@sha256:${"0".repeat(64)}`,
+    expect(local.services[added.name]?.build?.context).toBe(added.dir);
+    expect(deployed.services?.[added.name]?.image).toBe(
+      `ghcr.io/trellis-dev/trellis-probe-added:0.1.0@sha256:${"0".repeat(64)}`,
     );
   });
 
-  test("deploy/compose.yaml gives things a role of its own, with its own password", () => {
+  test("deploy/compose.yaml gives the service a role of its own, with its own password", () => {
     const deployed = parse(after["deploy/compose.yaml"]) as {
       services: Record<string, { environment: Record<string, string> }>;
     };
-    const required = "{THINGS_DB_PASSWORD:?set THINGS_DB_PASSWORD in .env}";
-    expect(deployed.services.things?.environment.DATABASE_URL).toBe(
-      `postgres://things:$${required}@postgres:5432/things`,
+    const required = "{PROBE_ADDED_DB_PASSWORD:?set PROBE_ADDED_DB_PASSWORD in .env}";
+    expect(deployed.services[added.name]?.environment.DATABASE_URL).toBe(
+      `postgres://probe-added:$${required}@postgres:5432/probe-added`,
     );
-    expect(deployed.services.postgres?.environment.THINGS_DB_PASSWORD).toBe(`$${required}`);
+    expect(deployed.services.postgres?.environment.PROBE_ADDED_DB_PASSWORD).toBe(`$${required}`);
   });
 });
