@@ -23,7 +23,8 @@ export {
   parseEnv,
 } from "./config/env.ts";
 export { loadServiceConfig, type ServiceConfig } from "./config/service-config.ts";
-export { readMigrations } from "./db/migrate.ts";
+export { isBreaking, type Migration, readMigrations } from "./db/migrate.ts";
+export { unmarkedBreakingChanges } from "./db/migration-markers.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
 export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";
 export { withSignal } from "./db/with-signal.ts";

@@ -128,6 +128,56 @@ describe("migrate", () => {
     expect(await tableExists(sql, "tags")).toBe(false);
   });
 
+  // A rollback: the release before runs on the schema its successor migrated.
+  const addColor: Migration = {
+    version: 3,
+    name: "add_color",
+    sql: "ALTER TABLE notes ADD COLUMN color text;",
+  };
+  const dropTitle: Migration = {
+    version: 3,
+    name: "drop_title",
+    sql: "-- breaking: the title moves to a table of its own\nALTER TABLE notes DROP COLUMN title;",
+  };
+
+  test("the release before starts on a schema ahead of it by an additive migration", async () => {
+    const { sql } = await emptyDatabase();
+    await migrate(sql, [createNotes, seedNotes, addColor], log);
+    const warnings: unknown[] = [];
+    const recording = { ...log, warn: (fields: unknown) => warnings.push(fields) } as typeof log;
+
+    const result = await migrate(sql, [createNotes, seedNotes], recording);
+
+    expect(result).toEqual({ applied: [] });
+    expect(warnings).toEqual([{ versions: [3] }]);
+    expect(await recordedVersions(sql)).toEqual([1, 2, 3]);
+  });
+
+  test("the release before refuses a schema ahead of it by a breaking migration", async () => {
+    const { sql } = await emptyDatabase();
+    await migrate(sql, [createNotes, seedNotes, dropTitle], log);
+
+    const error = await migrate(sql, [createNotes, seedNotes], log).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(MigrationError);
+    expect(String(error)).toContain(
+      "migration 3 (drop_title) is applied and marked breaking: this release predates it",
+    );
+  });
+
+  test("a schema recorded before the breaking column existed reads as additive", async () => {
+    const { sql } = await emptyDatabase();
+    // The bookkeeping table as the first releases made it (the harness may have made today's).
+    await sql`DROP TABLE IF EXISTS schema_migrations`;
+    await sql`
+      CREATE TABLE schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now())`;
+    await sql`INSERT INTO schema_migrations (version, name, checksum) VALUES (9, 'old', 'x')`;
+
+    expect(await migrate(sql, [createNotes], log)).toEqual({ applied: [1] });
+  });
+
   test("rolls a failing migration back entirely and keeps the earlier ones", async () => {
     const { sql } = await emptyDatabase();
     const failing: Migration = {

@@ -11,6 +11,18 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * A migration that the release before it cannot run on (it drops, renames or retypes something
+ * that release reads) says so in a line of its own: `-- breaking: <why>`. Every other one is
+ * additive, so a rollback's binary may start on a schema that has it (expand/contract).
+ */
+const BREAKING_MARKER = /^--[ \t]*breaking:[ \t]*\S/m;
+
+/** Whether `migration` carries the breaking marker. */
+export function isBreaking(migration: Migration): boolean {
+  return BREAKING_MARKER.test(migration.sql);
+}
+
 /** Thrown when the migrations on disk and the ones recorded in the database disagree. */
 export class MigrationError extends Error {
   override readonly name = "MigrationError";
@@ -38,9 +50,11 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
 
 /**
  * Applies the migrations not applied yet, each in its own transaction, and records each with a
- * checksum in `schema_migrations`. Every transaction first takes one advisory lock, so replicas
- * starting together apply each file exactly once. A recorded migration whose file changed, or
- * one that has no file any more, stops the service: history is forward-only.
+ * checksum and whether it is breaking in `schema_migrations`. Every transaction first takes one
+ * advisory lock, so replicas starting together apply each file exactly once. A recorded migration
+ * whose file changed, or one missing among the files this release has, stops the service:
+ * history is forward-only. Recorded migrations newer than every file here (a rollback to the
+ * release before them) are allowed while none is breaking; they are logged, not undone.
  */
 export async function migrate(
   sql: Sql,
@@ -58,9 +72,19 @@ export async function migrate(
         checksum text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`;
-    const recorded = await tx<{ version: number; name: string; checksum: string }[]>`
-      SELECT version, name, checksum FROM schema_migrations ORDER BY version`;
-    verifyRecorded(recorded, ordered);
+    // Added after the first releases: their rows are additive migrations.
+    await tx`
+      ALTER TABLE schema_migrations
+        ADD COLUMN IF NOT EXISTS breaking boolean NOT NULL DEFAULT false`;
+    const recorded = await tx<Recorded[]>`
+      SELECT version, name, checksum, breaking FROM schema_migrations ORDER BY version`;
+    const ahead = verifyRecorded(recorded, ordered);
+    if (ahead.length > 0) {
+      log.warn(
+        { versions: ahead.map((row) => row.version) },
+        "the schema is ahead of this release by additive migrations: starting on it",
+      );
+    }
   });
 
   const applied: number[] = [];
@@ -73,8 +97,9 @@ export async function migrate(
       }
       await tx.unsafe(migration.sql);
       await tx`
-        INSERT INTO schema_migrations (version, name, checksum)
-        VALUES (${migration.version}, ${migration.name}, ${checksum(migration)})`;
+        INSERT INTO schema_migrations (version, name, checksum, breaking)
+        VALUES (${migration.version}, ${migration.name}, ${checksum(migration)},
+                ${isBreaking(migration)})`;
       return true;
     });
     if (didApply) {
@@ -95,25 +120,39 @@ function checkSequence(migrations: Migration[]): void {
   }
 }
 
-function verifyRecorded(
-  recorded: { version: number; name: string; checksum: string }[],
-  migrations: Migration[],
-): void {
+interface Recorded {
+  version: number;
+  name: string;
+  checksum: string;
+  breaking: boolean;
+}
+
+/** Throws on a recorded migration this release contradicts; returns the ones newer than it. */
+function verifyRecorded(recorded: Recorded[], migrations: Migration[]): Recorded[] {
   const byVersion = new Map(migrations.map((migration) => [migration.version, migration]));
+  const newest = Math.max(0, ...byVersion.keys());
+  const ahead: Recorded[] = [];
   for (const row of recorded) {
     const migration = byVersion.get(row.version);
-    if (migration === undefined) {
+    if (migration === undefined && row.version > newest && !row.breaking) {
+      ahead.push(row);
+    } else if (migration === undefined && row.version > newest) {
+      throw new MigrationError(
+        `migration ${row.version} (${row.name}) is applied and marked breaking: this release ` +
+          "predates it and cannot run on that schema (roll forward, or restore a backup)",
+      );
+    } else if (migration === undefined) {
       throw new MigrationError(
         `migration ${row.version} (${row.name}) is applied in the database but missing here`,
       );
-    }
-    if (checksum(migration) !== row.checksum) {
+    } else if (checksum(migration) !== row.checksum) {
       throw new MigrationError(
         `migration ${row.version} (${row.name}) changed after it was applied: ` +
           "add a new migration instead of editing an applied one",
       );
     }
   }
+  return ahead;
 }
 
 function checksum(migration: Migration): string {

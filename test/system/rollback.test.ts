@@ -1,0 +1,89 @@
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkHealth, type Migration, readMigrations } from "@trellis/service-kit";
+import { createTestDatabase, freePort, type TestDatabase, testCallerKeys } from "@trellis/testing";
+import { compiledBinaries } from "./support/binaries.ts";
+import { type ChildProcess, createChildProcess } from "./support/child-process.ts";
+import { notesDir } from "./support/paths.ts";
+
+// The documented rollback (deploy/README.md): revert the pin, and the release before runs on
+// the schema its successor migrated. Here the release before is today's compiled notes binary,
+// and its successor added one migration: additive, it starts and serves; marked breaking, it
+// refuses to start and says why, rather than failing at its first query.
+
+setDefaultTimeout(120_000);
+
+const opened: { db: TestDatabase; child?: ChildProcess }[] = [];
+afterEach(async () => {
+  for (const { db, child } of opened.splice(0)) {
+    await child?.stop();
+    await db.close();
+  }
+});
+
+/** The notes database as the next release leaves it: today's migrations, then `next`. */
+async function migratedByNextRelease(next: Migration): Promise<TestDatabase> {
+  const today = await readMigrations(join(notesDir, "migrations"));
+  const version = Math.max(...today.map((m) => m.version)) + 1;
+  const db = await createTestDatabase({ migrations: [...today, { ...next, version }] });
+  await db.sql.end();
+  opened.push({ db });
+  return db;
+}
+
+function notesBinary(binary: string, db: TestDatabase, port: number): ChildProcess {
+  const child = createChildProcess({
+    name: "notes",
+    cwd: tmpdir(),
+    command: [binary],
+    env: {
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      MODE: "development",
+      CALLER_PUBLIC_KEYS: testCallerKeys.publicKeys,
+      DATABASE_URL: db.url,
+      ...(db.source === "embedded" ? { DATABASE_POOL_MAX: "1" } : {}),
+    },
+    ready: async () =>
+      (await checkHealth(`127.0.0.1:${port}`, { timeoutMs: 500 }).catch(() => "")) === "SERVING",
+  });
+  const entry = opened.find((o) => o.db === db);
+  if (entry !== undefined) {
+    entry.child = child;
+  }
+  return child;
+}
+
+test("the release before starts on a schema with an additive migration it does not know", async () => {
+  const { notes } = await compiledBinaries();
+  const db = await migratedByNextRelease({
+    version: 0,
+    name: "add_note_color",
+    sql: "ALTER TABLE notes ADD COLUMN color text;",
+  });
+  const child = notesBinary(notes, db, freePort());
+
+  await child.start();
+
+  expect(child.output()).toContain("the schema is ahead of this release by additive migrations");
+});
+
+test("the release before refuses a schema with a breaking migration, naming it", async () => {
+  const { notes } = await compiledBinaries();
+  const db = await migratedByNextRelease({
+    version: 0,
+    name: "drop_note_body",
+    sql: "-- breaking: body moves to note_bodies\nALTER TABLE notes DROP COLUMN body;",
+  });
+  const child = notesBinary(notes, db, freePort());
+
+  const started = await child.start().then(
+    () => "started",
+    (error: unknown) => String(error),
+  );
+
+  expect(started).toContain("exited while starting");
+  expect(child.output()).toContain("(drop_note_body) is applied and marked breaking");
+  expect(await child.exitCode()).toBe(1);
+});
