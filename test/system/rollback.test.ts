@@ -1,10 +1,9 @@
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkHealth, type Migration, readMigrations } from "@trellis/service-kit";
-import { createTestDatabase, freePort, type TestDatabase, testCallerKeys } from "@trellis/testing";
-import { compiledBinaries } from "./support/binaries.ts";
-import { type ChildProcess, createChildProcess } from "./support/child-process.ts";
+import { type Migration, readMigrations } from "@trellis/service-kit";
+import { createTestDatabase, type TestDatabase } from "@trellis/testing";
+import type { ChildProcess } from "./support/child-process.ts";
+import { notesBinaryOn } from "./support/notes-binary.ts";
 import { notesDir } from "./support/paths.ts";
 
 // The documented rollback (deploy/README.md): revert the pin, and the release before runs on
@@ -32,22 +31,8 @@ async function migratedByNextRelease(next: Migration): Promise<TestDatabase> {
   return db;
 }
 
-function notesBinary(binary: string, db: TestDatabase, port: number): ChildProcess {
-  const child = createChildProcess({
-    name: "notes",
-    cwd: tmpdir(),
-    command: [binary],
-    env: {
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      MODE: "development",
-      CALLER_PUBLIC_KEYS: testCallerKeys.publicKeys,
-      DATABASE_URL: db.url,
-      ...(db.source === "embedded" ? { DATABASE_POOL_MAX: "1" } : {}),
-    },
-    ready: async () =>
-      (await checkHealth(`127.0.0.1:${port}`, { timeoutMs: 500 }).catch(() => "")) === "SERVING",
-  });
+async function notesBinary(db: TestDatabase): Promise<ChildProcess> {
+  const { child } = await notesBinaryOn(db.url, { embedded: db.source === "embedded" });
   const entry = opened.find((o) => o.db === db);
   if (entry !== undefined) {
     entry.child = child;
@@ -56,13 +41,12 @@ function notesBinary(binary: string, db: TestDatabase, port: number): ChildProce
 }
 
 test("the release before starts on a schema with an additive migration it does not know", async () => {
-  const { notes } = await compiledBinaries();
   const db = await migratedByNextRelease({
     version: 0,
     name: "add_note_color",
     sql: "ALTER TABLE notes ADD COLUMN color text;",
   });
-  const child = notesBinary(notes, db, freePort());
+  const child = await notesBinary(db);
 
   await child.start();
 
@@ -70,13 +54,12 @@ test("the release before starts on a schema with an additive migration it does n
 });
 
 test("the release before refuses a schema with a breaking migration, naming it", async () => {
-  const { notes } = await compiledBinaries();
   const db = await migratedByNextRelease({
     version: 0,
     name: "drop_note_body",
     sql: "-- breaking: body moves to note_bodies\nALTER TABLE notes DROP COLUMN body;",
   });
-  const child = notesBinary(notes, db, freePort());
+  const child = await notesBinary(db);
 
   const started = await child.start().then(
     () => "started",

@@ -10,7 +10,7 @@ export type EntryService = Pick<ServiceEntry, "name" | "dir" | "port" | "rest">;
 export const MODEL = "notes";
 
 /** Compose services that are infrastructure, not services of this repository. */
-export const INFRASTRUCTURE = new Set(["gateway", "jaeger", "postgres", "traefik"]);
+export const INFRASTRUCTURE = new Set(["backup", "gateway", "jaeger", "postgres", "traefik"]);
 
 /** `things` -> `THINGS`, `audit-log` -> `AUDIT_LOG`: the prefix of its settings. */
 export function envName(name: string): string {
