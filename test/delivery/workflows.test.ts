@@ -264,3 +264,28 @@ describe("the workflow checks can fail", () => {
     LINTER_TIMEOUT_MS,
   );
 });
+
+// Releases, images and deploys never run twice at once for the same thing, and none is
+// cancelled half-way (a cancelled deploy or publish leaves a half-done state).
+test.each([
+  { file: ".github/workflows/release.yml", where: "workflow", group: "release" },
+  {
+    file: ".github/workflows/images.yml",
+    where: "image",
+    group: `images-${expr("inputs.service")}`,
+  },
+  {
+    file: ".github/workflows/images.yml",
+    where: "pin",
+    group: `images-pin-${expr("needs.image.outputs.service")}`,
+  },
+  { file: "deploy/.github/workflows/deploy.yml", where: "workflow", group: "deploy-production" },
+])("$file ($where) runs one at a time in group $group", async ({ file, where, group }) => {
+  const workflow = parse(await readText(file)) as {
+    concurrency?: unknown;
+    jobs: Record<string, { concurrency?: unknown }>;
+  };
+  const concurrency =
+    where === "workflow" ? workflow.concurrency : workflow.jobs[where]?.concurrency;
+  expect(concurrency).toEqual({ group, "cancel-in-progress": false });
+});
