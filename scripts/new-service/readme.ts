@@ -14,7 +14,6 @@ src/main.ts                 the only file with side effects: config, pool, serve
 src/server.ts               binds each RPC to its handler
 src/handlers/<rpc>.ts       one file per RPC, with its test.each table beside it
 src/db/${n.plural}.ts${pad(`src/db/${n.plural}.ts`)}the repository: plain SQL, known SQLSTATEs -> AppErrors
-src/db/${s}-labels.ts${pad(`src/db/${s}-labels.ts`)}a child table's repository (the foreign-key example)
 src/${s}.ts${pad(`src/${s}.ts`)}the record, its input rules, record -> proto
 src/testing/                fakes and fixtures for handler tests
 migrations/                 forward-only SQL, applied at startup
@@ -26,10 +25,10 @@ test/                       repository, client, interop, property and process te
 1. The fields: a ${s} has a \`title\` and a \`body\`, as the template has. Change the proto
    message (every field commented), \`bun run generate\`, then \`migrations/0001_create_${n.plural}.sql\`,
    \`src/${s}.ts\` and \`src/db/${n.plural}.ts\`; the type checker lists the handlers and fakes to follow.
-2. The labels: \`migrations/0002_create_${s}_labels.sql\` and \`src/db/${s}-labels.ts\` show a child
-   table (no RPC uses them). Delete both, and their rows in \`test/db-errors.test.ts\`, if ${n.plural}
-   have no child table; never edit a migration once it has been applied anywhere.
-3. The RPCs: one handler per RPC in \`src/handlers/\`, bound in \`src/server.ts\`.
+2. The RPCs: one handler per RPC in \`src/handlers/\`, bound in \`src/server.ts\`.
+
+Never edit a migration once it has been applied anywhere: add the next one. One that drops,
+renames or retypes says \`-- breaking: <why>\` (\`test/migrations.test.ts\` checks).
 
 ## Run it
 

@@ -35,7 +35,7 @@ test.each([
   { name: "identity", resource: undefined, want: /a service named "identity" exists already/ },
   { name: "contracts", resource: undefined, want: /package @trellis\/contracts exists already/ },
   { name: "users", resource: undefined, want: /"user" is already a word in the template/ },
-  { name: "things", resource: "label", want: /"label" is already a word in the template/ },
+  { name: "things", resource: "title", want: /"title" is already a word in the template/ },
   { name: "things", resource: "Thing", want: /resource "Thing": must be lower-case/ },
   { name: "things", resource: "my-thing", want: /resource "my-thing": no dashes/ },
 ])("refuses $name (resource $resource)", async ({ name, resource, want }) => {
@@ -73,6 +73,11 @@ test("writes the service once, hands its entry to the hook, and refuses a second
   };
   expect(entries).toEqual([entry]);
   expect(done.files).toContain(`services/${fresh}/src/handlers/list-${names.plural}.ts`);
+  // The notes service's labels example stays behind (trellis.template.omit).
+  expect(done.files.filter((f) => /label/.test(f))).toEqual([]);
+  expect(done.files.filter((f) => f.includes("/migrations/"))).toEqual([
+    `services/${fresh}/migrations/0001_create_${names.plural}.sql`,
+  ]);
   expect(done.files.filter((f) => !f.startsWith(`services/${fresh}/`))).toEqual([
     `contracts/proto/trellis/${fresh}/v1/${fresh}.proto`,
     "contracts/package.json",

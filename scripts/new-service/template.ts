@@ -16,12 +16,17 @@ export interface FileWrite {
   content: string;
 }
 
-/** The template's files (dotfiles included), relative to its folder, without build output. */
+/**
+ * The template's files (dotfiles included), relative to its folder, without build output and
+ * without what its package.json says a copy leaves out (`trellis.template.omit`: the notes
+ * service's labels example, which no new service needs).
+ */
 export async function templateFiles(root: string): Promise<string[]> {
+  const omitted = new Set((await readManifest(root)).trellis.template?.omit ?? []);
   const glob = new Bun.Glob("**/*");
   const files: string[] = [];
   for await (const file of glob.scan({ cwd: join(root, TEMPLATE_DIR), dot: true })) {
-    if (!SKIPPED.test(file)) {
+    if (!SKIPPED.test(file) && !omitted.has(file)) {
       files.push(file);
     }
   }
@@ -73,7 +78,11 @@ function serviceManifest(text: string, names: ServiceNames, port: number): strin
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** The template's package.json, for its declared port. */
-async function readManifest(root: string): Promise<{ trellis: { service: { port: number } } }> {
+interface TemplateManifest {
+  trellis: { service: { port: number }; template?: { omit?: string[] } };
+}
+
+/** The template's package.json: its declared port and what a copy leaves out. */
+async function readManifest(root: string): Promise<TemplateManifest> {
   return Bun.file(join(root, TEMPLATE_DIR, "package.json")).json();
 }

@@ -48,7 +48,7 @@ export interface Taken {
   packages: string[];
   /** Paths (relative to the root) the scaffolder would create; those present already. */
   existingPaths: string[];
-  /** Words the template's code uses besides notes (`owner`, `label`, `title`, ...). */
+  /** Words the template's code uses besides notes (`owner`, `title`, `page`, ...). */
   templateWords: Set<string>;
 }
 

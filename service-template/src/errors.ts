@@ -1,4 +1,4 @@
-import { type AppError, alreadyExists, failedPrecondition, notFound } from "@trellis/service-kit";
+import { type AppError, alreadyExists, notFound } from "@trellis/service-kit";
 
 // The kit's AppError and its one table to gRPC statuses cover this service; this file holds
 // the errors that speak of notes, so every handler and the repository report them in the same
@@ -12,13 +12,4 @@ export function noteNotFound(id: string): AppError {
 /** A note id taken already: ids come from the service, so this is a bug or a replay. */
 export function noteAlreadyExists(id: string, cause: unknown): AppError {
   return alreadyExists(`note ${id} already exists`, cause);
-}
-
-export function labelAlreadyOnNote(noteId: string, label: string, cause: unknown): AppError {
-  return alreadyExists(`note ${noteId} already has the label "${label}"`, cause);
-}
-
-/** The note was deleted between the caller's check and this write. */
-export function noteGone(noteId: string, cause: unknown): AppError {
-  return failedPrecondition(`note ${noteId} no longer exists`, cause);
 }

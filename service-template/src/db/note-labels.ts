@@ -1,8 +1,16 @@
-import { pgCodes, pgErrorCode, type Sql, withSignal } from "@trellis/service-kit";
-import { labelAlreadyOnNote, noteGone } from "../errors.ts";
+import {
+  type AppError,
+  alreadyExists,
+  failedPrecondition,
+  pgCodes,
+  pgErrorCode,
+  type Sql,
+  withSignal,
+} from "@trellis/service-kit";
 
 /**
- * Labels on notes: the template's example of a child table. The caller checks that the note is
+ * Labels on notes: the notes service's example of a child table, which `bun run new-service`
+ * leaves out of a copy (`trellis.template.omit` in package.json). The caller checks that the note is
  * the owner's (`NotesRepo.findForOwner`); the foreign key, not a second look, refuses a note
  * deleted since, so no race between the check and the write can leave a label behind.
  */
@@ -34,4 +42,13 @@ function labelWriteError(error: unknown, noteId: string, label: string): unknown
     default:
       return error;
   }
+}
+
+function labelAlreadyOnNote(noteId: string, label: string, cause: unknown): AppError {
+  return alreadyExists(`note ${noteId} already has the label "${label}"`, cause);
+}
+
+/** The note was deleted between the caller's check and this write. */
+function noteGone(noteId: string, cause: unknown): AppError {
+  return failedPrecondition(`note ${noteId} no longer exists`, cause);
 }
