@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { createNotesRepo } from "../src/db/notes.ts";
-import { dbFailure, storedNote } from "./fixtures/db-failure.ts";
+import { type DbFailureCase, dbFailure, storedNote } from "./fixtures/db-failure.ts";
 import { notesDatabase } from "./notes-server.ts";
 
 // Each constraint of the schema, broken through the repositories on a real Postgres: the known
@@ -12,11 +12,7 @@ afterAll(() => db.close());
 const notes = createNotesRepo(db.sql);
 const signal = new AbortController().signal;
 
-const cases: {
-  name: string;
-  provoke: () => Promise<{ pending: Promise<unknown>; noteId: string }>;
-  want: (noteId: string) => Awaited<ReturnType<typeof dbFailure>>;
-}[] = [
+const cases: DbFailureCase[] = [
   {
     name: "a note id taken already is ALREADY_EXISTS (unique: the primary key)",
     provoke: async () => {

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { createNoteLabelsRepo } from "../src/db/note-labels.ts";
 import { createNotesRepo } from "../src/db/notes.ts";
-import { dbFailure, storedNote } from "./fixtures/db-failure.ts";
+import { type DbFailureCase, dbFailure, storedNote } from "./fixtures/db-failure.ts";
 import { notesDatabase } from "./notes-server.ts";
 
 // The labels child table's constraints, broken through its repository on a real Postgres: the
@@ -15,11 +15,7 @@ const notes = createNotesRepo(db.sql);
 const labels = createNoteLabelsRepo(db.sql);
 const signal = new AbortController().signal;
 
-const cases: {
-  name: string;
-  provoke: () => Promise<{ pending: Promise<unknown>; noteId: string }>;
-  want: (noteId: string) => Awaited<ReturnType<typeof dbFailure>>;
-}[] = [
+const cases: DbFailureCase[] = [
   {
     name: "a label the note has already is ALREADY_EXISTS (unique: the primary key)",
     provoke: async () => {
