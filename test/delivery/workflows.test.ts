@@ -289,3 +289,221 @@ test.each([
     where === "workflow" ? workflow.concurrency : workflow.jobs[where]?.concurrency;
   expect(concurrency).toEqual({ group, "cancel-in-progress": false });
 });
+
+// A pull request opened (or a branch pushed) with GITHUB_TOKEN starts no workflow: CI would never
+// run on the Version Packages or the pin pull request, and their required checks never pass.
+// Both are opened with a GitHub App's token, made by a pinned step before its use, and a missing
+// App stops the job with a message naming the README's setup section.
+const APP_SETUP = "GitHub App for release pull requests";
+const APP_TOKEN_ACTION = "actions/create-github-app-token@";
+const GITHUB_TOKENS = /secrets\.GITHUB_TOKEN|github\.token/;
+
+interface TokenCase {
+  file: string;
+  job: string;
+  /** The step that opens the pull request, and where its token is. */
+  opens: (step: Step) => boolean;
+  token: (step: Step) => unknown;
+}
+
+const tokenCases: TokenCase[] = [
+  {
+    file: ".github/workflows/release.yml",
+    job: "release",
+    opens: (step) => step.uses?.startsWith("changesets/action@") === true,
+    token: (step) => step.env?.GITHUB_TOKEN,
+  },
+  {
+    file: ".github/workflows/images.yml",
+    job: "pin",
+    opens: (step) => step.uses?.startsWith("peter-evans/create-pull-request@") === true,
+    token: (step) => step.with?.token,
+  },
+];
+
+/** What is wrong with how a job's pull request gets the App's token (nothing: []). */
+function appTokenProblems(
+  steps: Step[],
+  opens: (step: Step) => boolean,
+  token: (step: Step) => unknown,
+): string[] {
+  const app = steps.findIndex((step) => step.uses?.startsWith(APP_TOKEN_ACTION));
+  const use = steps.findIndex(opens);
+  if (use < 0 || app < 0) {
+    return [use < 0 ? "no step opens the pull request" : "no actions/create-github-app-token step"];
+  }
+  const appStep = steps[app] as Step;
+  const expected = expr(`steps.${appStep.id}.outputs.token`);
+  const used = String(token(steps[use] as Step) ?? "");
+  return [
+    /@[0-9a-f]{40}$/.test(appStep.uses ?? "") ? "" : "the App token step is not pinned",
+    app < use ? "" : "the App token step comes after its use",
+    appStep.id === undefined ? "the App token step has no id" : "",
+    used === expected ? "" : `the pull request's token is ${used || "unset"}, not ${expected}`,
+    GITHUB_TOKENS.test(used) ? "the pull request is opened with GITHUB_TOKEN" : "",
+  ].filter((problem) => problem !== "");
+}
+
+describe("pull requests opened by workflows are opened with the release App's token", () => {
+  test.each(tokenCases)("$file ($job)", async ({ file, job, opens, token }) => {
+    const steps = (await workflowOf(file)).jobs[job]?.steps ?? [];
+    expect(appTokenProblems(steps, opens, token)).toEqual([]);
+    const app = steps.find((step) => step.uses?.startsWith(APP_TOKEN_ACTION));
+    expect(app?.with).toMatchObject({
+      "client-id": expr("vars.RELEASE_APP_CLIENT_ID"),
+      "private-key": expr("secrets.RELEASE_APP_PRIVATE_KEY"),
+      "permission-contents": "write",
+      "permission-pull-requests": "write",
+    });
+  });
+
+  test.each(tokenCases)(
+    "$file ($job) stops, naming the setup, without the App",
+    async ({ file, job }) => {
+      const steps = (await workflowOf(file)).jobs[job]?.steps ?? [];
+      const app = steps.findIndex((step) => step.uses?.startsWith(APP_TOKEN_ACTION));
+      const check = steps.findIndex(
+        (step) => step.run?.includes(APP_SETUP) === true && step.run.includes("exit 1"),
+      );
+      expect(check).toBeGreaterThan(-1);
+      expect(check).toBeLessThan(app);
+      expect(steps[check]?.env).toMatchObject({
+        APP_CLIENT_ID: expr("vars.RELEASE_APP_CLIENT_ID"),
+        APP_PRIVATE_KEY: expr("secrets.RELEASE_APP_PRIVATE_KEY"),
+      });
+    },
+  );
+
+  test.each(["README.md", "deploy/README.md"])("%s documents the App's setup", async (path) => {
+    const text = await readText(path);
+    expect(text).toContain(`## ${APP_SETUP}`);
+    for (const name of ["RELEASE_APP_CLIENT_ID", "RELEASE_APP_PRIVATE_KEY"]) {
+      expect(text).toContain(name);
+    }
+  });
+
+  // Else the checkout's persisted GITHUB_TOKEN, not the App's, pushes the Version Packages
+  // branch, and an updated pull request runs no CI.
+  test("release.yml's checkout leaves no GITHUB_TOKEN in the git config", async () => {
+    const steps = (await workflowOf(".github/workflows/release.yml")).jobs.release?.steps ?? [];
+    const checkout = steps.find((step) => step.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with?.["persist-credentials"]).toBe(false);
+  });
+
+  test("images.yml's pin token is scoped to the deploy repository, and checks it out", async () => {
+    const steps = (await workflowOf(".github/workflows/images.yml")).jobs.pin?.steps ?? [];
+    const app = steps.find((step) => step.uses?.startsWith(APP_TOKEN_ACTION));
+    const scope = steps.find((step) => step.id === "deploy-repo");
+    expect(scope?.env?.DEPLOY_REPOSITORY).toBe(expr("vars.DEPLOY_REPOSITORY || github.repository"));
+    expect(app?.with).toMatchObject({
+      owner: expr("steps.deploy-repo.outputs.owner"),
+      repositories: expr("steps.deploy-repo.outputs.name"),
+    });
+    const checkout = steps.find((step) => step.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with?.token).toBe(expr(`steps.${app?.id}.outputs.token`));
+  });
+
+  // The App writes; GITHUB_TOKEN keeps only what the rest of the job needs.
+  test.each([
+    { file: ".github/workflows/release.yml", job: "release" },
+    { file: ".github/workflows/release.yml", job: "images" },
+    { file: ".github/workflows/images.yml", job: "pin" },
+  ])(
+    "$file ($job) gives GITHUB_TOKEN no write to contents or pull requests",
+    async ({ file, job }) => {
+      const workflow = parse(await readText(file)) as {
+        jobs: Record<string, { permissions?: Record<string, string> }>;
+      };
+      const permissions = workflow.jobs[job]?.permissions ?? {};
+      expect(permissions.contents).toBe("read");
+      expect(permissions["pull-requests"]).toBeUndefined();
+    },
+  );
+});
+
+describe("the App token check can fail", () => {
+  const opens = (step: Step) => step.uses?.startsWith("changesets/action@") === true;
+  const token = (step: Step) => step.env?.GITHUB_TOKEN;
+  const app: Step = {
+    id: "app-token",
+    uses: `${APP_TOKEN_ACTION}${SHA}`,
+  };
+  const changesets = (value: string): Step => ({
+    uses: `changesets/action@${SHA}`,
+    env: { GITHUB_TOKEN: value },
+  });
+  test.each<{ name: string; steps: Step[]; problems: number }>([
+    {
+      name: "the App's token",
+      steps: [app, changesets(expr("steps.app-token.outputs.token"))],
+      problems: 0,
+    },
+    { name: "GITHUB_TOKEN", steps: [app, changesets(expr("secrets.GITHUB_TOKEN"))], problems: 2 },
+    { name: "github.token", steps: [app, changesets(expr("github.token"))], problems: 2 },
+    {
+      name: "no App step",
+      steps: [changesets(expr("steps.app-token.outputs.token"))],
+      problems: 1,
+    },
+    {
+      name: "the App step after its use",
+      steps: [changesets(expr("steps.app-token.outputs.token")), app],
+      problems: 1,
+    },
+    {
+      name: "an unpinned App step",
+      steps: [
+        { ...app, uses: `${APP_TOKEN_ACTION}v3` },
+        changesets(expr("steps.app-token.outputs.token")),
+      ],
+      problems: 1,
+    },
+  ])("$name", ({ steps, problems }) => {
+    expect(appTokenProblems(steps, opens, token).length).toBe(problems);
+  });
+});
+
+// deploy/ as its own repository checks its pull requests itself; here, ci.yml's tests do.
+describe("pull requests against deploy/ are checked", () => {
+  test("deploy/.github/workflows has a pull_request workflow running docker compose config and dclint", async () => {
+    const checks = await workflowOf("deploy/.github/workflows/checks.yml");
+    expect(Object.keys(checks.on)).toContain("pull_request");
+    const runs = Object.values(checks.jobs)
+      .flatMap((job) => job.steps ?? [])
+      .map((step) => step.run ?? "")
+      .join("\n");
+    expect(runs).toContain("> .env");
+    expect(runs).toContain("docker compose config --quiet");
+    expect(runs).toContain("-f compose.yaml -f compose.jaeger-ui.yaml config --quiet");
+    expect(runs).toMatch(
+      /dclint@\d+\.\d+\.\d+ compose\.yaml compose\.jaeger-ui\.yaml --max-warnings 0/,
+    );
+    const parsed = parse(await readText("deploy/.github/workflows/checks.yml")) as {
+      permissions: unknown;
+      concurrency: unknown;
+    };
+    expect(parsed.permissions).toEqual({ contents: "read" });
+    expect(parsed.concurrency).toEqual({
+      group: `checks-${expr("github.ref")}`,
+      "cancel-in-progress": expr("github.event_name == 'pull_request'"),
+    });
+  });
+
+  test("checks.yml's dclint is the version the tests here use", async () => {
+    const text = await readText("deploy/.github/workflows/checks.yml");
+    const pkg = JSON.parse(await readText("package.json")) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(text).toContain(`dclint@${pkg.devDependencies.dclint}`);
+  });
+
+  test("ci.yml runs the tests, test/delivery among them, on every pull request", async () => {
+    const ci = await workflowOf(".github/workflows/ci.yml");
+    expect(ci.on.pull_request ?? {}).not.toHaveProperty("paths");
+    expect(ci.on.pull_request ?? {}).not.toHaveProperty("paths-ignore");
+    const steps = ci.jobs.check?.steps ?? [];
+    expect(steps.some((step) => step.run?.includes("bun run test") === true)).toBe(true);
+    const pkg = JSON.parse(await readText("package.json")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.test).toMatch(/bun test$/);
+  });
+});
