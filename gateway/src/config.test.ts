@@ -1,8 +1,10 @@
-import { expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, generateCallerKeys } from "@trellis/service-kit";
 import { testCallerKeys } from "@trellis/testing";
-import { configWarnings, loadConfig, type RestServiceEntry } from "./config.ts";
+import { configWarnings, type GatewayConfig, loadConfig, type RestServiceEntry } from "./config.ts";
 
 const base = { CALLER_SIGNING_KEY: generateCallerKeys("k1").signingKey, ALLOW_HTTP_ORIGIN: "true" };
 
@@ -224,4 +226,63 @@ const served: { name: string; env: Record<string, string>; want: RestServiceEntr
 
 test.each(served)("serves $name", ({ env, want }) => {
   expect(loadConfig({ ...base, ...env }).restServices).toEqual(want);
+});
+
+// Docker secrets: each secret setting may come from a file (NAME_FILE), as compose mounts them.
+const secretDir = mkdtempSync(join(tmpdir(), "gateway-secrets-"));
+afterAll(() => rmSync(secretDir, { recursive: true, force: true }));
+const secretFile = (name: string, content: string): string => {
+  const path = join(secretDir, name);
+  writeFileSync(path, `${content}\n`);
+  return path;
+};
+const fileSigningKey = generateCallerKeys("file").signingKey;
+
+const fromFiles = [
+  {
+    name: "CALLER_SIGNING_KEY",
+    env: { CALLER_SIGNING_KEY: "", CALLER_SIGNING_KEY_FILE: secretFile("key", fileSigningKey) },
+    read: (config: GatewayConfig) => config.callerKey.kid,
+    want: "file",
+  },
+  {
+    name: "GITHUB_CLIENT_SECRET",
+    env: { GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET_FILE: secretFile("gh", "gh-secret") },
+    read: (config: GatewayConfig) => config.providers.github?.clientSecret,
+    want: "gh-secret",
+  },
+  {
+    name: "GOOGLE_CLIENT_SECRET",
+    env: { GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET_FILE: secretFile("gg", "gg-secret") },
+    read: (config: GatewayConfig) => config.providers.google?.clientSecret,
+    want: "gg-secret",
+  },
+  {
+    name: "DEV_OAUTH_CLIENT_SECRET",
+    env: {
+      MODE: "development",
+      DEV_OAUTH_ISSUER: "http://127.0.0.1:4010/dev",
+      DEV_OAUTH_CLIENT_SECRET_FILE: secretFile("dev", "dev-secret"),
+    },
+    read: (config: GatewayConfig) => config.providers.dev?.clientSecret,
+    want: "dev-secret",
+  },
+];
+
+test.each(fromFiles)("reads $name from NAME_FILE", ({ env, read, want }) => {
+  expect(read(loadConfig({ ...base, ...env }))).toBe(want);
+});
+
+test("refuses a secret set both ways, naming both variables and not the value", () => {
+  const env = { ...base, GITHUB_CLIENT_SECRET: "plain-secret" };
+  const load = () => loadConfig({ ...env, GITHUB_CLIENT_SECRET_FILE: secretFile("both", "x") });
+  expect(load).toThrow(ConfigError);
+  expect(load).toThrow("GITHUB_CLIENT_SECRET and GITHUB_CLIENT_SECRET_FILE are both set");
+  let message = "";
+  try {
+    load();
+  } catch (error) {
+    message = String(error);
+  }
+  expect(message).not.toContain("plain-secret");
 });

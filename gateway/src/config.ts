@@ -13,6 +13,7 @@ import {
   parsedSetting,
   parseEnv,
   publicKeyOf,
+  withSecretFiles,
 } from "@trellis/service-kit";
 import { z } from "zod";
 
@@ -176,9 +177,20 @@ const gatewayEnv = {
   WEB_DEV_SERVER: origin.optional(),
 };
 
-/** Reads the gateway's settings; a provider is enabled when its client id and secret are set. */
+/** Settings that may come from a file instead (NAME_FILE, e.g. a Docker secret). */
+export const gatewaySecretSettings = [
+  "CALLER_SIGNING_KEY",
+  "GITHUB_CLIENT_SECRET",
+  "GOOGLE_CLIENT_SECRET",
+  "DEV_OAUTH_CLIENT_SECRET",
+] as const;
+
+/**
+ * Reads the gateway's settings; a provider is enabled when its client id and secret are set.
+ * Each of gatewaySecretSettings may be given as NAME_FILE, the path of a file holding the value.
+ */
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
-  const vars = parseEnv(gatewayEnv, env);
+  const vars = parseEnv(gatewayEnv, withSecretFiles(env, gatewaySecretSettings));
   if (vars.MODE === "production") {
     refuseInProduction(vars);
   }

@@ -22,7 +22,12 @@ export {
   parsedSetting,
   parseEnv,
 } from "./config/env.ts";
-export { loadServiceConfig, type ServiceConfig } from "./config/service-config.ts";
+export { type ReadSecretFile, withSecretFiles } from "./config/secret-files.ts";
+export {
+  loadServiceConfig,
+  type ServiceConfig,
+  serviceSecretSettings,
+} from "./config/service-config.ts";
 export { isBreaking, type Migration, readMigrations } from "./db/migrate.ts";
 export { unmarkedBreakingChanges } from "./db/migration-markers.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";

@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { testCallerKeys } from "@trellis/testing";
 import { z } from "zod";
 import { generateCallerKeys, parsePublicKeys } from "../src/caller/caller-keys.ts";
@@ -181,6 +184,19 @@ describe("loadServiceConfig", () => {
     }
     expect(message).toStartWith("invalid environment: ");
     expect(message).not.toContain(secret);
+  });
+
+  // Docker secrets: compose mounts files; the kit reads DATABASE_URL_FILE and the like.
+  const secretFiles = [
+    { name: "DATABASE_URL", want: { database: { url: DATABASE_URL } } },
+    { name: "CALLER_PUBLIC_KEYS", want: { callerKeys } },
+  ];
+  test.each(secretFiles)("reads $name from NAME_FILE", ({ name, want }) => {
+    const path = join(mkdtempSync(join(tmpdir(), "kit-config-")), name);
+    writeFileSync(path, `${required[name as keyof typeof required]}\n`);
+    const env = { ...required, [name]: undefined, [`${name}_FILE`]: path };
+    expect(loadServiceConfig(env, defaults)).toMatchObject(want);
+    rmSync(path);
   });
 
   test("treats an empty DATABASE_URL as missing", () => {

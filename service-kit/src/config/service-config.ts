@@ -10,6 +10,7 @@ import {
   modeSetting,
   parseEnv,
 } from "./env.ts";
+import { withSecretFiles } from "./secret-files.ts";
 
 /** Settings every service reads from its environment. */
 export interface ServiceConfig {
@@ -56,14 +57,20 @@ const serviceEnv = z.object({
   SHUTDOWN_GRACE_MS: integerSetting(0, 600_000).default(10_000),
 });
 
-/** Reads the settings shared by every service; `defaults.port` is the service's usual port. */
+/** Settings that may come from a file instead (NAME_FILE, e.g. a Docker secret). */
+export const serviceSecretSettings = ["DATABASE_URL", "CALLER_PUBLIC_KEYS"] as const;
+
+/**
+ * Reads the settings shared by every service; `defaults.port` is the service's usual port. Each
+ * of serviceSecretSettings may be given as NAME_FILE, the path of a file holding the value.
+ */
 export function loadServiceConfig(
   env: Record<string, string | undefined>,
   defaults: { port: number },
 ): ServiceConfig {
   // The default goes in the schema, not the env: an empty PORT must fall back to it too.
   const shape = { ...serviceEnv.shape, PORT: serviceEnv.shape.PORT.default(defaults.port) };
-  const vars = parseEnv(shape, env);
+  const vars = parseEnv(shape, withSecretFiles(env, serviceSecretSettings));
   if (vars.MODE === "production") {
     refuseTestKeys(vars.CALLER_PUBLIC_KEYS);
   }
