@@ -1,12 +1,19 @@
 #!/bin/sh
 # Dumps every application database (pg_dump's custom format, one file each, written under a
 # temporary name and renamed when complete) into BACKUP_DIR, then deletes the dumps older than
-# BACKUP_KEEP_DAYS. Connection from libpq's PG* variables.
+# BACKUP_KEEP_DAYS. Connection from libpq's PG* variables (PGPASSWORD_FILE too).
 #   backup.sh                 once (deploy.yml runs it before every deploy: a release may migrate)
 #   backup.sh --every <s>     again every <s> seconds (the compose service `backup`)
 # BACKUP_DATABASES names the databases; by default every one but postgres and the templates,
 # so a new service's database is backed up with no list to edit.
 set -eu
+
+# The password may come as a file (PGPASSWORD_FILE, a Docker secret) rather than in PGPASSWORD:
+# plain environment shows in `docker inspect`.
+if [ -n "${PGPASSWORD_FILE:-}" ]; then
+  PGPASSWORD=$(cat "$PGPASSWORD_FILE")
+  export PGPASSWORD
+fi
 
 dir=${BACKUP_DIR:-/backups}
 keep=${BACKUP_KEEP_DAYS:-14}

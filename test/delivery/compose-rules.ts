@@ -7,6 +7,7 @@ export interface ComposeService {
   depends_on?: string[] | Record<string, { condition?: string }>;
   restart?: string;
   deploy?: { resources?: { limits?: { cpus?: unknown; memory?: unknown } } };
+  environment?: Record<string, unknown> | string[];
 }
 
 export interface ComposeFile {
@@ -98,3 +99,30 @@ export const everyServiceHasLimits: ComposeRule = (compose) =>
       return limits?.cpus === undefined || limits.memory === undefined;
     })
     .map(([name]) => `${name} has no cpus and memory limits`);
+
+const SECRET_NAME = /(PASSWORD|SECRET|SIGNING_KEY)$/;
+// scheme://user:password@host: a URL that carries its password.
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:[^/@]+@/i;
+
+function environmentOf(service: ComposeService): [string, string][] {
+  const environment = service.environment ?? {};
+  if (Array.isArray(environment)) {
+    return environment.map((entry) => {
+      const at = entry.indexOf("=");
+      return at === -1 ? [entry, ""] : [entry.slice(0, at), entry.slice(at + 1)];
+    });
+  }
+  return Object.entries(environment).map(([name, value]) => [name, String(value ?? "")]);
+}
+
+/**
+ * Secrets reach a container as files (Compose `secrets:`, NAME_FILE), never as plain
+ * environment, which `docker inspect` and /proc/<pid>/environ show. Problems name the variable,
+ * never its value.
+ */
+export const noSecretInPlainEnvironment: ComposeRule = (compose) =>
+  services(compose).flatMap(([name, service]) =>
+    environmentOf(service)
+      .filter(([key, value]) => SECRET_NAME.test(key) || URL_WITH_PASSWORD.test(value))
+      .map(([key]) => `${name}: ${key} is a secret in plain environment (pass it as ${key}_FILE)`),
+  );

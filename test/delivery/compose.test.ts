@@ -11,6 +11,7 @@ import {
   everyServiceHasAHealthcheck,
   everyServiceHasLimits,
   everyServiceRestarts,
+  noSecretInPlainEnvironment,
   nothingBuildsOnTheHost,
   onlyThesePublishPorts,
   portsBindLoopbackExcept,
@@ -80,6 +81,11 @@ const rules: { file: string; rule: string; check: ComposeRule }[] = [
   },
   { file: "deploy/compose.yaml", rule: "every service restarts", check: everyServiceRestarts },
   { file: "deploy/compose.yaml", rule: "every service has limits", check: everyServiceHasLimits },
+  {
+    file: "deploy/compose.yaml",
+    rule: "no secret in plain environment",
+    check: noSecretInPlainEnvironment,
+  },
 ];
 
 test.each(rules)("$file: $rule", async ({ file, check }) => {
@@ -184,7 +190,32 @@ const brokenSamples: { rule: string; check: ComposeRule; sample: ComposeFile }[]
     check: nothingBuildsOnTheHost,
     sample: { services: { api: { build: "." } } },
   },
+  ...[
+    { POSTGRES_PASSWORD: "pw" },
+    { GITHUB_CLIENT_SECRET: "" },
+    { CALLER_SIGNING_KEY: "k1:abc" },
+    { DATABASE_URL: "postgres://notes:pw@postgres:5432/notes" },
+    // Compose's own ${...} in the password's place: a secret still.
+    { DATABASE_URL: `postgres://notes:\${NOTES_DB_PASSWORD:?set it in .env}@postgres:5432/notes` },
+  ].map((environment) => ({
+    rule: `no secret in plain environment (${Object.keys(environment).join()})`,
+    check: noSecretInPlainEnvironment,
+    sample: { services: { api: { environment } } },
+  })),
+  {
+    rule: "no secret in plain environment (list syntax)",
+    check: noSecretInPlainEnvironment,
+    sample: { services: { api: { environment: ["PGPASSWORD=x"] } } },
+  },
 ];
+
+test.each([
+  { MODE: "production", OTEL_EXPORTER_OTLP_ENDPOINT: "http://jaeger:4318" },
+  { DATABASE_URL_FILE: "/run/secrets/notes-database-url", PGPASSWORD_FILE: "/run/secrets/pg" },
+  { DATABASE_URL: "postgres://notes@postgres:5432/notes" },
+])("no secret in plain environment passes settings and secret files: %o", (environment) => {
+  expect(noSecretInPlainEnvironment({ services: { api: { environment } } })).toEqual([]);
+});
 
 describe("the Compose rules can fail", () => {
   test.each(brokenSamples)("a broken sample fails: $rule", ({ check, sample }) => {

@@ -14,6 +14,7 @@ import {
   everyServiceHasAHealthcheck,
   everyServiceHasLimits,
   everyServiceRestarts,
+  noSecretInPlainEnvironment,
   nothingBuildsOnTheHost,
   onlyThesePublishPorts,
   portsBindLoopbackExcept,
@@ -76,6 +77,7 @@ const composeChecks = [
   { file: "deploy/compose.yaml", rule: "builds nothing", check: nothingBuildsOnTheHost },
   { file: "deploy/compose.yaml", rule: "restarts", check: everyServiceRestarts },
   { file: "deploy/compose.yaml", rule: "limits", check: everyServiceHasLimits },
+  { file: "deploy/compose.yaml", rule: "no plain secret", check: noSecretInPlainEnvironment },
 ] as const;
 
 describe("the Compose files with a service added", () => {
@@ -109,14 +111,21 @@ describe("the Compose files with a service added", () => {
     );
   });
 
-  test("deploy/compose.yaml gives the service a role of its own, with its own password", () => {
+  test("deploy/compose.yaml gives the service a role of its own, with its own secret files", () => {
     const deployed = parse(after["deploy/compose.yaml"]) as {
-      services: Record<string, { environment: Record<string, string> }>;
+      services: Record<string, { environment: Record<string, string>; secrets: string[] }>;
+      secrets: Record<string, { file: string }>;
     };
-    const required = "{PROBE_ADDED_DB_PASSWORD:?set PROBE_ADDED_DB_PASSWORD in .env}";
-    expect(deployed.services[added.name]?.environment.DATABASE_URL).toBe(
-      `postgres://probe-added:$${required}@postgres:5432/probe-added`,
+    expect(deployed.services[added.name]?.environment.DATABASE_URL_FILE).toBe(
+      "/run/secrets/probe-added-database-url",
     );
-    expect(deployed.services.postgres?.environment.PROBE_ADDED_DB_PASSWORD).toBe(`$${required}`);
+    expect(deployed.services[added.name]?.secrets).toEqual(["probe-added-database-url"]);
+    expect(deployed.services.postgres?.secrets).toContain("probe-added-db-password");
+    expect(deployed.secrets["probe-added-database-url"]?.file).toBe(
+      "./secrets/probe-added-database-url",
+    );
+    expect(deployed.secrets["probe-added-db-password"]?.file).toBe(
+      "./secrets/probe-added-db-password",
+    );
   });
 });

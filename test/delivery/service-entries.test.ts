@@ -58,15 +58,15 @@ const planted: {
     want: "compose.yaml: the databases misses notes",
   },
   {
-    name: "the role's password missing",
+    name: "the role's password file missing",
     file: "deploy/compose.yaml",
-    edit: (text) => text.replace(/\n +NOTES_DB_PASSWORD: .*/, ""),
+    edit: (text) => text.replace(/\n {6}- notes-db-password/, ""),
     want: "deploy/compose.yaml: the databases misses notes",
   },
   {
     name: "the init script's line missing",
     file: "deploy/postgres/init-databases.sh",
-    edit: (text) => text.replace('create_database notes "$NOTES_DB_PASSWORD"', ""),
+    edit: (text) => text.replace("create_database notes /run/secrets/notes-db-password", ""),
     want: "deploy/postgres/init-databases.sh misses notes",
   },
   {
@@ -77,9 +77,9 @@ const planted: {
     want: ".env.example names gone, which is no discovered service",
   },
   {
-    name: "the deploy env setting missing",
+    name: "the deploy secret files' line missing",
     file: "deploy/.env.example",
-    edit: (text) => text.replace("NOTES_DB_PASSWORD=\n", ""),
+    edit: (text) => text.replace("# secrets/notes-db-password secrets/notes-database-url\n", ""),
     want: "deploy/.env.example misses notes",
   },
 ];

@@ -1,4 +1,9 @@
-import { composeListing, envExampleListing, initScriptListing } from "./listed.ts";
+import {
+  composeListing,
+  deploySecretsListing,
+  envExampleListing,
+  initScriptListing,
+} from "./listed.ts";
 import { type EntryService, restEntries } from "./names.ts";
 
 /** The texts of the files that list services, by their path under the root (write.ts's). */
@@ -56,6 +61,6 @@ export function serviceEntryProblems(texts: EntryTexts, services: EntryService[]
       names,
     ),
     ...compared(".env.example", envExampleListing(texts[".env.example"]), names),
-    ...compared("deploy/.env.example", envExampleListing(texts["deploy/.env.example"]), names),
+    ...compared("deploy/.env.example", deploySecretsListing(texts["deploy/.env.example"]), names),
   ];
 }

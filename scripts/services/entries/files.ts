@@ -1,4 +1,4 @@
-import { envExampleListing, initScriptListing } from "./listed.ts";
+import { deploySecretsListing, envExampleListing, initScriptListing } from "./listed.ts";
 import { type EntryService, envName } from "./names.ts";
 import { withListedLine } from "./text-lines.ts";
 
@@ -7,7 +7,7 @@ const first = <T>(found: T[]): T | undefined => found[0];
 /** deploy/postgres/init-databases.sh with a role and a database for `service`. */
 export function addServiceToInitScript(text: string, service: EntryService): string {
   const { name } = service;
-  const line = `create_database ${name} "$${envName(name)}_DB_PASSWORD"`;
+  const line = `create_database ${name} /run/secrets/${name}-db-password`;
   return withListedLine("deploy/postgres/init-databases.sh", text, { name, line }, (l) =>
     first(initScriptListing(l)),
   );
@@ -20,11 +20,11 @@ export function addServiceToEnvExample(text: string, service: EntryService): str
   return withListedLine(".env.example", text, { name, line }, (l) => first(envExampleListing(l)));
 }
 
-/** deploy/.env.example with the service's `<NAME>_DB_PASSWORD=` (its database role's). */
+/** deploy/.env.example naming the service's secret files: its role's password, its URL. */
 export function addServiceToDeployEnvExample(text: string, service: EntryService): string {
   const { name } = service;
-  const line = `${envName(name)}_DB_PASSWORD=`;
+  const line = `# secrets/${name}-db-password secrets/${name}-database-url`;
   return withListedLine("deploy/.env.example", text, { name, line }, (l) =>
-    first(envExampleListing(l)),
+    first(deploySecretsListing(l)),
   );
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, type YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, type YAMLMap } from "yaml";
 import { INFRASTRUCTURE, serviceOfEnvName } from "./names.ts";
 import { mapAt, parseYaml } from "./yaml-doc.ts";
 
@@ -12,7 +12,7 @@ export interface ComposeListing {
   gatewayDependsOn: string[];
   /** Every `<host>:<port>` the gateway's settings name (IDENTITY_ADDRESS, REST_SERVICES). */
   gatewayAddresses: string[];
-  /** The databases its Postgres creates (compose.yaml) or is given a password for (deploy/). */
+  /** The databases its Postgres creates (compose.yaml) or has a password file for (deploy/). */
   databases: string[];
 }
 
@@ -56,19 +56,17 @@ function databasesCreated(content: unknown): string[] {
   return content.split("\n").flatMap((line) => CREATE_DATABASE.exec(line.trim())?.[1] ?? []);
 }
 
-const DB_PASSWORD = /^([A-Z][A-Z0-9_]*)_DB_PASSWORD$/;
+const DB_PASSWORD = /^([a-z][a-z0-9-]*)-db-password$/;
 
-/** deploy/: Postgres is given each service role's password, `<NAME>_DB_PASSWORD`. */
+/** deploy/: Postgres is given each service role's password as a secret, `<name>-db-password`. */
 function dbPasswords(services: YAMLMap): string[] {
   const postgres = services.get("postgres");
-  const env = isMap(postgres) ? postgres.get("environment") : undefined;
-  return keysOf(env).flatMap((key) => {
-    const prefix = DB_PASSWORD.exec(key)?.[1];
-    return prefix === undefined ? [] : [serviceOfEnvName(prefix)];
-  });
+  const secrets = isMap(postgres) ? postgres.get("secrets") : undefined;
+  const names = isSeq(secrets) ? secrets.items.map(String) : [];
+  return names.flatMap((name) => DB_PASSWORD.exec(name)?.[1] ?? []);
 }
 
-const CREATE_CALL = /^create_database ([a-z][a-z0-9-]*) "\$([A-Z][A-Z0-9_]*)_DB_PASSWORD"$/;
+const CREATE_CALL = /^create_database ([a-z][a-z0-9-]*) \/run\/secrets\/\1-db-password$/;
 
 /** deploy/postgres/init-databases.sh: the services it makes a role and a database for. */
 export function initScriptListing(text: string): string[] {
@@ -76,14 +74,20 @@ export function initScriptListing(text: string): string[] {
 }
 
 /**
- * The services an env example has a per-service setting for: `# <NAME>_DATABASE_URL=` (root) or
- * `<NAME>_DB_PASSWORD=` (deploy/). Those are left empty, which tells them from the test harness's
- * `# TEST_DATABASE_URL=postgres://…`.
+ * The services .env.example has a per-service setting for: `# <NAME>_DATABASE_URL=`. Those are
+ * left empty, which tells them from the test harness's `# TEST_DATABASE_URL=postgres://…`.
  */
 export function envExampleListing(text: string): string[] {
-  const setting = /^#? ?([A-Z][A-Z0-9_]*)_(DATABASE_URL|DB_PASSWORD)=$/;
+  const setting = /^#? ?([A-Z][A-Z0-9_]*)_DATABASE_URL=$/;
   return text.split("\n").flatMap((line) => {
     const prefix = setting.exec(line)?.[1];
     return prefix === undefined ? [] : [serviceOfEnvName(prefix)];
   });
+}
+
+const SECRET_FILES = /^# secrets\/([a-z][a-z0-9-]*)-db-password secrets\/\1-database-url$/;
+
+/** deploy/.env.example: the services it names secret files for, one line each. */
+export function deploySecretsListing(text: string): string[] {
+  return text.split("\n").flatMap((line) => SECRET_FILES.exec(line)?.[1] ?? []);
 }

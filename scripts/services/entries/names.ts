@@ -24,7 +24,7 @@ export function serviceOfEnvName(prefix: string): string {
 
 /**
  * The model's name in `text` replaced by the service's: `notes` as a word (`/app/notes`,
- * `trellis-notes`), `NOTES` as a settings prefix (`NOTES_DB_PASSWORD`).
+ * `trellis-notes`), `NOTES` as a settings prefix (`NOTES_DATABASE_URL`).
  */
 export function renamed(text: string, name: string): string {
   return text

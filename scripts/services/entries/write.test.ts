@@ -2,7 +2,12 @@ import { afterEach, expect, test } from "bun:test";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { composeListing, envExampleListing, initScriptListing } from "./listed.ts";
+import {
+  composeListing,
+  deploySecretsListing,
+  envExampleListing,
+  initScriptListing,
+} from "./listed.ts";
 import type { EntryService } from "./names.ts";
 import { ENTRY_FILES, writeServiceEntries } from "./write.ts";
 
@@ -58,7 +63,7 @@ test.each(cases)("writes $name into every file", async ({ service, rest, gateway
   }
   expect(initScriptListing(read("deploy/postgres/init-databases.sh"))).toContain(service.name);
   expect(envExampleListing(read(".env.example"))).toContain(service.name);
-  expect(envExampleListing(read("deploy/.env.example"))).toContain(service.name);
+  expect(deploySecretsListing(read("deploy/.env.example"))).toContain(service.name);
 });
 
 test("refuses a service already listed and leaves every file as it was", async () => {
@@ -73,7 +78,8 @@ test("refuses one that only the last file lists, writing none", async () => {
   const root = copyRoot();
   const probe = { name: "probe-last", dir: "services/probe-last", port: 65003, rest: [] };
   const last = ENTRY_FILES.at(-1)?.path ?? "";
-  await Bun.write(join(root, last), `${read(last)}PROBE_LAST_DB_PASSWORD=\n`);
+  const line = "# secrets/probe-last-db-password secrets/probe-last-database-url";
+  await Bun.write(join(root, last), `${read(last)}${line}\n`);
   const kept = snapshot();
   await expect(writeServiceEntries(root, probe)).rejects.toThrow(`${last} already lists`);
   expect(snapshot()).toEqual(kept);
