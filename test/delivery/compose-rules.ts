@@ -8,10 +8,12 @@ export interface ComposeService {
   restart?: string;
   deploy?: { resources?: { limits?: { cpus?: unknown; memory?: unknown } } };
   environment?: Record<string, unknown> | string[];
+  secrets?: (string | { source?: string })[];
 }
 
 export interface ComposeFile {
   services?: Record<string, ComposeService>;
+  secrets?: Record<string, { file?: string }>;
 }
 
 /** A rule over a parsed Compose file: the problems it finds. */
@@ -126,3 +128,24 @@ export const noSecretInPlainEnvironment: ComposeRule = (compose) =>
       .filter(([key, value]) => SECRET_NAME.test(key) || URL_WITH_PASSWORD.test(value))
       .map(([key]) => `${name}: ${key} is a secret in plain environment (pass it as ${key}_FILE)`),
   );
+
+/**
+ * Each secret a service lists is declared, as a file in secrets/ (the host's, never committed),
+ * and each declared one is used: Compose itself refuses an undeclared one only on the host.
+ */
+export const secretsAreDeclaredFiles: ComposeRule = (compose) => {
+  const declared = compose.secrets ?? {};
+  const used = services(compose).flatMap(([name, service]) =>
+    (service.secrets ?? []).map((s) => ({ name, secret: typeof s === "string" ? s : s.source })),
+  );
+  const undeclared = used
+    .filter(({ secret }) => secret === undefined || declared[secret] === undefined)
+    .map(({ name, secret }) => `${name}: secret ${secret ?? "(no source)"} is not declared`);
+  const notFiles = Object.entries(declared)
+    .filter(([secret, entry]) => entry.file !== `./secrets/${secret}`)
+    .map(([secret]) => `secret ${secret} is not the file ./secrets/${secret}`);
+  const unused = Object.keys(declared)
+    .filter((secret) => !used.some((use) => use.secret === secret))
+    .map((secret) => `secret ${secret} is declared but no service uses it`);
+  return [...undeclared, ...notFiles, ...unused];
+};

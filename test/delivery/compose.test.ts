@@ -15,6 +15,7 @@ import {
   nothingBuildsOnTheHost,
   onlyThesePublishPorts,
   portsBindLoopbackExcept,
+  secretsAreDeclaredFiles,
 } from "./compose-rules.ts";
 import { composeSchemaErrors } from "./compose-schema.ts";
 import { dclint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
@@ -85,6 +86,11 @@ const rules: { file: string; rule: string; check: ComposeRule }[] = [
     file: "deploy/compose.yaml",
     rule: "no secret in plain environment",
     check: noSecretInPlainEnvironment,
+  },
+  {
+    file: "deploy/compose.yaml",
+    rule: "secrets are declared files in secrets/",
+    check: secretsAreDeclaredFiles,
   },
 ];
 
@@ -202,6 +208,24 @@ const brokenSamples: { rule: string; check: ComposeRule; sample: ComposeFile }[]
     check: noSecretInPlainEnvironment,
     sample: { services: { api: { environment } } },
   })),
+  {
+    rule: "secrets are declared files (undeclared)",
+    check: secretsAreDeclaredFiles,
+    sample: { services: { api: { secrets: ["api-key"] } } },
+  },
+  {
+    rule: "secrets are declared files (outside secrets/)",
+    check: secretsAreDeclaredFiles,
+    sample: {
+      services: { api: { secrets: [{ source: "api-key" }] } },
+      secrets: { "api-key": { file: "./api-key.txt" } },
+    },
+  },
+  {
+    rule: "secrets are declared files (unused)",
+    check: secretsAreDeclaredFiles,
+    sample: { secrets: { "api-key": { file: "./secrets/api-key" } } },
+  },
   {
     rule: "no secret in plain environment (list syntax)",
     check: noSecretInPlainEnvironment,

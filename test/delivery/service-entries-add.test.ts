@@ -18,6 +18,7 @@ import {
   nothingBuildsOnTheHost,
   onlyThesePublishPorts,
   portsBindLoopbackExcept,
+  secretsAreDeclaredFiles,
 } from "./compose-rules.ts";
 import { composeSchemaErrors } from "./compose-schema.ts";
 import { dclint, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
@@ -78,6 +79,7 @@ const composeChecks = [
   { file: "deploy/compose.yaml", rule: "restarts", check: everyServiceRestarts },
   { file: "deploy/compose.yaml", rule: "limits", check: everyServiceHasLimits },
   { file: "deploy/compose.yaml", rule: "no plain secret", check: noSecretInPlainEnvironment },
+  { file: "deploy/compose.yaml", rule: "declared secrets", check: secretsAreDeclaredFiles },
 ] as const;
 
 describe("the Compose files with a service added", () => {
