@@ -21,6 +21,10 @@ export const REQUIRED_TEST_FILES: readonly { file: string; proves: string }[] = 
     file: "scripts/release/polyrepo.test.ts",
     proves: "a service installing the packages from a registry (needs verdaccio and npmjs)",
   },
+  {
+    file: "test/system/backup-restore.test.ts",
+    proves: "deploy/'s backup and restore scripts (needs a Postgres server and pg_dump)",
+  },
 ];
 
 /** The totals on the report's root element; failures include errors. */
