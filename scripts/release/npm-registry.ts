@@ -73,7 +73,12 @@ export async function packFolder(dir: string, destination: string, env?: Env): P
   return `${destination}/${packed.filename}`;
 }
 
-/** Publishes a tarball (npm adds provenance when NPM_CONFIG_PROVENANCE=true). */
-export async function publishTarball(tarball: string, cwd: string, env?: Env): Promise<void> {
-  await runOrThrow(["npm", "publish", tarball], { cwd, env, timeoutMs: 120_000 });
+/** Publishes a tarball, with `flags` (publish-settings.ts: provenance, access). */
+export async function publishTarball(
+  tarball: string,
+  cwd: string,
+  env?: Env,
+  flags: readonly string[] = [],
+): Promise<void> {
+  await runOrThrow(["npm", "publish", tarball, ...flags], { cwd, env, timeoutMs: 120_000 });
 }

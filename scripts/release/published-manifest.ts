@@ -1,3 +1,4 @@
+import { scopedName, workspaceScope } from "./publish-settings.ts";
 import type { ExportTarget, PackageManifest } from "./workspace-packages.ts";
 
 /** Where the compiled output of a package lands, next to its package.json when published. */
@@ -8,8 +9,19 @@ export const compiledDir = "dist";
  * sources (`./<sourceRoot>/x.ts`) so the workspace runs with no build step; the published one
  * points each of them at the compiled `./dist/x.js` with `./dist/x.d.ts` types. Scripts and
  * dev dependencies are for working on the package, not for using it, so they are dropped.
+ * With a `scope` other than @trellis (a fork's NPM_SCOPE), the package and the workspace
+ * packages it depends on are published under that scope: its name and those dependencies' names
+ * are renamed, their ranges kept.
  */
 export function publishedManifest(
+  source: PackageManifest,
+  options: { sourceRoot: string; repositoryUrl?: string; directory?: string; scope?: string },
+): PackageManifest {
+  const scoped = options.scope === undefined ? source : withScope(source, options.scope);
+  return compiledManifest(scoped, options);
+}
+
+function compiledManifest(
   source: PackageManifest,
   options: { sourceRoot: string; repositoryUrl?: string; directory?: string },
 ): PackageManifest {
@@ -39,4 +51,27 @@ function compiledTarget(target: ExportTarget, sourceRoot: string): ExportTarget 
   }
   const stem = `./${compiledDir}/${source.slice(prefix.length, -".ts".length)}`;
   return { types: `${stem}.d.ts`, default: `${stem}.js` };
+}
+
+const dependencyFields = ["dependencies", "peerDependencies", "optionalDependencies"] as const;
+
+/** `manifest` with its name and its @trellis/* dependencies renamed to `scope`. */
+export function withScope(manifest: PackageManifest, scope: string): PackageManifest {
+  if (scope === workspaceScope) {
+    return manifest;
+  }
+  const renamed: PackageManifest = { ...manifest, name: scopedName(manifest.name, scope) };
+  for (const field of dependencyFields) {
+    const ranges = manifest[field] as Record<string, string> | undefined;
+    if (ranges !== undefined) {
+      renamed[field] = Object.fromEntries(
+        Object.entries(ranges).map(([name, range]) => [scopedName(name, scope), range]),
+      );
+    }
+  }
+  const bundled = manifest.bundleDependencies as string[] | undefined;
+  if (bundled !== undefined) {
+    renamed.bundleDependencies = bundled.map((name) => scopedName(name, scope));
+  }
+  return renamed;
 }

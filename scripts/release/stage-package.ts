@@ -1,5 +1,6 @@
 import { cp, mkdir, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { publishSettings } from "./publish-settings.ts";
 import { publishedBufYaml } from "./published-buf-yaml.ts";
 import { compiledDir, publishedManifest } from "./published-manifest.ts";
 import { runOrThrow } from "./run-command.ts";
@@ -39,6 +40,8 @@ export async function stagePackage(
     sourceRoot,
     repositoryUrl: repository ? `https://github.com/${repository}` : undefined,
     directory: workspace ? relative(workspace, dir) : undefined,
+    // NPM_SCOPE: a fork publishes under its own scope (@trellis/* renamed).
+    scope: publishSettings(env).scope,
   });
   await mkdir(outDir, { recursive: true });
   await Bun.write(join(outDir, "package.json"), `${JSON.stringify(published, null, 2)}\n`);

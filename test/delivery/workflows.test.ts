@@ -311,7 +311,8 @@ const tokenCases: TokenCase[] = [
     file: ".github/workflows/release.yml",
     job: "release",
     opens: (step) => step.uses?.startsWith("changesets/action@") === true,
-    token: (step) => step.env?.GITHUB_TOKEN,
+    // changesets/action 2 takes a token other than GITHUB_TOKEN only as this input.
+    token: (step) => step.with?.["github-token"],
   },
   {
     file: ".github/workflows/images.yml",
@@ -505,5 +506,37 @@ describe("pull requests against deploy/ are checked", () => {
     expect(steps.some((step) => step.run?.includes("bun run test") === true)).toBe(true);
     const pkg = JSON.parse(await readText("package.json")) as { scripts: Record<string, string> };
     expect(pkg.scripts.test).toMatch(/bun test$/);
+  });
+});
+
+// Publishing is configuration (contracts/README.md, "Publishing: GitHub Packages or npm").
+describe("release.yml publishes as configured", () => {
+  test("changesets/action 2 (for @changesets/cli 3) runs bun run release with the App's token", async () => {
+    const steps = (await workflowOf(".github/workflows/release.yml")).jobs.release?.steps ?? [];
+    const changesets = steps.find((step) => step.uses?.startsWith("changesets/action@"));
+    expect(changesets?.uses).toMatch(/^changesets\/action@[0-9a-f]{40}$/);
+    expect(changesets?.with).toMatchObject({
+      "version-script": "bun run version-packages",
+      "publish-script": "bun run release",
+    });
+    // Provenance is decided per registry by the release script, not forced on every publish.
+    expect(changesets?.env?.NPM_CONFIG_PROVENANCE).toBeUndefined();
+    expect(changesets?.env?.GITHUB_TOKEN).toBeUndefined();
+    const tagging = steps.find((step) => step.run?.includes("tag-services.ts --push"));
+    expect(tagging?.env?.APP_TOKEN).toBe(expr("steps.app-token.outputs.token"));
+  });
+
+  test("the registry, scope and provenance are variables; npmjs gets an OIDC-capable npm", async () => {
+    const release = (await workflowOf(".github/workflows/release.yml")).jobs.release;
+    expect(release?.env).toMatchObject({
+      NPM_REGISTRY: expr("vars.NPM_REGISTRY || 'https://npm.pkg.github.com'"),
+      NPM_SCOPE: expr("vars.NPM_SCOPE || '@trellis'"),
+      NPM_PROVENANCE: expr("vars.NPM_PROVENANCE || 'true'"),
+    });
+    const npm = release?.steps?.find((step) => step.run?.startsWith("npm install --global npm@"));
+    expect(npm?.run).toMatch(/npm@11\.\d+\.\d+$/);
+    expect((npm as { if?: string } | undefined)?.if).toBe(
+      "env.NPM_REGISTRY == 'https://registry.npmjs.org'",
+    );
   });
 });
