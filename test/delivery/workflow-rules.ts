@@ -37,9 +37,9 @@ export function usesWithoutVersionComment(workflowText: string): string[] {
 }
 
 /**
- * The services a workflow names in its YAML (comments aside): each name as a word, each folder
- * as written. A workflow that lists services needs an edit for every new one; the workflows ask
- * scripts/services/list.ts instead. Returned as `<name or folder> (line n)`.
+ * The services a workflow names in its YAML (comments and options' names aside): each name as a
+ * word, each folder as written. A workflow that lists services needs an edit for every new one;
+ * the workflows ask scripts/services/list.ts instead. Returned as `<name or folder> (line n)`.
  */
 export function servicesNamed(
   workflowText: string,
@@ -50,7 +50,9 @@ export function servicesNamed(
     { what: dir, pattern: new RegExp(escapeRegExp(dir)) },
   ]);
   return workflowText.split("\n").flatMap((line, index) => {
-    const code = line.replace(/(^|\s)#.*$/, "");
+    // Comments aside, and a command's long options (`--certificate-identity-regexp`): an
+    // option's name is no service, its value still counts.
+    const code = line.replace(/(^|\s)#.*$/, "").replace(/(^|\s)--[a-z0-9-]+/g, "$1");
     return patterns
       .filter(({ pattern }) => pattern.test(code))
       .map(({ what }) => `${what} (line ${index + 1})`);
@@ -58,3 +60,31 @@ export function servicesNamed(
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/**
+ * What is wrong with a .trivyignore (nothing: []): each entry (a line that is no comment) needs
+ * Trivy's expiry, `exp:YYYY-MM-DD`, and a comment line right above it or above the entries it
+ * groups, giving the reason. Returned as `<entry> (line n): <problem>`.
+ */
+export function trivyIgnoreProblems(text: string): string[] {
+  const lines = text.split("\n");
+  return lines.flatMap((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) {
+      return [];
+    }
+    const where = `${line} (line ${index + 1})`;
+    const problems: string[] = [];
+    if (!/^\S+\s+exp:\d{4}-\d{2}-\d{2}$/.test(line)) {
+      problems.push(`${where}: no expiry date (exp:YYYY-MM-DD)`);
+    }
+    let above = index - 1;
+    while (above >= 0 && /^\S+\s+exp:/.test(lines[above]?.trim() ?? "")) {
+      above -= 1;
+    }
+    if (above < 0 || !(lines[above]?.trim() ?? "").startsWith("#")) {
+      problems.push(`${where}: no comment above it giving the reason`);
+    }
+    return problems;
+  });
+}

@@ -3,8 +3,13 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { actionValidator, LINTER_TIMEOUT_MS, lintText } from "./linters.ts";
-import { readText, SERVICES, workflowFiles } from "./repo.ts";
-import { servicesNamed, unpinnedUses, usesWithoutVersionComment } from "./workflow-rules.ts";
+import { contextOf, DOCKERFILES, readText, SERVICES, workflowFiles } from "./repo.ts";
+import {
+  servicesNamed,
+  trivyIgnoreProblems,
+  unpinnedUses,
+  usesWithoutVersionComment,
+} from "./workflow-rules.ts";
 
 const WORKFLOWS = workflowFiles();
 
@@ -236,6 +241,8 @@ const namingCases = [
   { name: "a comment", line: "      # release notes, then the images", found: [] },
   { name: "a longer word", line: "      - run: echo footnotes notes_x", found: [] },
   { name: "the gateway", line: "          - service: gateway", found: [] },
+  { name: "an option's name", line: "  cosign verify --x-notes-regexp y", found: [] },
+  { name: "an option's value", line: "  list.ts --service=notes", found: ["notes (line 1)"] },
 ];
 
 describe("the workflow checks can fail", () => {
@@ -538,5 +545,170 @@ describe("release.yml publishes as configured", () => {
     expect((npm as { if?: string } | undefined)?.if).toBe(
       "env.NPM_REGISTRY == 'https://registry.npmjs.org'",
     );
+  });
+});
+
+// Each released image: BuildKit's SBOM and provenance, the repository's OCI labels, a Trivy scan
+// failing on a fixable critical vulnerability, a keyless cosign signature of the pushed digest,
+// and a pin pull request only for a digest that is well formed and whose signature verifies.
+describe("images.yml attests, scans and signs the image before it is pinned", () => {
+  interface Job {
+    needs?: string | string[];
+    permissions?: Record<string, string>;
+    steps?: Step[];
+  }
+  const jobsOf = async (): Promise<Record<string, Job>> =>
+    (parse(await readText(".github/workflows/images.yml")) as { jobs: Record<string, Job> }).jobs;
+  const needsOf = (job: Job | undefined): string[] => [job?.needs ?? []].flat();
+  const uses = (prefix: string) => (step: Step) => step.uses?.startsWith(prefix) === true;
+  const DIGEST = `${expr("needs.image.outputs.image")}@${expr("needs.image.outputs.digest")}`;
+
+  test("the build has provenance (mode=max), an SBOM, and metadata-action's labels", async () => {
+    const steps = (await jobsOf()).image?.steps ?? [];
+    const build = steps.find(uses("docker/build-push-action@"));
+    expect(build?.with).toMatchObject({ provenance: "mode=max", sbom: true });
+    const meta = steps.findIndex(uses("docker/metadata-action@"));
+    expect(meta).toBeGreaterThan(-1);
+    expect(meta).toBeLessThan(steps.indexOf(build as Step));
+    const metaStep = steps[meta] as Step;
+    expect(metaStep.with?.context).toBe("git");
+    expect(build?.with?.labels).toBe(expr(`steps.${metaStep.id}.outputs.labels`));
+  });
+
+  test("a scan job runs Trivy on the pushed digest: critical, fixable, exit code 1, .trivyignore", async () => {
+    const scan = (await jobsOf()).scan;
+    expect(needsOf(scan)).toContain("image");
+    const trivy = scan?.steps?.find(uses("aquasecurity/trivy-action@"));
+    expect(trivy?.with).toMatchObject({
+      "image-ref": DIGEST,
+      severity: "CRITICAL",
+      "exit-code": 1,
+      "ignore-unfixed": true,
+      trivyignores: ".trivyignore",
+    });
+    // The ignore file is the release tag's own.
+    const checkout = scan?.steps?.find(uses("actions/checkout@"));
+    expect(checkout?.with?.ref).toBe(
+      `refs/tags/${expr("needs.image.outputs.service")}@${expr("needs.image.outputs.version")}`,
+    );
+  });
+
+  test(".trivyignore is there, says its rule, and each entry has a reason and an expiry", async () => {
+    const text = await readText(".trivyignore");
+    expect(text).toMatch(/^# /);
+    expect(text).toContain("reason");
+    expect(text).toContain("exp:YYYY-MM-DD");
+    expect(trivyIgnoreProblems(text)).toEqual([]);
+  });
+
+  test("a sign job signs the pushed digest keylessly, after the push and the scan", async () => {
+    const jobs = await jobsOf();
+    const sign = jobs.sign;
+    expect(needsOf(sign)).toEqual(expect.arrayContaining(["image", "scan"]));
+    const steps = sign?.steps ?? [];
+    const installer = steps.findIndex(uses("sigstore/cosign-installer@"));
+    const signing = steps.findIndex((step) =>
+      /\bcosign sign --yes "\$IMAGE@\$DIGEST"/.test(step.run ?? ""),
+    );
+    expect(installer).toBeGreaterThan(-1);
+    expect(installer).toBeLessThan(signing);
+    expect(steps[signing]?.env).toEqual({
+      IMAGE: expr("needs.image.outputs.image"),
+      DIGEST: expr("needs.image.outputs.digest"),
+    });
+    expect(steps.map((step) => step.run ?? "").join("\n")).not.toMatch(/--key\b/);
+  });
+
+  test("only the sign job may ask for an OIDC token", async () => {
+    const workflow = parse(await readText(".github/workflows/images.yml")) as {
+      permissions?: Record<string, string>;
+    };
+    expect(workflow.permissions?.["id-token"]).toBeUndefined();
+    const jobs = await jobsOf();
+    const withToken = Object.entries(jobs)
+      .filter(([, job]) => job.permissions?.["id-token"] !== undefined)
+      .map(([name, job]) => `${name}: ${job.permissions?.["id-token"]}`);
+    expect(withToken).toEqual(["sign: write"]);
+  });
+
+  test("the pin job needs the scan and the signature, and validates the digest before the pull request", async () => {
+    const pin = (await jobsOf()).pin;
+    expect(needsOf(pin)).toEqual(expect.arrayContaining(["image", "scan", "sign"]));
+    const steps = pin?.steps ?? [];
+    const validate = steps.findIndex((step) => step.run?.includes("cosign verify") === true);
+    const opens = steps.findIndex(uses("peter-evans/create-pull-request@"));
+    expect(validate).toBeGreaterThan(-1);
+    expect(validate).toBeLessThan(opens);
+    // Before the digest goes into compose.yaml.
+    const pins = steps.findIndex((step) => step.run?.includes('"$COMPOSE_FILE"') === true);
+    expect(validate).toBeLessThan(pins);
+    const run = steps[validate]?.run ?? "";
+    expect(run).toContain("[[ $DIGEST =~ ^sha256:[0-9a-f]{64}$ ]]");
+    expect(run).toContain('cosign verify "$IMAGE@$DIGEST"');
+    expect(run).toMatch(
+      /--certificate-identity-regexp "\^https:\/\/github\\\.com\/\$repository\/\\\.github\/workflows\/images\\\.yml@"/,
+    );
+    expect(run).toContain("--certificate-oidc-issuer https://token.actions.githubusercontent.com");
+    // The shape is checked before anything uses the digest.
+    expect(run.indexOf("sha256:[0-9a-f]{64}")).toBeLessThan(run.indexOf("cosign verify"));
+    const installer = steps.findIndex(uses("sigstore/cosign-installer@"));
+    expect(installer).toBeGreaterThan(-1);
+    expect(installer).toBeLessThan(validate);
+  });
+});
+
+describe("Dependabot keeps the pins fresh", () => {
+  interface Update {
+    "package-ecosystem": string;
+    directory?: string;
+    directories?: string[];
+  }
+  const updates = async (): Promise<Update[]> =>
+    (parse(await readText(".github/dependabot.yml")) as { updates: Update[] }).updates;
+  const dirsOf = (all: Update[], ecosystem: string): string[] =>
+    all
+      .filter((update) => update["package-ecosystem"] === ecosystem)
+      .flatMap((update) => [update.directory ?? [], update.directories ?? []].flat());
+  /** Dependabot's `directories` globs: `*` within one folder name. */
+  const covers = (dirs: string[], folder: string): boolean =>
+    dirs.some((dir) => {
+      const parts = dir.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+      return new RegExp(`^${parts.join("[^/]+")}$`).test(folder);
+    });
+
+  test("the actions' SHAs in the workflows here and in deploy/", async () => {
+    const dirs = dirsOf(await updates(), "github-actions");
+    expect(dirs).toEqual(expect.arrayContaining(["/", "/deploy"]));
+  });
+
+  test.each(DOCKERFILES)("the base images' digests in %s", async (dockerfile) => {
+    expect(covers(dirsOf(await updates(), "docker"), `/${contextOf(dockerfile)}`)).toBe(true);
+  });
+
+  test("the images in both compose files", async () => {
+    const dirs = dirsOf(await updates(), "docker-compose");
+    expect(dirs).toEqual(expect.arrayContaining(["/", "/deploy"]));
+  });
+
+  test("a folder glob covers a new service, and only one level", () => {
+    expect(covers(["/services/*"], "/services/shopping-list")).toBe(true);
+    expect(covers(["/services/*"], "/services/a/b")).toBe(false);
+    expect(covers(["/gateway"], "/service-template")).toBe(false);
+  });
+});
+
+describe("the .trivyignore check can fail", () => {
+  test.each([
+    { name: "a documented entry", text: "# reason\nCVE-2099-1 exp:2099-01-31\n", problems: 0 },
+    {
+      name: "two entries under one reason",
+      text: "# reason\nCVE-2099-1 exp:2099-01-31\nCVE-2099-2 exp:2099-01-31\n",
+      problems: 0,
+    },
+    { name: "no expiry", text: "# reason\nCVE-2099-1\n", problems: 1 },
+    { name: "no reason", text: "CVE-2099-1 exp:2099-01-31\n", problems: 1 },
+    { name: "neither, after a blank line", text: "# reason\n\nCVE-2099-1\n", problems: 2 },
+  ])("$name", ({ text, problems }) => {
+    expect(trivyIgnoreProblems(text).length).toBe(problems);
   });
 });
