@@ -35,14 +35,23 @@ const planted: {
   },
   {
     name: "the gateway's REST_SERVICES entry missing",
+    file: "compose.yaml",
+    edit: (text) => withoutNotesRest(text, "gateway"),
+    want: "compose.yaml: the gateway's REST_SERVICES misses trellis.notes.v1.NotesService=notes:50051",
+  },
+  {
+    // The two gateway replicas of deploy/ must not differ: one missing the entry is found.
+    name: "one gateway replica's REST_SERVICES entry missing",
+    file: "deploy/compose.yaml",
+    edit: (text) => withoutNotesRest(text, "gateway-b"),
+    want: "deploy/compose.yaml: gateway-b's REST_SERVICES misses trellis.notes.v1.NotesService=notes:50051",
+  },
+  {
+    name: "one gateway replica's depends_on missing",
     file: "deploy/compose.yaml",
     edit: (text) =>
-      editYaml(text, (doc) => {
-        const path = ["services", "gateway", "environment", "REST_SERVICES"];
-        const entries = String(doc.getIn(path)).split(",");
-        doc.setIn(path, entries.filter((e) => !e.startsWith("trellis.notes.")).join(","));
-      }),
-    want: "deploy/compose.yaml: the gateway's REST_SERVICES misses trellis.notes.v1.NotesService=notes:50051",
+      editYaml(text, (doc) => doc.deleteIn(["services", "gateway-a", "depends_on", "notes"])),
+    want: "deploy/compose.yaml: gateway-a's depends_on misses notes",
   },
   {
     name: "the gateway's depends_on missing",
@@ -108,4 +117,13 @@ function editYaml(text: string, change: (doc: Document) => void): string {
   const doc = parseDocument(text);
   change(doc);
   return doc.toString();
+}
+
+/** `text` with the notes entry taken out of one gateway block's REST_SERVICES. */
+function withoutNotesRest(text: string, gateway: string): string {
+  return editYaml(text, (doc) => {
+    const path = ["services", gateway, "environment", "REST_SERVICES"];
+    const entries = String(doc.getIn(path)).split(",");
+    doc.setIn(path, entries.filter((e) => !e.startsWith("trellis.notes.")).join(","));
+  });
 }

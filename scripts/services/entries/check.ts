@@ -26,23 +26,33 @@ function compared(where: string, listed: string[], wanted: string[]): string[] {
   ];
 }
 
-/** A Compose file: every service a block and a database; the gateway's REST entries and deps. */
+/**
+ * A Compose file: every service a block and a database; each gateway block (deploy/ has two) the
+ * REST entries and the depends_on, so the replicas never differ.
+ */
 function composeProblems(file: string, text: string, services: EntryService[]): string[] {
   const listing = composeListing(text);
   const names = services.map((service) => service.name);
-  // The gateway waits for each service it has an address of: IDENTITY_ADDRESS, REST_SERVICES.
-  const addressed = services
-    .filter((s) => listing.gatewayAddresses.includes(`${s.name}:${s.port}`))
-    .map((s) => s.name);
+  const gateways = listing.gateways.flatMap((gateway) => {
+    const label = gateway.name === "gateway" ? "the gateway's" : `${gateway.name}'s`;
+    // A gateway waits for each service it has an address of: IDENTITY_ADDRESS, REST_SERVICES.
+    const addressed = services
+      .filter((s) => gateway.addresses.includes(`${s.name}:${s.port}`))
+      .map((s) => s.name);
+    return [
+      ...compared(
+        `${file}: ${label} REST_SERVICES`,
+        gateway.restServices,
+        services.flatMap(restEntries),
+      ),
+      ...compared(`${file}: ${label} depends_on`, gateway.dependsOn, addressed),
+    ];
+  });
   return [
+    ...(listing.gateways.length === 0 ? [`${file}: no gateway service`] : []),
     ...compared(`${file}: services`, listing.services, names),
     ...compared(`${file}: the databases`, listing.databases, names),
-    ...compared(
-      `${file}: the gateway's REST_SERVICES`,
-      listing.restServices,
-      services.flatMap(restEntries),
-    ),
-    ...compared(`${file}: the gateway's depends_on`, listing.gatewayDependsOn, addressed),
+    ...gateways,
   ];
 }
 

@@ -1,6 +1,6 @@
 import { type Document, isScalar, type YAMLMap } from "yaml";
 import { composeListing } from "./listed.ts";
-import { alreadyListed, type EntryService, MODEL, restEntries } from "./names.ts";
+import { alreadyListed, type EntryService, isGateway, MODEL, restEntries } from "./names.ts";
 import {
   insertSorted,
   mapAt,
@@ -32,7 +32,7 @@ export function addServiceToCompose(text: string, service: EntryService): string
 /** Refuses a service the file already names anywhere: as a service, a REST entry, a database. */
 export function refuseListed(file: string, text: string, service: EntryService): void {
   const listing = composeListing(text);
-  const restNames = listing.restServices.map((entry) => entry.split("=")[0]);
+  const restNames = listing.gateways.flatMap((g) => g.restServices.map((e) => e.split("=")[0]));
   const named =
     listing.services.includes(service.name) ||
     listing.databases.includes(service.name) ||
@@ -51,19 +51,28 @@ export function addServiceBlock(doc: Document, service: EntryService): YAMLMap {
 }
 
 /**
- * The gateway serves the service's REST services (REST_SERVICES) and waits for it to be healthy,
- * as it does for notes. A service with no REST service is not the gateway's business.
+ * Every gateway (compose.yaml's one, deploy/'s two replicas) serves the service's REST services
+ * (REST_SERVICES) and waits for it to be healthy, as it does for notes. A service with no REST
+ * service is not the gateways' business.
  */
 export function addToGateway(doc: Document, service: EntryService): void {
   if (service.rest.length === 0) {
     return;
   }
-  const env = mapAt(doc, ["services", "gateway", "environment"]);
-  const rest = scalarAt(env, "REST_SERVICES");
-  rest.value = [rest.value, ...restEntries(service)].filter((e) => e !== "").join(",");
-  const dependsOn = mapAt(doc, ["services", "gateway", "depends_on"]);
-  const condition = mapAt(doc, ["services", "gateway", "depends_on", MODEL]).clone();
-  insertSorted(doc, dependsOn, { key: service.name, value: condition });
+  const gateways = mapAt(doc, ["services"])
+    .items.map((item) => String(isScalar(item.key) ? item.key.value : item.key))
+    .filter(isGateway);
+  if (gateways.length === 0) {
+    throw new Error("no gateway service to add the REST entries to");
+  }
+  for (const gateway of gateways) {
+    const env = mapAt(doc, ["services", gateway, "environment"]);
+    const rest = scalarAt(env, "REST_SERVICES");
+    rest.value = [rest.value, ...restEntries(service)].filter((e) => e !== "").join(",");
+    const dependsOn = mapAt(doc, ["services", gateway, "depends_on"]);
+    const condition = mapAt(doc, ["services", gateway, "depends_on", MODEL]).clone();
+    insertSorted(doc, dependsOn, { key: service.name, value: condition });
+  }
 }
 
 /** The init SQL with `CREATE DATABASE <name>;` among the others, in alphabetical order. */

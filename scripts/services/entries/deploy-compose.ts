@@ -14,7 +14,7 @@ const secretsOf = (name: string): string[] => [`${name}-database-url`, `${name}-
 
 /**
  * deploy/compose.yaml with `service` added: its block, a copy of notes' (image pinned, limits,
- * read-only, its own database role and URL file); the gateway's REST_SERVICES entries and
+ * read-only, its own database role and URL file); both gateways' REST_SERVICES entries and
  * depends_on; its secrets declared, and its role's password file given to Postgres' init script.
  * Throws when the file already lists it.
  */

@@ -1,17 +1,25 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from "yaml";
-import { INFRASTRUCTURE, serviceOfEnvName } from "./names.ts";
+import { isGateway, isInfrastructure, serviceOfEnvName } from "./names.ts";
 import { mapAt, parseYaml } from "./yaml-doc.ts";
+
+/** What one gateway block of a Compose file lists of the repository's services. */
+export interface GatewayListing {
+  /** Its Compose service: `gateway`, or `gateway-a`, `gateway-b` in deploy/. */
+  name: string;
+  /** Its REST_SERVICES entries, `<proto service>=<host>:<port>`. */
+  restServices: string[];
+  /** The services it waits for (depends_on), infrastructure left out. */
+  dependsOn: string[];
+  /** Every `<host>:<port>` its settings name (IDENTITY_ADDRESS, REST_SERVICES). */
+  addresses: string[];
+}
 
 /** What a Compose file lists of the repository's services. */
 export interface ComposeListing {
-  /** Its services that are not infrastructure (gateway, Jaeger, Postgres, Traefik). */
+  /** Its services that are not infrastructure (gateways, backup, Jaeger, Postgres, Traefik). */
   services: string[];
-  /** The gateway's REST_SERVICES entries, `<proto service>=<host>:<port>`. */
-  restServices: string[];
-  /** The services the gateway waits for (depends_on), infrastructure left out. */
-  gatewayDependsOn: string[];
-  /** Every `<host>:<port>` the gateway's settings name (IDENTITY_ADDRESS, REST_SERVICES). */
-  gatewayAddresses: string[];
+  /** Each gateway block, in file order: every one must list the same. */
+  gateways: GatewayListing[];
   /** The databases its Postgres creates (compose.yaml) or has a password file for (deploy/). */
   databases: string[];
 }
@@ -25,24 +33,35 @@ const ADDRESS = /^[a-z][a-z0-9-]*:\d+$/;
 export function composeListing(text: string): ComposeListing {
   const doc = parseYaml(text);
   const services = mapAt(doc, ["services"]);
-  const gateway = services.get("gateway") as YAMLMap;
-  const env = gateway.get("environment") as YAMLMap;
-  const rest = env.get("REST_SERVICES");
-  const restServices = typeof rest === "string" ? rest.split(",").map((e) => e.trim()) : [];
-  const values = env.items.map((item) => (isScalar(item.value) ? String(item.value.value) : ""));
-  const gatewayAddresses = values
-    .flatMap((value) => value.split(","))
-    .map((value) => value.trim().split("=").at(-1) ?? "")
-    .filter((value) => ADDRESS.test(value));
+  const names = keysOf(services);
   return {
-    services: keysOf(services).filter((name) => !INFRASTRUCTURE.has(name)),
-    restServices: restServices.filter((entry) => entry !== ""),
-    gatewayDependsOn: keysOf(gateway.get("depends_on")).filter((n) => !INFRASTRUCTURE.has(n)),
-    gatewayAddresses,
+    services: names.filter((name) => !isInfrastructure(name)),
+    gateways: names.filter(isGateway).map((name) => gatewayListing(name, services.get(name))),
     databases: [
       ...databasesCreated(doc.getIn(["configs", "databases", "content"])),
       ...dbPasswords(services),
     ],
+  };
+}
+
+/** One gateway block: its REST_SERVICES, depends_on and the addresses its settings name. */
+function gatewayListing(name: string, block: unknown): GatewayListing {
+  const env = isMap(block) ? (block.get("environment") as YAMLMap | undefined) : undefined;
+  const rest = env?.get("REST_SERVICES");
+  const restServices = typeof rest === "string" ? rest.split(",").map((e) => e.trim()) : [];
+  const values = (env?.items ?? []).map((item) =>
+    isScalar(item.value) ? String(item.value.value) : "",
+  );
+  const addresses = values
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim().split("=").at(-1) ?? "")
+    .filter((value) => ADDRESS.test(value));
+  const dependsOn = isMap(block) ? keysOf(block.get("depends_on")) : [];
+  return {
+    name,
+    restServices: restServices.filter((entry) => entry !== ""),
+    dependsOn: dependsOn.filter((n) => !isInfrastructure(n)),
+    addresses,
   };
 }
 

@@ -12,6 +12,16 @@ export const MODEL = "notes";
 /** Compose services that are infrastructure, not services of this repository. */
 export const INFRASTRUCTURE = new Set(["backup", "gateway", "jaeger", "postgres", "traefik"]);
 
+/**
+ * A gateway's Compose service: `gateway` (compose.yaml), or one of the replicas deploy/ runs
+ * behind Traefik, `gateway-a` and `gateway-b`.
+ */
+export const isGateway = (name: string): boolean => /^gateway(-[a-z])?$/.test(name);
+
+/** Not a service of this repository: a gateway, or other infrastructure. */
+export const isInfrastructure = (name: string): boolean =>
+  INFRASTRUCTURE.has(name) || isGateway(name);
+
 /** `things` -> `THINGS`, `audit-log` -> `AUDIT_LOG`: the prefix of its settings. */
 export function envName(name: string): string {
   return name.toUpperCase().replaceAll("-", "_");

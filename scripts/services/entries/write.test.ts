@@ -58,8 +58,12 @@ test.each(cases)("writes $name into every file", async ({ service, rest, gateway
     const listing = composeListing(read(file));
     expect(listing.services).toContain(service.name);
     expect(listing.databases).toContain(service.name);
-    expect(listing.restServices).toEqual(expect.arrayContaining(rest));
-    expect(listing.gatewayDependsOn.includes(service.name)).toBe(gatewayWaits);
+    // compose.yaml has one gateway; deploy/compose.yaml two replicas, each given the entries.
+    expect(listing.gateways.length).toBe(file === "compose.yaml" ? 1 : 2);
+    for (const gateway of listing.gateways) {
+      expect(gateway.restServices).toEqual(expect.arrayContaining(rest));
+      expect(gateway.dependsOn.includes(service.name)).toBe(gatewayWaits);
+    }
   }
   expect(initScriptListing(read("deploy/postgres/init-databases.sh"))).toContain(service.name);
   expect(envExampleListing(read(".env.example"))).toContain(service.name);
