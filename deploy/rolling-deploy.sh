@@ -12,8 +12,9 @@
 # 4. The gateways one at a time: Traefik's health check and retry middleware send everything to
 #    the other one while one is replaced (traefik/dynamic.yaml).
 # 5. Traefik, then orphans removed; then /readyz through Traefik. If anything fails and
-#    compose.previous.yaml exists (deploy.yml keeps the file deployed before), the same rolling
-#    update runs with it, and the script exits 1.
+#    compose.previous.yaml exists (deploy.yml keeps the file deployed before), the files it
+#    mounts are restored from previous-files.tar (traefik/, postgres/, as deployed before), the
+#    same rolling update runs with it, and the script exits 1.
 #
 # Settings (environment): READYZ_URL (default https://$DOMAIN/readyz, DOMAIN read from .env,
 # asked of this host's Traefik), TRAEFIK_SETTLE (seconds for Traefik's health check to take a new
@@ -22,6 +23,7 @@ set -eu
 
 file=${1:-compose.yaml}
 previous=compose.previous.yaml
+previous_files=previous-files.tar
 settle=${TRAEFIK_SETTLE:-6}
 
 log() { printf 'rolling-deploy: %s\n' "$*" >&2; }
@@ -51,14 +53,14 @@ unchanged() {
 # stop_grace_period). The kit then answers NOT_SERVING for SHUTDOWN_DELAY_MS while still serving
 # calls, then sends GOAWAY, refuses new calls and drains the ones in flight.
 #
-# Why the gateway stops sending before the old container stops: at the GOAWAY its gRPC channel
-# (grpc-js) drops that connection, resolves `<service>` again through Docker's DNS, which now
-# also names the new container, and connects there; calls not yet written are retried on the new
-# connection (transparent retry), calls in flight finish on the old one within the grace period.
-# SHUTDOWN_DELAY_MS is the time during which the old container still takes calls while it says
-# NOT_SERVING: what watches grpc.health.v1 (a load balancer, `/readyz`) moves away first. What
-# more is needed for the delay itself to steer the gateway: the gateway watching each service's
-# health and leaving a NOT_SERVING one early; today the GOAWAY does it.
+# Why the gateway stops sending before the old container stops: the kit's client asks each
+# connection's server for its grpc.health.v1 status every second. When the old container says
+# NOT_SERVING, the gateway resolves `<service>` again through Docker's DNS, which now also names
+# the new container, and sends new calls there; the old one finishes the calls it has. So
+# SHUTDOWN_DELAY_MS (5 s) is the window in which the gateways move; by the GOAWAY that ends it,
+# nothing new reaches the old container. A call the old one refuses anyway (a stream above its
+# GOAWAY's last stream id) is made again on the new connection, and a name whose address
+# refuses the connection is tried at its next address (service-kit/README.md, "Replicas").
 roll_service() {
   if unchanged "$1"; then
     log "$1: unchanged"
@@ -142,6 +144,12 @@ rollback() {
     exit 1
   fi
   log "deploy failed: rolling back to $previous"
+  # The files the previous compose file mounts (Traefik's routes, Postgres' scripts) as they were:
+  # deploy.yml packs them before copying the new ones over.
+  if [ -f "$previous_files" ]; then
+    log "restoring the previous configuration files from $previous_files"
+    tar -xf "$previous_files"
+  fi
   if attempt "$previous"; then
     log "rolled back to $previous; the deploy of $file failed"
   else

@@ -12,6 +12,7 @@ export {
 } from "./caller/caller-keys.ts";
 export { checkHealth } from "./client/check-health.ts";
 export { type CallSettings, createClient, type PromiseClient } from "./client/client.ts";
+export { type ResolveTargets, resolveTargets, type Target, targetOf } from "./client/targets.ts";
 export {
   ConfigError,
   callerSigningKeySetting,

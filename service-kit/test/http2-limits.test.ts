@@ -234,7 +234,8 @@ test("time spent waiting for a stream comes out of the call's deadline", async (
   ]);
 
   const [first, second] = timeouts.map((timeout) => Number.parseInt(String(timeout), 10));
-  expect(first).toBe(request.timeoutMs);
+  // The first lost only the connection's setup to it.
+  expect(first).toBeWithin(request.timeoutMs - 100, request.timeoutMs + 1);
   // It waited for the first call's answer, ~100 ms; a margin for timers that fire a little early.
   expect(second).toBeLessThanOrEqual(request.timeoutMs - 50);
 });
@@ -245,11 +246,15 @@ test("a server whose SETTINGS allow no streams: a call ends, at its deadline at 
   const channel = channelTo(port);
   const call = () => outcome(channel.unary({ ...request, timeoutMs: 150 }, MAX_RESPONSE_BYTES));
 
-  // Sent before the server's SETTINGS arrive, the first is refused; the next is held back.
+  // Sent before the server's SETTINGS arrive, the first is refused, so the server never saw it:
+  // it is made once more, and held back like the next one.
   const got = [await call(), await call()];
 
   expect(got).toEqual([
-    { code: status.UNAVAILABLE, details: "Stream refused by server" },
+    {
+      code: status.DEADLINE_EXCEEDED,
+      details: expect.stringMatching(/^Deadline of \d+ ms exceeded$/),
+    },
     { code: status.DEADLINE_EXCEEDED, details: "Deadline of 150 ms exceeded" },
   ]);
 });

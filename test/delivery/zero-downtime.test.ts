@@ -112,6 +112,9 @@ describe("deploy/rolling-deploy.sh", () => {
 
   test("deploy.yml keeps the previous compose file, copies the scripts and runs the script", () => {
     expect(deployYml).toContain("cp compose.yaml compose.previous.yaml");
+    expect(deployYml).toContain(
+      "tar -cf previous-files.tar compose.jaeger-ui.yaml traefik postgres",
+    );
     expect(deployYml).toContain("rolling-deploy.sh zero-downtime-check.sh");
     expect(deployYml).toContain("sh rolling-deploy.sh");
     expect(deployYml).not.toContain("docker compose up");
@@ -165,13 +168,18 @@ case "$*" in *"$FAIL_ON"*) [ -n "$FAIL_ON" ] && exit 1 ;; esac
 exit 0
 `;
 
-  function run(failOn: string): { exitCode: number; calls: string[] } {
+  function run(failOn: string): { exitCode: number; calls: string[]; routes: string } {
     const dir = mkdtempSync(join(tmpdir(), "rolling-"));
     try {
       mkdirSync(join(dir, "bin"));
       writeFileSync(join(dir, "bin/docker"), FAKE_DOCKER, { mode: 0o755 });
       writeFileSync(join(dir, "bin/curl"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
       writeFileSync(join(dir, "compose.previous.yaml"), "");
+      // What deploy.yml packs before copying the new files: Traefik's routes as deployed before.
+      mkdirSync(join(dir, "traefik"));
+      writeFileSync(join(dir, "traefik/dynamic.yaml"), "previous routes\n");
+      Bun.spawnSync(["tar", "-cf", "previous-files.tar", "traefik"], { cwd: dir });
+      writeFileSync(join(dir, "traefik/dynamic.yaml"), "new routes\n");
       const result = Bun.spawnSync(["sh", join(ROOT, "deploy/rolling-deploy.sh")], {
         cwd: dir,
         env: {
@@ -184,7 +192,8 @@ exit 0
         stderr: "pipe",
       });
       const calls = readFileSync(join(dir, "log"), "utf8").split("\n").filter(Boolean);
-      return { exitCode: result.exitCode, calls };
+      const routes = readFileSync(join(dir, "traefik/dynamic.yaml"), "utf8").trim();
+      return { exitCode: result.exitCode, calls, routes };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -192,7 +201,7 @@ exit 0
   const indexOf = (calls: string[], part: string) => calls.findIndex((c) => c.includes(part));
 
   test("one at a time: each service new beside old, then the gateways, then Traefik", () => {
-    const { exitCode, calls } = run("");
+    const { exitCode, calls, routes } = run("");
     expect(exitCode).toBe(0);
     const order = [
       "-f compose.yaml pull",
@@ -207,11 +216,13 @@ exit 0
     expect(order.every((index) => index >= 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(indexOf(calls, "compose.previous.yaml")).toBe(-1);
+    expect(routes).toBe("new routes");
   });
 
-  test("a failed step rolls back with compose.previous.yaml and exits 1", () => {
-    const { exitCode, calls } = run("-f compose.yaml up -d --no-deps --wait gateway-b");
+  test("a failed step rolls back with compose.previous.yaml and the files it mounts, and exits 1", () => {
+    const { exitCode, calls, routes } = run("-f compose.yaml up -d --no-deps --wait gateway-b");
     expect(exitCode).toBe(1);
+    expect(routes).toBe("previous routes");
     const failed = indexOf(calls, "-f compose.yaml up -d --no-deps --wait gateway-b");
     expect(indexOf(calls, "-f compose.yaml up -d --no-deps --wait traefik")).toBe(-1);
     expect(indexOf(calls, "-f compose.previous.yaml pull")).toBeGreaterThan(failed);

@@ -8,9 +8,14 @@ import { status } from "@grpc/grpc-js";
 export class CallError extends Error {
   override readonly name = "CallError";
 
+  /**
+   * @param unprocessed the server never saw the call (a stream it refused, or one above its
+   * GOAWAY's last stream id), so calling again cannot do anything twice.
+   */
   constructor(
     readonly code: status,
     readonly details: string,
+    readonly unprocessed = false,
   ) {
     super(`${code} ${status[code] ?? "UNKNOWN"}: ${details}`);
   }
@@ -60,6 +65,10 @@ export function errorOfClosedStream(stream: {
   rstCode: number | undefined;
 }): CallError {
   const { error, httpStatus, rstCode } = stream;
+  if (error?.code === "ERR_HTTP2_GOAWAY_SESSION") {
+    // Sent after the server's GOAWAY, above its last stream id: it processed none of it.
+    return new CallError(status.UNAVAILABLE, error.message, true);
+  }
   if (error?.code === "ERR_HTTP2_ERROR") {
     // The server broke HTTP/2 (a push it was told not to send, a header block over the runtime's
     // limit), so the client ended the connection: a fault of the server that calling again would
@@ -84,7 +93,7 @@ export function errorOfClosedStream(stream: {
 export function errorOfResetStream(rstCode: number): CallError {
   switch (rstCode) {
     case constants.NGHTTP2_REFUSED_STREAM:
-      return new CallError(status.UNAVAILABLE, "Stream refused by server");
+      return new CallError(status.UNAVAILABLE, "Stream refused by server", true);
     case constants.NGHTTP2_CANCEL:
       return new CallError(status.CANCELLED, "Call cancelled");
     case constants.NGHTTP2_ENHANCE_YOUR_CALM:

@@ -10,6 +10,7 @@ import { channelLimits, MAX_MESSAGE_BYTES } from "../wire/limits.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
 import { CallError } from "./call-error.ts";
 import { Http2Channel } from "./http2-channel.ts";
+import type { ResolveTargets } from "./targets.ts";
 
 export interface CallSettings {
   /** The user on whose behalf the call is made; unset means the gateway itself. */
@@ -36,6 +37,10 @@ export interface ClientOptions {
    * the gateway, and its RPC. Without it calls carry none, and services refuse them.
    */
   callerKey?: CallerSigningKey;
+  /** Where the address's name points (default: the system resolver, every address it gives). */
+  resolveTargets?: ResolveTargets;
+  /** How often a connection asks its server whether it is draining (default 1 s; 0: never). */
+  healthPollMs?: number;
 }
 
 /** The serializers ts-proto generates for each method of a grpc-js service definition. */
@@ -64,13 +69,20 @@ export function createClient<Definition extends ServiceDefinitionShape>(
   address: string,
   options: ClientOptions,
 ): PromiseClient<Definition> {
-  const channel = new Http2Channel(address, {
-    windowBytes: WINDOW_BYTES,
-    ...clientKeepalive,
-    ...channelLimits,
-    initialBackoffMs: 250,
-    maxBackoffMs: 5_000,
-  });
+  const channel = new Http2Channel(
+    address,
+    {
+      windowBytes: WINDOW_BYTES,
+      ...clientKeepalive,
+      ...channelLimits,
+      initialBackoffMs: 250,
+      maxBackoffMs: 5_000,
+      // Once a second: a draining server reports NOT_SERVING for SHUTDOWN_DELAY_MS (5 s in
+      // deploy/), so calls move to another replica well before it stops taking them.
+      healthPollMs: options.healthPollMs ?? 1_000,
+    },
+    options.resolveTargets,
+  );
   const sign = options.callerKey === undefined ? undefined : callerSigner(options.callerKey);
   const methods: Record<string, unknown> = {
     close: () => channel.close(),

@@ -41,7 +41,8 @@ export function unaryCall(session: ClientHttp2Session, request: UnaryRequest): P
       stream = session.request(requestHeaders(request, timeoutMs));
     } catch (error) {
       // The session closed between the channel handing it out and this call (a GOAWAY).
-      reject(new CallError(status.UNAVAILABLE, error instanceof Error ? error.message : "closed"));
+      const reason = error instanceof Error ? error.message : "closed";
+      reject(new CallError(status.UNAVAILABLE, reason, true));
       return;
     }
     const call = new UnaryCall(stream, request, timeoutMs, resolve, reject);
