@@ -1,5 +1,6 @@
 import { constants } from "node:http2";
 import { status } from "@grpc/grpc-js";
+import { ERROR_CODE_METADATA } from "../errors.ts";
 
 /**
  * A failed call as the client sees it: the gRPC status code and its message. The shape of
@@ -11,6 +12,8 @@ export class CallError extends Error {
   constructor(
     readonly code: status,
     readonly details: string,
+    /** The service's own error code (ERROR_CODE_METADATA), when it sent one. */
+    readonly errorCode?: string,
   ) {
     super(`${code} ${status[code] ?? "UNKNOWN"}: ${details}`);
   }
@@ -26,7 +29,12 @@ export function statusOfTrailers(trailers: Record<string, unknown>): CallError |
   if (!(code in status)) {
     return new CallError(status.UNKNOWN, `Received an invalid grpc-status: ${String(value)}`);
   }
-  return new CallError(code, decodeMessage(trailers["grpc-message"]));
+  const errorCode = trailers[ERROR_CODE_METADATA];
+  return new CallError(
+    code,
+    decodeMessage(trailers["grpc-message"]),
+    typeof errorCode === "string" ? errorCode : undefined,
+  );
 }
 
 // The gRPC spec's mapping for a response that is not gRPC at all (a proxy's error page, say):
