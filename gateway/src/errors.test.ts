@@ -183,7 +183,11 @@ test.each(cases)(
 const refined = [
   {
     name: "a reused Idempotency-Key is 422 with the service's words",
-    error: { code: status.FAILED_PRECONDITION, details: "Idempotency-Key: used", errorCode: "IDEMPOTENCY_KEY_REUSED" },
+    error: {
+      code: status.FAILED_PRECONDITION,
+      details: "Idempotency-Key: used",
+      errorCode: "IDEMPOTENCY_KEY_REUSED",
+    },
     want: [422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key: used"],
   },
   {

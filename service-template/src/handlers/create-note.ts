@@ -1,7 +1,4 @@
-import {
-  CreateNoteRequest,
-  CreateNoteResponse,
-} from "@trellis/contracts/notes/v1";
+import { CreateNoteRequest, CreateNoteResponse } from "@trellis/contracts/notes/v1";
 import { requireText, type Unary } from "@trellis/service-kit";
 import type { Deps } from "../deps.ts";
 import { bodyRule, titleRule, toNoteMessage } from "../note.ts";
