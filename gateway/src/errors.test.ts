@@ -110,6 +110,7 @@ test("the code -> status table", () => {
     UNAVAILABLE: 503,
     DEADLINE_EXCEEDED: 504,
     LOGIN_FAILED: 400,
+    IDEMPOTENCY_KEY_REUSED: 422,
   });
 });
 
@@ -177,3 +178,31 @@ test.each(cases)(
     expect([error.status, error.code, error.message]).toEqual(want);
   },
 );
+
+// A service's own code (the kit's trellis-error-code trailer) refines the status it came with.
+const refined = [
+  {
+    name: "a reused Idempotency-Key is 422 with the service's words",
+    error: {
+      code: status.FAILED_PRECONDITION,
+      details: "Idempotency-Key: used",
+      errorCode: "IDEMPOTENCY_KEY_REUSED",
+    },
+    want: [422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key: used"],
+  },
+  {
+    name: "a code the gateway does not know leaves the status's mapping",
+    error: { code: status.FAILED_PRECONDITION, details: "stale", errorCode: "SOMETHING_NEW" },
+    want: [412, "FAILED_PRECONDITION", "stale"],
+  },
+  {
+    name: "a plain gRPC code name changes nothing",
+    error: { code: status.NOT_FOUND, details: "note x not found", errorCode: "NOT_FOUND" },
+    want: [404, "NOT_FOUND", "note x not found"],
+  },
+];
+
+test.each(refined)("$name", ({ error, want }) => {
+  const mapped = fromGrpcError(error);
+  expect([mapped.status, mapped.code, mapped.message]).toEqual(want);
+});

@@ -19,7 +19,8 @@ export type GatewayErrorCode =
   | "INTERNAL"
   | "UNAVAILABLE"
   | "DEADLINE_EXCEEDED"
-  | "LOGIN_FAILED";
+  | "LOGIN_FAILED"
+  | "IDEMPOTENCY_KEY_REUSED";
 
 /** The one code -> HTTP status table. */
 export const httpStatusOf = {
@@ -40,6 +41,8 @@ export const httpStatusOf = {
   // The user's own failed attempt. One that failed upstream or in our settings is 502 or 500:
   // `loginFailed`, by the LoginError table in auth/sign-in-failure.ts.
   LOGIN_FAILED: 400,
+  // The Idempotency-Key came before with another request (draft-ietf-httpapi-idempotency-key).
+  IDEMPOTENCY_KEY_REUSED: 422,
 } as const satisfies Record<GatewayErrorCode, number>;
 
 /** The statuses a LOGIN_FAILED may have: the user's (400), ours (500), the provider's (502). */
@@ -98,7 +101,14 @@ export const internalError = (): HttpError => new HttpError("INTERNAL", "interna
 export const loginFailed = (message: string, httpStatus: LoginFailedStatus): HttpError =>
   new HttpError("LOGIN_FAILED", message, httpStatus);
 
-/** The one gRPC -> gateway table. Codes not listed are INTERNAL "internal error". */
+/**
+ * The one service -> gateway table: a service's own error code (the kit's trellis-error-code
+ * trailer) where it refines a gRPC status, else the status. Codes not listed are INTERNAL
+ * "internal error".
+ */
+const codeOfServiceError: Partial<Record<string, GatewayErrorCode>> = {
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+};
 const codeOfGrpc: Partial<Record<status, GatewayErrorCode>> = {
   [status.INVALID_ARGUMENT]: "INVALID_ARGUMENT",
   [status.UNAUTHENTICATED]: "UNAUTHENTICATED",
@@ -119,6 +129,7 @@ const passThrough = new Set<GatewayErrorCode>([
   "ALREADY_EXISTS",
   "FAILED_PRECONDITION",
   "PERMISSION_DENIED",
+  "IDEMPOTENCY_KEY_REUSED",
 ]);
 
 /** What the client reads instead of a service's own words, which may name hosts or SQL. */
@@ -131,8 +142,13 @@ const genericMessages: Partial<Record<GatewayErrorCode, string>> = {
 };
 
 /** A failed gRPC call as the HTTP error the client sees. */
-export function fromGrpcError(error: { code: status; details?: string }): HttpError {
-  const code = codeOfGrpc[error.code] ?? "INTERNAL";
+export function fromGrpcError(error: {
+  code: status;
+  details?: string;
+  errorCode?: string;
+}): HttpError {
+  const refined = error.errorCode === undefined ? undefined : codeOfServiceError[error.errorCode];
+  const code = refined ?? codeOfGrpc[error.code] ?? "INTERNAL";
   const message = passThrough.has(code)
     ? (error.details ?? "request refused")
     : (genericMessages[code] ?? "internal error");

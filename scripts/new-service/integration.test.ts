@@ -68,12 +68,18 @@ test("bun run dev then serves the new service's CRUD through the gateway, listed
     await waitForOutput(output, "Trellis is up", 120_000);
     const browser = createBrowser("http://localhost:3000");
     await browser.signIn("dev", { id: "scaffold-user", name: "Scaffold User" });
-    const created = await browser.api(`/api/${plural}`, {
-      method: "POST",
-      json: { title: "first thing", body: "made by the scaffolder" },
-    });
+    // Sent twice with one Idempotency-Key: the new service inherits idempotent creates.
+    const create = () =>
+      browser.api(`/api/${plural}`, {
+        method: "POST",
+        json: { title: "first thing", body: "made by the scaffolder" },
+        headers: { "idempotency-key": "scaffold-create-1" },
+      });
+    const created = await create();
     expect(created.status).toBe(201);
     const thing = (await created.json()) as { id: string };
+    const retried = await create();
+    expect([retried.status, await retried.json()]).toEqual([201, thing]);
     const listed = await browser.api(`/api/${plural}`);
     expect(await listed.json()).toEqual({ [plural]: [thing], nextPageToken: "" });
     const openapi = (await (await fetch("http://localhost:3000/openapi.json")).json()) as {

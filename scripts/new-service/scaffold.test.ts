@@ -75,9 +75,12 @@ test("writes the service once, hands its entry to the hook, and refuses a second
   expect(done.files).toContain(`services/${fresh}/src/handlers/list-${names.plural}.ts`);
   // The notes service's labels example stays behind (trellis.template.omit).
   expect(done.files.filter((f) => /label/.test(f))).toEqual([]);
+  // Idempotent creates come with the template: its table's migration keeps its number.
   expect(done.files.filter((f) => f.includes("/migrations/"))).toEqual([
     `services/${fresh}/migrations/0001_create_${names.plural}.sql`,
+    `services/${fresh}/migrations/0003_create_idempotency_keys.sql`,
   ]);
+  expect(done.files).toContain(`services/${fresh}/src/testing/fake-idempotency.ts`);
   expect(done.files.filter((f) => !f.startsWith(`services/${fresh}/`))).toEqual([
     `contracts/proto/trellis/${fresh}/v1/${fresh}.proto`,
     "contracts/package.json",

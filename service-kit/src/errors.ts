@@ -1,6 +1,10 @@
 import { status } from "@grpc/grpc-js";
 
-/** The error vocabulary of every service, named after the gRPC codes it maps to. */
+/**
+ * The error vocabulary of every service, named after the gRPC codes it maps to, except where a
+ * client must tell one refusal from others under the same gRPC code: those have their own name
+ * (see `ERROR_CODE_METADATA`).
+ */
 export type ErrorCode =
   | "INVALID_ARGUMENT"
   | "NOT_FOUND"
@@ -11,7 +15,14 @@ export type ErrorCode =
   | "RESOURCE_EXHAUSTED"
   | "DEADLINE_EXCEEDED"
   | "CANCELLED"
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  | "IDEMPOTENCY_KEY_REUSED";
+
+/**
+ * The trailer that carries an AppError's own code beside its gRPC status. gRPC has no status for
+ * "this key was used for another request" (HTTP 422), so the gateway reads the code here.
+ */
+export const ERROR_CODE_METADATA = "trellis-error-code";
 
 /**
  * A failure the caller is meant to see. Its message goes to the client as the status details,
@@ -39,6 +50,8 @@ export const grpcStatusOf: Readonly<Record<ErrorCode, status>> = {
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
   CANCELLED: status.CANCELLED,
   UNAVAILABLE: status.UNAVAILABLE,
+  // The key is in a state (bound to another request) that refuses this one.
+  IDEMPOTENCY_KEY_REUSED: status.FAILED_PRECONDITION,
 };
 
 /** Bad input; the message starts with the field name, e.g. "title: must not be empty". */
@@ -64,4 +77,9 @@ export function permissionDenied(message: string): AppError {
 
 export function unauthenticated(message: string): AppError {
   return new AppError("UNAUTHENTICATED", message);
+}
+
+/** An Idempotency-Key sent again with a different request; the first one's answer stands. */
+export function idempotencyKeyReused(message: string): AppError {
+  return new AppError("IDEMPOTENCY_KEY_REUSED", message);
 }

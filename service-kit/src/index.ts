@@ -29,6 +29,13 @@ export {
   type ServiceConfig,
   serviceSecretSettings,
 } from "./config/service-config.ts";
+export {
+  createIdempotency,
+  IDEMPOTENCY_WINDOW_HOURS,
+  type Idempotency,
+  type IdempotentCall,
+  type MessageCodec,
+} from "./db/idempotency.ts";
 export { isBreaking, type Migration, readMigrations } from "./db/migrate.ts";
 export { unmarkedBreakingChanges } from "./db/migration-markers.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
@@ -37,8 +44,10 @@ export { withSignal } from "./db/with-signal.ts";
 export {
   AppError,
   alreadyExists,
+  ERROR_CODE_METADATA,
   type ErrorCode,
   failedPrecondition,
+  idempotencyKeyReused,
   invalidArgument,
   notFound,
   permissionDenied,
@@ -58,3 +67,8 @@ export { type ServiceRegistration, startGrpcServer } from "./server/grpc-server.
 export { startServer } from "./server/start-server.ts";
 export { requireText, requireUuid, type TextRule } from "./validate.ts";
 export { type HealthStatus, healthDefinition } from "./wire/health-definition.ts";
+export {
+  IDEMPOTENCY_KEY_METADATA,
+  idempotencyKeyProblem,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from "./wire/idempotency-key.ts";

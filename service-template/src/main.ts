@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import {
   assetDir,
+  createIdempotency,
   createPool,
   readMigrations,
   runService,
@@ -16,7 +17,11 @@ await runService({
   loadConfig,
   async start(config, log) {
     const sql = createPool(config.database, { name: "notes", log });
-    const deps = { notes: createNotesRepo(sql), newId: () => Bun.randomUUIDv7() };
+    const deps = {
+      notes: createNotesRepo(sql),
+      idempotency: createIdempotency(sql, createNotesRepo),
+      newId: () => Bun.randomUUIDv7(),
+    };
     return startServer({
       config,
       log,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { NotesServiceService } from "@trellis/contracts/notes/v1";
-import { type PromiseClient, readMigrations } from "@trellis/service-kit";
+import { createIdempotency, type PromiseClient, readMigrations } from "@trellis/service-kit";
 import {
   createTestDatabase,
   startTestServer,
@@ -28,6 +28,11 @@ export function startNotesServer(
   db: TestDatabase,
   wrap: (notes: NotesRepo) => NotesRepo = (notes) => notes,
 ): Promise<NotesServer> {
-  const deps = { notes: wrap(createNotesRepo(db.sql)), newId: () => Bun.randomUUIDv7() };
+  const repoOf = (sql: TestDatabase["sql"]) => wrap(createNotesRepo(sql));
+  const deps = {
+    notes: repoOf(db.sql),
+    idempotency: createIdempotency(db.sql, repoOf),
+    newId: () => Bun.randomUUIDv7(),
+  };
   return startTestServer(NotesServiceService, (options) => createNotesService(deps, options));
 }

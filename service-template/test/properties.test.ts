@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { createIdempotency } from "@trellis/service-kit";
 import { callOutcome, outcome } from "@trellis/testing";
 import fc from "fast-check";
 import { createNotesRepo } from "../src/db/notes.ts";
@@ -18,7 +19,11 @@ import { notesDatabase, startNotesServer } from "./notes-server.ts";
 // deleted or changed another user's note and said OK.
 
 const db = await notesDatabase();
-const deps = { notes: createNotesRepo(db.sql), newId: () => Bun.randomUUIDv7() };
+const deps = {
+  notes: createNotesRepo(db.sql),
+  idempotency: createIdempotency(db.sql, createNotesRepo),
+  newId: () => Bun.randomUUIDv7(),
+};
 const server = await startNotesServer(db);
 afterAll(async () => {
   await server.stop();

@@ -26,7 +26,7 @@ export function requestGuards(
         set.headers.vary = "Origin";
         if (request.method === "OPTIONS") {
           set.headers["access-control-allow-methods"] = "GET, POST, PATCH, DELETE";
-          set.headers["access-control-allow-headers"] = "content-type";
+          set.headers["access-control-allow-headers"] = "content-type, idempotency-key";
           set.headers["access-control-max-age"] = "600";
           set.status = 204;
           return "";

@@ -5,6 +5,7 @@ import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
 import { badRequest, type HttpError, internalError, methodNotAllowed, noRoute } from "../errors.ts";
 import { limitPerAddress } from "../http/address-rate-limit.ts";
+import { idempotencyKeyOf } from "../http/idempotency-key.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import { setRequestRoute } from "../http/request-context.ts";
 import { limitPerSession } from "../http/session-rate-limit.ts";
@@ -104,6 +105,7 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
     if (matched.kind === "invalid") {
       throw badRequest(matched.error.message);
     }
+    const idempotencyKey = idempotencyKeyOf(request);
     const query = queryToFields(url.search.slice(1), { bound: route.bound, body: route.rule.body });
     if (!query.ok) {
       throw badRequest(query.error.message);
@@ -121,7 +123,11 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
     if (client === undefined) {
       throw internalError();
     }
-    const answer = await client.call(route.rule.method, encoded.bytes, { userId });
+    const answer = await client.call(
+      route.rule.method,
+      encoded.bytes,
+      idempotencyKey === undefined ? { userId } : { userId, idempotencyKey },
+    );
     return respond(deps.log, route, answer, set);
   };
 }

@@ -16,6 +16,11 @@ export interface Caller {
   userId: string;
   /** Aborts when the call's deadline passes or the client goes away; pass it to queries. */
   signal: AbortSignal;
+  /**
+   * The call's Idempotency-Key (`idempotency-key` metadata), already checked; absent when the
+   * call carries none. Creates pass the caller to `Idempotency.run`.
+   */
+  idempotencyKey?: string;
 }
 
 /**

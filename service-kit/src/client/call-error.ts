@@ -1,5 +1,6 @@
 import { constants } from "node:http2";
 import { status } from "@grpc/grpc-js";
+import { ERROR_CODE_METADATA } from "../errors.ts";
 
 /**
  * A failed call as the client sees it: the gRPC status code and its message. The shape of
@@ -8,16 +9,22 @@ import { status } from "@grpc/grpc-js";
 export class CallError extends Error {
   override readonly name = "CallError";
 
+  /** The service's own error code (ERROR_CODE_METADATA), when it sent one. */
+  readonly errorCode: string | undefined;
   /**
-   * @param unprocessed the server never saw the call (a stream it refused, or one above its
-   * GOAWAY's last stream id), so calling again cannot do anything twice.
+   * The server never saw the call (a stream it refused, or one above its GOAWAY's last stream
+   * id), so calling again cannot do anything twice.
    */
+  readonly unprocessed: boolean;
+
   constructor(
     readonly code: status,
     readonly details: string,
-    readonly unprocessed = false,
+    more: { errorCode?: string; unprocessed?: boolean } = {},
   ) {
     super(`${code} ${status[code] ?? "UNKNOWN"}: ${details}`);
+    this.errorCode = more.errorCode;
+    this.unprocessed = more.unprocessed ?? false;
   }
 }
 
@@ -31,7 +38,12 @@ export function statusOfTrailers(trailers: Record<string, unknown>): CallError |
   if (!(code in status)) {
     return new CallError(status.UNKNOWN, `Received an invalid grpc-status: ${String(value)}`);
   }
-  return new CallError(code, decodeMessage(trailers["grpc-message"]));
+  const errorCode = trailers[ERROR_CODE_METADATA];
+  return new CallError(
+    code,
+    decodeMessage(trailers["grpc-message"]),
+    typeof errorCode === "string" ? { errorCode } : {},
+  );
 }
 
 // The gRPC spec's mapping for a response that is not gRPC at all (a proxy's error page, say):
@@ -67,7 +79,7 @@ export function errorOfClosedStream(stream: {
   const { error, httpStatus, rstCode } = stream;
   if (error?.code === "ERR_HTTP2_GOAWAY_SESSION") {
     // Sent after the server's GOAWAY, above its last stream id: it processed none of it.
-    return new CallError(status.UNAVAILABLE, error.message, true);
+    return new CallError(status.UNAVAILABLE, error.message, { unprocessed: true });
   }
   if (error?.code === "ERR_HTTP2_ERROR") {
     // The server broke HTTP/2 (a push it was told not to send, a header block over the runtime's
@@ -93,7 +105,7 @@ export function errorOfClosedStream(stream: {
 export function errorOfResetStream(rstCode: number): CallError {
   switch (rstCode) {
     case constants.NGHTTP2_REFUSED_STREAM:
-      return new CallError(status.UNAVAILABLE, "Stream refused by server", true);
+      return new CallError(status.UNAVAILABLE, "Stream refused by server", { unprocessed: true });
     case constants.NGHTTP2_CANCEL:
       return new CallError(status.CANCELLED, "Call cancelled");
     case constants.NGHTTP2_ENHANCE_YOUR_CALM:

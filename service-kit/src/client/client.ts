@@ -5,6 +5,7 @@ import type { CallerSigningKey } from "../caller/caller-keys.ts";
 import { endRpcSpan, type RpcSpanShape, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { injectTraceHeaders } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
+import { IDEMPOTENCY_KEY_METADATA } from "../wire/idempotency-key.ts";
 import { clientKeepalive } from "../wire/keepalive.ts";
 import { channelLimits, MAX_MESSAGE_BYTES } from "../wire/limits.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
@@ -19,6 +20,8 @@ export interface CallSettings {
   timeoutMs?: number;
   /** Cancels the call when it aborts. */
   signal?: AbortSignal;
+  /** Sent as `idempotency-key` metadata: the service runs a create once per key (see README). */
+  idempotencyKey?: string;
 }
 
 /** A promise-returning client for a generated service definition. */
@@ -124,6 +127,9 @@ async function callUnary(
     if (call.sign !== undefined) {
       const token = call.sign(settings.userId ?? GATEWAY_SUBJECT, method.path);
       headers[CALLER_HEADER] = typeof token === "string" ? token : await token;
+    }
+    if (settings.idempotencyKey !== undefined) {
+      headers[IDEMPOTENCY_KEY_METADATA] = settings.idempotencyKey;
     }
     injectTraceHeaders(trace.setSpan(context.active(), span), headers);
     const response = await call.channel.unary(

@@ -42,7 +42,7 @@ export function unaryCall(session: ClientHttp2Session, request: UnaryRequest): P
     } catch (error) {
       // The session closed between the channel handing it out and this call (a GOAWAY).
       const reason = error instanceof Error ? error.message : "closed";
-      reject(new CallError(status.UNAVAILABLE, reason, true));
+      reject(new CallError(status.UNAVAILABLE, reason, { unprocessed: true }));
       return;
     }
     const call = new UnaryCall(stream, request, timeoutMs, resolve, reject);

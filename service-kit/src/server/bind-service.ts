@@ -1,6 +1,6 @@
 import {
   type handleUnaryCall,
-  type Metadata,
+  Metadata,
   type ServerErrorResponse,
   type ServerUnaryCall,
   type sendUnaryData,
@@ -10,11 +10,20 @@ import {
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "../caller/caller.ts";
 import type { CallerPublicKey } from "../caller/caller-keys.ts";
-import { AppError, grpcStatusOf, permissionDenied, unauthenticated } from "../errors.ts";
+import {
+  AppError,
+  ERROR_CODE_METADATA,
+  type ErrorCode,
+  grpcStatusOf,
+  invalidArgument,
+  permissionDenied,
+  unauthenticated,
+} from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { endRpcSpan, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { extractTraceContext } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
+import { IDEMPOTENCY_KEY_METADATA, idempotencyKeyProblem } from "../wire/idempotency-key.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
 
 /** A unary RPC as a service writes it: a request and its caller in, a response out. */
@@ -141,7 +150,26 @@ async function run(
   if (!internalRpc && subject === GATEWAY_SUBJECT) {
     throw unauthenticated("this RPC needs a user's identity");
   }
-  return handler(call.request, { userId: subject, signal });
+  const idempotencyKey = idempotencyKeyOf(call.metadata);
+  return handler(
+    call.request,
+    idempotencyKey === undefined
+      ? { userId: subject, signal }
+      : { userId: subject, signal, idempotencyKey },
+  );
+}
+
+/** The call's checked idempotency key; the gateway checks it too, but the kit trusts no peer. */
+function idempotencyKeyOf(metadata: Metadata): string | undefined {
+  const [value] = metadata.get(IDEMPOTENCY_KEY_METADATA);
+  if (value === undefined) {
+    return undefined;
+  }
+  const problem = typeof value === "string" ? idempotencyKeyProblem(value) : "must be text";
+  if (problem !== null) {
+    throw invalidArgument(`${IDEMPOTENCY_KEY_METADATA}: ${problem}`);
+  }
+  return value as string;
 }
 
 /** An AbortSignal that fires when the deadline passes or the client cancels. */
@@ -198,7 +226,7 @@ function toStatusError(
   // A query cancelled because the call ended fails with a SQL error; report why it ended.
   const cause = signal.aborted && !(error instanceof AppError) ? signal.reason : error;
   if (cause instanceof AppError) {
-    return serviceError(grpcStatusOf[cause.code], cause.message);
+    return serviceError(grpcStatusOf[cause.code], cause.message, cause.code);
   }
   log.error({ method: path, err: cause }, "rpc failed");
   // Only the cause that the log holds too; the client sees "internal error".
@@ -210,11 +238,17 @@ function toStatusError(
 // and reach the client as a broken stream. Lone surrogates would make grpc-js's encodeURI throw.
 const MAX_DETAILS_LENGTH = 1_000;
 
-function serviceError(code: status, message: string): ServerErrorResponse {
+function serviceError(code: status, message: string, errorCode?: ErrorCode): ServerErrorResponse {
   const clipped =
     message.length > MAX_DETAILS_LENGTH ? `${message.slice(0, MAX_DETAILS_LENGTH)}…` : message;
   const details = clipped.toWellFormed();
-  return Object.assign(new Error(details), { code, details });
+  if (errorCode === undefined) {
+    return Object.assign(new Error(details), { code, details });
+  }
+  // The domain code rides beside the status, for clients that tell apart codes sharing a status.
+  const metadata = new Metadata();
+  metadata.set(ERROR_CODE_METADATA, errorCode);
+  return Object.assign(new Error(details), { code, details, metadata });
 }
 
 function round(ms: number): number {

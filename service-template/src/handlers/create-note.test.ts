@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import type { CreateNoteRequest, CreateNoteResponse } from "@trellis/contracts/notes/v1";
 import { invalid, type Outcome, outcome } from "@trellis/testing";
+import { fakeIdempotency } from "../testing/fake-idempotency.ts";
 import { fakeNotes, type NotesCall } from "../testing/fake-notes.ts";
 import { caller, NEW_ID, NOW, noteMessage, USER_ID } from "../testing/fixtures.ts";
 import { createNote } from "./create-note.ts";
@@ -91,7 +92,7 @@ const cases: {
 
 test.each(cases)("$name", async ({ request, failWith, want, wantCalls }) => {
   const notes = fakeNotes(failWith ?? []);
-  const handler = createNote({ notes, newId: () => NEW_ID });
+  const handler = createNote({ idempotency: fakeIdempotency(notes), newId: () => NEW_ID });
   expect(await outcome(handler(request, caller()))).toEqual(want);
   expect(notes.calls).toEqual(wantCalls);
 });
