@@ -40,6 +40,7 @@ export { isBreaking, type Migration, readMigrations } from "./db/migrate.ts";
 export { unmarkedBreakingChanges } from "./db/migration-markers.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
 export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";
+export { beginWithSignal } from "./db/begin-with-signal.ts";
 export { withSignal } from "./db/with-signal.ts";
 export {
   AppError,
