@@ -13,9 +13,11 @@ export {
 export { checkHealth } from "./client/check-health.ts";
 export { type CallSettings, createClient, type PromiseClient } from "./client/client.ts";
 export { type ResolveTargets, resolveTargets, type Target, targetOf } from "./client/targets.ts";
+export type { ClientImplementation } from "./client/unary-channel.ts";
 export {
   ConfigError,
   callerSigningKeySetting,
+  grpcClientSetting,
   hostSetting,
   integerSetting,
   logLevelSetting,
@@ -29,6 +31,7 @@ export {
   type ServiceConfig,
   serviceSecretSettings,
 } from "./config/service-config.ts";
+export { beginWithSignal } from "./db/begin-with-signal.ts";
 export {
   createIdempotency,
   IDEMPOTENCY_WINDOW_HOURS,
@@ -40,7 +43,6 @@ export { isBreaking, type Migration, readMigrations } from "./db/migrate.ts";
 export { unmarkedBreakingChanges } from "./db/migration-markers.ts";
 export { pgCodes, pgErrorCode } from "./db/pg-error.ts";
 export { createPool, type Sql, type TransactionSql } from "./db/pool.ts";
-export { beginWithSignal } from "./db/begin-with-signal.ts";
 export { withSignal } from "./db/with-signal.ts";
 export {
   AppError,
