@@ -22,8 +22,14 @@ export interface Clients {
 }
 
 /** gRPC clients for the gateway's own routes; each call carries a deadline and the signed caller. */
-export function createClients(config: GatewayConfig): Clients & { close(): void } {
-  const options = { timeoutMs: config.grpcTimeoutMs, callerKey: config.callerKey };
+export function createClients(
+  config: Pick<GatewayConfig, "grpcTimeoutMs" | "callerKey" | "grpcClient" | "identityAddress">,
+): Clients & { close(): void } {
+  const options = {
+    timeoutMs: config.grpcTimeoutMs,
+    callerKey: config.callerKey,
+    implementation: config.grpcClient,
+  };
   const identity = createClient(IdentityServiceService, config.identityAddress, options);
   return {
     identity,

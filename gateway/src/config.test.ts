@@ -14,6 +14,7 @@ test("defaults to production on localhost:3000 with no provider enabled", () => 
     mode: "production",
     appOrigin: "http://localhost:3000",
     grpcTimeoutMs: 2_000,
+    grpcClient: "kit",
     bodyLimitBytes: 65_536,
     corsOrigins: [],
     providers: {},
@@ -117,7 +118,16 @@ const invalid = [
     env: { ...base, GRPC_TIMEOUT_MS: "0" },
     names: "GRPC_TIMEOUT_MS",
   },
+  {
+    name: "a GRPC_CLIENT that is neither kit nor grpc-js",
+    env: { ...base, GRPC_CLIENT: "grpc-go" },
+    names: "GRPC_CLIENT",
+  },
 ];
+
+test.each(["kit", "grpc-js"] as const)("takes GRPC_CLIENT=%s", (grpcClient) => {
+  expect(loadConfig({ ...base, GRPC_CLIENT: grpcClient }).grpcClient).toBe(grpcClient);
+});
 
 test.each(["notes:50051", "127.0.0.1:50051", "[::1]:50051", "notes.internal.example:443"])(
   "takes %s as a service address",

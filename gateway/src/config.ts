@@ -2,8 +2,10 @@ import { join } from "node:path";
 import {
   assetDir,
   type CallerSigningKey,
+  type ClientImplementation,
   ConfigError,
   callerSigningKeySetting,
+  grpcClientSetting,
   hostSetting,
   integerSetting,
   isTestCallerKey,
@@ -60,6 +62,8 @@ export interface GatewayConfig {
   /** Binary FileDescriptorSet files read beside @trellis/contracts' (REST_DESCRIPTOR_SETS). */
   restDescriptorSets: string[];
   grpcTimeoutMs: number;
+  /** Whose gRPC client calls the services (GRPC_CLIENT): the kit's, or the fallback grpc-js. */
+  grpcClient: ClientImplementation;
   oauthTimeoutMs: number;
   bodyLimitBytes: number;
   /** Origins (besides appOrigin) allowed to call the API with credentials; none by default. */
@@ -153,6 +157,7 @@ const gatewayEnv = {
   REST_SERVICES: restServiceList.default([]),
   REST_DESCRIPTOR_SETS: pathList.default([]),
   GRPC_TIMEOUT_MS: integerSetting(1, 60_000).default(2_000),
+  GRPC_CLIENT: grpcClientSetting,
   OAUTH_TIMEOUT_MS: integerSetting(1, 60_000).default(5_000),
   BODY_LIMIT_BYTES: integerSetting(1, 16 * 1024 * 1024).default(64 * 1024),
   CORS_ORIGINS: originList.default([]),
@@ -205,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     restServices: vars.REST_SERVICES,
     restDescriptorSets: vars.REST_DESCRIPTOR_SETS,
     grpcTimeoutMs: vars.GRPC_TIMEOUT_MS,
+    grpcClient: vars.GRPC_CLIENT,
     oauthTimeoutMs: vars.OAUTH_TIMEOUT_MS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     corsOrigins: vars.CORS_ORIGINS,

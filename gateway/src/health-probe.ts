@@ -1,4 +1,9 @@
-import { createClient, type HealthStatus, healthDefinition } from "@trellis/service-kit";
+import {
+  type ClientImplementation,
+  createClient,
+  type HealthStatus,
+  healthDefinition,
+} from "@trellis/service-kit";
 import type { HealthProbe } from "./readiness.ts";
 
 const checkOnly = { check: healthDefinition.check };
@@ -17,11 +22,20 @@ export interface HealthClient {
  */
 export function createHealthProbe(
   addresses: readonly string[],
-  options: { timeoutMs: number; connect?: (address: string) => HealthClient },
+  options: {
+    timeoutMs: number;
+    /** The gateway's GRPC_CLIENT, so /readyz sees the services as its calls do. */
+    implementation?: ClientImplementation;
+    connect?: (address: string) => HealthClient;
+  },
 ): HealthProbe & { close(): void } {
   const connect =
     options.connect ??
-    ((address: string) => createClient(checkOnly, address, { timeoutMs: options.timeoutMs }));
+    ((address: string) =>
+      createClient(checkOnly, address, {
+        timeoutMs: options.timeoutMs,
+        implementation: options.implementation,
+      }));
   const clients = new Map(addresses.map((address) => [address, connect(address)]));
   const probe = async (address: string): Promise<HealthStatus> => {
     const client = clients.get(address);

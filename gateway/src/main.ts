@@ -32,9 +32,13 @@ async function startGateway(
   const restClients = createRawClients(rest, {
     timeoutMs: config.grpcTimeoutMs,
     callerKey: config.callerKey,
+    implementation: config.grpcClient,
   });
   const addresses = [config.identityAddress, ...rest.services.map((s) => s.address)];
-  const probe = createHealthProbe([...new Set(addresses)], { timeoutMs: 1_000 });
+  const probe = createHealthProbe([...new Set(addresses)], {
+    timeoutMs: 1_000,
+    implementation: config.grpcClient,
+  });
   const app = createApp({
     ...clients,
     config,

@@ -13,9 +13,11 @@ export {
 export { checkHealth } from "./client/check-health.ts";
 export { type CallSettings, createClient, type PromiseClient } from "./client/client.ts";
 export { type ResolveTargets, resolveTargets, type Target, targetOf } from "./client/targets.ts";
+export type { ClientImplementation } from "./client/unary-channel.ts";
 export {
   ConfigError,
   callerSigningKeySetting,
+  grpcClientSetting,
   hostSetting,
   integerSetting,
   logLevelSetting,
@@ -29,6 +31,7 @@ export {
   type ServiceConfig,
   serviceSecretSettings,
 } from "./config/service-config.ts";
+export { beginWithSignal } from "./db/begin-with-signal.ts";
 export {
   createIdempotency,
   IDEMPOTENCY_WINDOW_HOURS,

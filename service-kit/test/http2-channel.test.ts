@@ -70,6 +70,41 @@ const answers: {
   },
 ];
 
+// A 200 whose content-type is not gRPC's comes from something else (a web server on the port);
+// what it says about grpc-status is not to be believed.
+const contentTypes: { contentType: string | undefined; want: unknown }[] = [
+  { contentType: "application/grpc", want: "hello" },
+  { contentType: "application/grpc+proto", want: "hello" },
+  { contentType: "application/grpc+json", want: "hello" },
+  { contentType: "application/grpc; charset=utf-8", want: "hello" },
+  { contentType: "Application/GRPC", want: "hello" },
+  ...["text/html", "application/json", "application/grpc-web", "application/grpcx", undefined].map(
+    (contentType) => ({
+      contentType,
+      want: {
+        code: status.UNKNOWN,
+        details: `Received invalid content-type ${JSON.stringify(contentType)}`,
+      },
+    }),
+  ),
+];
+for (const { contentType, want } of contentTypes) {
+  answers.push({
+    name: `200 with content-type ${contentType ?? "(none)"} and OK`,
+    answer: (stream) => {
+      stream.respond(
+        contentType === undefined
+          ? { ":status": 200 }
+          : { ":status": 200, "content-type": contentType },
+        { waitForTrailers: true },
+      );
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(frameMessage(Buffer.from("hello")));
+    },
+    want,
+  });
+}
+
 test.each(answers)("a server answering $name", async ({ answer, want }) => {
   const port = freePort();
   await http2Server(port, (stream) => answer(stream));

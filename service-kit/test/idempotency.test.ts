@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, supportsConcurrentConnections } from "@trellis/testing";
+import postgres from "postgres";
 import type { Caller } from "../src/caller/caller.ts";
 import { createIdempotency, type MessageCodec } from "../src/db/idempotency.ts";
 import type { Migration } from "../src/db/migrate.ts";
@@ -196,6 +197,36 @@ describe("Idempotency.run, concurrently", async () => {
       const created = outcomes.filter((outcome) => outcome !== "IDEMPOTENCY_KEY_REUSED");
       expect(created.length).toBe(5);
       expect(new Set(created).size).toBe(1);
+    },
+  );
+  test.skipIf(!concurrent)(
+    "a keyed create waiting for a busy pool gives up when its call ends, and creates nothing",
+    async () => {
+      const busy = postgres(db.url, { max: 1, onnotice: () => {} });
+      const user = crypto.randomUUID();
+      let holderFinished = false;
+      const holder = busy
+        .begin((tx) => tx`SELECT pg_sleep(1)`)
+        .finally(() => {
+          holderFinished = true;
+        });
+      const controller = new AbortController();
+      const reason = new Error("deadline passed");
+      setTimeout(() => controller.abort(reason), 100);
+      const who = { userId: user, signal: controller.signal, idempotencyKey: "k-busy" };
+
+      const got = await createIdempotency(busy, thingsRepo)
+        .run({ caller: who, rpc: "CreateThing", request: { name: "a" } }, codecs, (repo) =>
+          repo.create(user, "a"),
+        )
+        .catch((error: unknown) => error);
+
+      expect(got).toBe(reason);
+      expect(holderFinished).toBe(false);
+      await holder;
+      expect([...(await busy`SELECT 'usable' AS pool`)]).toEqual([{ pool: "usable" }]);
+      expect(await countThings(user)).toBe(0);
+      await busy.end({ timeout: 5 });
     },
   );
 });

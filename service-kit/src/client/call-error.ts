@@ -16,15 +16,21 @@ export class CallError extends Error {
    * id), so calling again cannot do anything twice.
    */
   readonly unprocessed: boolean;
+  /**
+   * The connection can open no more streams (out of stream ids, or closed under the call): the
+   * channel replaces it. Set only with `unprocessed`.
+   */
+  readonly connectionSpent: boolean;
 
   constructor(
     readonly code: status,
     readonly details: string,
-    more: { errorCode?: string; unprocessed?: boolean } = {},
+    more: { errorCode?: string; unprocessed?: boolean; connectionSpent?: boolean } = {},
   ) {
     super(`${code} ${status[code] ?? "UNKNOWN"}: ${details}`);
     this.errorCode = more.errorCode;
     this.unprocessed = more.unprocessed ?? false;
+    this.connectionSpent = more.connectionSpent ?? false;
   }
 }
 
@@ -80,6 +86,13 @@ export function errorOfClosedStream(stream: {
   if (error?.code === "ERR_HTTP2_GOAWAY_SESSION") {
     // Sent after the server's GOAWAY, above its last stream id: it processed none of it.
     return new CallError(status.UNAVAILABLE, error.message, { unprocessed: true });
+  }
+  if (error?.code === "ERR_HTTP2_OUT_OF_STREAMS" || error?.code === "ERR_HTTP2_INVALID_SESSION") {
+    // The stream was never opened: the connection ran out of stream ids, or closed meanwhile.
+    return new CallError(status.UNAVAILABLE, error.message, {
+      unprocessed: true,
+      connectionSpent: true,
+    });
   }
   if (error?.code === "ERR_HTTP2_ERROR") {
     // The server broke HTTP/2 (a push it was told not to send, a header block over the runtime's

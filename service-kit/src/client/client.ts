@@ -7,11 +7,13 @@ import { injectTraceHeaders } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
 import { IDEMPOTENCY_KEY_METADATA } from "../wire/idempotency-key.ts";
 import { clientKeepalive } from "../wire/keepalive.ts";
-import { channelLimits, MAX_MESSAGE_BYTES } from "../wire/limits.ts";
+import { channelLimits, MAX_HEADER_LIST_BYTES, MAX_MESSAGE_BYTES } from "../wire/limits.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
 import { CallError } from "./call-error.ts";
+import { GrpcJsChannel } from "./grpc-js-channel.ts";
 import { Http2Channel } from "./http2-channel.ts";
 import type { ResolveTargets } from "./targets.ts";
+import type { ClientImplementation, UnaryChannel } from "./unary-channel.ts";
 
 export interface CallSettings {
   /** The user on whose behalf the call is made; unset means the gateway itself. */
@@ -44,6 +46,12 @@ export interface ClientOptions {
   resolveTargets?: ResolveTargets;
   /** How often a connection asks its server whether it is draining (default 1 s; 0: never). */
   healthPollMs?: number;
+  /**
+   * Whose client carries the calls (GRPC_CLIENT; default "kit"). "grpc-js" is the fallback: the
+   * same deadlines, caller tokens, errors and spans, over grpc-js's channel, without the kit's
+   * replica handling (`resolveTargets`, `healthPollMs` are ignored).
+   */
+  implementation?: ClientImplementation;
 }
 
 /** The serializers ts-proto generates for each method of a grpc-js service definition. */
@@ -65,27 +73,15 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
  * of the active span, whose W3C trace context travels in the call's metadata.
  *
  * The calls speak gRPC over `node:http2` directly rather than through grpc-js's client, which
- * cost about three times the CPU per call on Bun (bench/investigations/grpc-client).
+ * cost about three times the CPU per call on Bun (bench/investigations/grpc-client); grpc-js's
+ * remains a fallback by configuration (`implementation`).
  */
 export function createClient<Definition extends ServiceDefinitionShape>(
   definition: Definition,
   address: string,
   options: ClientOptions,
 ): PromiseClient<Definition> {
-  const channel = new Http2Channel(
-    address,
-    {
-      windowBytes: WINDOW_BYTES,
-      ...clientKeepalive,
-      ...channelLimits,
-      initialBackoffMs: 250,
-      maxBackoffMs: 5_000,
-      // Once a second: a draining server reports NOT_SERVING for SHUTDOWN_DELAY_MS (5 s in
-      // deploy/), so calls move to another replica well before it stops taking them.
-      healthPollMs: options.healthPollMs ?? 1_000,
-    },
-    options.resolveTargets,
-  );
+  const channel = openChannel(address, options);
   const sign = options.callerKey === undefined ? undefined : callerSigner(options.callerKey);
   const methods: Record<string, unknown> = {
     close: () => channel.close(),
@@ -105,9 +101,35 @@ export function createClient<Definition extends ServiceDefinitionShape>(
   return methods as PromiseClient<Definition>;
 }
 
+const BACKOFF = { initialBackoffMs: 250, maxBackoffMs: 5_000 } as const;
+
+function openChannel(address: string, options: ClientOptions): UnaryChannel {
+  if (options.implementation === "grpc-js") {
+    return new GrpcJsChannel(address, {
+      ...clientKeepalive,
+      ...BACKOFF,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      maxHeaderListBytes: MAX_HEADER_LIST_BYTES,
+    });
+  }
+  return new Http2Channel(
+    address,
+    {
+      windowBytes: WINDOW_BYTES,
+      ...clientKeepalive,
+      ...channelLimits,
+      ...BACKOFF,
+      // Once a second: a draining server reports NOT_SERVING for SHUTDOWN_DELAY_MS (5 s in
+      // deploy/), so calls move to another replica well before it stops taking them.
+      healthPollMs: options.healthPollMs ?? 1_000,
+    },
+    options.resolveTargets,
+  );
+}
+
 async function callUnary(
   call: {
-    channel: Http2Channel;
+    channel: UnaryChannel;
     method: UnaryMethod;
     timeoutMs: number;
     shape: RpcSpanShape;

@@ -1,4 +1,4 @@
-import { type ClientHttp2Session, connect } from "node:http2";
+import { type ClientHttp2Session, connect, constants } from "node:http2";
 import { connect as connectTcp } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { CallError } from "./call-error.ts";
@@ -31,9 +31,26 @@ export interface ChannelOptions {
   connectTimeoutMs?: number;
   /** Ask the server whether it is draining this often (see health-watch.ts); 0 or unset: never. */
   healthPollMs?: number;
+  /**
+   * Calls one connection carries before new calls go to a new one (it closes once its calls end).
+   * Client stream ids are odd and below 2^31, so a connection opens at most 2^30 streams.
+   */
+  maxStreamsPerConnection?: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+// 2^30 ids less 2^24 kept for the health polls, which are not counted: at one a second, 194 days'
+// worth. A connection that still runs out is replaced when it says so (ERR_HTTP2_OUT_OF_STREAMS).
+const DEFAULT_MAX_STREAMS_PER_CONNECTION = 2 ** 30 - 2 ** 24;
+
+/**
+ * A server that finds the pings too frequent ends the connection with ENHANCE_YOUR_CALM and
+ * "too_many_pings" (gRPC's client-side keepalive spec, A8); the interval then doubles, up to
+ * 5 minutes, grpc-go's default minimum.
+ */
+const MAX_KEEPALIVE_TIME_MS = 5 * 60_000;
+const TOO_MANY_PINGS = Buffer.from("too_many_pings");
 
 /** An address the channel stays away from while another is available, and until when. */
 const AVOID_DRAINING_MS = 60_000;
@@ -57,6 +74,10 @@ export class Http2Channel {
   #failure: { message: string; until: number } | undefined;
   #backoffMs: number;
   #closed = false;
+  /** Streams opened on the current session. */
+  #streams = 0;
+  readonly #maxStreams: number;
+  #keepaliveTimeMs: number;
   readonly #avoid = new Map<string, number>();
   readonly #slots: StreamSlots;
 
@@ -66,6 +87,8 @@ export class Http2Channel {
     private readonly resolve: ResolveTargets = resolveTargets,
   ) {
     this.#backoffMs = options.initialBackoffMs;
+    this.#maxStreams = options.maxStreamsPerConnection ?? DEFAULT_MAX_STREAMS_PER_CONNECTION;
+    this.#keepaliveTimeMs = options.keepaliveTimeMs;
     this.#slots = new StreamSlots(options.maxConcurrentStreams);
   }
 
@@ -93,13 +116,22 @@ export class Http2Channel {
     }
   }
 
+  /** The interval between keepalive pings now: it grows when a server says too_many_pings. */
+  get keepaliveTimeMs(): number {
+    return this.#keepaliveTimeMs;
+  }
+
   async #call(request: UnaryRequest, deadline: number, mayRetry: boolean): Promise<Buffer> {
     let session = this.#usableSession();
-    if (session === undefined) {
+    while (session === undefined) {
       this.#connecting ??= this.#connect().finally(() => {
         this.#connecting = undefined;
       });
       session = await untilDeadline(this.#connecting, deadline - performance.now(), request.signal);
+      if (!(session instanceof CallError) && session !== this.#session) {
+        // Replaced while this call waited (its streams were used up, or it went away).
+        session = this.#usableSession();
+      }
     }
     if (session instanceof CallError) {
       throw session;
@@ -109,10 +141,17 @@ export class Http2Channel {
     }
     try {
       request.timeoutMs = deadline - performance.now();
-      return await unaryCall(session, request);
+      const answer = unaryCall(session, request);
+      if (++this.#streams >= this.#maxStreams) {
+        this.#forget(session, true); // new calls open a new connection; this one ends with its calls
+      }
+      return await answer;
     } catch (error) {
       if (!(mayRetry && error instanceof CallError && error.unprocessed)) {
         throw error;
+      }
+      if (error.connectionSpent) {
+        this.#forget(session, true);
       }
       return this.#call(request, deadline, false);
     } finally {
@@ -233,6 +272,7 @@ export class Http2Channel {
       session.ref();
     }
     this.#session = session;
+    this.#streams = 0;
     session.setLocalWindowSize(this.options.windowBytes);
     this.#failure = undefined;
     this.#backoffMs = this.options.initialBackoffMs;
@@ -245,7 +285,11 @@ export class Http2Channel {
     }
     // A server going away (shutting down, restarting) lets its calls finish; new calls go to
     // a new connection, elsewhere if the name has another address.
-    session.on("goaway", () => {
+    session.on("goaway", (errorCode: number, _lastStreamId: number, data?: Buffer) => {
+      if (errorCode === constants.NGHTTP2_ENHANCE_YOUR_CALM && data?.equals(TOO_MANY_PINGS)) {
+        const doubled = Math.min(this.#keepaliveTimeMs * 2, MAX_KEEPALIVE_TIME_MS);
+        this.#keepaliveTimeMs = Math.max(this.#keepaliveTimeMs, doubled);
+      }
       this.#avoid.set(target.key, Date.now() + this.options.initialBackoffMs);
       this.#forget(session, false);
     });
@@ -282,7 +326,7 @@ export class Http2Channel {
 
   #keepAlive(session: ClientHttp2Session): void {
     clearInterval(this.#keepalive);
-    const { keepaliveTimeMs, keepaliveTimeoutMs } = this.options;
+    const { keepaliveTimeoutMs } = this.options;
     this.#keepalive = setInterval(() => {
       if (session.closed || session.destroyed) {
         clearInterval(this.#keepalive);
@@ -297,7 +341,7 @@ export class Http2Channel {
       if (!sent) {
         clearTimeout(unanswered);
       }
-    }, keepaliveTimeMs);
+    }, this.#keepaliveTimeMs);
     this.#keepalive.unref();
   }
 }

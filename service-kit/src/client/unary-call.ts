@@ -40,9 +40,12 @@ export function unaryCall(session: ClientHttp2Session, request: UnaryRequest): P
     try {
       stream = session.request(requestHeaders(request, timeoutMs));
     } catch (error) {
-      // The session closed between the channel handing it out and this call (a GOAWAY).
+      // The session closed between the channel handing it out and this call (a GOAWAY), or has
+      // no stream id left: either way it opens no stream, so the channel replaces it.
       const reason = error instanceof Error ? error.message : "closed";
-      reject(new CallError(status.UNAVAILABLE, reason, { unprocessed: true }));
+      reject(
+        new CallError(status.UNAVAILABLE, reason, { unprocessed: true, connectionSpent: true }),
+      );
       return;
     }
     const call = new UnaryCall(stream, request, timeoutMs, resolve, reject);
@@ -140,6 +143,17 @@ class UnaryCall {
 
   private onResponse(headers: IncomingHttpHeaders): void {
     this.httpStatus = Number(headers[":status"]);
+    const contentType = headers["content-type"];
+    if (this.httpStatus === 200 && !isGrpcContentType(contentType)) {
+      // Not a gRPC server (a web server on the wrong port): its grpc-status, if any, means nothing.
+      this.fail(
+        new CallError(
+          status.UNKNOWN,
+          `Received invalid content-type ${JSON.stringify(contentType)}`,
+        ),
+      );
+      return;
+    }
     if (headers["grpc-status"] !== undefined) {
       this.outcome = statusOfTrailers(headers); // trailers-only: an error with no message
     }
@@ -176,6 +190,17 @@ class UnaryCall {
       this.settle(errorOfClosedStream({ error, httpStatus, rstCode: stream.rstCode }));
     }
   }
+}
+
+/**
+ * `application/grpc`, alone or followed by `+` (a codec: grpc-js servers send `+proto`) or `;`
+ * (parameters), as PROTOCOL-HTTP2.md and grpc-go accept it; media types are case-insensitive.
+ */
+function isGrpcContentType(value: string | undefined): boolean {
+  if (value === "application/grpc" || value === "application/grpc+proto") {
+    return true; // what servers send: no allocation on the hot path
+  }
+  return value !== undefined && /^application\/grpc([+;]|$)/i.test(value);
 }
 
 /** The deadline timer's callback: a module function given the call, so no closure per call. */

@@ -86,3 +86,11 @@ export const callerPublicKeysSetting: z.ZodPipe<
   z.ZodString,
   z.ZodTransform<CallerPublicKey[], string>
 > = parsedSetting(parsePublicKeys);
+
+/**
+ * GRPC_CLIENT: whose gRPC client carries createClient's calls, the kit's (default) or grpc-js's,
+ * a fallback should the kit's misbehave against some server.
+ */
+export const grpcClientSetting: z.ZodDefault<z.ZodEnum<{ kit: "kit"; "grpc-js": "grpc-js" }>> = z
+  .enum(["kit", "grpc-js"])
+  .default("kit");

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Caller } from "../caller/caller.ts";
 import { idempotencyKeyReused } from "../errors.ts";
+import { beginWithSignal } from "./begin-with-signal.ts";
 import type { Sql, TransactionSql } from "./pool.ts";
 import { withSignal } from "./with-signal.ts";
 
@@ -54,7 +55,7 @@ export function createIdempotency<Repo>(sql: Sql, repoOf: (sql: Sql) => Repo): I
       const hash = requestHash(call.rpc, codecs.request.encode(call.request).finish());
       const record = { userId: call.caller.userId, key, hash };
       const signal = call.caller.signal;
-      const answer: Uint8Array = await sql.begin(async (tx) => {
+      const answer: Uint8Array = await beginWithSignal(sql, signal, async (tx) => {
         if (!(await claim(tx, record, signal))) {
           return storedAnswer(tx, record, signal);
         }

@@ -1,4 +1,5 @@
 import {
+  beginWithSignal,
   pgCodes,
   pgErrorCode,
   type Sql,
@@ -33,7 +34,7 @@ interface UserRow {
 export function createUsersRepo(sql: Sql): UsersRepo {
   return {
     async upsertForAccount(account, profile, newUserId, signal) {
-      return sql.begin(async (tx) => {
+      return beginWithSignal(sql, signal, async (tx) => {
         const linked = await refreshLinked(tx, account, profile, signal);
         if (linked !== null) {
           return { user: linked, created: false };
