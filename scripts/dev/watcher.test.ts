@@ -46,6 +46,14 @@ test("reports a saved file once, by its path from the root", async () => {
   expect(batches).toEqual([["pkg/src/a.ts"]]);
 });
 
+test("reports a file an editor saves by renaming its scratch copy over it", async () => {
+  const batches = await watching(["pkg/src"]);
+  await writeFile(join(root, "pkg/.a.ts.tmp"), "1");
+  await rename(join(root, "pkg/.a.ts.tmp"), join(root, "pkg/src/a.ts"));
+  await until(() => batches.length > 0);
+  expect(batches.flat()).toContain("pkg/src/a.ts");
+});
+
 test("follows a folder created after the watch began", async () => {
   const batches = await watching(["pkg/src"]);
   await mkdir(join(root, "pkg/src/deep/er"), { recursive: true });
