@@ -112,7 +112,16 @@ test("a 401 asks the app to send the user to sign in, once per call", async () =
 
 test.each([
   { name: "signed out", user: null },
-  { name: "signed in", user: { id: "u1", name: "Ada", email: "a@example.com", avatarUrl: "", createTime: "2026-01-02T03:04:05.000Z" } },
+  {
+    name: "signed in",
+    user: {
+      id: "u1",
+      name: "Ada",
+      email: "a@example.com",
+      avatarUrl: "",
+      createTime: "2026-01-02T03:04:05.000Z",
+    },
+  },
 ])("the session check answers $name without asking to sign in", async ({ user }) => {
   const { api, sent, unauthorized } = apiAnswering(Response.json({ user }));
 
