@@ -49,9 +49,13 @@ async function linkNodeModules(root: string): Promise<void> {
       await copyLinks(join(repoRoot, "node_modules", entry), join(root, "node_modules", entry));
     }
   }
-  const glob = new Bun.Glob("**/node_modules");
-  for await (const folder of glob.scan({ cwd: repoRoot, onlyFiles: false, dot: true })) {
-    if (!folder.startsWith("node_modules") && !folder.includes("/node_modules/")) {
+  // Each workspace package's own node_modules (the root package.json lists where they are).
+  const manifest = (await Bun.file(join(repoRoot, "package.json")).json()) as {
+    workspaces: string[];
+  };
+  for (const pattern of manifest.workspaces) {
+    const glob = new Bun.Glob(`${pattern}/node_modules`);
+    for await (const folder of glob.scan({ cwd: repoRoot, onlyFiles: false, dot: true })) {
       await copyLinks(join(repoRoot, folder), join(root, folder));
     }
   }
