@@ -11,27 +11,39 @@
 //                identity at its declared port and serves every service's declared REST APIs.
 // Logs of every process come out here, one line each, prefixed with its name; at debug level
 // unless LOG_LEVEL says otherwise, so each request and call shows.
+// A saved file restarts the processes that run it (scripts/dev/inputs.ts says which): its own
+// code, the service kit, the contracts; a .proto is linted and generated first. See the README's
+// "Dev loop". Ports: DEV_GATEWAY_PORT, DEV_OAUTH_PORT, DEV_WEB_PORT, DEV_<SERVICE>_PORT.
+import { statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { checkHealth, generateCallerKeys } from "@trellis/service-kit";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@trellis/testing";
-import { Children, waitFor } from "./dev/children.ts";
+import { Children, type ChildSpec } from "./dev/children.ts";
+import { generateContracts } from "./dev/generate.ts";
+import {
+  CONTRACTS_PACKAGE,
+  planChanges,
+  readWorkspace,
+  type WatchedProcess,
+  watchedFolders,
+} from "./dev/inputs.ts";
 import {
   bannerLine,
   databaseUrlVariable,
+  devPorts,
   gatewayServiceEnv,
   serviceProcessEnv,
 } from "./dev/plan.ts";
+import { createReloader } from "./dev/reloader.ts";
+import { watchFolders } from "./dev/watcher.ts";
 import { devTracing } from "./dev-tracing.ts";
 import { discoverServices, type ServiceEntry } from "./services/discover.ts";
 
-const fakeOAuthPort = 4010;
-const gatewayPort = 3000;
-const webDevServer = "http://127.0.0.1:5173";
-const appOrigin = `http://localhost:${gatewayPort}`;
-
 const root = join(import.meta.dir, "..");
-const services = await discoverServices(root);
+const { ports, services } = devPorts(process.env, await discoverServices(root));
+const webDevServer = `http://127.0.0.1:${ports.web}`;
+const appOrigin = `http://localhost:${ports.gateway}`;
 // Before anything starts: a missing identity is a message, not a half-started stack.
 const gatewayServices = gatewayServiceEnv(services);
 // One caller key pair per dev run: the gateway signs with the private half, services verify
@@ -44,7 +56,7 @@ const callerKeys =
 const tracing = await devTracing(process.env);
 console.log(`tracing: ${tracing.summary}`);
 const embedded: EmbeddedPostgres[] = [];
-const names = ["gateway", "fake-oauth", "web", ...services.map((s) => s.name)];
+const names = ["gateway", "fake-oauth", "web", "contracts", ...services.map((s) => s.name)];
 const children = new Children(root, tracing.env, Math.max(...names.map((n) => n.length)));
 
 async function databaseFor(service: ServiceEntry): Promise<{ url: string; embedded: boolean }> {
@@ -59,24 +71,74 @@ async function databaseFor(service: ServiceEntry): Promise<{ url: string; embedd
   return { url: database.url, embedded: true };
 }
 
-async function startService(
-  service: ServiceEntry,
-  database: { url: string; embedded: boolean },
-): Promise<string> {
-  children.spawn(
-    service.name,
-    service.dir,
-    ["bun", "--watch", "src/main.ts"],
-    serviceProcessEnv(service, database, callerKeys.publicKey),
-  );
-  await waitFor(service.name, async () => {
-    const state = await checkHealth(`127.0.0.1:${service.port}`, { timeoutMs: 500 });
-    return state === "SERVING";
-  });
-  return database.embedded ? `embedded Postgres in .data/${service.name}` : "its DATABASE_URL";
+// Each process runs plain `bun <entry>`: the runner's watcher restarts it (see inputs.ts), since
+// `bun --watch` follows only the files a process imported and missed the service kit's.
+function serviceSpec(service: ServiceEntry, database: { url: string; embedded: boolean }) {
+  return {
+    name: service.name,
+    cwd: service.dir,
+    command: ["bun", "src/main.ts"],
+    env: serviceProcessEnv(service, database, callerKeys.publicKey),
+    ready: async () =>
+      (await checkHealth(`127.0.0.1:${service.port}`, { timeoutMs: 500 })) === "SERVING",
+  } satisfies ChildSpec;
 }
 
+const fakeOAuthSpec: ChildSpec = {
+  name: "fake-oauth",
+  cwd: "gateway",
+  command: ["bun", "fake-provider/main.ts"],
+  env: { PORT: String(ports.fakeOAuth) },
+  ready: async () =>
+    (await fetch(`http://127.0.0.1:${ports.fakeOAuth}/dev/.well-known/openid-configuration`)).ok,
+};
+
+// Vite reloads the app on its own; WEB_DEV_SERVER tells it where to listen (vite.config.ts).
+// Its binary directly, not `bun run dev`, which reports Ctrl-C as a failed script.
+const webSpec: ChildSpec = {
+  name: "web",
+  cwd: "gateway/web",
+  command: ["node_modules/.bin/vite"],
+  env: { WEB_DEV_SERVER: webDevServer },
+  ready: async () => (await fetch(webDevServer)).ok,
+};
+
+const gatewaySpec: ChildSpec = {
+  name: "gateway",
+  cwd: "gateway",
+  command: ["bun", "src/main.ts"],
+  env: {
+    MODE: "development",
+    PORT: String(ports.gateway),
+    APP_ORIGIN: appOrigin,
+    CALLER_SIGNING_KEY: callerKeys.signingKey,
+    ...gatewayServices,
+    DEV_OAUTH_ISSUER: `http://127.0.0.1:${ports.fakeOAuth}/dev`,
+    WEB_DEV_SERVER: webDevServer,
+  },
+  ready: async () => (await fetch(`http://127.0.0.1:${ports.gateway}/readyz`)).ok,
+};
+
+/** What each restartable process runs, for the watcher: its own folders and its package's. */
+const watched: WatchedProcess[] = [
+  ...services.map((s) => ({
+    name: s.name,
+    packageName: s.packageName,
+    own: [`${s.dir}/src`, `${s.dir}/migrations`],
+  })),
+  // The fake provider imports only its own folder and the gateway's list of provider names.
+  {
+    name: "fake-oauth",
+    packageName: null,
+    own: ["gateway/fake-provider", "gateway/src/auth/provider-names.ts"],
+  },
+  { name: "gateway", packageName: "@trellis/gateway", own: ["gateway/src"] },
+];
+
+let watch: { close(): void } | undefined;
+
 async function stop(code = 0): Promise<void> {
+  watch?.close();
   await children.stopAll();
   await Promise.all(embedded.map((database) => database.stop()));
   process.exit(code);
@@ -95,50 +157,68 @@ async function startServices(): Promise<string[]> {
   for (const service of services) {
     planned.push([service, await databaseFor(service)]);
   }
-  return Promise.all(planned.map(([service, db]) => startService(service, db)));
+  return Promise.all(
+    planned.map(async ([service, database]) => {
+      await children.start(serviceSpec(service, database));
+      return database.embedded ? `embedded Postgres in .data/${service.name}` : "its DATABASE_URL";
+    }),
+  );
 }
 
-async function startFakeOAuthAndWeb(): Promise<void> {
-  children.spawn("fake-oauth", "gateway", ["bun", "--watch", "fake-provider/main.ts"], {
-    PORT: String(fakeOAuthPort),
+/** Restarts on saved files: the watcher reports paths, the reloader plans and restarts. */
+async function startWatching(): Promise<void> {
+  const workspace = await readWorkspace(root);
+  const contractsGen = `${workspace.get(CONTRACTS_PACKAGE)?.dir ?? "contracts"}/gen`;
+  // While the runner generates, its own writes to the generated folder are not a change to act
+  // on again: the reloader restarts the contracts' dependents after generating.
+  let generating = false;
+  let quietUntil = 0;
+  const reloader = createReloader({
+    plan: (paths) => planChanges(paths, watched, workspace),
+    generate: async () => {
+      generating = true;
+      try {
+        return await generateContracts(root);
+      } finally {
+        generating = false;
+        quietUntil = Date.now() + 500;
+      }
+    },
+    restart: (name) => children.restart(name),
+    say: (source, line) => children.say(source, line),
+    now: () => Date.now(),
   });
-  await waitFor("fake-oauth", async () => {
-    const response = await fetch(
-      `http://127.0.0.1:${fakeOAuthPort}/dev/.well-known/openid-configuration`,
-    );
-    return response.ok;
+  const isFile = (path: string): boolean => {
+    try {
+      return statSync(join(root, path)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  watch = watchFolders({
+    root,
+    folders: watchedFolders(watched, workspace, isFile),
+    accept: (path) => !(path.startsWith(contractsGen) && (generating || Date.now() < quietUntil)),
+    // Files that still exist first: the one an editor saved, not its scratch file renamed away.
+    onChanges: (paths) =>
+      reloader.changed(paths.toSorted((a, b) => Number(!isFile(a)) - Number(!isFile(b)))),
   });
-  // Vite reloads the app on its own; WEB_DEV_SERVER tells it where to listen (vite.config.ts).
-  // Its binary directly, not `bun run dev`, which reports Ctrl-C as a failed script.
-  children.spawn("web", "gateway/web", ["node_modules/.bin/vite"], {
-    WEB_DEV_SERVER: webDevServer,
-  });
-  await waitFor("web", async () => (await fetch(webDevServer)).ok);
-}
-
-async function startGateway(): Promise<void> {
-  children.spawn("gateway", "gateway", ["bun", "--watch", "src/main.ts"], {
-    MODE: "development",
-    PORT: String(gatewayPort),
-    APP_ORIGIN: appOrigin,
-    CALLER_SIGNING_KEY: callerKeys.signingKey,
-    ...gatewayServices,
-    DEV_OAUTH_ISSUER: `http://127.0.0.1:${fakeOAuthPort}/dev`,
-    WEB_DEV_SERVER: webDevServer,
-  });
-  await waitFor("gateway", async () => (await fetch(`http://127.0.0.1:${gatewayPort}/readyz`)).ok);
 }
 
 // A process that fails to start stops the others: a half-started stack would hold the ports.
+// Once it is up, a process that fails to restart is reported and the others keep running.
 try {
   const databases = await startServices();
-  await startFakeOAuthAndWeb();
-  await startGateway();
+  await children.start(fakeOAuthSpec);
+  await children.start(webSpec);
+  await children.start(gatewaySpec);
+  await startWatching();
   console.log(`
   Trellis is up.
     app        ${appOrigin}   (Dev login signs in; edits to gateway/web reload live)
     API docs   ${appOrigin}/docs
 ${services.map((s, i) => bannerLine(s, databases[i] ?? "")).join("\n")}
+  Saving a file restarts what runs it; saving a .proto regenerates the contracts first.
   Ctrl-C stops everything.
 `);
 } catch (error) {

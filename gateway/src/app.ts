@@ -18,6 +18,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { meRoutes } from "./routes/me.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { restRoutes } from "./routes/rest.ts";
+import { sessionRoutes } from "./routes/session.ts";
 import { webRoutes } from "./routes/web.ts";
 
 export interface AppDeps extends Clients {
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps))
     .use(authRoutes(routeDeps))
     .use(meRoutes(routeDeps))
+    .use(sessionRoutes(routeDeps))
     .use(restRoutes(routeDeps))
     .use(webRoutes(deps));
 }

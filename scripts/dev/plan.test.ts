@@ -1,6 +1,12 @@
 import { expect, test } from "bun:test";
 import type { ServiceEntry } from "../services/discover.ts";
-import { bannerLine, databaseUrlVariable, gatewayServiceEnv, serviceProcessEnv } from "./plan.ts";
+import {
+  bannerLine,
+  databaseUrlVariable,
+  devPorts,
+  gatewayServiceEnv,
+  serviceProcessEnv,
+} from "./plan.ts";
 
 const entry = (name: string, port: number, rest: string[] = []): ServiceEntry => ({
   name,
@@ -86,5 +92,44 @@ test.each([
 test("the banner names a service, its port and its database", () => {
   expect(bannerLine(notes, "its DATABASE_URL")).toBe(
     "    notes      gRPC 127.0.0.1:50051 on its DATABASE_URL",
+  );
+});
+
+test.each([
+  {
+    name: "the fixed ports when nothing is set",
+    env: {},
+    want: { gateway: 3000, fakeOAuth: 4010, web: 5173, notes: 50051 },
+  },
+  {
+    name: "each replaced by its variable",
+    env: {
+      DEV_GATEWAY_PORT: "13000",
+      DEV_OAUTH_PORT: "14010",
+      DEV_WEB_PORT: "15173",
+      DEV_NOTES_PORT: "15051",
+    },
+    want: { gateway: 13000, fakeOAuth: 14010, web: 15173, notes: 15051 },
+  },
+  {
+    name: "an empty variable as unset",
+    env: { DEV_GATEWAY_PORT: "" },
+    want: { gateway: 3000, fakeOAuth: 4010, web: 5173, notes: 50051 },
+  },
+])("dev ports: $name", ({ env, want }) => {
+  const { ports, services } = devPorts(env, [notes]);
+  expect({ ...ports, notes: services[0]?.port }).toEqual(want);
+});
+
+test("a service with a dash in its name takes DEV_<NAME>_PORT with an underscore", () => {
+  const { services } = devPorts({ DEV_SHOPPING_LIST_PORT: "16000" }, [
+    entry("shopping-list", 50070),
+  ]);
+  expect(services[0]?.port).toBe(16000);
+});
+
+test.each(["0", "70000", "3000.5", "http"])("dev ports refuse %p", (value) => {
+  expect(() => devPorts({ DEV_WEB_PORT: value }, [])).toThrow(
+    `DEV_WEB_PORT: expected a port from 1 to 65535, got ${value}`,
   );
 });

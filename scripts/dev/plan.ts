@@ -47,3 +47,43 @@ export function bannerLine(service: ServiceEntry, database: string): string {
 }
 
 const local = (port: number): string => `127.0.0.1:${port}`;
+
+/** The ports the dev runner listens on: the gateway's, the fake provider's and Vite's. */
+export interface DevPorts {
+  gateway: number;
+  fakeOAuth: number;
+  web: number;
+}
+
+/**
+ * The fixed ports of `bun run dev`, each replaceable through the environment (DEV_GATEWAY_PORT,
+ * DEV_OAUTH_PORT, DEV_WEB_PORT, and DEV_<SERVICE>_PORT for a service's declared port), so a test
+ * can run a second stack beside a developer's. Throws naming a variable that is not a port.
+ */
+export function devPorts(
+  env: Record<string, string | undefined>,
+  services: readonly ServiceEntry[],
+): { ports: DevPorts; services: ServiceEntry[] } {
+  const port = (name: string, fallback: number): number => {
+    const value = env[name];
+    if (value === undefined || value === "") {
+      return fallback;
+    }
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65_535) {
+      throw new Error(`${name}: expected a port from 1 to 65535, got ${value}`);
+    }
+    return parsed;
+  };
+  return {
+    ports: {
+      gateway: port("DEV_GATEWAY_PORT", 3000),
+      fakeOAuth: port("DEV_OAUTH_PORT", 4010),
+      web: port("DEV_WEB_PORT", 5173),
+    },
+    services: services.map((service) => ({
+      ...service,
+      port: port(`DEV_${service.name.toUpperCase().replaceAll("-", "_")}_PORT`, service.port),
+    })),
+  };
+}

@@ -6,6 +6,7 @@ import { parseTemplate } from "./template.ts";
 const GATEWAY_PATHS = [
   "/auth/**",
   "/api/me",
+  "/api/session",
   "/healthz",
   "/readyz",
   "/docs",

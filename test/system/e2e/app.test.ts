@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type {
+  Browser,
+  BrowserContext,
+  ConsoleMessage,
+  Page,
+  Request as PageRequest,
+  Response as PageResponse,
+} from "playwright-core";
 import { repoRoot } from "../support/paths.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { launchChromium } from "./chromium.ts";
@@ -53,6 +60,37 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     }
   });
   return { context, page };
+}
+
+/**
+ * Records what a browser's console shows as an error while the page loads: console errors
+ * (which include "Failed to load resource: ... 401"), requests that failed and answers >= 400.
+ */
+function failedRequests(page: Page): { stop(): string[] } {
+  const seen: string[] = [];
+  const onConsole = (message: ConsoleMessage) => {
+    if (message.type() === "error") {
+      seen.push(`console: ${message.text()}`);
+    }
+  };
+  const onFailed = (request: PageRequest) =>
+    seen.push(`failed: ${request.method()} ${request.url()}`);
+  const onResponse = (response: PageResponse) => {
+    if (response.status() >= 400) {
+      seen.push(`${response.status()}: ${response.request().method()} ${response.url()}`);
+    }
+  };
+  page.on("console", onConsole);
+  page.on("requestfailed", onFailed);
+  page.on("response", onResponse);
+  return {
+    stop() {
+      page.off("console", onConsole);
+      page.off("requestfailed", onFailed);
+      page.off("response", onResponse);
+      return seen;
+    },
+  };
 }
 
 /** Dev login through the fake provider's form, as `id` named `name`. */
@@ -107,10 +145,14 @@ test.skipIf(skipReason !== null)(
   async () => {
     const { context, page } = await newPage();
 
-    // Signed out, the app sends the browser to Sign in.
+    // Signed out, the app asks whether it is signed in before loading anything, and sends the
+    // browser to Sign in without a failed request: nothing in the console, nothing refused.
+    const failures = failedRequests(page);
     await page.goto("/");
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/signin");
+    await page.waitForLoadState("networkidle");
+    expect(failures.stop()).toEqual([]);
     expect(await page.title()).toBe("Sign in · Trellis");
     await page.screenshot({ path: join(SCREENSHOTS, "signin.png") });
 

@@ -110,6 +110,26 @@ test("a 401 asks the app to send the user to sign in, once per call", async () =
   expect(unauthorized()).toBe(1);
 });
 
+test.each([
+  { name: "signed out", user: null },
+  {
+    name: "signed in",
+    user: {
+      id: "u1",
+      name: "Ada",
+      email: "a@example.com",
+      avatarUrl: "",
+      createTime: "2026-01-02T03:04:05.000Z",
+    },
+  },
+])("the session check answers $name without asking to sign in", async ({ user }) => {
+  const { api, sent, unauthorized } = apiAnswering(Response.json({ user }));
+
+  expect(await api.session()).toEqual({ user });
+  expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([`GET ${ORIGIN}/api/session`]);
+  expect(unauthorized()).toBe(0);
+});
+
 test("no other failure signs the user out", async () => {
   for (const status of [400, 403, 404, 500, 503]) {
     const { api, unauthorized } = apiAnswering(gatewayError(status, "X", "x"));

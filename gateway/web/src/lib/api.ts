@@ -14,6 +14,8 @@ import { ApiError, apiErrorFor, OFFLINE_MESSAGE } from "./api-error.ts";
 type Client = Treaty.Create<App>;
 
 export type User = Treaty.Data<Client["api"]["me"]["get"]>;
+/** Whether the browser is signed in: `user` is null when it is not. */
+export type Session = Treaty.Data<Client["api"]["session"]["get"]>;
 /** The service always sets both timestamps, so the JSON always has them. */
 export type Note = Required<NoteMessage>;
 export type NotesPage = Omit<ListNotesResponse, "notes"> & { notes: Note[] };
@@ -45,6 +47,8 @@ export function createApi(options: ApiOptions) {
 
   return {
     me: () => call(client.api.me.get()),
+    /** Asked before anything else: answers signed out with 200, where /api/me would be a 401. */
+    session: () => call(client.api.session.get()),
     providers: () => call(client.auth.providers.get()),
     ...notes,
     signOut: async (): Promise<void> => {
