@@ -14,6 +14,7 @@ import {
   renderOverlay,
 } from "./k8s-render.ts";
 import {
+  eachServiceReachesItsOwnDatabaseOnly,
   everyContainerHasProbes,
   everyContainerHasRequestsAndLimits,
   everyContainerIsLockedDown,
@@ -64,6 +65,10 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
     },
     { rule: "every workload has its own NetworkPolicy", check: everyWorkloadHasANetworkPolicy },
     { rule: "the namespace denies by default", check: everyNamespaceDeniesByDefault },
+    {
+      rule: "each service reaches its own database only",
+      check: eachServiceReachesItsOwnDatabaseOnly,
+    },
     { rule: "no Secret holds data", check: noSecretHoldsData },
     { rule: "gRPC Services are headless", check: grpcServicesAreHeadless },
   ];

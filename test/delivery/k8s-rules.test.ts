@@ -3,6 +3,7 @@
 import { expect, test } from "bun:test";
 import { type K8sObject, renderOverlay } from "./k8s-render.ts";
 import {
+  eachServiceReachesItsOwnDatabaseOnly,
   everyContainerHasProbes,
   everyContainerHasRequestsAndLimits,
   everyContainerIsLockedDown,
@@ -231,6 +232,40 @@ const cases: Case[] = [
       return undefined;
     },
     want: "Service/identity serves gRPC but is not headless",
+  },
+  {
+    name: "a service allowed to another's database",
+    check: eachServiceReachesItsOwnDatabaseOnly,
+    breakIt: (o) => {
+      const spec = named(o, "NetworkPolicy", "notes").spec as { egress: unknown[] };
+      spec.egress.push({
+        to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "identity-postgres" } } }],
+      });
+      return undefined;
+    },
+    want: "NetworkPolicy/notes lets notes reach identity-postgres",
+  },
+  {
+    name: "a service allowed anywhere",
+    check: eachServiceReachesItsOwnDatabaseOnly,
+    breakIt: (o) => {
+      const spec = named(o, "NetworkPolicy", "identity").spec as { egress: unknown[] };
+      spec.egress.push({ ports: [{ port: 5432 }] });
+      return undefined;
+    },
+    want: "NetworkPolicy/identity lets identity reach pods outside this namespace or addresses",
+  },
+  {
+    name: "a database reachable from the gateway",
+    check: eachServiceReachesItsOwnDatabaseOnly,
+    breakIt: (o) => {
+      const spec = named(o, "NetworkPolicy", "notes-postgres").spec as { ingress: unknown[] };
+      spec.ingress.push({
+        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }],
+      });
+      return undefined;
+    },
+    want: "NetworkPolicy/notes-postgres lets gateway reach notes-postgres",
   },
   {
     name: "a field of the wrong type (schema)",

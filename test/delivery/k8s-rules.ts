@@ -246,3 +246,61 @@ export const grpcServicesAreHeadless: K8sRule = (objects) =>
       return grpc && spec.clusterIP !== "None";
     })
     .map((object) => `Service/${object.metadata.name} serves gRPC but is not headless`);
+
+interface Peer {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: unknown;
+}
+
+interface PolicySpec {
+  podSelector?: Selector;
+  ingress?: { from?: Peer[] }[];
+  egress?: { to?: Peer[] }[];
+}
+
+const NAME = "app.kubernetes.io/name";
+
+/** A peer's pod name label when it names pods of this namespace only, else a description. */
+function peerName(peer: Peer): string {
+  const name = peer.podSelector?.matchLabels?.[NAME];
+  return peer.ipBlock === undefined && peer.namespaceSelector === undefined && name !== undefined
+    ? name
+    : "pods outside this namespace or addresses";
+}
+
+/**
+ * Each gRPC service (pods labelled trellis.dev/tier: service) reaches its own database and no
+ * other, and each database (`<service>-postgres`) is reached from its service alone: a policy
+ * allowing all (no `to`/`from`), addresses, or another's database is found.
+ */
+export const eachServiceReachesItsOwnDatabaseOnly: K8sRule = (objects) => {
+  const services = workloads(objects)
+    .filter(({ template }) => template.metadata?.labels?.["trellis.dev/tier"] === "service")
+    .map(({ object }) => object.metadata.name);
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+  const policyOf = (pods: string) =>
+    policies.filter((p) => (p.spec as PolicySpec).podSelector?.matchLabels?.[NAME] === pods);
+  return services.flatMap((service) => [
+    ...policyOf(service).flatMap((policy) =>
+      ((policy.spec as PolicySpec).egress ?? []).flatMap(({ to }) =>
+        (to ?? [{ ipBlock: "any" }])
+          .map(peerName)
+          .filter((peer) => peer.endsWith("-postgres") || peer.startsWith("pods outside"))
+          .filter((peer) => peer !== `${service}-postgres`)
+          .map((peer) => `NetworkPolicy/${policy.metadata.name} lets ${service} reach ${peer}`),
+      ),
+    ),
+    ...policyOf(`${service}-postgres`).flatMap((policy) =>
+      ((policy.spec as PolicySpec).ingress ?? []).flatMap(({ from }) =>
+        (from ?? [{ ipBlock: "any" }])
+          .map(peerName)
+          .filter((peer) => peer !== service)
+          .map(
+            (peer) =>
+              `NetworkPolicy/${policy.metadata.name} lets ${peer} reach ${service}-postgres`,
+          ),
+      ),
+    ),
+  ]);
+};
