@@ -5,6 +5,11 @@ import { describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import type { ComposeFile } from "./compose-rules.ts";
 import {
+  eachServiceReachesItsOwnDatabaseOnly,
+  everyNamespaceDeniesByDefault,
+  everyWorkloadHasANetworkPolicy,
+} from "./k8s-network-rules.ts";
+import {
   K8S_DIR,
   kustomizeBuild,
   OVERLAYS,
@@ -14,20 +19,16 @@ import {
   renderOverlay,
 } from "./k8s-render.ts";
 import {
-  eachServiceReachesItsOwnDatabaseOnly,
   everyContainerHasProbes,
   everyContainerHasRequestsAndLimits,
   everyContainerIsLockedDown,
   everyDeploymentHasADisruptionBudget,
   everyImageIsPinnedByDigest,
-  everyNamespaceDeniesByDefault,
-  everyWorkloadHasANetworkPolicy,
   grpcServicesAreHeadless,
-  isClusterWide,
-  type K8sRule,
   noSecretHoldsData,
 } from "./k8s-rules.ts";
 import { schemaErrors } from "./k8s-schema.ts";
+import { isClusterWide, type K8sRule } from "./k8s-workloads.ts";
 import { ROOT, readText } from "./repo.ts";
 
 const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderOverlay(o)])) as Record<
