@@ -41,10 +41,13 @@ export async function k8sFolderFiles(
 
 /** The kustomization with its leading comment replaced by one for the new service. */
 function withHeading(text: string, names: ServiceNames): string {
-  const body = text.split("\n").filter((line, index, lines) => {
-    const leading = lines.slice(0, index + 1).every((l) => l.startsWith("#"));
-    return !leading;
-  });
+  const lines = text.split("\n");
+  const body = lines.slice(
+    Math.max(
+      0,
+      lines.findIndex((line) => !line.startsWith("#")),
+    ),
+  );
   const heading = [
     `# The ${names.name} service and its own database, written by \`bun run new-service\` from the`,
     `# template's folder (deploy/k8s/README.md, "Adding a service").`,

@@ -6,8 +6,8 @@ import { MODEL } from "../services/entries/names.ts";
 import { changesetFile, changesetPath } from "./changeset.ts";
 import { formatAndLint, leftovers } from "./check.ts";
 import { CONTRACTS_MANIFEST, contractsManifest, protoDir, protoFile } from "./contracts.ts";
-import { type ServiceNames, serviceNames } from "./naming.ts";
 import { k8sDir, k8sFolderFiles } from "./k8s-folder.ts";
+import { type ServiceNames, serviceNames } from "./naming.ts";
 import { identifierWords } from "./rename.ts";
 import { createStaging, exists, install, writeStaged } from "./stage.ts";
 import {

@@ -24,10 +24,16 @@ export const K8S_RULES: { rule: string; check: K8sRule }[] = [
   { rule: "every container has requests and limits", check: everyContainerHasRequestsAndLimits },
   { rule: "every container has liveness and readiness probes", check: everyContainerHasProbes },
   { rule: "every container runs locked down", check: everyContainerIsLockedDown },
-  { rule: "every Deployment has a PodDisruptionBudget", check: everyDeploymentHasADisruptionBudget },
+  {
+    rule: "every Deployment has a PodDisruptionBudget",
+    check: everyDeploymentHasADisruptionBudget,
+  },
   { rule: "every workload has its own NetworkPolicy", check: everyWorkloadHasANetworkPolicy },
   { rule: "the namespace denies by default", check: everyNamespaceDeniesByDefault },
-  { rule: "each service reaches its own database only", check: eachServiceReachesItsOwnDatabaseOnly },
+  {
+    rule: "each service reaches its own database only",
+    check: eachServiceReachesItsOwnDatabaseOnly,
+  },
   { rule: "no Secret holds data", check: noSecretHoldsData },
   { rule: "gRPC Services are headless", check: grpcServicesAreHeadless },
   { rule: "everything namespaced is in trellis", check: everythingIsInTrellis },

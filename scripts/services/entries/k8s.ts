@@ -1,4 +1,12 @@
-import { type Document, isMap, isScalar, isSeq, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
 import { alreadyListed, type EntryService, MODEL, restEntries } from "./names.ts";
 import { parseYaml, renamedCopy } from "./yaml-doc.ts";
 
@@ -25,7 +33,12 @@ function seqAt(doc: Document, path: string[], file: string): YAMLSeq {
 const str = (node: unknown): string => String(isScalar(node) ? node.value : node);
 
 /** Inserts `item` before the first of `items` that `inGroup` takes and sorts after it. */
-function insertSorted(seq: YAMLSeq, item: unknown, key: string, groupKey: (n: unknown) => string | null) {
+function insertSorted(
+  seq: YAMLSeq,
+  item: unknown,
+  key: string,
+  groupKey: (n: unknown) => string | null,
+) {
   const keys = seq.items.map(groupKey);
   const at = keys.findIndex((k) => k !== null && k.localeCompare(key) > 0);
   const last = keys.findLastIndex((k) => k !== null);
@@ -96,7 +109,8 @@ function addImage(file: string, text: string, service: EntryService, unreleased:
     setScalar(entry, "newTag", PLACEHOLDER.tag, file);
     setScalar(entry, "digest", PLACEHOLDER.digest, file);
   }
-  const ours = (item: unknown) => (/^ghcr\.io\/[^/]+\/trellis-/.test(nameOf(item)) ? nameOf(item) : null);
+  const ours = (item: unknown) =>
+    /^ghcr\.io\/[^/]+\/trellis-/.test(nameOf(item)) ? nameOf(item) : null;
   insertSorted(images, entry, String(entry.get("name")), ours);
   return doc.toString(STRINGIFY);
 }
