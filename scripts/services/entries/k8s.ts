@@ -32,17 +32,21 @@ function seqAt(doc: Document, path: string[], file: string): YAMLSeq {
 
 const str = (node: unknown): string => String(isScalar(node) ? node.value : node);
 
-/** Inserts `item` before the first of `items` that `inGroup` takes and sorts after it. */
-function insertSorted(
+/**
+ * Puts `item` in `seq` before the first item of its group (those `groupKey` names) that sorts
+ * after `key`, else after the group's last: the lists keep our services in alphabetical order.
+ */
+function insertSortedItem(
   seq: YAMLSeq,
   item: unknown,
   key: string,
-  groupKey: (n: unknown) => string | null,
-) {
+  groupKey: (node: unknown) => string | null,
+): void {
   const keys = seq.items.map(groupKey);
-  const at = keys.findIndex((k) => k !== null && k.localeCompare(key) > 0);
+  const after = keys.findIndex((k) => k !== null && k.localeCompare(key) > 0);
   const last = keys.findLastIndex((k) => k !== null);
-  seq.items.splice(at !== -1 ? at : last === -1 ? seq.items.length : last + 1, 0, item);
+  const at = after !== -1 ? after : last === -1 ? seq.items.length : last + 1;
+  seq.items.splice(at, 0, item);
 }
 
 /**
@@ -64,7 +68,7 @@ export function addServiceToK8sBase(text: string, service: EntryService): string
     throw alreadyListed(file, service.name);
   }
   const inServices = (item: unknown) => (str(item).startsWith("services/") ? str(item) : null);
-  insertSorted(resources, doc.createNode(folder), folder, inServices);
+  insertSortedItem(resources, doc.createNode(folder), folder, inServices);
   literal.value = [literal.value, ...restEntries(service)]
     .join(",")
     .replace("REST_SERVICES=,", "REST_SERVICES=");
@@ -111,7 +115,7 @@ function addImage(file: string, text: string, service: EntryService, unreleased:
   }
   const ours = (item: unknown) =>
     /^ghcr\.io\/[^/]+\/trellis-/.test(nameOf(item)) ? nameOf(item) : null;
-  insertSorted(images, entry, String(entry.get("name")), ours);
+  insertSortedItem(images, entry, String(entry.get("name")), ours);
   return doc.toString(STRINGIFY);
 }
 
