@@ -16,7 +16,8 @@ const root = await copyRepo();
 // `things` unless this fork has a service by that name already.
 const fresh = await freshServiceName(root);
 const { plural } = serviceNames(fresh);
-afterAll(() => rm(root, { recursive: true, force: true }));
+// A whole installed copy: its removal outlasts the 5 s default on a busy machine.
+afterAll(() => rm(root, { recursive: true, force: true }), 60_000);
 
 async function run(command: string[], cwd = root): Promise<{ code: number; output: string }> {
   const child = Bun.spawn(command, { cwd, stdout: "pipe", stderr: "pipe", env: process.env });

@@ -12,11 +12,13 @@ test("deploy/k8s lists exactly the discovered services", () => {
   expect(k8sServiceProblems(listing, SERVICES)).toEqual([]);
 });
 
-const things = {
-  name: "things",
-  dir: "services/things",
-  port: 50060,
-  rest: ["trellis.things.v1.ThingService"],
+// A dashed name: the scaffolder never makes one, so no fork has this service already (a fork's
+// `things` would hide the planted omissions below).
+const probe = {
+  name: "probe-k8s",
+  dir: "services/probe-k8s",
+  port: 65020,
+  rest: ["trellis.probek8s.v1.ProbeK8sService"],
 };
 const planted: {
   name: string;
@@ -27,26 +29,26 @@ const planted: {
   {
     name: "a new service without its folder",
     edit: (l) => l,
-    services: [...SERVICES, { ...things, packageName: "@trellis/things" }],
-    want: "deploy/k8s/base/services/ misses things",
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/base/services/ misses probe-k8s",
   },
   {
     name: "a new service not in the resources",
     edit: (l) => l,
-    services: [...SERVICES, { ...things, packageName: "@trellis/things" }],
-    want: "deploy/k8s/base/kustomization.yaml resources misses things",
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/base/kustomization.yaml resources misses probe-k8s",
   },
   {
     name: "a new service's REST entry missing",
     edit: (l) => l,
-    services: [...SERVICES, { ...things, packageName: "@trellis/things" }],
-    want: "deploy/k8s/base/kustomization.yaml REST_SERVICES misses trellis.things.v1.ThingService=things:50060",
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/base/kustomization.yaml REST_SERVICES misses trellis.probek8s.v1.ProbeK8sService=probe-k8s:65020",
   },
   {
     name: "a new service's image missing from the production overlay",
     edit: (l) => l,
-    services: [...SERVICES, { ...things, packageName: "@trellis/things" }],
-    want: "deploy/k8s/overlays/production/kustomization.yaml images misses things",
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/overlays/production/kustomization.yaml images misses probe-k8s",
   },
   {
     name: "notes' image removed from the local overlay",
