@@ -1,0 +1,152 @@
+import { type AddressInfo, createServer, type Server, type Socket, connect } from "node:net";
+
+// A TCP proxy on loopback that a test puts between two processes and breaks on demand. Written
+// here rather than taken from a library: toxiproxy's clients need its server binary, and the
+// npm TCP proxies forward only (see README.md).
+
+/** What the proxy does to the bytes of every connection, old and new. */
+export type FaultMode =
+  /** Forwards both ways at once. */
+  | { kind: "pass" }
+  /** Forwards both ways, each chunk `ms` later than it came (order kept). */
+  | { kind: "latency"; ms: number }
+  /**
+   * Reads and drops everything, answers nothing: a peer gone without a FIN or RST. A connection
+   * that lived through a blackhole stays dead after `heal()` (its bytes are lost), until its
+   * client closes it; new connections after `heal()` pass.
+   */
+  | { kind: "blackhole" }
+  /** Resets (RST) every open connection now, and every new one as soon as it is accepted. */
+  | { kind: "reset" };
+
+export interface FaultProxy {
+  /** `127.0.0.1:<port>`: give this to the client instead of the upstream's address. */
+  readonly address: string;
+  set(mode: FaultMode): void;
+  /** Back to pass-through for connections made from now on. */
+  heal(): void;
+  /** Client connections accepted and not yet closed (their upstream sockets go with them). */
+  openConnections(): number;
+  /** Every socket the proxy holds open, client and upstream sides. */
+  openSockets(): number;
+  /** Client connections accepted since start. */
+  accepted(): number;
+  /** Stops listening and destroys every socket. */
+  close(): Promise<void>;
+}
+
+/** One client connection and its upstream: `dead` once a blackhole has eaten its bytes. */
+interface Link {
+  client: Socket;
+  upstream: Socket | null;
+  dead: boolean;
+  /** When the last delayed chunk each way is due, so that a later one never overtakes it. */
+  due: { up: number; down: number };
+}
+
+/** Listens on a free loopback port and forwards to `upstream` (`host:port`). */
+export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+  const [host = "", portText = ""] = splitAddress(upstream);
+  const links = new Set<Link>();
+  let mode: FaultMode = { kind: "pass" };
+  let acceptedCount = 0;
+
+  const server: Server = createServer((client) => {
+    acceptedCount += 1;
+    const link: Link = { client, upstream: null, dead: false, due: { up: 0, down: 0 } };
+    links.add(link);
+    client.on("close", () => {
+      links.delete(link);
+      link.upstream?.destroy();
+    });
+    client.on("error", () => {});
+    if (mode.kind === "reset") {
+      client.resetAndDestroy();
+      return;
+    }
+    if (mode.kind === "blackhole") {
+      link.dead = true;
+      client.on("data", () => {});
+      return;
+    }
+    open(link, host, Number(portText), () => mode);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    address: `127.0.0.1:${port}`,
+    set(next) {
+      mode = next;
+      for (const link of links) {
+        if (next.kind === "reset") {
+          resetLink(link);
+        } else if (next.kind === "blackhole") {
+          link.dead = true;
+        }
+      }
+    },
+    heal() {
+      mode = { kind: "pass" };
+    },
+    openConnections: () => links.size,
+    openSockets: () =>
+      [...links].reduce((n, link) => n + alive(link.client) + alive(link.upstream), 0),
+    accepted: () => acceptedCount,
+    async close() {
+      for (const link of links) {
+        link.client.destroy();
+        link.upstream?.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Connects the link's upstream and pipes both ways through the mode of the moment. */
+function open(link: Link, host: string, port: number, mode: () => FaultMode): void {
+  const upstream = connect(port, host);
+  link.upstream = upstream;
+  upstream.on("error", () => {});
+  // An upstream that goes away resets its client, as a router would: never a half-open link.
+  upstream.on("close", () => {
+    if (!link.client.destroyed) {
+      link.client.resetAndDestroy();
+    }
+  });
+  link.client.on("data", (chunk: Buffer) => forward(link, "up", chunk, mode()));
+  upstream.on("data", (chunk: Buffer) => forward(link, "down", chunk, mode()));
+}
+
+function forward(link: Link, way: "up" | "down", chunk: Buffer, mode: FaultMode): void {
+  if (link.dead) {
+    return;
+  }
+  const to = way === "up" ? link.upstream : link.client;
+  if (mode.kind !== "latency") {
+    to?.write(chunk);
+    return;
+  }
+  const due = Math.max(Date.now() + mode.ms, link.due[way]);
+  link.due[way] = due;
+  setTimeout(() => {
+    if (!link.dead && to !== null && !to.destroyed) {
+      to.write(chunk);
+    }
+  }, due - Date.now());
+}
+
+function resetLink(link: Link): void {
+  link.dead = true;
+  link.client.resetAndDestroy();
+  link.upstream?.resetAndDestroy();
+}
+
+function alive(socket: Socket | null): number {
+  return socket !== null && !socket.destroyed ? 1 : 0;
+}
+
+function splitAddress(address: string): [string, string] {
+  const at = address.lastIndexOf(":");
+  return [address.slice(0, at), address.slice(at + 1)];
+}
