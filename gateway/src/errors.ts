@@ -94,6 +94,13 @@ export const unsupportedMediaType = (message: string): HttpError =>
 export const tooManyRequests = (message: string): HttpError =>
   new HttpError("RESOURCE_EXHAUSTED", message);
 
+/**
+ * A service already has UPSTREAM_MAX_IN_FLIGHT calls from this gateway: refused before calling
+ * it; the caller sets Retry-After.
+ */
+export const serviceBusy = (): HttpError =>
+  new HttpError("UNAVAILABLE", "the service is busy; retry after Retry-After seconds");
+
 /** Anything unexpected: the cause goes to the log, never to the client. */
 export const internalError = (): HttpError => new HttpError("INTERNAL", "internal error");
 
