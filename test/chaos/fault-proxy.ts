@@ -44,9 +44,12 @@ interface Link {
   due: { up: number; down: number };
 }
 
-/** Listens on a free loopback port and forwards to `upstream` (`host:port`). */
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
-  const [host = "", portText = ""] = splitAddress(upstream);
+/**
+ * Listens on a free loopback port and forwards to `upstream` (`host:port`), or to what the
+ * function answers when a connection comes (an upstream whose port is chosen later).
+ */
+export async function startFaultProxy(upstream: string | (() => string)): Promise<FaultProxy> {
+  const upstreamNow = typeof upstream === "string" ? () => upstream : upstream;
   const links = new Set<Link>();
   let mode: FaultMode = { kind: "pass" };
   let acceptedCount = 0;
@@ -69,7 +72,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       client.on("data", () => {});
       return;
     }
-    open(link, host, Number(portText), () => mode);
+    open(link, upstreamNow(), () => mode);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -104,8 +107,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
 }
 
 /** Connects the link's upstream and pipes both ways through the mode of the moment. */
-function open(link: Link, host: string, port: number, mode: () => FaultMode): void {
-  const upstream = connect(port, host);
+function open(link: Link, address: string, mode: () => FaultMode): void {
+  const [host = "", port = ""] = splitAddress(address);
+  const upstream = connect(Number(port), host);
   link.upstream = upstream;
   upstream.on("error", () => {});
   // An upstream that goes away resets its client, as a router would: never a half-open link.
