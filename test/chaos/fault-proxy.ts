@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer, type Server, type Socket, connect } from "node:net";
+import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 
 // A TCP proxy on loopback that a test puts between two processes and breaks on demand. Written
 // here rather than taken from a library: toxiproxy's clients need its server binary, and the
@@ -49,38 +49,21 @@ interface Link {
  * function answers when a connection comes (an upstream whose port is chosen later).
  */
 export async function startFaultProxy(upstream: string | (() => string)): Promise<FaultProxy> {
-  const upstreamNow = typeof upstream === "string" ? () => upstream : upstream;
-  const links = new Set<Link>();
-  let mode: FaultMode = { kind: "pass" };
-  let acceptedCount = 0;
-
-  const server: Server = createServer((client) => {
-    acceptedCount += 1;
-    const link: Link = { client, upstream: null, dead: false, due: { up: 0, down: 0 } };
-    links.add(link);
-    client.on("close", () => {
-      links.delete(link);
-      link.upstream?.destroy();
-    });
-    client.on("error", () => {});
-    if (mode.kind === "reset") {
-      client.resetAndDestroy();
-      return;
-    }
-    if (mode.kind === "blackhole") {
-      link.dead = true;
-      client.on("data", () => {});
-      return;
-    }
-    open(link, upstreamNow(), () => mode);
-  });
+  const state: ProxyState = {
+    upstream: typeof upstream === "string" ? () => upstream : upstream,
+    links: new Set<Link>(),
+    mode: { kind: "pass" },
+    accepted: 0,
+  };
+  const server: Server = createServer((client) => accept(state, client));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const { links } = state;
 
   return {
     address: `127.0.0.1:${port}`,
     set(next) {
-      mode = next;
+      state.mode = next;
       for (const link of links) {
         if (next.kind === "reset") {
           resetLink(link);
@@ -90,12 +73,12 @@ export async function startFaultProxy(upstream: string | (() => string)): Promis
       }
     },
     heal() {
-      mode = { kind: "pass" };
+      state.mode = { kind: "pass" };
     },
     openConnections: () => links.size,
     openSockets: () =>
       [...links].reduce((n, link) => n + alive(link.client) + alive(link.upstream), 0),
-    accepted: () => acceptedCount,
+    accepted: () => state.accepted,
     async close() {
       for (const link of links) {
         link.client.destroy();
@@ -104,6 +87,35 @@ export async function startFaultProxy(upstream: string | (() => string)): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+interface ProxyState {
+  upstream: () => string;
+  links: Set<Link>;
+  mode: FaultMode;
+  accepted: number;
+}
+
+/** A new client connection, treated as the mode of the moment says. */
+function accept(state: ProxyState, client: Socket): void {
+  state.accepted += 1;
+  const link: Link = { client, upstream: null, dead: false, due: { up: 0, down: 0 } };
+  state.links.add(link);
+  client.on("close", () => {
+    state.links.delete(link);
+    link.upstream?.destroy();
+  });
+  client.on("error", () => {});
+  if (state.mode.kind === "reset") {
+    client.resetAndDestroy();
+    return;
+  }
+  if (state.mode.kind === "blackhole") {
+    link.dead = true;
+    client.on("data", () => {});
+    return;
+  }
+  open(link, state.upstream(), () => state.mode);
 }
 
 /** Connects the link's upstream and pipes both ways through the mode of the moment. */

@@ -32,7 +32,11 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       from: options.from,
       // The per-session limit's highest: one user's load here is far past what a person sends,
       // and a 429 would hide what the fault does.
-      gatewayEnv: { LOG_LEVEL: "info", API_RATE_LIMIT_PER_MINUTE: "1000000", ...options.gatewayEnv },
+      gatewayEnv: {
+        LOG_LEVEL: "info",
+        API_RATE_LIMIT_PER_MINUTE: "1000000",
+        ...options.gatewayEnv,
+      },
       notesVia: (notesAddress) => {
         upstream = notesAddress;
         return proxy.address;

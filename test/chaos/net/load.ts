@@ -67,7 +67,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   for (const list of Object.values(latency)) {
     list.sort((a, b) => a - b);
   }
-    const throughput = answers["2xx"] / elapsedS;
+  const throughput = answers["2xx"] / elapsedS;
   return { requests, answers, statuses, latencyMs: latency, retryAfter, throughput };
 }
 
