@@ -55,7 +55,8 @@ export async function runOverload(options: OverloadOptions): Promise<OverloadOut
     const { capacity, sweep } = await findCapacity(load, options.stepMs, unloaded);
     const before = holdings(chaos);
     const overload = await load(3 * capacity.concurrency, options.overloadMs);
-    const after = await load(capacity.concurrency, options.stepMs);
+    // One client, as the load drops: every request must be served at once, none shed.
+    const after = await load(1, options.stepMs);
     const left = holdings(chaos);
     const answers = noAnswers();
     const { requests } = totalOf([unloaded, ...sweep, overload, after], answers);
