@@ -14,6 +14,7 @@ test("defaults to production on localhost:3000 with no provider enabled", () => 
     mode: "production",
     appOrigin: "http://localhost:3000",
     grpcTimeoutMs: 2_000,
+    upstreamMaxInFlight: 8,
     grpcClient: "kit",
     bodyLimitBytes: 65_536,
     corsOrigins: [],
@@ -117,6 +118,11 @@ const invalid = [
     name: "a zero GRPC_TIMEOUT_MS",
     env: { ...base, GRPC_TIMEOUT_MS: "0" },
     names: "GRPC_TIMEOUT_MS",
+  },
+  {
+    name: "a zero UPSTREAM_MAX_IN_FLIGHT",
+    env: { ...base, UPSTREAM_MAX_IN_FLIGHT: "0" },
+    names: "UPSTREAM_MAX_IN_FLIGHT",
   },
   {
     name: "a GRPC_CLIENT that is neither kit nor grpc-js",

@@ -73,6 +73,11 @@ export interface StackOptions {
   restServices?: string[];
   /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
   env?: Record<string, string>;
+  /**
+   * The address the gateway reaches notes at, given notes' own: a fault proxy's
+   * (test/chaos). Default: notes' own.
+   */
+  notesVia?: (notesAddress: string) => string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -110,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           fakeProviderUrl,
           identityAddress,
           restServices: [
-            `trellis.notes.v1.NotesService=${notesAddress}`,
+            `trellis.notes.v1.NotesService=${options.notesVia?.(notesAddress) ?? notesAddress}`,
             ...(options.restServices ?? []),
           ],
         }),
