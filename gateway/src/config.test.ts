@@ -14,7 +14,7 @@ test("defaults to production on localhost:3000 with no provider enabled", () => 
     mode: "production",
     appOrigin: "http://localhost:3000",
     grpcTimeoutMs: 2_000,
-    upstreamMaxInFlight: 8,
+    upstreamMaxInFlight: 128,
     grpcClient: "kit",
     bodyLimitBytes: 65_536,
     corsOrigins: [],
