@@ -1,8 +1,16 @@
 import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
 import { LRUCache } from "lru-cache";
+import { sessionIdOf } from "../http/session-rate-limit.ts";
 import { cryptoFraction } from "./crypto-fraction.ts";
 import { type Entry, serveEntry } from "./session-cache-entry.ts";
-import { createSessionEnds, type SessionEnds, tokenKey, userKey } from "./session-ends.ts";
+import {
+  createSessionEnds,
+  type SessionEnd,
+  type SessionEnds,
+  sessionKey,
+  tokenKey,
+  userKey,
+} from "./session-ends.ts";
 
 /**
  * What a session check answers: the user and the expiry. `renewed` says the cookie must be set
@@ -23,6 +31,16 @@ export interface SessionValidator {
   end<T>(token: string, remove: () => Promise<T>): Promise<T>;
   /** Ends every session of `userId` as `end` ends one: all their cached tokens go after `remove`. */
   endAllOf<T>(userId: string, remove: () => Promise<T>): Promise<T>;
+  /**
+   * An end another gateway replica made: drops the matching entries at once, and no check that
+   * started before this call caches them again (session-end-channel.ts delivers these).
+   */
+  endedElsewhere(end: SessionEnd): void;
+  /**
+   * Whether other replicas' ends reach this one. While they do not, what is cached may have
+   * missed one: the cache is emptied and entries are kept at most `unreachedTtlMs`.
+   */
+  setEndsReach(reached: boolean): void;
 }
 
 export interface SessionCacheOptions {
@@ -44,12 +62,16 @@ export interface SessionCacheOptions {
    * (session-refresh.ts); a miss, which a request waits for, always uses `check` at once.
    */
   refresh?: (token: string) => Promise<ValidatedSession>;
+  /** The TTL while other replicas' ends cannot reach this one (default 1 s); see setEndsReach. */
+  unreachedTtlMs?: number;
 }
 
 /** Refresh-ahead falls between these fractions of the TTL after the check, spread at random. */
 const REFRESH_FROM = 0.5;
 const REFRESH_SPREAD = 0.4;
 const MAX_BACKGROUND_CHECKS = 16;
+// What "a session ended on one replica stops working on all within a second" allows.
+const UNREACHED_TTL_MS = 1_000;
 
 /**
  * Every authenticated request checks its session; asking identity each time makes that check
@@ -89,6 +111,8 @@ export function cachedSessionValidator(
       forget: () => undefined,
       end: (_token, remove) => remove(),
       endAllOf: (_userId, remove) => remove(),
+      endedElsewhere: () => undefined,
+      setEndsReach: () => undefined,
     };
   }
   const cache = createSessionCache(check, options);
@@ -97,16 +121,38 @@ export function cachedSessionValidator(
     forget: (token) => drop(cache, token),
     end: (token, remove) => cache.ends.run(tokenKey(token), remove, () => drop(cache, token)),
     endAllOf(userId, remove) {
-      return cache.ends.run(userKey(userId), remove, () => {
-        const theirs = [...cache.entries.entries()].filter(
-          ([, e]) => e.session.user?.id === userId,
-        );
-        for (const [token] of theirs) {
-          cache.entries.delete(token);
-        }
-      });
+      return cache.ends.run(userKey(userId), remove, () => dropMatching(cache, { userId }));
+    },
+    endedElsewhere(end) {
+      cache.ends.mark("userId" in end ? userKey(end.userId) : sessionKey(end.sessionId));
+      dropMatching(cache, end);
+    },
+    setEndsReach(reached) {
+      const unreached = Math.min(options.ttlMs, options.unreachedTtlMs ?? UNREACHED_TTL_MS);
+      cache.ttlMs = reached ? options.ttlMs : unreached;
+      if (!reached) {
+        // Cached before the loss was noticed, an entry may have missed an end meanwhile.
+        cache.entries.clear();
+      }
+      // A check in flight may have been answered before an end this replica never heard of.
+      cache.inFlight.clear();
     },
   };
+}
+
+/**
+ * Drops the entries of one session or of a user. A scan of the cache (10,000 entries: well under
+ * a millisecond), since ends are rare next to checks and an index would cost on every check.
+ */
+function dropMatching(cache: SessionCache, end: SessionEnd): void {
+  const matches =
+    "userId" in end
+      ? (_token: string, entry: Entry) => entry.session.user?.id === end.userId
+      : (token: string) => sessionIdOf(token) === end.sessionId;
+  const theirs = [...cache.entries.entries()].filter(([token, entry]) => matches(token, entry));
+  for (const [token] of theirs) {
+    cache.entries.delete(token);
+  }
 }
 
 type Ask = (token: string) => Promise<ValidatedSession>;
@@ -221,7 +267,7 @@ function remember(
   session: ValidatedSession,
   checkedAt: number,
 ): void {
-  const keys = [tokenKey(token), userKey(session.user?.id ?? "")];
+  const keys = [tokenKey(token), sessionKey(sessionIdOf(token)), userKey(session.user?.id ?? "")];
   const expires = session.sessionExpireTime?.getTime() ?? 0;
   const until = Math.min(checkedAt + cache.ttlMs, expires);
   if (cache.ends.overlaps(keys, checkedAt)) {
