@@ -318,3 +318,16 @@ test.each(["http://127.0.0.1:6379", "127.0.0.1:6379", "redis//x"])(
     expect(() => load()).not.toThrow(value);
   },
 );
+
+test("SHARED_STATE_URL may come from a file, as a URL with a password should", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gateway-shared-state-"));
+  const file = join(dir, "shared-state-url");
+  writeFileSync(file, "redis://:pw@redis:6379\n");
+  try {
+    expect(loadConfig({ ...base, SHARED_STATE_URL_FILE: file }).sharedStateUrl).toBe(
+      "redis://:pw@redis:6379",
+    );
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});

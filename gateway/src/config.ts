@@ -78,7 +78,8 @@ export interface GatewayConfig {
   trustProxy: boolean;
   /**
    * Validated sessions are reused this long without asking identity (0: never). It bounds how
-   * long a session deleted elsewhere still works here; a logout here is immediate.
+   * long a session deleted elsewhere still works here (a second with sharedStateUrl); a logout
+   * here is immediate.
    */
   sessionCacheTtlMs: number;
   sessionCacheMaxEntries: number;
@@ -201,6 +202,8 @@ export const gatewaySecretSettings = [
   "GITHUB_CLIENT_SECRET",
   "GOOGLE_CLIENT_SECRET",
   "DEV_OAUTH_CLIENT_SECRET",
+  // It may carry Redis's password.
+  "SHARED_STATE_URL",
 ] as const;
 
 /**

@@ -78,6 +78,8 @@ const UNREACHED_TTL_MS = 1_000;
  * the costliest part of the hot path. Validated sessions are kept for `ttlMs`, so a session
  * deleted elsewhere (another gateway's logout, identity's expiry sweep) is still accepted here
  * for at most `ttlMs`; a logout through this gateway calls `forget` and takes effect at once.
+ * Replicas sharing a Redis tell each other their ends (`endedElsewhere`, shared-session-ends.ts),
+ * and while they cannot, entries live at most `unreachedTtlMs` (`setEndsReach`).
  * An entry never outlives its session's own expiry, and a failed check is never cached, so an
  * attacker's junk tokens cannot fill the cache.
  *
