@@ -136,6 +136,31 @@ describe("with Redis shared", () => {
   });
 });
 
+describe("with Redis frozen (answering nothing, its connections open)", () => {
+  let reconnectedBefore: number[] = [];
+  beforeAll(() => {
+    reconnectedBefore = reconnections();
+    redis.process.signal("SIGSTOP");
+  });
+  afterAll(async () => {
+    redis.process.signal("SIGCONT");
+    await waitUntil(async () => reconnections().every((n, i) => n > (reconnectedBefore[i] ?? 0)), {
+      withinMs: 15_000,
+      everyMs: 100,
+      describe: () => "the gateways did not resubscribe after Redis woke up",
+    });
+  });
+
+  test("B notices within its heartbeat: a logout through A is still refused by B within a second", async () => {
+    const { browser, cookie } = await signedInThroughA();
+    expect(await meStatus(b, cookie)).toBe(200);
+
+    await logOut(browser);
+
+    expect(await pollsUntilRefused(b, cookie)).toBeLessThanOrEqual(WITHIN_A_SECOND);
+  });
+});
+
 describe("with Redis gone, then back", () => {
   beforeAll(async () => {
     await redis.process.stop();
@@ -161,8 +186,10 @@ describe("with Redis gone, then back", () => {
   });
 
   test("once Redis is back, both gateways use it again on their own", async () => {
+    const before = reconnections();
     await redis.process.start();
-    await waitUntil(async () => bothReconnected(), {
+    // Both connections of each gateway: commands and subscriber.
+    await waitUntil(async () => reconnections().every((n, i) => n >= (before[i] ?? 0) + 2), {
       withinMs: 15_000,
       everyMs: 100,
       describe: () => "the gateways did not reconnect to Redis",
@@ -178,9 +205,9 @@ describe("with Redis gone, then back", () => {
   });
 });
 
-/** Each gateway logged that both its connections (commands, subscriber) are back. */
-function bothReconnected(): boolean {
-  return [stack.processes.gateway, ...stack.processes.replicas].every(
-    (gateway) => gateway.output().split("shared state reachable again").length - 1 >= 2,
+/** How many times each gateway logged a connection to Redis back. */
+function reconnections(): number[] {
+  return [stack.processes.gateway, ...stack.processes.replicas].map(
+    (gateway) => gateway.output().split("shared state reachable again").length - 1,
   );
 }

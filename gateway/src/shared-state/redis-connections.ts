@@ -50,11 +50,15 @@ export function connectSharedState(url: string, log: Logger): SharedState {
  */
 function logTransitions(connection: Redis, role: string, log: Logger): void {
   let lost = false;
+  let connected = false;
   connection.on("ready", () => {
-    if (lost) {
-      lost = false;
+    if (!connected) {
+      connected = true;
+      log.info({ shared_state: role }, "shared state connected");
+    } else if (lost) {
       log.info({ shared_state: role }, "shared state reachable again");
     }
+    lost = false;
   });
   const down = (reason: string) => {
     if (!lost) {
