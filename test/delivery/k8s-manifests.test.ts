@@ -37,12 +37,19 @@ const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderOverlay(o)])) 
 >;
 
 describe.each(OVERLAYS)("the %s overlay", (overlay) => {
-  test("renders the gateway, every service, the collector and Jaeger", () => {
+  test("renders the gateway, every service, the collector, Jaeger and Redis", () => {
     const deployments = rendered[overlay]
       .filter((object) => object.kind === "Deployment")
       .map((object) => object.metadata.name)
       .sort();
-    expect(deployments).toEqual(["gateway", "identity", "jaeger", "notes", "otel-collector"]);
+    expect(deployments).toEqual([
+      "gateway",
+      "identity",
+      "jaeger",
+      "notes",
+      "otel-collector",
+      "redis",
+    ]);
   });
 
   test("matches the schemas of Kubernetes 1.36 and of the Traefik and cert-manager CRDs", () => {
@@ -111,7 +118,7 @@ test("the cluster runs the Postgres and Jaeger that deploy/compose.yaml runs", a
         : [],
     ),
   );
-  for (const name of ["postgres", "jaeger"]) {
+  for (const name of ["postgres", "jaeger", "redis"]) {
     expect(images.has(compose.services?.[name]?.image ?? "missing")).toBe(true);
   }
 });
