@@ -6,8 +6,11 @@ import { configWarnings, type GatewayConfig, loadConfig } from "./config.ts";
 import { createHealthProbe } from "./health-probe.ts";
 import { checkGatewayHealth } from "./healthcheck.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit-memory.ts";
+import { createSharedRateLimiter } from "./http/rate-limit-shared.ts";
 import { createRawClients } from "./rest/raw-clients.ts";
 import { loadRestApi } from "./rest/rest-api.ts";
+import { connectSharedState, type SharedState } from "./shared-state/redis-connections.ts";
+import { redisSessionEndChannel } from "./shared-state/session-end-channel.ts";
 
 // The composition root: the only place that opens connections and starts listening. The kit's
 // runService starts telemetry and the logger, exits 1 on a crash and stops on SIGTERM/SIGINT, as
@@ -39,11 +42,13 @@ async function startGateway(
     timeoutMs: 1_000,
     implementation: config.grpcClient,
   });
+  const shared = connectShared(config, log);
   const app = createApp({
     ...clients,
     config,
     providers: createProviders(config),
-    ...rateLimiters(config),
+    ...rateLimiters(config, shared?.state ?? null),
+    sessionEnds: shared?.sessionEnds,
     probe,
     log,
     rest,
@@ -69,23 +74,47 @@ async function startGateway(
         client.close();
       }
       probe.close();
+      shared?.close();
+    },
+  };
+}
+
+/**
+ * The Redis the replicas share, when SHARED_STATE_URL names one; with none, each replica keeps
+ * its own session cache and limits, as a single gateway does (README, "Replicas").
+ */
+function connectShared(config: GatewayConfig, log: Logger) {
+  if (config.sharedStateUrl === null) {
+    return null;
+  }
+  const state = connectSharedState(config.sharedStateUrl, log);
+  const sessionEnds = redisSessionEndChannel(state, log);
+  return {
+    state,
+    sessionEnds,
+    close() {
+      sessionEnds.close();
+      state.close();
     },
   };
 }
 
 /**
  * One limiter for sign-in attempts per client address, one for API calls per session, and one
- * per client address for PUBLIC RPCs (API_RATE_LIMIT_PER_MINUTE, as a session gets).
+ * per client address for PUBLIC RPCs (API_RATE_LIMIT_PER_MINUTE, as a session gets). With shared
+ * state, the sign-in limit counts across replicas; the other two stay per process (README).
  */
 function rateLimiters(
   config: GatewayConfig,
+  shared: SharedState | null,
 ): Pick<AppDeps, "limiter" | "sessionLimiter" | "publicLimiter"> {
+  const auth = createMemoryRateLimiter({
+    name: "auth",
+    limit: config.authRateLimitPerMinute,
+    windowSeconds: 60,
+  });
   return {
-    limiter: createMemoryRateLimiter({
-      name: "auth",
-      limit: config.authRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
+    limiter: shared === null ? auth : createSharedRateLimiter(shared.commands, auth),
     sessionLimiter: createMemoryRateLimiter({
       name: "session",
       limit: config.apiRateLimitPerMinute,

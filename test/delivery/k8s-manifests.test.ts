@@ -23,13 +23,13 @@ const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderOverlay(o)])) 
 >;
 
 describe.each(OVERLAYS)("the %s overlay", (overlay) => {
-  test("renders the gateway, every service, the collector and Jaeger", () => {
+  test("renders the gateway, every service, the collector, Jaeger and Redis", () => {
     const deployments = rendered[overlay]
       .filter((object) => object.kind === "Deployment")
       .map((object) => object.metadata.name)
       .sort();
     // Every discovered service's, so a scaffolded one needs no edit here.
-    const wanted = ["gateway", "jaeger", "otel-collector", ...SERVICES.map((s) => s.name)];
+    const wanted = ["gateway", "jaeger", "otel-collector", "redis", ...SERVICES.map((s) => s.name)];
     expect(deployments).toEqual(wanted.sort());
   });
 
@@ -73,7 +73,7 @@ test("the cluster runs the Postgres and Jaeger that deploy/compose.yaml runs", a
         : [],
     ),
   );
-  for (const name of ["postgres", "jaeger"]) {
+  for (const name of ["postgres", "jaeger", "redis"]) {
     expect(images.has(compose.services?.[name]?.image ?? "missing")).toBe(true);
   }
 });

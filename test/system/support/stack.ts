@@ -40,7 +40,11 @@ export interface Stack {
     identity: ChildProcess;
     notes: ChildProcess;
     gateway: ChildProcess;
+    /** The gateways beyond the first (`gatewayReplicas`), sharing identity and notes. */
+    replicas: ChildProcess[];
   };
+  /** Every gateway's URL, the first being `gatewayUrl`; each is its own APP_ORIGIN. */
+  gatewayUrls: string[];
   /**
    * Runs `run` on identity's database over a connection of its own. The embedded Postgres serves
    * one connection at a time, identity's: there identity is stopped meanwhile, then restarted
@@ -78,6 +82,8 @@ export interface StackOptions {
    * (test/chaos). Default: notes' own.
    */
   notesVia?: (notesAddress: string) => string;
+  /** How many gateway processes in front of the one identity and notes (default 1). */
+  gatewayReplicas?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -91,7 +97,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       serviceDatabase(notesDir, launch.migratedByHarness),
     ]);
     databases.push(identityDb, notesDb);
-    const ports = freePorts(["fake", "identity", "notes", "gateway"]);
+    const taken = new Set<number>();
+    const ports = freePorts(["fake", "identity", "notes", "gateway"], taken);
+    const replicaPorts = Array.from({ length: (options.gatewayReplicas ?? 1) - 1 }, () =>
+      distinctFreePort(taken),
+    );
     const fakeProviderUrl = `http://127.0.0.1:${ports.fake}`;
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
     const identityAddress = `127.0.0.1:${ports.identity}`;
@@ -106,33 +116,38 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const identity = serviceProcess(launch.identity, identityDb, ports.identity, baseEnv());
     const notes = serviceProcess(launch.notes, notesDb, ports.notes, baseEnv());
-    const gateway = createChildProcess({
-      ...launch.gateway,
-      env: {
-        ...baseEnv(),
-        ...gatewayEnv({
-          port: ports.gateway,
-          fakeProviderUrl,
-          identityAddress,
-          restServices: [
-            `trellis.notes.v1.NotesService=${options.notesVia?.(notesAddress) ?? notesAddress}`,
-            ...(options.restServices ?? []),
-          ],
-        }),
-        ...options.gatewayEnv,
-      },
-      ready: async () => {
-        const response = await fetch(`${gatewayUrl}/readyz`).catch(() => null);
-        return response?.status === 200;
-      },
-    });
-    const processes = { fake, identity, notes, gateway };
-    started.push(fake, identity, notes, gateway);
+    const gatewayAt = (port: number, name: string) =>
+      createChildProcess({
+        ...launch.gateway,
+        name,
+        env: {
+          ...baseEnv(),
+          ...gatewayEnv({
+            port,
+            fakeProviderUrl,
+            identityAddress,
+            restServices: [
+              `trellis.notes.v1.NotesService=${options.notesVia?.(notesAddress) ?? notesAddress}`,
+              ...(options.restServices ?? []),
+            ],
+          }),
+          ...options.gatewayEnv,
+        },
+        ready: async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+          return response?.status === 200;
+        },
+      });
+    const gateway = gatewayAt(ports.gateway, launch.gateway.name);
+    const replicas = replicaPorts.map((port, index) => gatewayAt(port, `gateway-${index + 2}`));
+    const processes = { fake, identity, notes, gateway, replicas };
+    started.push(fake, identity, notes, gateway, ...replicas);
     await Promise.all(started.map((child) => child.start()));
     let stopping: Promise<void> | undefined;
 
     return {
       gatewayUrl,
+      gatewayUrls: [gatewayUrl, ...replicaPorts.map((port) => `http://127.0.0.1:${port}`)],
       fakeProviderUrl,
       notesAddress,
       identityAddress,
@@ -164,17 +179,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** A distinct free port for each name: `freePort()` may hand out the same port twice in a row. */
-function freePorts<Name extends string>(names: readonly Name[]): Record<Name, number> {
-  const taken = new Set<number>();
-  const entries = names.map((name): [Name, number] => {
-    let port = freePort();
-    while (taken.has(port)) {
-      port = freePort();
-    }
-    taken.add(port);
-    return [name, port];
-  });
+function freePorts<Name extends string>(
+  names: readonly Name[],
+  taken: Set<number>,
+): Record<Name, number> {
+  const entries = names.map((name): [Name, number] => [name, distinctFreePort(taken)]);
   return Object.fromEntries(entries) as Record<Name, number>;
+}
+
+/** A free port not in `taken`, which it joins. */
+function distinctFreePort(taken: Set<number>): number {
+  let port = freePort();
+  while (taken.has(port)) {
+    port = freePort();
+  }
+  taken.add(port);
+  return port;
 }
 
 /** Stops every process first (the databases are dropped WITH FORCE after), then the databases. */
