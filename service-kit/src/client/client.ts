@@ -47,6 +47,11 @@ export interface ClientOptions {
   /** How often a connection asks its server whether it is draining (default 1 s; 0: never). */
   healthPollMs?: number;
   /**
+   * How often the name's addresses are asked for again, at the next call (default 30 s); they
+   * are also asked for after every lost connection (a server's GOAWAY, its maximum age, a crash).
+   */
+  resolveEveryMs?: number;
+  /**
    * Whose client carries the calls (GRPC_CLIENT; default "kit"). "grpc-js" is the fallback: the
    * same deadlines, caller tokens, errors and spans, over grpc-js's channel, without the kit's
    * replica handling (`resolveTargets`, `healthPollMs` are ignored).
@@ -122,6 +127,7 @@ function openChannel(address: string, options: ClientOptions): UnaryChannel {
       // Once a second: a draining server reports NOT_SERVING for SHUTDOWN_DELAY_MS (5 s in
       // deploy/), so calls move to another replica well before it stops taking them.
       healthPollMs: options.healthPollMs ?? 1_000,
+      resolveEveryMs: options.resolveEveryMs,
     },
     options.resolveTargets,
   );
