@@ -5,6 +5,7 @@ import { createClient } from "../src/client/client.ts";
 import { type Target, targetOf } from "../src/client/targets.ts";
 import type { GrpcServer } from "../src/server/grpc-server.ts";
 import { echoService, startEchoHost } from "./support/echo-service.ts";
+import { eventually } from "./support/eventually.ts";
 
 // Three replicas of one service behind one name (a Kubernetes headless Service, Docker's DNS with
 // several containers), each on its own loopback address (Linux routes all of 127/8 to lo) and the
@@ -70,6 +71,8 @@ interface Load {
   failures: { startedAfter: number; error: unknown }[];
   started: number;
   inFlight: number;
+  /** Set to start no more calls. */
+  stop: boolean;
 }
 
 /**
@@ -82,10 +85,13 @@ async function load(
   concurrency: number,
   beforeEach: (load: Load) => Promise<void> | void = () => {},
 ): Promise<Load> {
-  const state: Load = { answers: new Map(), failures: [], started: 0, inFlight: 0 };
+  const state: Load = { answers: new Map(), failures: [], started: 0, inFlight: 0, stop: false };
   const worker = async (): Promise<void> => {
-    while (state.started < total) {
+    while (state.started < total && !state.stop) {
       await beforeEach(state);
+      if (state.started >= total || state.stop) {
+        break;
+      }
       const startedAfter = state.started++;
       state.inFlight++;
       try {
@@ -127,4 +133,106 @@ test("10,000 calls to a name with three replicas: each answers 25-42% of them, n
     got,
     balanced: true,
   });
+}, 60_000);
+
+/** A replica in a process of its own, which the test can SIGKILL. */
+async function replicaProcess(host: string, port: number) {
+  const child = Bun.spawn(["bun", `${import.meta.dir}/fixtures/echo-replica.ts`], {
+    env: { ...process.env, HOST: host, PORT: String(port) },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  cleanups.push(() => child.kill("SIGKILL"));
+  const reader = child.stdout.getReader();
+  let said = "";
+  while (!said.includes("ready")) {
+    const { value, done } = await reader.read();
+    if (done) {
+      throw new Error(`replica on ${host} exited before serving`);
+    }
+    said += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return child;
+}
+
+test("a replica SIGKILLed mid-run: no call fails but those in flight when it died, and the others take the rest", async () => {
+  const port = freePort();
+  const children = await Promise.all(ADDRESSES.map((host) => replicaProcess(host, port)));
+  const { resolveTargets } = dnsName(ADDRESSES.map((host) => targetOf(host, port)));
+  const client = clientOf(resolveTargets);
+  const killed = { inFlight: -1, started: -1, answersBefore: 0 };
+
+  // At call 2,000 every worker waits while the replica dies, so "in flight when it died" is
+  // exactly the calls that had started and not ended: nothing starts between the kill and its exit.
+  let dying: Promise<unknown> | undefined;
+  const run = await load(client, 6_000, 16, async (state) => {
+    if (state.started === 2_000 && dying === undefined) {
+      killed.inFlight = state.inFlight;
+      killed.started = state.started;
+      killed.answersBefore = state.answers.get(ADDRESSES[0] as string) ?? 0;
+      children[0]?.kill("SIGKILL");
+      dying = children[0]?.exited;
+    }
+    await dying;
+  });
+
+  const failedLate = run.failures.filter((failure) => failure.startedAfter >= killed.started);
+  expect({ failedLate, withinInFlight: run.failures.length <= killed.inFlight }).toEqual({
+    failedLate: [],
+    withinInFlight: true,
+  });
+  expect(run.answers.get(ADDRESSES[0] as string) ?? 0).toBeLessThanOrEqual(
+    killed.answersBefore + killed.inFlight,
+  );
+  // The two left share what came after.
+  const got = shares(run.answers, ADDRESSES.slice(1));
+  expect(Object.values(got).every(within(40, 60))).toBe(true);
+}, 60_000);
+
+test("an address added to the name gets its share of calls once the client resolves again", async () => {
+  const port = freePort();
+  for (const host of ADDRESSES) {
+    await replica(host, port);
+  }
+  const { name, resolveTargets } = dnsName(
+    ADDRESSES.slice(0, 2).map((host) => targetOf(host, port)),
+  );
+  const client = clientOf(resolveTargets, 50);
+  const before = await load(client, 1_000, 8);
+  expect(before.answers.get(ADDRESSES[2] as string)).toBeUndefined();
+
+  name.targets = ADDRESSES.map((host) => targetOf(host, port));
+  const lookups = name.lookups;
+  // Calls go on until the client has asked again (it asks at a call once 50 ms have passed).
+  expect(
+    await eventually(async () => {
+      await client.echo({ text: "hi" }, { userId: USER_ID });
+      return name.lookups > lookups;
+    }),
+  ).toBe(true);
+  const after = await load(client, 3_000, 8);
+
+  expect(after.failures).toEqual([]);
+  expect(Object.values(shares(after.answers, ADDRESSES)).every(within(25, 42))).toBe(true);
+}, 60_000);
+
+test("servers ending connections at their maximum age: clients reconnect and resolve again, and no call fails", async () => {
+  const port = freePort();
+  for (const host of ADDRESSES) {
+    await replica(host, port, { maxConnectionAgeMs: 100, maxConnectionAgeGraceMs: 5_000 });
+  }
+  const { name, resolveTargets } = dnsName(ADDRESSES.map((host) => targetOf(host, port)));
+  const client = clientOf(resolveTargets);
+
+  // Until the client has lost 10 connections to age (each makes it resolve again), at most 200,000.
+  const run = await load(client, 200_000, 16, (state) => {
+    state.stop = name.lookups > 10;
+  });
+
+  expect({ failures: run.failures, reconnected: name.lookups > 10 }).toEqual({
+    failures: [],
+    reconnected: true,
+  });
+  expect(Object.values(shares(run.answers, ADDRESSES)).every(within(20, 46))).toBe(true);
 }, 60_000);

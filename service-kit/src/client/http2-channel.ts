@@ -35,6 +35,8 @@ export class Http2Channel {
   #failure: { message: string; until: number } | undefined;
   #backoffMs: number;
   #closed = false;
+  /** Has had a connection: from then on every address is kept connected, not only on demand. */
+  #inUse = false;
   readonly #slots: StreamSlots;
   readonly #host: SubchannelHost;
 
@@ -75,7 +77,7 @@ export class Http2Channel {
     try {
       // One object per call, whose timeoutMs is what is left of the deadline at each attempt.
       const call = { ...request, maxResponseBytes };
-      return await this.#call(call, started + request.timeoutMs, true);
+      return await this.#call(call, started + request.timeoutMs, 0);
     } finally {
       this.#slots.release();
     }
@@ -94,7 +96,7 @@ export class Http2Channel {
     }
   }
 
-  async #call(request: UnaryRequest, deadline: number, mayRetry: boolean): Promise<Buffer> {
+  async #call(request: UnaryRequest, deadline: number, attempt: number): Promise<Buffer> {
     let subchannel = this.#pick();
     while (subchannel === undefined) {
       const refused = this.#refused();
@@ -104,7 +106,11 @@ export class Http2Channel {
       this.#connecting ??= this.#connectAny().finally(() => {
         this.#connecting = undefined;
       });
-      const found = await untilDeadline(this.#connecting, deadline - performance.now(), request.signal);
+      const found = await untilDeadline(
+        this.#connecting,
+        deadline - performance.now(),
+        request.signal,
+      );
       if (found instanceof CallError) {
         throw found;
       }
@@ -114,10 +120,10 @@ export class Http2Channel {
     try {
       return await subchannel.send(request, deadline);
     } catch (error) {
-      if (!(mayRetry && error instanceof CallError && error.unprocessed)) {
+      if (!(error instanceof CallError && mayCallAgain(error, attempt))) {
         throw error;
       }
-      return this.#call(request, deadline, false);
+      return this.#call(request, deadline, attempt + 1);
     }
   }
 
@@ -191,6 +197,7 @@ export class Http2Channel {
     }
     this.#failure = undefined;
     this.#backoffMs = this.#host.options.initialBackoffMs;
+    this.#inUse = true;
     return subchannel;
   }
 
@@ -227,15 +234,19 @@ export class Http2Channel {
 
   /**
    * The name's addresses now: new ones get a subchannel (connected right away when the channel is
-   * in use), vanished ones are closed once their calls end. An empty answer changes nothing: a
+   * in use and the name has several), vanished ones are closed once their calls end. An empty answer changes nothing: a
    * name that briefly resolves to nothing must not cut every connection.
    */
   #update(targets: Target[]): void {
     if (this.#closed || targets.length === 0) {
       return;
     }
-    const current = new Map(this.#subchannels.map((subchannel) => [subchannel.target.key, subchannel]));
-    const inUse = this.#subchannels.some((subchannel) => subchannel.ready);
+    const current = new Map(
+      this.#subchannels.map((subchannel) => [subchannel.target.key, subchannel]),
+    );
+    // With one address the next call connects: a reconnection begun now, while a restarting
+    // server is down, would fail the call that joins it once the server is back.
+    const connectNow = this.#inUse && targets.length > 1;
     const next: Subchannel[] = [];
     for (const target of targets) {
       if (next.some((subchannel) => subchannel.target.key === target.key)) {
@@ -244,7 +255,7 @@ export class Http2Channel {
       const subchannel = current.get(target.key) ?? new Subchannel(target, this.#host);
       current.delete(target.key);
       next.push(subchannel);
-      if (inUse) {
+      if (connectNow) {
         subchannel.wake(Date.now());
       }
     }
@@ -253,6 +264,28 @@ export class Http2Channel {
     }
     this.#subchannels = next;
   }
+}
+
+/**
+ * How many times a call the server never processed is made: its stream refused (REFUSED_STREAM),
+ * twice in all; sent as its connection went away (above a GOAWAY's last stream id, or no stream
+ * id left), up to five times, each on another connection, since the spent one is given up.
+ * A server ending a connection at its maximum age sends two GOAWAYs (grpc-js: the first with the
+ * largest stream id, then session.close()'s with the real last one, no ping between), and every
+ * call sent before the first arrived but not yet read is refused by the second. Three replicas
+ * whose connections were opened together age together, so the call made again meets the next
+ * GOAWAY too: with a 100 ms age and 16 calls in flight, made again once only, 1,900 of 180,000
+ * calls failed; three times in all, 6 of 6,000; five times, none in 37,000.
+ */
+const MAX_ATTEMPTS_WHEN_CONNECTION_SPENT = 5;
+
+function mayCallAgain(error: CallError, attempt: number): boolean {
+  if (!error.unprocessed) {
+    return false;
+  }
+  return (
+    attempt === 0 || (error.connectionSpent && attempt < MAX_ATTEMPTS_WHEN_CONNECTION_SPENT - 1)
+  );
 }
 
 /** The first of `subchannels` to connect, or the last reason none did (undefined for none). */
