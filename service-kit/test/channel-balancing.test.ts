@@ -236,3 +236,23 @@ test("servers ending connections at their maximum age: clients reconnect and res
   });
   expect(Object.values(shares(run.answers, ADDRESSES)).every(within(20, 46))).toBe(true);
 }, 60_000);
+
+test("grpc-js's client (the fallback) balances over the addresses too: 3,000 calls, each replica 25-42%", async () => {
+  const port = freePort();
+  for (const host of ADDRESSES) {
+    await replica(host, port);
+  }
+  // grpc-js's own list of addresses for a name, as its DNS resolver would hand them over.
+  const address = `ipv4:${ADDRESSES.map((host) => `${host}:${port}`).join(",")}`;
+  const client = createClient(echoService, address, {
+    timeoutMs: 5_000,
+    callerKey,
+    implementation: "grpc-js",
+  });
+  cleanups.push(() => client.close());
+
+  const run = await load(client, 3_000, 16);
+
+  expect(run.failures).toEqual([]);
+  expect(Object.values(shares(run.answers, ADDRESSES)).every(within(25, 42))).toBe(true);
+}, 60_000);
