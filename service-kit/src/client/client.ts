@@ -53,8 +53,9 @@ export interface ClientOptions {
   resolveEveryMs?: number;
   /**
    * Whose client carries the calls (GRPC_CLIENT; default "kit"). "grpc-js" is the fallback: the
-   * same deadlines, caller tokens, errors and spans, over grpc-js's channel, without the kit's
-   * replica handling (`resolveTargets`, `healthPollMs` are ignored).
+   * same deadlines, caller tokens, errors and spans, over grpc-js's channel (round robin over the
+   * name's addresses) without the kit's replica handling (`resolveTargets`, `healthPollMs`,
+   * `resolveEveryMs` are ignored).
    */
   implementation?: ClientImplementation;
 }
@@ -72,8 +73,9 @@ interface UnaryMethod {
 const WINDOW_BYTES = 4 * 1024 * 1024;
 
 /**
- * Creates a client whose methods return promises and always carry a deadline, over one HTTP/2
- * connection to `address` (host:port, plaintext: the services sit on a private network).
+ * Creates a client whose methods return promises and always carry a deadline, over HTTP/2 to
+ * `address` (host:port, plaintext: the services sit on a private network), balanced over every
+ * address the name resolves to (one connection each, round robin; see http2-channel.ts).
  * Failed calls reject with a CallError (`code`, `details`). Each call is a CLIENT span, child
  * of the active span, whose W3C trace context travels in the call's metadata.
  *
