@@ -77,7 +77,8 @@ export class Subchannel {
 
   /** Starts connecting when idle and not held back; the channel calls this on its way past. */
   wake(now: number): void {
-    if (this.#session === undefined && this.#connecting === undefined && now >= this.#avoidUntil) {
+    const idle = this.#session === undefined && this.#connecting === undefined;
+    if (idle && !this.#closed && now >= this.#avoidUntil) {
       this.connect().catch(() => {});
     }
   }
