@@ -76,19 +76,22 @@ interface Load {
 }
 
 /**
- * Makes `total` calls, `concurrency` at a time; `beforeEach` runs before each call starts and may
- * wait (the test acting at a given count of calls).
+ * Makes `total` calls, `concurrency` at a time. `beforeEach` runs before each call starts (the test
+ * acting at a given count of calls); while it returns a promise, the call waits for it and asks
+ * again, so that nothing runs between its last answer and the call's start.
  */
 async function load(
   client: Client,
   total: number,
   concurrency: number,
-  beforeEach: (load: Load) => Promise<void> | void = () => {},
+  beforeEach: (load: Load) => Promise<unknown> | undefined = () => undefined,
 ): Promise<Load> {
   const state: Load = { answers: new Map(), failures: [], started: 0, inFlight: 0, stop: false };
   const worker = async (): Promise<void> => {
     while (state.started < total && !state.stop) {
-      await beforeEach(state);
+      for (let gate = beforeEach(state); gate !== undefined; gate = beforeEach(state)) {
+        await gate;
+      }
       if (state.started >= total || state.stop) {
         break;
       }
@@ -163,18 +166,21 @@ test("a replica SIGKILLed mid-run: no call fails but those in flight when it die
   const client = clientOf(resolveTargets);
   const killed = { inFlight: -1, started: -1, answersBefore: 0 };
 
-  // At call 2,000 every worker waits while the replica dies, so "in flight when it died" is
+  // From call 2,000 every call waits while the replica dies, so "in flight when it died" is
   // exactly the calls that had started and not ended: nothing starts between the kill and its exit.
   let dying: Promise<unknown> | undefined;
-  const run = await load(client, 6_000, 16, async (state) => {
-    if (state.started === 2_000 && dying === undefined) {
+  let dead = false;
+  const run = await load(client, 6_000, 16, (state) => {
+    if (state.started >= 2_000 && dying === undefined) {
       killed.inFlight = state.inFlight;
       killed.started = state.started;
       killed.answersBefore = state.answers.get(ADDRESSES[0] as string) ?? 0;
       children[0]?.kill("SIGKILL");
-      dying = children[0]?.exited;
+      dying = children[0]?.exited.then(() => {
+        dead = true;
+      });
     }
-    await dying;
+    return dead ? undefined : dying;
   });
 
   const failedLate = run.failures.filter((failure) => failure.startedAfter >= killed.started);
@@ -228,6 +234,7 @@ test("servers ending connections at their maximum age: clients reconnect and res
   // Until the client has lost 10 connections to age (each makes it resolve again), at most 200,000.
   const run = await load(client, 200_000, 16, (state) => {
     state.stop = name.lookups > 10;
+    return undefined;
   });
 
   expect({ failures: run.failures, reconnected: name.lookups > 10 }).toEqual({

@@ -1,7 +1,7 @@
 // The client's CPU per call, for two copies of the kit side by side (before and after a change):
 // `bun client-cpu.ts <kit dir A> <kit dir B>`. Each copy calls an echo server of its own (a
-// process apart, so only the client's CPU is counted) 20,000 times, 32 at a time, after 2,000
-// unmeasured; the copies take turns, three runs each. CPU time, not wall time: the machine is
+// process apart, so only the client's CPU is counted) 20,000 times, 32 at a time, after 20,000
+// unmeasured (the JIT settles); the copies take turns, five runs each, and the median counts. CPU time, not wall time: the machine is
 // shared, and a busy neighbour slows a run without changing what a call costs.
 const [kitA, kitB] = process.argv.slice(2);
 if (kitA === undefined || kitB === undefined) {
@@ -60,16 +60,18 @@ process.on("exit", () => {
 });
 const clients = await Promise.all(kits.map((kit, i) => clientOf(kit, replicas[i]?.port ?? 0)));
 for (const client of clients) {
-  await run(client, 2_000);
+  await run(client, 20_000);
 }
 const results: number[][] = [[], []];
-for (let turn = 0; turn < 3; turn++) {
+for (let turn = 0; turn < 5; turn++) {
   for (let i = 0; i < 2; i++) {
     results[i]?.push(await run(clients[i] as never, CALLS));
   }
 }
 for (let i = 0; i < 2; i++) {
-  const runs = (results[i] ?? []).map((us) => us.toFixed(1));
-  console.log(`${kits[i]}: CPU µs per call, runs: ${runs.join(", ")}`);
+  const runs = results[i] ?? [];
+  const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? 0;
+  const each = runs.map((us) => us.toFixed(1)).join(", ");
+  console.log(`${kits[i]}: CPU µs per call, median ${median.toFixed(1)} (runs: ${each})`);
 }
 process.exit(0);
