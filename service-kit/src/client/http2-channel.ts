@@ -1,3 +1,4 @@
+import type { ClientHttp2Session } from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { CallError } from "./call-error.ts";
 import type { ChannelOptions } from "./channel-options.ts";
@@ -117,14 +118,19 @@ export class Http2Channel {
       // Its connection may be gone already (its streams used up by the calls that waited too).
       subchannel = found.ready ? found : this.#pick();
     }
+    const session = subchannel.session as ClientHttp2Session;
+    let failure: unknown;
     try {
-      return await subchannel.send(request, deadline);
+      return await subchannel.start(session, request, deadline);
     } catch (error) {
-      if (!(error instanceof CallError && mayCallAgain(error, attempt))) {
-        throw error;
-      }
+      failure = error;
+    } finally {
+      subchannel.end(session, failure instanceof CallError && failure.connectionSpent);
+    }
+    if (failure instanceof CallError && mayCallAgain(failure, attempt)) {
       return this.#call(request, deadline, attempt + 1);
     }
+    throw failure;
   }
 
   /**

@@ -94,31 +94,36 @@ export class Subchannel {
     return this.#connecting;
   }
 
+  /** The open connection, when `ready`: what `start` is given. */
+  get session(): ClientHttp2Session | undefined {
+    return this.#session;
+  }
+
   /**
-   * One call on the open connection; the channel picked this subchannel because it is `ready`.
+   * Starts one call on `session`, this subchannel's open connection (the channel picked it
+   * because it is `ready`); the channel calls `end` once the call settles. Not async, and the
+   * channel's own async call frame awaits the answer: a second frame here cost a promise a call.
    * A connection that can open no more streams is given up as the call goes out.
    */
-  async send(request: UnaryRequest, deadline: number): Promise<Buffer> {
-    const session = this.#session as ClientHttp2Session;
+  start(session: ClientHttp2Session, request: UnaryRequest, deadline: number): Promise<Buffer> {
     if (++this.#inFlight === 1) {
       session.ref(); // an idle channel does not keep the process alive; a call does
     }
-    try {
-      request.timeoutMs = deadline - performance.now();
-      const answer = unaryCall(session, request);
-      if (++this.#streams >= this.#maxStreams) {
-        this.#forget(session, true); // new calls open a new connection; this one ends with its calls
-      }
-      return await answer;
-    } catch (error) {
-      if (error instanceof CallError && error.connectionSpent) {
-        this.#forget(session, true);
-      }
-      throw error;
-    } finally {
-      if (--this.#inFlight === 0) {
-        this.#session?.unref();
-      }
+    request.timeoutMs = deadline - performance.now();
+    const answer = unaryCall(session, request);
+    if (++this.#streams >= this.#maxStreams) {
+      this.#forget(session, true); // new calls open a new connection; this one ends with its calls
+    }
+    return answer;
+  }
+
+  /** A call `start`ed here settled; `spent`: its connection can take no new stream. */
+  end(session: ClientHttp2Session, spent: boolean): void {
+    if (spent) {
+      this.#forget(session, true);
+    }
+    if (--this.#inFlight === 0) {
+      this.#session?.unref();
     }
   }
 
