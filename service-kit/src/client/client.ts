@@ -47,9 +47,15 @@ export interface ClientOptions {
   /** How often a connection asks its server whether it is draining (default 1 s; 0: never). */
   healthPollMs?: number;
   /**
+   * How often the name's addresses are asked for again, at the next call (default 30 s); they
+   * are also asked for after every lost connection (a server's GOAWAY, its maximum age, a crash).
+   */
+  resolveEveryMs?: number;
+  /**
    * Whose client carries the calls (GRPC_CLIENT; default "kit"). "grpc-js" is the fallback: the
-   * same deadlines, caller tokens, errors and spans, over grpc-js's channel, without the kit's
-   * replica handling (`resolveTargets`, `healthPollMs` are ignored).
+   * same deadlines, caller tokens, errors and spans, over grpc-js's channel (round robin over the
+   * name's addresses) without the kit's replica handling (`resolveTargets`, `healthPollMs`,
+   * `resolveEveryMs` are ignored).
    */
   implementation?: ClientImplementation;
 }
@@ -67,8 +73,9 @@ interface UnaryMethod {
 const WINDOW_BYTES = 4 * 1024 * 1024;
 
 /**
- * Creates a client whose methods return promises and always carry a deadline, over one HTTP/2
- * connection to `address` (host:port, plaintext: the services sit on a private network).
+ * Creates a client whose methods return promises and always carry a deadline, over HTTP/2 to
+ * `address` (host:port, plaintext: the services sit on a private network), balanced over every
+ * address the name resolves to (one connection each, round robin; see http2-channel.ts).
  * Failed calls reject with a CallError (`code`, `details`). Each call is a CLIENT span, child
  * of the active span, whose W3C trace context travels in the call's metadata.
  *
@@ -122,6 +129,7 @@ function openChannel(address: string, options: ClientOptions): UnaryChannel {
       // Once a second: a draining server reports NOT_SERVING for SHUTDOWN_DELAY_MS (5 s in
       // deploy/), so calls move to another replica well before it stops taking them.
       healthPollMs: options.healthPollMs ?? 1_000,
+      resolveEveryMs: options.resolveEveryMs,
     },
     options.resolveTargets,
   );

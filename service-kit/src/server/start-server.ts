@@ -29,6 +29,8 @@ export async function startServer(options: {
     log,
     shutdownDelayMs: config.shutdownDelayMs,
     shutdownGraceMs: config.shutdownGraceMs,
+    maxConnectionAgeMs: config.maxConnectionAgeMs,
+    maxConnectionAgeGraceMs: config.maxConnectionAgeGraceMs,
   });
   try {
     await migrate(sql, options.migrations, log);
