@@ -25,3 +25,34 @@ export function isPostgresError(
     typeof (error as { code?: unknown }).code === "string"
   );
 }
+
+// SQLSTATEs that say the server is going away or not yet there: class 08 (connection exception),
+// admin_shutdown (a fast shutdown ends every session), crash_shutdown, cannot_connect_now
+// (starting up or shutting down).
+const unavailableStates = new Set(["57P01", "57P02", "57P03"]);
+
+// What the socket or postgres.js reports when the server is unreachable or the connection died.
+const unreachableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+]);
+
+/**
+ * Whether `error` says the database cannot be reached now (down, restarting, the connection cut)
+ * rather than that the query is wrong: the call is then UNAVAILABLE, which a client may retry
+ * (with its Idempotency-Key, for a create), instead of INTERNAL.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isPostgresError(error)) {
+    return error.code.startsWith("08") || unavailableStates.has(error.code);
+  }
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && unreachableCodes.has(code);
+}

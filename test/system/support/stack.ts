@@ -35,6 +35,8 @@ export interface Stack {
   notesAddress: string;
   identityAddress: string;
   databaseSource: DatabaseSource;
+  /** Notes' own database: what a check reads beside the API. */
+  notesDatabaseUrl: string;
   processes: {
     fake: ChildProcess;
     identity: ChildProcess;
@@ -47,6 +49,11 @@ export interface Stack {
    * and awaited until the gateway reaches it again.
    */
   withIdentityDatabase<T>(run: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Starts another notes process on `port`, on the same database and settings (a second replica:
+   * the chaos suite's rolling restart); stopped with the stack.
+   */
+  addNotesReplica(port: number): Promise<ChildProcess>;
   /** Everything every process wrote, as lines. */
   logLines(): string[];
   /** Stops every process, then drops the databases; later calls wait for the first. */
@@ -73,6 +80,12 @@ export interface StackOptions {
   restServices?: string[];
   /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
   env?: Record<string, string>;
+  /** A Postgres server to create the services' databases on, instead of the harness's choice. */
+  databaseServerUrl?: string;
+  /** The notes process's port, instead of a free one. */
+  notesPort?: number;
+  /** Where the gateway reaches notes (a balancer in front of replicas); default notes itself. */
+  notesGatewayAddress?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -82,11 +95,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const launch = await launcher(options);
     const [identityDb, notesDb] = await Promise.all([
-      serviceDatabase(identityDir, launch.migratedByHarness),
-      serviceDatabase(notesDir, launch.migratedByHarness),
+      serviceDatabase(identityDir, launch.migratedByHarness, options.databaseServerUrl),
+      serviceDatabase(notesDir, launch.migratedByHarness, options.databaseServerUrl),
     ]);
     databases.push(identityDb, notesDb);
-    const ports = freePorts(["fake", "identity", "notes", "gateway"]);
+    const ports = {
+      ...freePorts(["fake", "identity", "notes", "gateway"], [options.notesPort]),
+      ...(options.notesPort === undefined ? {} : { notes: options.notesPort }),
+    };
     const fakeProviderUrl = `http://127.0.0.1:${ports.fake}`;
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
     const identityAddress = `127.0.0.1:${ports.identity}`;
@@ -110,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           fakeProviderUrl,
           identityAddress,
           restServices: [
-            `trellis.notes.v1.NotesService=${notesAddress}`,
+            `trellis.notes.v1.NotesService=${options.notesGatewayAddress ?? notesAddress}`,
             ...(options.restServices ?? []),
           ],
         }),
@@ -132,6 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       notesAddress,
       identityAddress,
       databaseSource: identityDb.source,
+      notesDatabaseUrl: notesDb.url,
       processes,
       async withIdentityDatabase(run) {
         if (identityDb.source !== "embedded") {
@@ -144,6 +161,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           await identity.start();
           await gatewayReaches(gatewayUrl, "identity");
         }
+      },
+      async addNotesReplica(port) {
+        const replica = serviceProcess(launch.notes, notesDb, port, baseEnv());
+        started.push(replica);
+        await replica.start();
+        return replica;
       },
       logLines: () =>
         started.flatMap((child) => child.output().split("\n")).filter((line) => line !== ""),
@@ -158,9 +181,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-/** A distinct free port for each name: `freePort()` may hand out the same port twice in a row. */
-function freePorts<Name extends string>(names: readonly Name[]): Record<Name, number> {
-  const taken = new Set<number>();
+/**
+ * A distinct free port for each name, none of them `reserved`: `freePort()` may hand out the same
+ * port twice in a row.
+ */
+function freePorts<Name extends string>(
+  names: readonly Name[],
+  reserved: (number | undefined)[] = [],
+): Record<Name, number> {
+  const taken = new Set(reserved.filter((port) => port !== undefined));
   const entries = names.map((name): [Name, number] => {
     let port = freePort();
     while (taken.has(port)) {
@@ -222,9 +251,14 @@ function fromBinaries(binaries: Binaries): Launch {
  * A database for the service in `dir`, migrated unless the service is to do it; the test's own
  * pool is closed for the child.
  */
-async function serviceDatabase(dir: string, migrated: boolean): Promise<TestDatabase> {
+async function serviceDatabase(
+  dir: string,
+  migrated: boolean,
+  serverUrl: string | undefined,
+): Promise<TestDatabase> {
   const db = await createTestDatabase({
     migrations: migrated ? await readMigrations(join(dir, "migrations")) : [],
+    serverUrl,
   });
   await db.sql.end();
   return db;
@@ -309,7 +343,7 @@ function listeningUrl(output: string): string | null {
 }
 
 /** A one-connection pool on `url` for the duration of `run`. */
-async function withDatabase<T>(url: string, run: (sql: Sql) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(url: string, run: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = createPool(
     { url, poolMax: 1, connectTimeoutSeconds: 2, statementTimeoutMs: 5_000, idleTimeoutSeconds: 0 },
     { name: "gateway-test", log: silentLogger() },
