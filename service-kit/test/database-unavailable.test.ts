@@ -44,10 +44,10 @@ afterAll(async () => {
 async function terminatedSession(): Promise<unknown> {
   const own = pool(db.url);
   try {
-    const [{ pid }] = await own<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    const [backend] = await own<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
     const sleeping = failure(() => own`SELECT pg_sleep(5)`);
     await Bun.sleep(100);
-    await db.sql`SELECT pg_terminate_backend(${pid})`;
+    await db.sql`SELECT pg_terminate_backend(${backend?.pid ?? 0})`;
     return await sleeping;
   } finally {
     await own.end({ timeout: 1 });
@@ -55,7 +55,10 @@ async function terminatedSession(): Promise<unknown> {
 }
 
 test.each([
-  { name: "a refused connection (Postgres down)", error: () => failure(() => closedPort`SELECT 1`) },
+  {
+    name: "a refused connection (Postgres down)",
+    error: () => failure(() => closedPort`SELECT 1`),
+  },
   { name: "a session the server terminated (57P01)", error: terminatedSession },
 ])("$name is the database being unavailable", async ({ error }) => {
   expect(isDatabaseUnavailable(await error())).toBe(true);
@@ -100,7 +103,10 @@ describe("a call whose query finds the database down", () => {
     try {
       const got = await client.echo({ text: "x" }, { userId: USER_ID }).then(
         () => null,
-        (error: { code: number; details: string }) => ({ code: error.code, details: error.details }),
+        (error: { code: number; details: string }) => ({
+          code: error.code,
+          details: error.details,
+        }),
       );
       expect(got).toEqual({ code: status.UNAVAILABLE, details: "database unavailable" });
     } finally {

@@ -23,7 +23,9 @@ const sql = createPool(
 afterAll(() => sql.end({ timeout: 1 }));
 
 /** How 30 calls in a row, each with a 1 s deadline, ended against a database that is down. */
-async function outcomes(call: (signal: AbortSignal) => Promise<unknown>): Promise<Record<string, number>> {
+async function outcomes(
+  call: (signal: AbortSignal) => Promise<unknown>,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (let i = 0; i < 30; i++) {
     const outcome = await call(AbortSignal.timeout(1_000)).then(
@@ -39,8 +41,13 @@ test.each([
   { name: "a query", call: (signal: AbortSignal) => withSignal(sql`SELECT 1`, signal) },
   {
     name: "a transaction",
-    call: (signal: AbortSignal) => beginWithSignal(sql, signal, (tx) => withSignal(tx`SELECT 1`, signal)),
+    call: (signal: AbortSignal) =>
+      beginWithSignal(sql, signal, (tx) => withSignal(tx`SELECT 1`, signal)),
   },
-])("with Postgres down, $name fails unavailable every time, never at the deadline", async ({ call }) => {
-  expect(await outcomes(call)).toEqual({ unavailable: 30 });
-}, 60_000);
+])(
+  "with Postgres down, $name fails unavailable every time, never at the deadline",
+  async ({ call }) => {
+    expect(await outcomes(call)).toEqual({ unavailable: 30 });
+  },
+  60_000,
+);

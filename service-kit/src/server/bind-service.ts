@@ -10,6 +10,7 @@ import {
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "../caller/caller.ts";
 import type { CallerPublicKey } from "../caller/caller-keys.ts";
+import { isDatabaseUnavailable } from "../db/pg-error.ts";
 import {
   AppError,
   ERROR_CODE_METADATA,
@@ -20,7 +21,6 @@ import {
   unauthenticated,
   unavailable,
 } from "../errors.ts";
-import { isDatabaseUnavailable } from "../db/pg-error.ts";
 import type { Logger } from "../log.ts";
 import { endRpcSpan, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { extractTraceContext } from "../telemetry/trace-context.ts";
@@ -246,7 +246,10 @@ function databaseUnavailable(
   { path, log }: { path: string; log: Logger },
 ): AppError {
   const code = (error as { code?: unknown }).code;
-  log.warn({ method: path, db_error: typeof code === "string" ? code : "unknown" }, "database unavailable");
+  log.warn(
+    { method: path, db_error: typeof code === "string" ? code : "unknown" },
+    "database unavailable",
+  );
   return unavailable("database unavailable", error);
 }
 

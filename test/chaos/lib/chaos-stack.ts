@@ -33,7 +33,9 @@ export async function withChaosStack<T>(
     return await scenario({ postgres, stack, browser });
   } finally {
     // The stack drops its databases on the way down: Postgres must be up for that.
-    if (process.env.CHAOS_LOGS) { await Bun.write(process.env.CHAOS_LOGS, (stack?.logLines() ?? []).join("\n")); }
+    if (process.env.CHAOS_LOGS) {
+      await Bun.write(process.env.CHAOS_LOGS, (stack?.logLines() ?? []).join("\n"));
+    }
     await postgres.ensureRunning().catch(() => {});
     await stack?.stop().catch(() => {});
     await postgres.destroy();

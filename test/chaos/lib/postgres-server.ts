@@ -35,7 +35,9 @@ export function postgresBinDir(): string | null {
     return null;
   }
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  const found = versions.map((v) => join(root, v, "bin")).find((dir) => existsSync(join(dir, "pg_ctl")));
+  const found = versions
+    .map((v) => join(root, v, "bin"))
+    .find((dir) => existsSync(join(dir, "pg_ctl")));
   return found ?? null;
 }
 
@@ -44,7 +46,26 @@ export function postgresAvailable(): boolean {
   return postgresBinDir() !== null;
 }
 
+/** Every server made and not yet destroyed, for a last cleanup (a test that timed out). */
+const live = new Set<PostgresServer>();
+
+/** Destroys every server still alive; for afterAll and an interrupted `bun run chaos`. */
+export async function destroyAllPostgres(): Promise<void> {
+  await Promise.all([...live].map((server) => server.destroy()));
+}
+
 export async function createPostgresServer(): Promise<PostgresServer> {
+  const server = await initPostgresServer();
+  live.add(server);
+  const destroy = server.destroy;
+  server.destroy = async () => {
+    live.delete(server);
+    await destroy();
+  };
+  return server;
+}
+
+async function initPostgresServer(): Promise<PostgresServer> {
   const binDir = postgresBinDir();
   if (binDir === null) {
     throw new Error("initdb/pg_ctl not found (install Debian's postgresql package)");
@@ -63,6 +84,21 @@ export async function createPostgresServer(): Promise<PostgresServer> {
     throw error;
   }
   const pgCtl = (...args: string[]): Promise<string> => run([bin("pg_ctl"), "-D", data, ...args]);
+  return controls({ pgCtl, folder, data, port });
+}
+
+/** What a scenario does to the server initialised in `folder`. */
+function controls({
+  pgCtl,
+  folder,
+  data,
+  port,
+}: {
+  pgCtl: (...args: string[]) => Promise<string>;
+  folder: string;
+  data: string;
+  port: number;
+}): PostgresServer {
   // Sockets in our folder, not /var/run/postgresql (absent or root's); loopback TCP only.
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${folder}`;
   const postmasterPid = async (): Promise<number | null> => {
@@ -100,10 +136,7 @@ export async function createPostgresServer(): Promise<PostgresServer> {
     },
     async destroy() {
       await pgCtl("stop", "-m", "immediate", "-w").catch(async () => {
-        const pid = await postmasterPid();
-        if (pid !== null) {
-          killQuietly(pid);
-        }
+        killQuietly(await postmasterPid());
       });
       await rm(folder, { recursive: true, force: true });
     },
@@ -139,7 +172,8 @@ function asRoot(): boolean {
 }
 
 async function run(command: string[], options = { asPostgres: true }): Promise<string> {
-  const argv = options.asPostgres && asRoot() ? ["runuser", "-u", "postgres", "--", ...command] : command;
+  const argv =
+    options.asPostgres && asRoot() ? ["runuser", "-u", "postgres", "--", ...command] : command;
   const child = Bun.spawn(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([
     new Response(child.stdout).text(),
@@ -152,7 +186,10 @@ async function run(command: string[], options = { asPostgres: true }): Promise<s
   return out;
 }
 
-function killQuietly(pid: number): void {
+function killQuietly(pid: number | null): void {
+  if (pid === null) {
+    return;
+  }
   try {
     process.kill(pid, "SIGKILL");
   } catch {

@@ -1,6 +1,6 @@
-import type { Scenario } from "../scenario.ts";
 import { withChaosStack } from "../lib/chaos-stack.ts";
 import { underLoad } from "../lib/under-load.ts";
+import type { Scenario } from "../scenario.ts";
 
 // Postgres goes away under a steady create load and comes back on the same port: a clean fast
 // shutdown (sessions ended with 57P01), and a kill -9 of the postmaster (no goodbye at all;

@@ -1,8 +1,8 @@
 import { freePort } from "@trellis/testing";
-import type { Scenario } from "../scenario.ts";
 import { withChaosStack } from "../lib/chaos-stack.ts";
 import { startTcpBalancer } from "../lib/tcp-balancer.ts";
 import { underLoad } from "../lib/under-load.ts";
+import type { Scenario } from "../scenario.ts";
 
 // A rolling restart as an operator runs one: two notes replicas behind one address (a TCP
 // balancer, as a Kubernetes Service or Docker's DNS puts them), each in turn stopped with SIGTERM
@@ -19,7 +19,10 @@ export const scenarios: Scenario[] = [
         return await withChaosStack(
           { notesPort: first, notesGatewayAddress: balancer.address },
           async (world) => {
-            const replicas = [world.stack.processes.notes, await world.stack.addNotesReplica(second)];
+            const replicas = [
+              world.stack.processes.notes,
+              await world.stack.addNotesReplica(second),
+            ];
             return underLoad(world, {
               name: "notes rolling restart (SIGTERM, 2 replicas)",
               async inject() {
@@ -28,7 +31,8 @@ export const scenarios: Scenario[] = [
                   await replica.start();
                 }
               },
-              detail: () => `connections per replica: ${Object.values(balancer.connections()).join("/")}`,
+              detail: () =>
+                `connections per replica: ${Object.values(balancer.connections()).join("/")}`,
             });
           },
         );

@@ -1,6 +1,6 @@
-import type { Scenario } from "../scenario.ts";
 import { withChaosStack } from "../lib/chaos-stack.ts";
 import { underLoad } from "../lib/under-load.ts";
+import type { Scenario } from "../scenario.ts";
 
 // The notes process killed with SIGKILL under load (no drain, calls cut mid-flight), down for a
 // while, then started again on the same port and database, as a supervisor would.
