@@ -1,4 +1,5 @@
 import { withChaosStack } from "../lib/chaos-stack.ts";
+import type { PostgresServer } from "../lib/postgres-server.ts";
 import { underLoad } from "../lib/under-load.ts";
 import type { Scenario } from "../scenario.ts";
 
@@ -9,33 +10,28 @@ import type { Scenario } from "../scenario.ts";
 /** Long enough for every worker to meet the outage several times. */
 const OUTAGE_MS = 3_000;
 
+function outage(
+  name: string,
+  fault: string,
+  stop: (pg: PostgresServer) => Promise<void>,
+): Scenario {
+  return {
+    name,
+    run: () =>
+      withChaosStack({}, (world) =>
+        underLoad(world, {
+          name: `${fault} (3 s) under create load`,
+          async inject() {
+            await stop(world.postgres);
+            await Bun.sleep(OUTAGE_MS);
+            await world.postgres.start();
+          },
+        }),
+      ),
+  };
+}
+
 export const scenarios: Scenario[] = [
-  {
-    name: "postgres-fast-shutdown",
-    run: () =>
-      withChaosStack({}, (world) =>
-        underLoad(world, {
-          name: "Postgres fast shutdown (3 s) under create load",
-          async inject() {
-            await world.postgres.stopFast();
-            await Bun.sleep(OUTAGE_MS);
-            await world.postgres.start();
-          },
-        }),
-      ),
-  },
-  {
-    name: "postgres-kill",
-    run: () =>
-      withChaosStack({}, (world) =>
-        underLoad(world, {
-          name: "Postgres kill -9 (3 s) under create load",
-          async inject() {
-            await world.postgres.kill();
-            await Bun.sleep(OUTAGE_MS);
-            await world.postgres.start();
-          },
-        }),
-      ),
-  },
+  outage("postgres-fast-shutdown", "Postgres fast shutdown", (pg) => pg.stopFast()),
+  outage("postgres-kill", "Postgres kill -9", (pg) => pg.kill()),
 ];
