@@ -16,9 +16,7 @@ export function formatTable(rows: { name: string; result: ScenarioResult | Error
   const lines = rows.map(({ name, result }) =>
     result instanceof Error ? failedRow(name, result, header.length) : resultRow(result),
   );
-  return [header, header.map(() => "---"), ...lines]
-    .map((cells) => `| ${cells.join(" | ")} |`)
-    .join("\n");
+  return aligned([header, ...lines]);
 }
 
 function resultRow(result: ScenarioResult): string[] {
@@ -43,4 +41,16 @@ function recovery(ms: number | null): string {
     return "no failure";
   }
   return Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : "never";
+}
+
+/** Columns padded to their widest cell, as the formatter leaves a Markdown table in a README. */
+function aligned([header = [], ...rows]: string[][]): string {
+  const widths = header.map((_, column) =>
+    Math.max(3, ...[header, ...rows].map((cells) => (cells[column] ?? "").length)),
+  );
+  const line = (cells: string[]): string =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join(
+    "\n",
+  );
 }
