@@ -3,6 +3,7 @@
 // and prints one table. Exits 1 when an acknowledged write was lost or a scenario failed to run.
 // Usage: bun run chaos [name-filter]
 import { join } from "node:path";
+import { destroyAllPostgres } from "../test/chaos/lib/postgres-server.ts";
 import type { Scenario, ScenarioResult } from "../test/chaos/scenario.ts";
 import { formatTable } from "./chaos/table.ts";
 
@@ -27,6 +28,11 @@ async function runOne(scenario: Scenario): Promise<ScenarioResult | Error> {
     return error instanceof Error ? error : new Error(String(error));
   }
 }
+
+// Ctrl-C: no Postgres of ours outlives the run (pg_ctl daemonizes it, so it would).
+process.once("SIGINT", () => {
+  destroyAllPostgres().finally(() => process.exit(130));
+});
 
 const rows: { name: string; result: ScenarioResult | Error }[] = [];
 for (const scenario of await discover()) {

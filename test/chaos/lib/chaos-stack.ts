@@ -33,8 +33,10 @@ export async function withChaosStack<T>(
     return await scenario({ postgres, stack, browser });
   } finally {
     // The stack drops its databases on the way down: Postgres must be up for that.
-    if (process.env.CHAOS_LOGS) {
-      await Bun.write(process.env.CHAOS_LOGS, (stack?.logLines() ?? []).join("\n"));
+    // CHAOS_LOGS=<file>: every process's output, to see why a row looks as it does.
+    const logFile = process.env.CHAOS_LOGS;
+    if (logFile !== undefined && logFile !== "") {
+      await Bun.write(logFile, (stack?.logLines() ?? []).join("\n"));
     }
     await postgres.ensureRunning().catch(() => {});
     await stack?.stop().catch(() => {});
