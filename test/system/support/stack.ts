@@ -17,15 +17,12 @@ import {
 import { type Binaries, compiledBinaries } from "./binaries.ts";
 import { type ChildProcess, createChildProcess, waitUntil } from "./child-process.ts";
 import { gatewayDir, identityDir, notesDir } from "./paths.ts";
+import { defaultEnv, gatewayEnv } from "./stack-env.ts";
 
 // The real stack as separate processes on loopback: the fake OAuth provider, identity, notes
 // (the service template) and the gateway in development mode on plain http. Identity, notes and
 // the gateway run from source, or from the binaries `bun run build` compiles (what the images
 // hold); the fake provider always runs from source.
-
-/** The fake provider's one client (its defaults), used for all three providers. */
-const CLIENT_ID = "trellis-dev";
-const CLIENT_SECRET = "trellis-dev-secret";
 
 export interface Stack {
   /** `http://127.0.0.1:<port>`: also the APP_ORIGIN, so cookies are `session` and `login`. */
@@ -35,6 +32,8 @@ export interface Stack {
   notesAddress: string;
   identityAddress: string;
   databaseSource: DatabaseSource;
+  /** Notes' own database: what a check reads beside the API. */
+  notesDatabaseUrl: string;
   processes: {
     fake: ChildProcess;
     identity: ChildProcess;
@@ -51,6 +50,11 @@ export interface Stack {
    * and awaited until the gateway reaches it again.
    */
   withIdentityDatabase<T>(run: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Starts another notes process on `port`, on the same database and settings (a second replica:
+   * the chaos suite's rolling restart); stopped with the stack.
+   */
+  addNotesReplica(port: number): Promise<ChildProcess>;
   /** Everything every process wrote, as lines. */
   logLines(): string[];
   /** Stops every process, then drops the databases; later calls wait for the first. */
@@ -78,12 +82,16 @@ export interface StackOptions {
   /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
   env?: Record<string, string>;
   /**
-   * The address the gateway reaches notes at, given notes' own: a fault proxy's
-   * (test/chaos). Default: notes' own.
+   * The address the gateway reaches notes at, given notes' own: a fault proxy's, or a balancer's
+   * in front of replicas (test/chaos). Default: notes' own.
    */
   notesVia?: (notesAddress: string) => string;
   /** How many gateway processes in front of the one identity and notes (default 1). */
   gatewayReplicas?: number;
+  /** A Postgres server to create the services' databases on, instead of the harness's choice. */
+  databaseServerUrl?: string;
+  /** The notes process's port, instead of a free one. */
+  notesPort?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -93,12 +101,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const launch = await launcher(options);
     const [identityDb, notesDb] = await Promise.all([
-      serviceDatabase(identityDir, launch.migratedByHarness),
-      serviceDatabase(notesDir, launch.migratedByHarness),
+      serviceDatabase(identityDir, launch.migratedByHarness, options.databaseServerUrl),
+      serviceDatabase(notesDir, launch.migratedByHarness, options.databaseServerUrl),
     ]);
     databases.push(identityDb, notesDb);
-    const taken = new Set<number>();
-    const ports = freePorts(["fake", "identity", "notes", "gateway"], taken);
+    const taken = new Set<number>(options.notesPort === undefined ? [] : [options.notesPort]);
+    const ports = {
+      ...freePorts(["fake", "identity", "notes", "gateway"], taken),
+      ...(options.notesPort === undefined ? {} : { notes: options.notesPort }),
+    };
     const replicaPorts = Array.from({ length: (options.gatewayReplicas ?? 1) - 1 }, () =>
       distinctFreePort(taken),
     );
@@ -152,6 +163,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       notesAddress,
       identityAddress,
       databaseSource: identityDb.source,
+      notesDatabaseUrl: notesDb.url,
       processes,
       async withIdentityDatabase(run) {
         if (identityDb.source !== "embedded") {
@@ -164,6 +176,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           await identity.start();
           await gatewayReaches(gatewayUrl, "identity");
         }
+      },
+      async addNotesReplica(port) {
+        const replica = serviceProcess(launch.notes, notesDb, port, baseEnv());
+        started.push(replica);
+        await replica.start();
+        return replica;
       },
       logLines: () =>
         started.flatMap((child) => child.output().split("\n")).filter((line) => line !== ""),
@@ -247,9 +265,14 @@ function fromBinaries(binaries: Binaries): Launch {
  * A database for the service in `dir`, migrated unless the service is to do it; the test's own
  * pool is closed for the child.
  */
-async function serviceDatabase(dir: string, migrated: boolean): Promise<TestDatabase> {
+async function serviceDatabase(
+  dir: string,
+  migrated: boolean,
+  serverUrl: string | undefined,
+): Promise<TestDatabase> {
   const db = await createTestDatabase({
     migrations: migrated ? await readMigrations(join(dir, "migrations")) : [],
+    serverUrl,
   });
   await db.sql.end();
   return db;
@@ -279,62 +302,13 @@ function serviceProcess(
   });
 }
 
-function gatewayEnv(where: {
-  port: number;
-  fakeProviderUrl: string;
-  identityAddress: string;
-  restServices: string[];
-}): Record<string, string> {
-  const fake = where.fakeProviderUrl;
-  return {
-    MODE: "development",
-    HOST: "127.0.0.1",
-    PORT: String(where.port),
-    APP_ORIGIN: `http://127.0.0.1:${where.port}`,
-    CALLER_SIGNING_KEY: testCallerKeys.signingKey,
-    IDENTITY_ADDRESS: where.identityAddress,
-    // Notes is served as any service is: by its REST_SERVICES entry.
-    REST_SERVICES: where.restServices.join(","),
-    // Every test client comes from 127.0.0.1: only the rate-limit test lowers this.
-    AUTH_RATE_LIMIT_PER_MINUTE: "10000",
-    // A test's session sends requests far faster than a person's.
-    API_RATE_LIMIT_PER_MINUTE: "100000",
-    GITHUB_CLIENT_ID: CLIENT_ID,
-    GITHUB_CLIENT_SECRET: CLIENT_SECRET,
-    GITHUB_AUTHORIZE_URL: `${fake}/github/login/oauth/authorize`,
-    GITHUB_TOKEN_URL: `${fake}/github/login/oauth/access_token`,
-    GITHUB_API_URL: `${fake}/github/api`,
-    GOOGLE_CLIENT_ID: CLIENT_ID,
-    GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
-    GOOGLE_ISSUER: `${fake}/google`,
-    DEV_OAUTH_ISSUER: `${fake}/dev`,
-    DEV_OAUTH_CLIENT_ID: CLIENT_ID,
-    DEV_OAUTH_CLIENT_SECRET: CLIENT_SECRET,
-  };
-}
-
-/**
- * Only what a process needs from ours; debug logs make the secrets scan stricter. Tracing is off
- * unless a test turns it on (tracing.test.ts): no test sends spans to a collector it did not start.
- */
-function defaultEnv(): Record<string, string> {
-  const env: Record<string, string> = { LOG_LEVEL: "debug", OTEL_SDK_DISABLED: "true" };
-  for (const key of ["PATH", "HOME", "TMPDIR"]) {
-    const value = process.env[key];
-    if (value !== undefined) {
-      env[key] = value;
-    }
-  }
-  return env;
-}
-
 /** The URL in the fake provider's "fake-oauth-provider listening on <url>" line. */
 function listeningUrl(output: string): string | null {
   return /fake-oauth-provider listening on (http:\/\/\S+)/.exec(output)?.[1] ?? null;
 }
 
 /** A one-connection pool on `url` for the duration of `run`. */
-async function withDatabase<T>(url: string, run: (sql: Sql) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(url: string, run: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = createPool(
     { url, poolMax: 1, connectTimeoutSeconds: 2, statementTimeoutMs: 5_000, idleTimeoutSeconds: 0 },
     { name: "gateway-test", log: silentLogger() },
