@@ -24,6 +24,9 @@ const TOO_MANY_PINGS = Buffer.from("too_many_pings");
 /** How long an address that said NOT_SERVING is left alone while another is available. */
 const AVOID_DRAINING_MS = 60_000;
 
+/** How long an address whose connection went silent is left alone while another is available. */
+const AVOID_SILENT_MS = 5_000;
+
 /** What a subchannel shares with its channel. */
 export interface SubchannelHost {
   readonly options: ChannelOptions;
@@ -201,7 +204,12 @@ export class Subchannel {
     const pollMs = options.healthPollMs ?? 0;
     if (pollMs > 0) {
       this.#stopHealthWatch?.();
-      this.#stopHealthWatch = watchHealth(session, pollMs, () => this.#draining(session));
+      this.#stopHealthWatch = watchHealth(
+        session,
+        pollMs,
+        () => this.#draining(session),
+        () => this.#silent(session, pollMs),
+      );
     }
     // A server going away (shutting down, restarting, or ending a connection at its maximum age)
     // lets its calls finish; new calls go to the name's other connections, or to a new one here.
@@ -233,6 +241,19 @@ export class Subchannel {
     }
   }
 
+  /**
+   * A health Check went unanswered. One ping, answered by the peer's HTTP/2 stack, says whether
+   * the connection is alive; unanswered within the poll interval too, the connection is dropped
+   * (its calls fail UNAVAILABLE) and the address left alone for a while when the name has others:
+   * a frozen process or a blackholed route still accepts TCP connections, and would take calls
+   * again the moment a new one opened.
+   */
+  #silent(session: ClientHttp2Session, timeoutMs: number): void {
+    pingOrDestroy(session, timeoutMs, "health check and ping unanswered", () => {
+      this.#avoidUntil = Date.now() + AVOID_SILENT_MS;
+    });
+  }
+
   /** Drops the current connection (or only `session`, if it is still current). */
   #forget(session: ClientHttp2Session | undefined = this.#session, close = true): void {
     if (session === undefined || this.#session !== session) {
@@ -257,16 +278,29 @@ export class Subchannel {
         clearInterval(this.#keepalive);
         return;
       }
-      const unanswered = setTimeout(
-        () => session.destroy(new Error(`keepalive ping unanswered for ${keepaliveTimeoutMs} ms`)),
-        keepaliveTimeoutMs,
-      );
-      unanswered.unref();
-      const sent = session.ping(() => clearTimeout(unanswered));
-      if (!sent) {
-        clearTimeout(unanswered);
-      }
+      pingOrDestroy(session, keepaliveTimeoutMs, "keepalive ping unanswered");
     }, this.host.keepalive.timeMs);
     this.#keepalive.unref();
+  }
+}
+
+/** Pings `session` and destroys it (its calls fail UNAVAILABLE) unless acked within `timeoutMs`. */
+function pingOrDestroy(
+  session: ClientHttp2Session,
+  timeoutMs: number,
+  reason: string,
+  onDestroy?: () => void,
+): void {
+  if (session.closed || session.destroyed) {
+    return;
+  }
+  const unanswered = setTimeout(() => {
+    onDestroy?.();
+    session.destroy(new Error(`${reason} for ${timeoutMs} ms`));
+  }, timeoutMs);
+  unanswered.unref();
+  const sent = session.ping(() => clearTimeout(unanswered));
+  if (!sent) {
+    clearTimeout(unanswered);
   }
 }
