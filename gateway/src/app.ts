@@ -10,6 +10,7 @@ import { requestGuards } from "./http/guards.ts";
 import type { RateLimiter } from "./http/rate-limiter.ts";
 import { requestContext } from "./http/request-context.ts";
 import type { HealthProbe } from "./readiness.ts";
+import type { GatewayMetrics } from "./telemetry/metrics.ts";
 import type { RawClient } from "./rest/raw-clients.ts";
 import type { RestApi } from "./rest/rest-api.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -36,6 +37,8 @@ export interface AppDeps extends Clients {
   rest: RestApi;
   /** Their clients, by full service name. */
   restClients: ReadonlyMap<string, RawClient>;
+  /** What the gateway measures (requests, session cache); null or unset: metrics off. */
+  metrics?: GatewayMetrics | null;
 }
 
 /** The gateway as an Elysia app. Starts nothing: main.ts listens, tests call `app.handle`. */
@@ -46,7 +49,7 @@ export function createApp(deps: AppDeps) {
   const routeDeps = { ...deps, sessions: sessionValidator(deps) };
   // The web app comes last: its wildcard answers only what no API route does.
   return new Elysia({ serve: { maxRequestBodySize: backstopBodyBytes } })
-    .use(requestContext(deps.log))
+    .use(requestContext(deps.log, deps.metrics ?? null))
     .use(requestGuards(deps.config))
     .use(apiNoStore())
     .use(openApiRoutes(deps.config, deps.rest))
@@ -60,7 +63,9 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Identity's session checks behind the cache, its background re-checks batched. */
-function sessionValidator(deps: Pick<AppDeps, "config" | "identity">): SessionValidator {
+function sessionValidator(
+  deps: Pick<AppDeps, "config" | "identity" | "metrics">,
+): SessionValidator {
   const { sessionCacheTtlMs: ttlMs, sessionCacheMaxEntries: maxEntries } = deps.config;
   const batching = refreshBatching(ttlMs);
   return cachedSessionValidator((sessionToken) => deps.identity.validateSession({ sessionToken }), {
@@ -69,6 +74,7 @@ function sessionValidator(deps: Pick<AppDeps, "config" | "identity">): SessionVa
     refresh: batchedSessionCheck(deps.identity, batching),
     // Batched, a re-check costs a share of one call: allow four full batches in flight.
     maxBackgroundChecks: 4 * batching.maxBatch,
+    ...(deps.metrics ? { onLookup: deps.metrics.sessionLookup } : {}),
   });
 }
 

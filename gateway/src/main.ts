@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { type Logger, runService } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "./app.ts";
 import { createProviders } from "./auth/configured-providers.ts";
@@ -8,6 +9,8 @@ import { checkGatewayHealth } from "./healthcheck.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit-memory.ts";
 import { createRawClients } from "./rest/raw-clients.ts";
 import { loadRestApi } from "./rest/rest-api.ts";
+import { createGatewayMetrics, type GatewayMetrics } from "./telemetry/metrics.ts";
+import { countRefusals } from "./telemetry/metrics-rate-limit.ts";
 
 // The composition root: the only place that opens connections and starts listening. The kit's
 // runService starts telemetry and the logger, exits 1 on a crash and stops on SIGTERM/SIGINT, as
@@ -22,17 +25,20 @@ await runService({
 async function startGateway(
   config: GatewayConfig,
   log: Logger,
+  { meter }: { meter: Meter | null },
 ): Promise<{ stop(): Promise<void> }> {
   for (const warning of configWarnings(config)) {
     log.warn(warning);
   }
   // First: a REST_SERVICES mistake stops the start-up before any connection is opened.
   const rest = loadRestApi(config);
-  const clients = createClients(config);
+  const metrics = meter === null ? null : createGatewayMetrics(meter);
+  const clients = createClients(config, meter);
   const restClients = createRawClients(rest, {
     timeoutMs: config.grpcTimeoutMs,
     callerKey: config.callerKey,
     implementation: config.grpcClient,
+    meter,
   });
   const addresses = [config.identityAddress, ...rest.services.map((s) => s.address)];
   const probe = createHealthProbe([...new Set(addresses)], {
@@ -43,8 +49,9 @@ async function startGateway(
     ...clients,
     config,
     providers: createProviders(config),
-    ...rateLimiters(config),
+    ...rateLimiters(config, metrics),
     probe,
+    metrics,
     log,
     rest,
     restClients,
@@ -79,22 +86,32 @@ async function startGateway(
  */
 function rateLimiters(
   config: GatewayConfig,
+  metrics: GatewayMetrics | null,
 ): Pick<AppDeps, "limiter" | "sessionLimiter" | "publicLimiter"> {
   return {
-    limiter: createMemoryRateLimiter({
-      name: "auth",
-      limit: config.authRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
-    sessionLimiter: createMemoryRateLimiter({
-      name: "session",
-      limit: config.apiRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
-    publicLimiter: createMemoryRateLimiter({
-      name: "public",
-      limit: config.apiRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
+    limiter: countRefusals(
+      createMemoryRateLimiter({
+        name: "auth",
+        limit: config.authRateLimitPerMinute,
+        windowSeconds: 60,
+      }),
+      metrics,
+    ),
+    sessionLimiter: countRefusals(
+      createMemoryRateLimiter({
+        name: "session",
+        limit: config.apiRateLimitPerMinute,
+        windowSeconds: 60,
+      }),
+      metrics,
+    ),
+    publicLimiter: countRefusals(
+      createMemoryRateLimiter({
+        name: "public",
+        limit: config.apiRateLimitPerMinute,
+        windowSeconds: 60,
+      }),
+      metrics,
+    ),
   };
 }

@@ -44,6 +44,8 @@ export interface SessionCacheOptions {
    * (session-refresh.ts); a miss, which a request waits for, always uses `check` at once.
    */
   refresh?: (token: string) => Promise<ValidatedSession>;
+  /** Told of each request's check: answered from the cache (hit) or not (metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 /** Refresh-ahead falls between these fractions of the TTL after the check, spread at random. */
@@ -127,6 +129,7 @@ interface SessionCache {
   check: Ask;
   /** How a background refresh asks identity. */
   refresh: Ask;
+  onLookup: ((hit: boolean) => void) | undefined;
 }
 
 function createSessionCache(check: Ask, options: SessionCacheOptions): SessionCache {
@@ -142,6 +145,7 @@ function createSessionCache(check: Ask, options: SessionCacheOptions): SessionCa
     ends: createSessionEnds({ now, max: options.maxEntries }),
     check,
     refresh: options.refresh ?? check,
+    onLookup: options.onLookup,
   };
 }
 
@@ -150,10 +154,12 @@ function validate(cache: SessionCache, token: string): Promise<ValidatedSession>
   if (hit !== undefined) {
     const at = cache.now();
     if (hit.until > at) {
+      cache.onLookup?.(true);
       refreshIfDue(cache, token, hit, at);
       return Promise.resolve(serveEntry(hit));
     }
   }
+  cache.onLookup?.(false);
   const checking = cache.inFlight.get(token) ?? startCheck(cache, token, cache.check);
   return checking.then((answer) => fromEntry(cache, token, answer));
 }

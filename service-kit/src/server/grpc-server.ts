@@ -1,5 +1,7 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { Meter } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
+import { measureServerCalls } from "../telemetry/rpc-metrics.ts";
 import { healthDefinition } from "../wire/health-definition.ts";
 import { serverKeepalive } from "../wire/keepalive.ts";
 import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
@@ -24,6 +26,8 @@ export interface GrpcServerOptions {
   shutdownDelayMs: number;
   /** How long in-flight calls may finish once no new ones are accepted. */
   shutdownGraceMs: number;
+  /** Records rpc.server.call.duration of the services' calls (not health's); null: metrics off. */
+  meter?: Meter | null;
 }
 
 export interface GrpcServer {
@@ -46,7 +50,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const server = new Server({ ...serverKeepalive, ...withoutChannelz, ...messageLimits });
   server.addService(healthDefinition, health.implementation());
   for (const service of options.services) {
-    server.addService(service.definition as never, service.implementation);
+    const { definition, implementation } = service;
+    server.addService(
+      definition as never,
+      options.meter
+        ? measureServerCalls(definition, implementation, options.meter)
+        : implementation,
+    );
   }
   const port = await bind(server, `${options.host}:${options.port}`);
   options.log.info({ address: `${options.host}:${port}` }, "grpc server listening");
