@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { testCallerKeys } from "@trellis/testing";
 import { parsePublicKeys } from "../../src/caller/caller-keys.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
@@ -67,6 +68,7 @@ export function startEchoHost(
     log?: Logger;
     shutdownDelayMs?: number;
     shutdownGraceMs?: number;
+    meter?: Meter | null;
   } = {},
 ): Promise<GrpcServer> {
   const log = options.log ?? silentLogger();
@@ -87,5 +89,6 @@ export function startEchoHost(
     log,
     shutdownDelayMs: options.shutdownDelayMs ?? 0,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+    meter: options.meter ?? null,
   });
 }
