@@ -10,7 +10,6 @@ import { requestGuards } from "./http/guards.ts";
 import type { RateLimiter } from "./http/rate-limiter.ts";
 import { requestContext } from "./http/request-context.ts";
 import type { HealthProbe } from "./readiness.ts";
-import type { GatewayMetrics } from "./telemetry/metrics.ts";
 import type { RawClient } from "./rest/raw-clients.ts";
 import type { RestApi } from "./rest/rest-api.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -21,6 +20,7 @@ import { openApiRoutes } from "./routes/openapi.ts";
 import { restRoutes } from "./routes/rest.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { webRoutes } from "./routes/web.ts";
+import type { GatewayMetrics } from "./telemetry/metrics.ts";
 
 export interface AppDeps extends Clients {
   config: GatewayConfig;

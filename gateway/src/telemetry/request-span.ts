@@ -35,7 +35,6 @@ export interface RequestSpan {
   errorType?: string;
 }
 
-
 /**
  * Starts the request's span, a new trace (the gateway is the edge: a `traceparent` sent by a
  * browser is not trusted), and attaches it as the active context for the rest of the request,
