@@ -83,8 +83,8 @@ test("trellis.session_cache.lookups: the first check of a session misses, the ne
   }
 
   expect(counts(await pointsOf("trellis.session_cache.lookups"))).toEqual([
-    { attributes: { "trellis.session_cache.result": "miss" }, value: 1 },
     { attributes: { "trellis.session_cache.result": "hit" }, value: 2 },
+    { attributes: { "trellis.session_cache.result": "miss" }, value: 1 },
   ]);
 });
 

@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter } from "@opentelemetry/api";
+import type { Attributes, Histogram, Meter } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -38,21 +38,53 @@ export function createGatewayMetrics(meter: Meter): GatewayMetrics {
     unit: "s",
     advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS },
   });
-  const lookups = meter.createCounter(METRIC_SESSION_CACHE_LOOKUPS, {
-    description: "Session checks, answered from the gateway's cache (hit) or by identity (miss).",
-    unit: "{lookup}",
-  });
-  const refusals = meter.createCounter(METRIC_RATE_LIMIT_REFUSALS, {
-    description: "Requests refused with 429 by a rate limit.",
-    unit: "{request}",
-  });
-  const hit = { [ATTR_SESSION_CACHE_RESULT]: "hit" };
-  const miss = { [ATTR_SESSION_CACHE_RESULT]: "miss" };
   return {
     request: requestRecorder(durations),
-    sessionLookup: (found) => lookups.add(1, found ? hit : miss),
-    refused: policyCounter(refusals),
+    sessionLookup: sessionLookups(meter),
+    refused: refusalCounts(meter),
   };
+}
+
+// The two counters are kept as plain numbers and read when the SDK collects (observable
+// counters, cumulative as an SDK counter would be): a lookup happens on every signed-in request,
+// and counter.add hashes its attributes each time, about 0.35 µs here against 0.01 µs.
+
+function sessionLookups(meter: Meter): GatewayMetrics["sessionLookup"] {
+  const counts = { hit: 0, miss: 0 };
+  const hit = { [ATTR_SESSION_CACHE_RESULT]: "hit" };
+  const miss = { [ATTR_SESSION_CACHE_RESULT]: "miss" };
+  meter
+    .createObservableCounter(METRIC_SESSION_CACHE_LOOKUPS, {
+      description: "Session checks, answered from the gateway's cache (hit) or by identity (miss).",
+      unit: "{lookup}",
+    })
+    .addCallback((result) => {
+      result.observe(counts.hit, hit);
+      result.observe(counts.miss, miss);
+    });
+  return (found) => {
+    if (found) {
+      counts.hit++;
+    } else {
+      counts.miss++;
+    }
+  };
+}
+
+function refusalCounts(meter: Meter): GatewayMetrics["refused"] {
+  // By policy name: three of them (auth, session, public).
+  const counts = new Map<string, number>();
+  meter
+    .createObservableCounter(METRIC_RATE_LIMIT_REFUSALS, {
+      description: "Requests refused with 429 by a rate limit.",
+      unit: "{request}",
+    })
+    .addCallback((result) => {
+      for (const [policy, count] of counts) {
+        result.observe(count, { [ATTR_RATE_LIMIT_POLICY]: policy });
+      }
+    });
+  return (policy) => counts.set(policy, (counts.get(policy) ?? 0) + 1);
 }
 
 /**
@@ -87,16 +119,4 @@ function requestAttributes(method: string, route: string, status: number): Attri
     attributes[ATTR_ERROR_TYPE] = String(status);
   }
   return attributes;
-}
-
-function policyCounter(refusals: Counter): GatewayMetrics["refused"] {
-  const byPolicy = new Map<string, Attributes>();
-  return (policy) => {
-    let attributes = byPolicy.get(policy);
-    if (attributes === undefined) {
-      attributes = { [ATTR_RATE_LIMIT_POLICY]: policy };
-      byPolicy.set(policy, attributes);
-    }
-    refusals.add(1, attributes);
-  };
 }
