@@ -60,7 +60,13 @@ test("the shared endpoint: both sides' call durations arrive over OTLP/HTTP, und
       method: attributes["rpc.method"],
       code: attributes["rpc.grpc.status_code"],
     }));
-  const call = { service: "metered-call", unit: "s", type: "histogram", value: 1, method: "Echo" };
+  const call = {
+    service: "metered-call",
+    unit: "s",
+    type: "histogram" as const,
+    value: 1,
+    method: "Echo",
+  };
   expect(calls).toEqual([
     { ...call, name: "rpc.server.call.duration", code: 0 },
     { ...call, name: "rpc.client.call.duration", code: 0 },
@@ -78,7 +84,7 @@ test("a metrics endpoint alone: metrics on, tracing off", async () => {
   expect(receiver.points().length).toBeGreaterThan(0);
 });
 
-const off = [
+const off: { name: string; endpoint: boolean; env: Record<string, string> }[] = [
   { name: "no endpoint named", endpoint: false, env: {} },
   {
     name: "OTEL_METRICS_EXPORTER=none (and traces none)",

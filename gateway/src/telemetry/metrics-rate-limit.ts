@@ -1,4 +1,4 @@
-import type { RateLimiter } from "../http/rate-limiter.ts";
+import type { RateLimitDecision, RateLimiter } from "../http/rate-limiter.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 
 /**
@@ -11,14 +11,12 @@ export function countRefusals(limiter: RateLimiter, metrics: GatewayMetrics | nu
     return limiter;
   }
   const { policy } = limiter;
-  return {
-    policy,
-    hit: (key) =>
-      limiter.hit(key).then((decision) => {
-        if (!decision.allowed) {
-          metrics.refused(policy.name);
-        }
-        return decision;
-      }),
+  // One callback for every hit: a hit allocates no closure of its own.
+  const count = (decision: RateLimitDecision): RateLimitDecision => {
+    if (!decision.allowed) {
+      metrics.refused(policy.name);
+    }
+    return decision;
   };
+  return { policy, hit: (key) => limiter.hit(key).then(count) };
 }

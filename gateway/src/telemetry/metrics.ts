@@ -95,16 +95,34 @@ function refusalCounts(meter: Meter): GatewayMetrics["refused"] {
 function requestRecorder(durations: Histogram): GatewayMetrics["request"] {
   const seen = new Map<string, Attributes>();
   return (method, route, status, startedMs) => {
-    // Any other method is _OTHER, so that made-up methods cannot grow the map.
-    const known = knownMethod(method);
-    const key = `${known} ${status} ${route}`;
+    const key = `${method} ${status} ${route}`;
     let attributes = seen.get(key);
     if (attributes === undefined) {
-      attributes = requestAttributes(known, route, status);
-      seen.set(key, attributes);
+      attributes = attributesFor(seen, method, route, status);
     }
     durations.record((performance.now() - startedMs) / 1000, attributes);
   };
+}
+
+/**
+ * Builds and keeps the attributes of a (method, route, status) seen for the first time. A method
+ * HTTP does not define is _OTHER and kept under that name only, so that made-up methods cannot
+ * grow the map (each of their requests looks it up twice).
+ */
+function attributesFor(
+  seen: Map<string, Attributes>,
+  method: string,
+  route: string,
+  status: number,
+): Attributes {
+  const known = knownMethod(method);
+  const key = `${known} ${status} ${route}`;
+  let attributes = seen.get(key);
+  if (attributes === undefined) {
+    attributes = requestAttributes(known, route, status);
+    seen.set(key, attributes);
+  }
+  return attributes;
 }
 
 function requestAttributes(method: string, route: string, status: number): Attributes {

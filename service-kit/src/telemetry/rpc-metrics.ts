@@ -101,15 +101,15 @@ function measureUnary(
  * `call`, recording each call's duration into rpc.client.call.duration. A rejection's status is
  * its `code` when it carries a gRPC one (the client's CallError), else INTERNAL, as in its span.
  */
-export function measureClientCall<Args extends unknown[], Result>(
+export function measureClientCall<Request, Settings, Result>(
   histogram: Histogram,
   shape: RpcSpanShape,
-  call: (...args: Args) => Promise<Result>,
-): (...args: Args) => Promise<Result> {
+  call: (request: Request, settings?: Settings) => Promise<Result>,
+): (request: Request, settings?: Settings) => Promise<Result> {
   const record = callRecorder(histogram, shape);
-  return (...args) => {
+  return (request, settings) => {
     const started = performance.now();
-    return call(...args).then(
+    return call(request, settings).then(
       (result) => {
         record(status.OK, started);
         return result;
