@@ -4,6 +4,7 @@
 /** Processes whose memory and CPU the bench follows. */
 export type ProcessRole =
   | "gateway"
+  | "gateway-metrics"
   | "identity"
   | "notes"
   | "baseline"
@@ -11,7 +12,7 @@ export type ProcessRole =
   | "elysia-hello";
 
 /** The servers a closed-loop scenario can load. */
-export type ServerName = "gateway" | "baseline" | "bun-hello" | "elysia-hello";
+export type ServerName = "gateway" | "gateway-metrics" | "baseline" | "bun-hello" | "elysia-hello";
 
 export type ScenarioName =
   | "pgbench"
@@ -21,6 +22,7 @@ export type ScenarioName =
   | "hello"
   | "one-hop"
   | "me"
+  | "me-metrics"
   | "me-serial"
   | "notes-list"
   | "notes-create"
@@ -126,7 +128,11 @@ export function needsStack(scenario: Scenario): boolean {
     case "pgbench":
       return false;
     case "wrk":
-      return scenario.target === "gateway" || scenario.target === "baseline";
+      return (
+        scenario.target === "gateway" ||
+        scenario.target === "gateway-metrics" ||
+        scenario.target === "baseline"
+      );
     default:
       return true;
   }

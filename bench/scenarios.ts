@@ -130,6 +130,23 @@ export const scenarios: readonly Scenario[] = [
       "session-join-user read), cookies rotating over every seeded user.",
     processes: ["gateway", "identity"],
     target: "gateway",
+    inTurnsWith: "me-metrics",
+    method: "GET",
+    path: "/api/me",
+    signedIn: true,
+    expectedStatus: 200,
+    countStatuses: true,
+  },
+  {
+    name: "me-metrics",
+    kind: "wrk",
+    title: "GET /api/me, metrics on",
+    description:
+      "GET /api/me on a second gateway, the same but for OpenTelemetry metrics, which it " +
+      "exports every 10 s to a sink on loopback (traces stay off): in turns with GET /api/me, " +
+      "whose ratio to it is what metrics cost.",
+    processes: ["gateway-metrics", "identity"],
+    target: "gateway-metrics",
     method: "GET",
     path: "/api/me",
     signedIn: true,

@@ -48,10 +48,11 @@ export async function restartSeededStack(
   targets: Targets,
   workDir: string,
 ): Promise<SeededStack> {
-  for (const role of ["baseline", "gateway", "identity", "notes"] as const) {
+  for (const role of ["baseline", "gateway", "gateway-metrics", "identity", "notes"] as const) {
     await targets.processes[role]?.stop();
     delete targets.processes[role];
   }
   delete targets.urls.baseline;
+  delete targets.urls["gateway-metrics"];
   return startSeededStack(options, env, targets, workDir);
 }

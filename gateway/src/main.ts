@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { type Logger, runService } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "./app.ts";
 import { createProviders } from "./auth/configured-providers.ts";
@@ -11,6 +12,8 @@ import { createRawClients } from "./rest/raw-clients.ts";
 import { loadRestApi } from "./rest/rest-api.ts";
 import { connectSharedState, type SharedState } from "./shared-state/redis-connections.ts";
 import { redisSessionEndChannel } from "./shared-state/session-end-channel.ts";
+import { createGatewayMetrics, type GatewayMetrics } from "./telemetry/metrics.ts";
+import { countRefusals } from "./telemetry/metrics-rate-limit.ts";
 
 // The composition root: the only place that opens connections and starts listening. The kit's
 // runService starts telemetry and the logger, exits 1 on a crash and stops on SIGTERM/SIGINT, as
@@ -25,31 +28,31 @@ await runService({
 async function startGateway(
   config: GatewayConfig,
   log: Logger,
+  { meter }: { meter: Meter | null },
 ): Promise<{ stop(): Promise<void> }> {
   for (const warning of configWarnings(config)) {
     log.warn(warning);
   }
   // First: a REST_SERVICES mistake stops the start-up before any connection is opened.
   const rest = loadRestApi(config);
-  const clients = createClients(config);
+  const metrics = meter === null ? null : createGatewayMetrics(meter);
+  const clients = createClients(config, meter);
   const restClients = createRawClients(rest, {
     timeoutMs: config.grpcTimeoutMs,
     callerKey: config.callerKey,
     implementation: config.grpcClient,
+    meter,
   });
-  const addresses = [config.identityAddress, ...rest.services.map((s) => s.address)];
-  const probe = createHealthProbe([...new Set(addresses)], {
-    timeoutMs: 1_000,
-    implementation: config.grpcClient,
-  });
+  const probe = healthProbe(config, rest);
   const shared = connectShared(config, log);
   const app = createApp({
     ...clients,
     config,
     providers: createProviders(config),
-    ...rateLimiters(config, shared?.state ?? null),
+    ...rateLimiters(config, shared?.state ?? null, metrics),
     sessionEnds: shared?.sessionEnds,
     probe,
+    metrics,
     log,
     rest,
     restClients,
@@ -99,6 +102,15 @@ function connectShared(config: GatewayConfig, log: Logger) {
   };
 }
 
+/** /readyz's probe: identity and every REST service, each address once. */
+function healthProbe(config: GatewayConfig, rest: ReturnType<typeof loadRestApi>) {
+  const addresses = [config.identityAddress, ...rest.services.map((s) => s.address)];
+  return createHealthProbe([...new Set(addresses)], {
+    timeoutMs: 1_000,
+    implementation: config.grpcClient,
+  });
+}
+
 /**
  * One limiter for sign-in attempts per client address, one for API calls per session, and one
  * per client address for PUBLIC RPCs (API_RATE_LIMIT_PER_MINUTE, as a session gets). With shared
@@ -107,6 +119,7 @@ function connectShared(config: GatewayConfig, log: Logger) {
 function rateLimiters(
   config: GatewayConfig,
   shared: SharedState | null,
+  metrics: GatewayMetrics | null,
 ): Pick<AppDeps, "limiter" | "sessionLimiter" | "publicLimiter"> {
   const auth = createMemoryRateLimiter({
     name: "auth",
@@ -114,16 +127,25 @@ function rateLimiters(
     windowSeconds: 60,
   });
   return {
-    limiter: shared === null ? auth : createSharedRateLimiter(shared.commands, auth),
-    sessionLimiter: createMemoryRateLimiter({
-      name: "session",
-      limit: config.apiRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
-    publicLimiter: createMemoryRateLimiter({
-      name: "public",
-      limit: config.apiRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
+    limiter: countRefusals(
+      shared === null ? auth : createSharedRateLimiter(shared.commands, auth),
+      metrics,
+    ),
+    sessionLimiter: countRefusals(
+      createMemoryRateLimiter({
+        name: "session",
+        limit: config.apiRateLimitPerMinute,
+        windowSeconds: 60,
+      }),
+      metrics,
+    ),
+    publicLimiter: countRefusals(
+      createMemoryRateLimiter({
+        name: "public",
+        limit: config.apiRateLimitPerMinute,
+        windowSeconds: 60,
+      }),
+      metrics,
+    ),
   };
 }

@@ -65,7 +65,7 @@ const composeChecks = [
   {
     file: "compose.yaml",
     rule: "publishes no port",
-    check: onlyThesePublishPorts(["gateway", "jaeger"]),
+    check: onlyThesePublishPorts(["gateway", "jaeger", "otel-collector"]),
   },
   { file: "compose.yaml", rule: "binds loopback", check: portsBindLoopbackExcept([]) },
   { file: "deploy/compose.yaml", rule: "a healthcheck", check: everyServiceHasAHealthcheck },

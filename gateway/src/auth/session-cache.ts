@@ -64,6 +64,8 @@ export interface SessionCacheOptions {
   refresh?: (token: string) => Promise<ValidatedSession>;
   /** The TTL while other replicas' ends cannot reach this one (default 1 s); see setEndsReach. */
   unreachedTtlMs?: number;
+  /** Told of each request's check: answered from the cache (hit) or not (metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 /** Refresh-ahead falls between these fractions of the TTL after the check, spread at random. */
@@ -188,6 +190,7 @@ interface SessionCache {
   check: Ask;
   /** How a background refresh asks identity. */
   refresh: Ask;
+  onLookup: ((hit: boolean) => void) | undefined;
 }
 
 function createSessionCache(check: Ask, options: SessionCacheOptions): SessionCache {
@@ -212,6 +215,7 @@ function createSessionCache(check: Ask, options: SessionCacheOptions): SessionCa
     ends: createSessionEnds({ now, max: options.maxEntries }),
     check,
     refresh: options.refresh ?? check,
+    onLookup: options.onLookup,
   };
 }
 
@@ -220,10 +224,12 @@ function validate(cache: SessionCache, token: string): Promise<ValidatedSession>
   if (hit !== undefined) {
     const at = cache.now();
     if (hit.until > at) {
+      cache.onLookup?.(true);
       refreshIfDue(cache, token, hit, at);
       return Promise.resolve(serveEntry(hit));
     }
   }
+  cache.onLookup?.(false);
   const checking = cache.inFlight.get(token) ?? startCheck(cache, token, cache.check);
   return checking.then((answer) => fromEntry(cache, token, answer));
 }

@@ -14,6 +14,7 @@ export const INFRASTRUCTURE = new Set([
   "backup",
   "gateway",
   "jaeger",
+  "otel-collector",
   "postgres",
   "redis",
   "traefik",

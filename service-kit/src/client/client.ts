@@ -1,7 +1,8 @@
 import { status } from "@grpc/grpc-js";
-import { context, SpanKind, trace } from "@opentelemetry/api";
+import { context, type Meter, SpanKind, trace } from "@opentelemetry/api";
 import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "../caller/caller.ts";
 import type { CallerSigningKey } from "../caller/caller-keys.ts";
+import { callDurations, measureClientCall } from "../telemetry/rpc-metrics.ts";
 import { endRpcSpan, type RpcSpanShape, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { injectTraceHeaders } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
@@ -58,6 +59,8 @@ export interface ClientOptions {
    * `resolveEveryMs` are ignored).
    */
   implementation?: ClientImplementation;
+  /** Records rpc.client.call.duration of every call; null or unset: metrics off. */
+  meter?: Meter | null;
 }
 
 /** The serializers ts-proto generates for each method of a grpc-js service definition. */
@@ -93,6 +96,7 @@ export function createClient<Definition extends ServiceDefinitionShape>(
   const methods: Record<string, unknown> = {
     close: () => channel.close(),
   };
+  const durations = options.meter ? callDurations(options.meter, SpanKind.CLIENT) : null;
   for (const [name, method] of Object.entries(definition)) {
     const unary = method as unknown as UnaryMethod;
     const call = {
@@ -102,8 +106,10 @@ export function createClient<Definition extends ServiceDefinitionShape>(
       shape: rpcSpanShape(method.path, SpanKind.CLIENT, address),
       sign,
     };
-    methods[name] = (request: unknown, settings: CallSettings = {}) =>
+    const unaryCall = (request: unknown, settings: CallSettings = {}) =>
       callUnary(call, request, settings);
+    methods[name] =
+      durations === null ? unaryCall : measureClientCall(durations, call.shape, unaryCall);
   }
   return methods as PromiseClient<Definition>;
 }

@@ -1,6 +1,8 @@
+import type { Meter } from "@opentelemetry/api";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config/service-config.ts";
 import type { Logger } from "../log.ts";
+import { observePool } from "../telemetry/pool-metrics.ts";
 import { poolAttributes, traceTransactions } from "../telemetry/sql-span.ts";
 
 export type Sql = postgres.Sql;
@@ -11,9 +13,13 @@ export type TransactionSql = postgres.TransactionSql;
  * Opens a postgres.js pool. Nothing connects until the first query. postgres.js queues
  * queries beyond `max` without a time limit, so run request-path queries through
  * `withSignal` to bound that wait by the call's deadline. Each `sql.begin` is a span holding
- * the spans of its queries.
+ * the spans of its queries. With a `meter`, the pool reports db.client.connection.count (used,
+ * idle) and db.client.connection.pending_requests, named `name`.
  */
-export function createPool(config: DatabaseConfig, options: { name: string; log: Logger }): Sql {
+export function createPool(
+  config: DatabaseConfig,
+  options: { name: string; log: Logger; meter?: Meter | null },
+): Sql {
   const sql = postgres(config.url, {
     max: config.poolMax,
     connect_timeout: config.connectTimeoutSeconds,
@@ -31,6 +37,9 @@ export function createPool(config: DatabaseConfig, options: { name: string; log:
     onnotice: (notice) => options.log.debug({ notice: notice.message }, "postgres notice"),
   });
   traceTransactions(sql, poolAttributes(config.url));
+  if (options.meter) {
+    observePool(sql, options.meter, options.name);
+  }
   return sql;
 }
 

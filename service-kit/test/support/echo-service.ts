@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { testCallerKeys } from "@trellis/testing";
 import { parsePublicKeys } from "../../src/caller/caller-keys.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
@@ -74,6 +75,7 @@ export function startEchoHost(
     shutdownGraceMs?: number;
     maxConnectionAgeMs?: number;
     maxConnectionAgeGraceMs?: number;
+    meter?: Meter | null;
   } = {},
 ): Promise<GrpcServer> {
   const log = options.log ?? silentLogger();
@@ -96,5 +98,6 @@ export function startEchoHost(
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     maxConnectionAgeMs: options.maxConnectionAgeMs,
     maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs,
+    meter: options.meter ?? null,
   });
 }
