@@ -62,7 +62,7 @@ test("the placeholder digest stands only for our own images and the collector", 
   ).toBe(true);
 });
 
-test("the cluster runs the Postgres and Jaeger that deploy/compose.yaml runs", async () => {
+test("the cluster runs the Postgres, Jaeger, Redis and collector that deploy/compose.yaml runs", async () => {
   const compose = parse(await readText("deploy/compose.yaml")) as ComposeFile;
   const images = new Set(
     rendered.production.flatMap((object) =>
@@ -73,7 +73,7 @@ test("the cluster runs the Postgres and Jaeger that deploy/compose.yaml runs", a
         : [],
     ),
   );
-  for (const name of ["postgres", "jaeger", "redis"]) {
+  for (const name of ["postgres", "jaeger", "redis", "otel-collector"]) {
     expect(images.has(compose.services?.[name]?.image ?? "missing")).toBe(true);
   }
 });
