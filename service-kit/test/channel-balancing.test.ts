@@ -6,6 +6,7 @@ import { type Target, targetOf } from "../src/client/targets.ts";
 import type { GrpcServer } from "../src/server/grpc-server.ts";
 import { echoService, startEchoHost } from "./support/echo-service.ts";
 import { eventually } from "./support/eventually.ts";
+import { replicaProcess } from "./support/replica-process.ts";
 
 // Three replicas of one service behind one name (a Kubernetes headless Service, Docker's DNS with
 // several containers), each on its own loopback address (Linux routes all of 127/8 to lo) and the
@@ -138,30 +139,9 @@ test("10,000 calls to a name with three replicas: each answers 25-42% of them, n
   });
 }, 60_000);
 
-/** A replica in a process of its own, which the test can SIGKILL. */
-async function replicaProcess(host: string, port: number) {
-  const child = Bun.spawn(["bun", `${import.meta.dir}/fixtures/echo-replica.ts`], {
-    env: { ...process.env, HOST: host, PORT: String(port) },
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  cleanups.push(() => child.kill("SIGKILL"));
-  const reader = child.stdout.getReader();
-  let said = "";
-  while (!said.includes("ready")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      throw new Error(`replica on ${host} exited before serving`);
-    }
-    said += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return child;
-}
-
 test("a replica SIGKILLed mid-run: no call fails but those in flight when it died, and the others take the rest", async () => {
   const port = freePort();
-  const children = await Promise.all(ADDRESSES.map((host) => replicaProcess(host, port)));
+  const children = await Promise.all(ADDRESSES.map((host) => replicaProcess(host, port, cleanups)));
   const { resolveTargets } = dnsName(ADDRESSES.map((host) => targetOf(host, port)));
   const client = clientOf(resolveTargets);
   const killed = { inFlight: -1, started: -1, answersBefore: 0 };

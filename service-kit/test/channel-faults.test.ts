@@ -7,6 +7,7 @@ import { CallError } from "../src/client/call-error.ts";
 import { createClient } from "../src/client/client.ts";
 import { targetOf } from "../src/client/targets.ts";
 import { echoService } from "./support/echo-service.ts";
+import { replicaProcess } from "./support/replica-process.ts";
 
 // Connections that die without a goodbye: a server whose process froze (a blackholed route looks
 // the same: no FIN, no RST, nothing answered) and a server whose socket just closes (a crash, a
@@ -23,27 +24,6 @@ afterEach(async () => {
   }
 });
 
-/** An echo replica in a process of its own (test/fixtures/echo-replica.ts), to freeze or kill. */
-async function replicaProcess(host: string, port: number) {
-  const child = Bun.spawn(["bun", `${import.meta.dir}/fixtures/echo-replica.ts`], {
-    env: { ...process.env, HOST: host, PORT: String(port) },
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  cleanups.push(() => child.kill("SIGKILL"));
-  const reader = child.stdout.getReader();
-  let said = "";
-  while (!said.includes("ready")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      throw new Error(`replica on ${host} exited before serving`);
-    }
-    said += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return child;
-}
-
 async function failuresOf(calls: number, call: () => Promise<unknown>): Promise<number> {
   let failed = 0;
   for (let index = 0; index < calls; index++) {
@@ -56,7 +36,7 @@ async function failuresOf(calls: number, call: () => Promise<unknown>): Promise<
 
 test("a replica that freezes: its silent connection is dropped after an unanswered health check and ping, and calls go to the other", async () => {
   const port = freePort();
-  const children = await Promise.all(ADDRESSES.map((host) => replicaProcess(host, port)));
+  const children = await Promise.all(ADDRESSES.map((host) => replicaProcess(host, port, cleanups)));
   const client = createClient(echoService, `echo.internal:${port}`, {
     timeoutMs: 300,
     callerKey,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { type OtlpReceiver, startOtlpReceiver } from "@trellis/testing";
+import { runFixture as runFixtureScript } from "./support/run-fixture.ts";
 
 // startTelemetry's metrics in real processes, configured only by OTEL_* variables: exported over
 // OTLP/HTTP when an endpoint is named, and nothing set up or sent otherwise.
@@ -23,20 +24,9 @@ interface FixtureResult {
 
 async function runFixture(env: Record<string, string>): Promise<FixtureResult> {
   receiver.clear();
-  const child = Bun.spawn([process.execPath, fixture], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  clearTimeout(timer);
+  const { result, stderr, exitCode } = await runFixtureScript<FixtureResult>(fixture, env);
   expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
-  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as FixtureResult;
+  return result;
 }
 
 const json = {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { type OtlpReceiver, startOtlpReceiver } from "@trellis/testing";
+import { runFixture as runFixtureScript } from "./support/run-fixture.ts";
 
 // startTelemetry in real processes, configured only by OTEL_* variables: exporting over
 // OTLP/HTTP with a flush on shutdown, switched off, and facing a collector that is down.
@@ -22,23 +23,8 @@ beforeAll(() => {
 });
 afterAll(() => receiver.stop());
 
-async function runFixture(
-  env: Record<string, string>,
-): Promise<{ result: FixtureResult; stderr: string; exitCode: number }> {
-  const child = Bun.spawn([process.execPath, fixture], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  clearTimeout(timer);
-  const last = stdout.trim().split("\n").at(-1) ?? "";
-  return { result: JSON.parse(last) as FixtureResult, stderr, exitCode };
+function runFixture(env: Record<string, string>) {
+  return runFixtureScript<FixtureResult>(fixture, env);
 }
 
 function parsed(lines: string[]): Record<string, unknown>[] {

@@ -4,8 +4,7 @@ import {
   isClusterWide,
   type K8sRule,
   type Selector,
-  sameNamespace,
-  selects,
+  unselectedWorkloads,
   workloads,
 } from "./k8s-workloads.ts";
 
@@ -13,22 +12,12 @@ import {
  * Every workload has a NetworkPolicy of its own selecting its pods (the namespace's default deny,
  * which selects every pod, does not count): what it may reach and what may reach it is written.
  */
-export const everyWorkloadHasANetworkPolicy: K8sRule = (objects) => {
-  const policies = objects.filter((object) => object.kind === "NetworkPolicy");
-  return workloads(objects)
-    .filter(
-      ({ object, template }) =>
-        !policies.some(
-          (policy) =>
-            sameNamespace(policy, object) &&
-            selects(
-              (policy.spec as { podSelector?: Selector }).podSelector,
-              template.metadata?.labels ?? {},
-            ),
-        ),
-    )
-    .map(({ where }) => `${where} has no NetworkPolicy selecting its pods`);
-};
+export const everyWorkloadHasANetworkPolicy: K8sRule = (objects) =>
+  unselectedWorkloads(
+    objects,
+    "NetworkPolicy",
+    (spec) => spec.podSelector as Selector | undefined,
+  ).map(({ where }) => `${where} has no NetworkPolicy selecting its pods`);
 
 /** Each namespace denies all traffic that no policy allows, both ways. */
 export const everyNamespaceDeniesByDefault: K8sRule = (objects) => {

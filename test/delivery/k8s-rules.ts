@@ -6,9 +6,7 @@ import {
   isClusterWide,
   type K8sRule,
   type Selector,
-  sameNamespace,
-  selects,
-  workloads,
+  unselectedWorkloads,
 } from "./k8s-workloads.ts";
 
 const PINNED = /^[^\s@]+:[^\s@/]+@sha256:[0-9a-f]{64}$/;
@@ -75,23 +73,13 @@ export const everyImageIsPinnedByDigest: K8sRule = (objects) =>
   );
 
 /** Every Deployment has a PodDisruptionBudget selecting its pods: a drain never takes them all. */
-export const everyDeploymentHasADisruptionBudget: K8sRule = (objects) => {
-  const budgets = objects.filter((object) => object.kind === "PodDisruptionBudget");
-  return workloads(objects)
-    .filter(({ object }) => object.kind === "Deployment")
-    .filter(
-      ({ object, template }) =>
-        !budgets.some(
-          (budget) =>
-            sameNamespace(budget, object) &&
-            selects(
-              (budget.spec as { selector?: Selector }).selector,
-              template.metadata?.labels ?? {},
-            ),
-        ),
-    )
-    .map(({ where }) => `${where} has no PodDisruptionBudget selecting its pods`);
-};
+export const everyDeploymentHasADisruptionBudget: K8sRule = (objects) =>
+  unselectedWorkloads(
+    objects,
+    "PodDisruptionBudget",
+    (spec) => spec.selector as Selector | undefined,
+    ["Deployment"],
+  ).map(({ where }) => `${where} has no PodDisruptionBudget selecting its pods`);
 
 /** No Secret carries a value: secrets are made in the cluster by hand, never committed. */
 export const noSecretHoldsData: K8sRule = (objects) =>

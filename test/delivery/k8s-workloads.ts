@@ -91,3 +91,29 @@ export function isClusterWide(object: K8sObject): boolean {
 export function sameNamespace(a: K8sObject, b: K8sObject): boolean {
   return (a.metadata.namespace ?? "") === (b.metadata.namespace ?? "");
 }
+
+/**
+ * The workloads (of `kinds`, default all) that no object of `kind` in their namespace selects by
+ * its pods' labels: `selectorOf` reads the selecting object's selector.
+ */
+export function unselectedWorkloads(
+  objects: K8sObject[],
+  kind: string,
+  selectorOf: (spec: Record<string, unknown>) => Selector | undefined,
+  kinds?: string[],
+): Workload[] {
+  const selecting = objects.filter((object) => object.kind === kind);
+  return workloads(objects)
+    .filter(({ object }) => kinds === undefined || kinds.includes(object.kind))
+    .filter(
+      ({ object, template }) =>
+        !selecting.some(
+          (other) =>
+            sameNamespace(other, object) &&
+            selects(
+              selectorOf(other.spec as Record<string, unknown>),
+              template.metadata?.labels ?? {},
+            ),
+        ),
+    );
+}
