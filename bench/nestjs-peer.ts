@@ -77,7 +77,10 @@ export async function startPeer(
     DATABASE_URL: databaseUrls.notes,
   });
   const listening = (child: Child) => async () => child.stdout().includes("listening on");
-  await Promise.all([untilReady(identity, listening(identity)), untilReady(notes, listening(notes))]);
+  await Promise.all([
+    untilReady(identity, listening(identity)),
+    untilReady(notes, listening(notes)),
+  ]);
   const url = `http://127.0.0.1:${port()}`;
   const api = launch("peer-api", "dist/api/main.js", {
     PORT: new URL(url).port,

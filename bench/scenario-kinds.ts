@@ -8,10 +8,13 @@ export type ProcessRole =
   | "notes"
   | "baseline"
   | "bun-hello"
-  | "elysia-hello";
+  | "elysia-hello"
+  | "peer-api"
+  | "peer-identity"
+  | "peer-notes";
 
-/** The servers a closed-loop scenario can load. */
-export type ServerName = "gateway" | "baseline" | "bun-hello" | "elysia-hello";
+/** The servers a closed-loop scenario can load; "peer" is the NestJS peer's API process. */
+export type ServerName = "gateway" | "baseline" | "bun-hello" | "elysia-hello" | "peer";
 
 export type ScenarioName =
   | "pgbench"
@@ -24,6 +27,9 @@ export type ScenarioName =
   | "me-serial"
   | "notes-list"
   | "notes-create"
+  | "peer-me"
+  | "peer-list"
+  | "peer-create"
   | "decay"
   | "fixed-hello"
   | "fixed-me"
@@ -126,7 +132,12 @@ export function needsStack(scenario: Scenario): boolean {
     case "pgbench":
       return false;
     case "wrk":
-      return scenario.target === "gateway" || scenario.target === "baseline";
+      // The NestJS peer reads and writes the databases the stack migrated and the bench seeded.
+      return (
+        scenario.target === "gateway" ||
+        scenario.target === "baseline" ||
+        scenario.target === "peer"
+      );
     default:
       return true;
   }

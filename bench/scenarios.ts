@@ -185,6 +185,53 @@ export const scenarios: readonly Scenario[] = [
     countStatuses: true,
   },
   {
+    name: "peer-me",
+    kind: "wrk",
+    title: "NestJS peer GET /api/me",
+    description:
+      "bench/peers/nestjs: the same route on NestJS (Fastify adapter) on Node, its session " +
+      "checked on every request by its identity microservice over gRPC (no cache), one " +
+      "session-join-user read through node-postgres.",
+    processes: ["peer-api", "peer-identity"],
+    target: "peer",
+    method: "GET",
+    path: "/api/me",
+    signedIn: true,
+    expectedStatus: 200,
+    countStatuses: true,
+  },
+  {
+    name: "peer-list",
+    kind: "wrk",
+    title: "NestJS peer GET /api/notes (20)",
+    description:
+      "The peer's page of 20 notes: ValidateSession, then its notes microservice's ListNotes " +
+      "(the same index range read), 20 notes of JSON.",
+    processes: ["peer-api", "peer-identity", "peer-notes"],
+    target: "peer",
+    method: "GET",
+    path: "/api/notes?page_size=20",
+    signedIn: true,
+    expectedStatus: 200,
+    countStatuses: true,
+  },
+  {
+    name: "peer-create",
+    kind: "wrk",
+    title: "NestJS peer POST /api/notes",
+    description:
+      "The peer's create: origin and content-type guard, ValidationPipe (class-validator), " +
+      "ValidateSession, then CreateNote (one INSERT, a commit per request).",
+    processes: ["peer-api", "peer-identity", "peer-notes"],
+    target: "peer",
+    method: "POST",
+    path: "/api/notes",
+    signedIn: true,
+    body: NOTE_BODY,
+    expectedStatus: 201,
+    countStatuses: true,
+  },
+  {
     name: "decay",
     kind: "decay",
     title: "decay: GET /api/notes (20)",

@@ -28,7 +28,12 @@ interface Answer {
 
 async function send(
   path: string,
-  init: { method?: string; cookie?: string | null; headers?: Record<string, string>; body?: string } = {},
+  init: {
+    method?: string;
+    cookie?: string | null;
+    headers?: Record<string, string>;
+    body?: string;
+  } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   const cookie = init.cookie === undefined ? seeded.users[0]?.token : init.cookie;
@@ -121,7 +126,10 @@ describe.skipIf(!enabled)("the NestJS peer", () => {
       status: 200,
       body: { notes: Array(20).fill(note), nextPageToken: expect.any(String) },
     });
-    const { notes, nextPageToken } = first.body as { notes: { title: string }[]; nextPageToken: string };
+    const { notes, nextPageToken } = first.body as {
+      notes: { title: string }[];
+      nextPageToken: string;
+    };
     expect(notes[0]?.title).toBe(`Seeded note ${NOTES_PER_USER - 1}`);
     const second = await send(`/api/notes?page_size=20&page_token=${nextPageToken}`);
     expect(second).toEqual({ status: 200, body: { notes: Array(NOTES_PER_USER - 20).fill(note) } });
@@ -152,21 +160,46 @@ describe.skipIf(!enabled)("the NestJS peer", () => {
   test.each([
     { name: "a missing title", body: { body: "x" }, want: [400, "INVALID_ARGUMENT", /^title: /] },
     { name: "a blank title", body: { title: " " }, want: [400, "INVALID_ARGUMENT", /^title: /] },
-    { name: "a title of 201 characters", body: { title: "x".repeat(201) }, want: [400, "INVALID_ARGUMENT", /^title: /] },
-    { name: "a title that is a number", body: { title: 5 }, want: [400, "INVALID_ARGUMENT", /^title: /] },
-    { name: "an unknown field", body: { title: "x", owner: "me" }, want: [400, "INVALID_ARGUMENT", "owner: unknown field"] },
+    {
+      name: "a title of 201 characters",
+      body: { title: "x".repeat(201) },
+      want: [400, "INVALID_ARGUMENT", /^title: /],
+    },
+    {
+      name: "a title that is a number",
+      body: { title: 5 },
+      want: [400, "INVALID_ARGUMENT", /^title: /],
+    },
+    {
+      name: "an unknown field",
+      body: { title: "x", owner: "me" },
+      want: [400, "INVALID_ARGUMENT", "owner: unknown field"],
+    },
     { name: "malformed JSON", body: "{", want: [400, "INVALID_ARGUMENT", /^body: malformed JSON/] },
   ] as const)("400 for $name", async ({ body, want: [status, code, message] }) => {
     const answer = await post(typeof body === "string" ? body : JSON.stringify(body));
     expect(answer).toEqual({ status, body: refusal(code, message) });
   });
 
-  test.each([
+  const refused: { name: string; headers: Record<string, string>; want: [number, string] }[] = [
     { name: "no Origin", headers: { origin: "" }, want: [403, "PERMISSION_DENIED"] },
-    { name: "a foreign Origin", headers: { origin: "http://evil.test" }, want: [403, "PERMISSION_DENIED"] },
-    { name: "a cross-site fetch", headers: { "sec-fetch-site": "cross-site" }, want: [403, "PERMISSION_DENIED"] },
-    { name: "a text/plain body", headers: { "content-type": "text/plain" }, want: [415, "UNSUPPORTED_MEDIA_TYPE"] },
-  ] as const)("POST refused for $name", async ({ headers, want: [status, code] }) => {
+    {
+      name: "a foreign Origin",
+      headers: { origin: "http://evil.test" },
+      want: [403, "PERMISSION_DENIED"],
+    },
+    {
+      name: "a cross-site fetch",
+      headers: { "sec-fetch-site": "cross-site" },
+      want: [403, "PERMISSION_DENIED"],
+    },
+    {
+      name: "a text/plain body",
+      headers: { "content-type": "text/plain" },
+      want: [415, "UNSUPPORTED_MEDIA_TYPE"],
+    },
+  ];
+  test.each(refused)("POST refused for $name", async ({ headers, want: [status, code] }) => {
     const answer = await post(JSON.stringify({ title: "x" }), headers);
     expect(answer).toEqual({ status, body: refusal(code, /./) });
   });

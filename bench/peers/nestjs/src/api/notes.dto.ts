@@ -14,6 +14,7 @@ import {
 // of Trellis's notes service and its messages' wording ("title: must not be empty").
 
 /** Postgres text cannot hold U+0000: refused here rather than failing as a 500. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character it refuses.
 const NO_NUL = /^[^\u0000]*$/;
 
 export class CreateNoteBody {

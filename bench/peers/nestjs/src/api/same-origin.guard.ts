@@ -29,9 +29,7 @@ export class SameOriginGuard implements CanActivate {
     const sameOrigin =
       site !== undefined ? site === "same-origin" : request.headers.origin === this.appOrigin;
     if (!sameOrigin) {
-      throw new ForbiddenException(
-        "cross-site request refused: send it from the app's own origin",
-      );
+      throw new ForbiddenException("cross-site request refused: send it from the app's own origin");
     }
     if (!/^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "")) {
       throw new UnsupportedMediaTypeException("body: send application/json");

@@ -15,7 +15,12 @@ export interface NoteRow {
 export class NotesRepository {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
-  async create(note: { id: string; ownerId: string; title: string; body: string }): Promise<NoteRow> {
+  async create(note: {
+    id: string;
+    ownerId: string;
+    title: string;
+    body: string;
+  }): Promise<NoteRow> {
     // Named statements: node-postgres prepares each once per connection.
     const { rows } = await this.pool.query<NoteRow>({
       name: "create-note",
