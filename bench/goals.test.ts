@@ -83,6 +83,7 @@ function goodRun(): ScenarioResult[] {
     closedLoop("elysia-hello", [38_000, 39_000, 40_000]),
     closedLoop("one-hop", [4_000, 4_000, 4_000]),
     closedLoop("me", [3_400, 3_500, 3_600]),
+    closedLoop("me-metrics", [3_300, 3_400, 3_500]),
     closedLoop("me-serial", [1_500, 1_500, 1_500], { p50: 0.6, p90: 0.8, p99: 2 }),
     closedLoop("notes-list", [1_000, 1_050, 1_100]),
     closedLoop("notes-create", [1_500, 1_600, 1_700]),
@@ -135,6 +136,18 @@ const cases: Case[] = [
     results: goodRun(),
     goal: "GET /api/me ÷ one hop",
     want: { value: 3_500 / 4_000, result: "pass" },
+  },
+  {
+    name: "me with metrics on ÷ off",
+    results: goodRun(),
+    goal: "GET /api/me, metrics on ÷ off",
+    want: { value: 3_400 / 3_500, result: "pass" },
+  },
+  {
+    name: "metrics costing more than 5%",
+    results: replace(goodRun(), closedLoop("me-metrics", [3_200, 3_300, 3_310])),
+    goal: "GET /api/me, metrics on ÷ off",
+    want: { value: 3_300 / 3_500, result: "miss" },
   },
   {
     name: "create ÷ the insert baseline",

@@ -97,6 +97,11 @@ function apiMeGoals({ measured, ratio }: Readings): GoalSpec[] {
     },
     { goal: "GET /api/me ÷ one hop", value: ratio("me", "one-hop"), ...atLeast(0.75) },
     {
+      goal: "GET /api/me, metrics on ÷ off",
+      value: ratio("me-metrics", "me"),
+      ...atLeast(0.95),
+    },
+    {
       goal: `GET /api/me p50 at ${fixedRateText}`,
       value: fixedMe?.latencyMs.p50 ?? null,
       ...atMostMs(1.5),

@@ -204,6 +204,7 @@ function soakSection(report: BenchReport): string[] {
 
 const CPU_COLUMNS: CpuColumn[] = [
   "gateway",
+  "gateway-metrics",
   "identity",
   "notes",
   "baseline",
@@ -270,6 +271,7 @@ function errorsText(scenario: ScenarioResult): string {
 
 const SHORT: Record<ProcessRole, string> = {
   gateway: "gw",
+  "gateway-metrics": "gw+m",
   identity: "id",
   notes: "notes",
   baseline: "base",

@@ -27,6 +27,8 @@ export interface BenchReport {
   launchedFrom: Record<string, string>;
   /** With --tracing: what the loopback OTLP sink received over the whole run. */
   tracingSink: { batches: number; bytes: number } | null;
+  /** With me-metrics: what its gateway's metrics sink received over the whole run. */
+  metricsSink?: { batches: number; bytes: number } | null;
   scenarios: ScenarioResult[];
   /** Each closed-loop scenario's median req/s divided by each baseline's. */
   ratios: Record<string, Partial<Record<BaselineName, number>>>;
@@ -46,6 +48,7 @@ export interface ReportInput {
   launchedFrom: Record<string, string>;
   scenarios: ScenarioResult[];
   tracingSink: { batches: number; bytes: number } | null;
+  metricsSink: { batches: number; bytes: number } | null;
 }
 
 export function buildReport(input: ReportInput): BenchReport {
@@ -65,6 +68,7 @@ export function buildReport(input: ReportInput): BenchReport {
     settings: { ...settings, postgres: postgres.toString() },
     launchedFrom: input.launchedFrom,
     tracingSink: input.tracingSink,
+    metricsSink: input.metricsSink,
     scenarios,
     ratios,
     latencyRatios,

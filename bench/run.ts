@@ -10,6 +10,7 @@ import { type OtlpReceiver, startOtlpReceiver } from "@trellis/testing";
 import { startBaselineServer, startHelloServer } from "./baselines.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { measure, measureInTurns, progress, type Targets } from "./measure.ts";
+import { startMetricsGateway } from "./metrics-gateway.ts";
 import { type BenchOptions, parseOptions, usage } from "./options.ts";
 import { stopAllChildren } from "./processes.ts";
 import { type BenchReport, buildReport, writeReport } from "./report.ts";
@@ -51,7 +52,7 @@ async function main(options: BenchOptions): Promise<number> {
     firstToken: null,
     processes: {},
   };
-  const { launchedFrom, sink, stackEnv } = await startServers(selected, targets, work);
+  const { launchedFrom, sink, metricsSink, stackEnv } = await startServers(selected, targets, work);
   const results = await measureSelected(selected, targets, stackEnv, work);
 
   const report = buildReport({
@@ -63,6 +64,7 @@ async function main(options: BenchOptions): Promise<number> {
     launchedFrom,
     scenarios: results,
     tracingSink: sink?.stats() ?? null,
+    metricsSink: metricsSink?.stats() ?? null,
   });
   return publish(report);
 }
@@ -82,6 +84,8 @@ interface Servers {
   /** What each server was started from, by role. */
   launchedFrom: Record<string, string>;
   sink: OtlpReceiver | null;
+  /** Where the metrics variant of the gateway exports (scenario me-metrics). */
+  metricsSink: OtlpReceiver | null;
   /** The environment the stack was started with, to start it again for the soak. */
   stackEnv: Record<string, string>;
 }
@@ -93,7 +97,12 @@ async function startServers(
   work: string,
 ): Promise<Servers> {
   const launchedFrom: Record<string, string> = {};
-  const { sink, stackEnv } = await startStackFor(selected, targets, work, launchedFrom);
+  const { sink, metricsSink, stackEnv } = await startStackFor(
+    selected,
+    targets,
+    work,
+    launchedFrom,
+  );
   for (const kind of ["bun", "elysia"] as const) {
     if (selected.some((scenario) => scenario.name === `${kind}-hello`)) {
       const hello = await startHelloServer(kind);
@@ -102,7 +111,7 @@ async function startServers(
       launchedFrom[`${kind}-hello`] = `bench/hello-server.ts HELLO_SERVER=${kind} (source)`;
     }
   }
-  return { launchedFrom, sink, stackEnv };
+  return { launchedFrom, sink, metricsSink, stackEnv };
 }
 
 /** The seeded stack, and the one-hop baseline beside it, when a selected scenario needs them. */
@@ -113,24 +122,35 @@ async function startStackFor(
   launchedFrom: Record<string, string>,
 ): Promise<Omit<Servers, "launchedFrom">> {
   if (!selected.some(needsStack)) {
-    return { sink: null, stackEnv: {} };
+    return { sink: null, metricsSink: null, stackEnv: {} };
   }
   console.log("starting identity, notes (fresh bench_* databases) and the gateway");
   const sink = startTracingSink(targets.options);
   const stackEnv: Record<string, string> =
     sink === null
       ? { OTEL_SDK_DISABLED: "true" }
-      : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SDK_DISABLED: "false" };
+      : // Traces alone: metrics are measured on their own, by me-metrics.
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+          OTEL_SDK_DISABLED: "false",
+          OTEL_METRICS_EXPORTER: "none",
+        };
   const seededStack = await startSeededStack(targets.options, stackEnv, targets, work);
   Object.assign(launchedFrom, seededStack.stack.launchedFrom);
   if (selected.some((scenario) => scenario.name === "one-hop")) {
     await startOneHopBaseline(seededStack, targets, launchedFrom);
   }
+  let metricsSink: OtlpReceiver | null = null;
+  if (selected.some((scenario) => scenario.name === "me-metrics")) {
+    metricsSink = await startMetricsGateway(seededStack, stackEnv, targets, launchedFrom);
+    const stopSink = metricsSink.stop;
+    cleanups.push(() => stopSink());
+  }
   if (selected.some((scenario) => "target" in scenario && scenario.target === "peer")) {
     console.log("installing, building and starting the NestJS peer (bench/peers/nestjs)");
     launchedFrom.peer = await startNestjsPeer(seededStack, targets);
   }
-  return { sink, stackEnv };
+  return { sink, metricsSink, stackEnv };
 }
 
 /** With --tracing, the loopback sink every process exports its spans to. */

@@ -11,6 +11,8 @@ const cases: { only: ScenarioName[]; from: ScenarioName; want: ScenarioName[] | 
   { only: ["bun-hello", "elysia-hello", "me"], from: "elysia-hello", want: null },
   { only: ["bun-hello"], from: "bun-hello", want: null },
   { only: ["me", "notes-create"], from: "me", want: null },
+  { only: ["me", "me-metrics"], from: "me", want: ["me", "me-metrics"] },
+  { only: ["me-metrics"], from: "me-metrics", want: null },
 ];
 
 test.each(cases)("selected $only: $from runs in turns with $want", ({ only, from, want }) => {

@@ -4,6 +4,7 @@
 /** Processes whose memory and CPU the bench follows. */
 export type ProcessRole =
   | "gateway"
+  | "gateway-metrics"
   | "identity"
   | "notes"
   | "baseline"
@@ -14,7 +15,13 @@ export type ProcessRole =
   | "peer-notes";
 
 /** The servers a closed-loop scenario can load; "peer" is the NestJS peer's API process. */
-export type ServerName = "gateway" | "baseline" | "bun-hello" | "elysia-hello" | "peer";
+export type ServerName =
+  | "gateway"
+  | "gateway-metrics"
+  | "baseline"
+  | "bun-hello"
+  | "elysia-hello"
+  | "peer";
 
 export type ScenarioName =
   | "pgbench"
@@ -24,6 +31,7 @@ export type ScenarioName =
   | "hello"
   | "one-hop"
   | "me"
+  | "me-metrics"
   | "me-serial"
   | "notes-list"
   | "notes-create"
@@ -77,9 +85,10 @@ export interface WrkScenario extends Common, WrkRequest {
   /**
    * A later scenario run in turns with this one (run 1 of each, then run 2 of each...), for a
    * pair whose ratio is a goal: on these VMs the machine's speed drifts within minutes, and two
-   * scenarios measured one after the other mostly measured the drift.
+   * scenarios measured one after the other mostly measured the drift. Of a list, the first
+   * that the run includes.
    */
-  inTurnsWith?: ScenarioName;
+  inTurnsWith?: ScenarioName | readonly ScenarioName[];
 }
 
 /** The closed loop held for the whole decay run, as back-to-back windows (wrk runs). */
@@ -135,6 +144,7 @@ export function needsStack(scenario: Scenario): boolean {
       // The NestJS peer reads and writes the databases the stack migrated and the bench seeded.
       return (
         scenario.target === "gateway" ||
+        scenario.target === "gateway-metrics" ||
         scenario.target === "baseline" ||
         scenario.target === "peer"
       );
@@ -156,6 +166,10 @@ export function inTurnsPair(
   if (scenario.kind !== "wrk" || scenario.inTurnsWith === undefined) {
     return null;
   }
-  const partner = selected.find((other) => other.name === scenario.inTurnsWith);
+  // Of several candidates, the first one the run includes.
+  const candidates = ([] as ScenarioName[]).concat(scenario.inTurnsWith);
+  const partner = candidates
+    .map((name) => selected.find((other) => other.name === name))
+    .find((other) => other !== undefined);
   return partner?.kind === "wrk" ? [scenario, partner] : null;
 }

@@ -130,8 +130,25 @@ export const scenarios: readonly Scenario[] = [
       "session-join-user read), cookies rotating over every seeded user.",
     processes: ["gateway", "identity"],
     target: "gateway",
-    // Trellis ÷ the peer is a goal: measured in turns, a drift of the machine falls on both.
-    inTurnsWith: "peer-me",
+    // Both ratios are goals: in turns with the first of these the run includes (in the full
+    // suite me-metrics; with --only me,peer-me the peer), so a drift falls on both sides.
+    inTurnsWith: ["me-metrics", "peer-me"],
+    method: "GET",
+    path: "/api/me",
+    signedIn: true,
+    expectedStatus: 200,
+    countStatuses: true,
+  },
+  {
+    name: "me-metrics",
+    kind: "wrk",
+    title: "GET /api/me, metrics on",
+    description:
+      "GET /api/me on a second gateway, the same but for OpenTelemetry metrics, which it " +
+      "exports every 10 s to a sink on loopback (traces stay off): in turns with GET /api/me, " +
+      "whose ratio to it is what metrics cost.",
+    processes: ["gateway-metrics", "identity"],
+    target: "gateway-metrics",
     method: "GET",
     path: "/api/me",
     signedIn: true,

@@ -56,6 +56,7 @@ export async function restartSeededStack(
     "peer-identity",
     "peer-notes",
     "gateway",
+    "gateway-metrics",
     "identity",
     "notes",
   ];
@@ -65,6 +66,7 @@ export async function restartSeededStack(
   }
   delete targets.urls.baseline;
   delete targets.urls.peer;
+  delete targets.urls["gateway-metrics"];
   return startSeededStack(options, env, targets, workDir);
 }
 

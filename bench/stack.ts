@@ -120,27 +120,53 @@ async function startServices(
 }
 
 /** The gateway in production mode in front of both services, once it is ready. */
+/**
+ * Another gateway in front of the same services, the same but for `env` (the metrics variant's
+ * OTEL_* settings), on a port of its own; its child is named `role`.
+ */
+export async function startGatewayVariant(
+  stack: Stack,
+  env: Record<string, string>,
+  role: string,
+): Promise<{ url: string; child: Child; from: string }> {
+  const taken = new Set([Number(new URL(stack.gatewayUrl).port)]);
+  const { gateway, gatewayUrl } = await startGateway(
+    env,
+    freePort(taken),
+    stack.callerKeys.signingKey,
+    stack,
+    role,
+  );
+  return { url: gatewayUrl, child: gateway.child, from: gateway.from };
+}
+
 async function startGateway(
   env: Record<string, string>,
   gatewayPort: number,
   callerSigningKey: string,
   { identityAddress, notesAddress }: { identityAddress: string; notesAddress: string },
+  childName = "gateway",
 ): Promise<{ gateway: Launched; gatewayUrl: string }> {
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gateway = launch("gateway", "gateway", {
-    ...env,
-    MODE: "production",
-    PORT: String(gatewayPort),
-    APP_ORIGIN: gatewayUrl,
-    // Production on loopback's plain http, as `docker compose up` runs it.
-    ALLOW_HTTP_ORIGIN: "true",
-    CALLER_SIGNING_KEY: callerSigningKey,
-    IDENTITY_ADDRESS: identityAddress,
-    REST_SERVICES: `trellis.notes.v1.NotesService=${notesAddress}`,
-    // Each seeded session sends ~80 requests a second, a person's a few a minute: the per-session
-    // limit still runs on every request, but refuses none.
-    API_RATE_LIMIT_PER_MINUTE: "1000000",
-  });
+  const gateway = launch(
+    "gateway",
+    "gateway",
+    {
+      ...env,
+      MODE: "production",
+      PORT: String(gatewayPort),
+      APP_ORIGIN: gatewayUrl,
+      // Production on loopback's plain http, as `docker compose up` runs it.
+      ALLOW_HTTP_ORIGIN: "true",
+      CALLER_SIGNING_KEY: callerSigningKey,
+      IDENTITY_ADDRESS: identityAddress,
+      REST_SERVICES: `trellis.notes.v1.NotesService=${notesAddress}`,
+      // Each seeded session sends ~80 requests a second, a person's a few a minute: the per-session
+      // limit still runs on every request, but refuses none.
+      API_RATE_LIMIT_PER_MINUTE: "1000000",
+    },
+    childName,
+  );
   await untilReady(gateway.child, async () => (await fetch(`${gatewayUrl}/readyz`)).ok);
   return { gateway, gatewayUrl };
 }
@@ -205,6 +231,7 @@ function launch(
   name: StackProcess,
   dir: string,
   env: Record<string, string>,
+  childName: string = name,
 ): { child: Child; from: string } {
   const cwd = join(workspaceRoot, dir);
   const binDirs = [process.env.BENCH_BIN_DIR, join(workspaceRoot, "dist"), join(cwd, "dist")];
@@ -219,7 +246,7 @@ function launch(
         ? relative(workspaceRoot, binary)
         : binary;
   const child = spawnChild({
-    name,
+    name: childName,
     command,
     cwd,
     // Production's default, info, which logs only failed requests and calls. BENCH_LOG_LEVEL=debug

@@ -6,7 +6,7 @@
 #   sh rolling-deploy.sh compose.x.yaml  # deploy another file (the rollback does this)
 #
 # 1. Pull every pinned image.
-# 2. Postgres, Jaeger, backup: `up --no-deps --wait` each (Compose recreates only what changed).
+# 2. Postgres, Redis, Jaeger, backup: `up --no-deps --wait` each (Compose recreates only what changed).
 # 3. Each of our gRPC services in turn: a second container with the new image beside the old
 #    one, healthy first; then the old one gets SIGTERM and drains (roll_service, below).
 # 4. The gateways one at a time: Traefik's health check and retry middleware send everything to
@@ -32,7 +32,7 @@ compose() { docker compose -f "$file" "$@"; }
 
 # Our services: every Compose service but the infrastructure and the gateways.
 grpc_services() {
-  compose config --services | grep -Evx 'backup|jaeger|postgres|traefik|gateway(-[a-z])?' || true
+  compose config --services | grep -Evx 'backup|jaeger|postgres|redis|traefik|gateway(-[a-z])?' || true
 }
 
 gateways() { compose config --services | grep -Ex 'gateway(-[a-z])?' || true; }
@@ -121,7 +121,7 @@ rollout() {
     compose up -d --wait --wait-timeout 300
     return 0
   fi
-  for infra in postgres jaeger backup; do
+  for infra in postgres redis jaeger backup; do
     compose up -d --no-deps --wait "$infra"
   done
   for service in $(grpc_services); do

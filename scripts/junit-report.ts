@@ -22,6 +22,18 @@ export const REQUIRED_TEST_FILES: readonly { file: string; proves: string }[] = 
     proves: "a service installing the packages from a registry (needs verdaccio and npmjs)",
   },
   {
+    file: "test/chaos/postgres.test.ts",
+    proves: "no acknowledged write lost when Postgres stops or dies (needs initdb and pg_ctl)",
+  },
+  {
+    file: "test/chaos/service-kill.test.ts",
+    proves: "no acknowledged write lost when notes is killed (needs initdb and pg_ctl)",
+  },
+  {
+    file: "test/chaos/rolling-restart.test.ts",
+    proves: "a rolling restart of notes fails no request (needs initdb and pg_ctl)",
+  },
+  {
     file: "test/system/backup-restore.test.ts",
     proves: "deploy/'s backup and restore scripts (needs a Postgres server and pg_dump)",
   },

@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import type { OAuthProviders } from "./auth/oauth-provider.ts";
 import { cachedSessionValidator, type SessionValidator } from "./auth/session-cache.ts";
 import { batchedSessionCheck, refreshBatching } from "./auth/session-refresh.ts";
+import { withSharedEnds } from "./auth/shared-session-ends.ts";
 import type { Clients } from "./clients.ts";
 import type { GatewayConfig } from "./config.ts";
 import { apiNoStore } from "./http/api-no-store.ts";
@@ -20,6 +21,8 @@ import { openApiRoutes } from "./routes/openapi.ts";
 import { restRoutes } from "./routes/rest.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { webRoutes } from "./routes/web.ts";
+import type { SessionEndChannel } from "./shared-state/session-end-channel.ts";
+import type { GatewayMetrics } from "./telemetry/metrics.ts";
 
 export interface AppDeps extends Clients {
   config: GatewayConfig;
@@ -36,6 +39,10 @@ export interface AppDeps extends Clients {
   rest: RestApi;
   /** Their clients, by full service name. */
   restClients: ReadonlyMap<string, RawClient>;
+  /** How this replica hears of, and tells, the other replicas' session ends (SHARED_STATE_URL). */
+  sessionEnds?: SessionEndChannel;
+  /** What the gateway measures (requests, session cache); null or unset: metrics off. */
+  metrics?: GatewayMetrics | null;
 }
 
 /** The gateway as an Elysia app. Starts nothing: main.ts listens, tests call `app.handle`. */
@@ -43,10 +50,10 @@ export function createApp(deps: AppDeps) {
   // Bun's own limit answers a bare, empty 413 before any hook runs. It is only the backstop, set
   // above ours, so that an oversized body meets the guards, which answer the JSON error.
   const backstopBodyBytes = deps.config.bodyLimitBytes + 1024 * 1024;
-  const routeDeps = { ...deps, sessions: sessionValidator(deps) };
+  const routeDeps = { ...deps, sessions: withSharedEnds(sessionValidator(deps), deps.sessionEnds) };
   // The web app comes last: its wildcard answers only what no API route does.
   return new Elysia({ serve: { maxRequestBodySize: backstopBodyBytes } })
-    .use(requestContext(deps.log))
+    .use(requestContext(deps.log, deps.metrics ?? null))
     .use(requestGuards(deps.config))
     .use(apiNoStore())
     .use(openApiRoutes(deps.config, deps.rest))
@@ -60,7 +67,9 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Identity's session checks behind the cache, its background re-checks batched. */
-function sessionValidator(deps: Pick<AppDeps, "config" | "identity">): SessionValidator {
+function sessionValidator(
+  deps: Pick<AppDeps, "config" | "identity" | "metrics">,
+): SessionValidator {
   const { sessionCacheTtlMs: ttlMs, sessionCacheMaxEntries: maxEntries } = deps.config;
   const batching = refreshBatching(ttlMs);
   return cachedSessionValidator((sessionToken) => deps.identity.validateSession({ sessionToken }), {
@@ -69,6 +78,7 @@ function sessionValidator(deps: Pick<AppDeps, "config" | "identity">): SessionVa
     refresh: batchedSessionCheck(deps.identity, batching),
     // Batched, a re-check costs a share of one call: allow four full batches in flight.
     maxBackgroundChecks: 4 * batching.maxBatch,
+    ...(deps.metrics ? { onLookup: deps.metrics.sessionLookup } : {}),
   });
 }
 

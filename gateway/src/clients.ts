@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { IdentityServiceService } from "@trellis/contracts/identity/v1";
 import { createClient, type PromiseClient } from "@trellis/service-kit";
 import type { GatewayConfig } from "./config.ts";
@@ -24,11 +25,13 @@ export interface Clients {
 /** gRPC clients for the gateway's own routes; each call carries a deadline and the signed caller. */
 export function createClients(
   config: Pick<GatewayConfig, "grpcTimeoutMs" | "callerKey" | "grpcClient" | "identityAddress">,
+  meter: Meter | null = null,
 ): Clients & { close(): void } {
   const options = {
     timeoutMs: config.grpcTimeoutMs,
     callerKey: config.callerKey,
     implementation: config.grpcClient,
+    meter,
   };
   const identity = createClient(IdentityServiceService, config.identityAddress, options);
   return {

@@ -14,6 +14,7 @@ test("defaults to production on localhost:3000 with no provider enabled", () => 
     mode: "production",
     appOrigin: "http://localhost:3000",
     grpcTimeoutMs: 2_000,
+    upstreamMaxInFlight: 128,
     grpcClient: "kit",
     bodyLimitBytes: 65_536,
     corsOrigins: [],
@@ -117,6 +118,11 @@ const invalid = [
     name: "a zero GRPC_TIMEOUT_MS",
     env: { ...base, GRPC_TIMEOUT_MS: "0" },
     names: "GRPC_TIMEOUT_MS",
+  },
+  {
+    name: "a zero UPSTREAM_MAX_IN_FLIGHT",
+    env: { ...base, UPSTREAM_MAX_IN_FLIGHT: "0" },
+    names: "UPSTREAM_MAX_IN_FLIGHT",
   },
   {
     name: "a GRPC_CLIENT that is neither kit nor grpc-js",
@@ -295,4 +301,39 @@ test("refuses a secret set both ways, naming both variables and not the value", 
     message = String(error);
   }
   expect(message).not.toContain("plain-secret");
+});
+
+test.each([
+  { name: "unset: each process on its own", value: undefined, want: null },
+  { name: "a redis URL", value: "redis://127.0.0.1:6379", want: "redis://127.0.0.1:6379" },
+  {
+    name: "a TLS redis URL",
+    value: "rediss://r.example:6380/1",
+    want: "rediss://r.example:6380/1",
+  },
+])("SHARED_STATE_URL $name", ({ value, want }) => {
+  expect(loadConfig({ ...base, SHARED_STATE_URL: value }).sharedStateUrl).toBe(want);
+});
+
+test.each(["http://127.0.0.1:6379", "127.0.0.1:6379", "redis//x"])(
+  "refuses SHARED_STATE_URL %p, naming the variable and not the value",
+  (value) => {
+    const load = () => loadConfig({ ...base, SHARED_STATE_URL: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow("SHARED_STATE_URL: must be a redis:// or rediss:// URL");
+    expect(() => load()).not.toThrow(value);
+  },
+);
+
+test("SHARED_STATE_URL may come from a file, as a URL with a password should", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gateway-shared-state-"));
+  const file = join(dir, "shared-state-url");
+  writeFileSync(file, "redis://:pw@redis:6379\n");
+  try {
+    expect(loadConfig({ ...base, SHARED_STATE_URL_FILE: file }).sharedStateUrl).toBe(
+      "redis://:pw@redis:6379",
+    );
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });

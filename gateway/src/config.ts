@@ -62,6 +62,11 @@ export interface GatewayConfig {
   /** Binary FileDescriptorSet files read beside @trellis/contracts' (REST_DESCRIPTOR_SETS). */
   restDescriptorSets: string[];
   grpcTimeoutMs: number;
+  /**
+   * Calls in flight to one REST service past which the gateway answers 503 + Retry-After
+   * without calling it (UPSTREAM_MAX_IN_FLIGHT).
+   */
+  upstreamMaxInFlight: number;
   /** Whose gRPC client calls the services (GRPC_CLIENT): the kit's, or the fallback grpc-js. */
   grpcClient: ClientImplementation;
   oauthTimeoutMs: number;
@@ -78,10 +83,16 @@ export interface GatewayConfig {
   trustProxy: boolean;
   /**
    * Validated sessions are reused this long without asking identity (0: never). It bounds how
-   * long a session deleted elsewhere still works here; a logout here is immediate.
+   * long a session deleted elsewhere still works here (a second with sharedStateUrl); a logout
+   * here is immediate.
    */
   sessionCacheTtlMs: number;
   sessionCacheMaxEntries: number;
+  /**
+   * Redis shared by the gateway replicas (SHARED_STATE_URL): session ends reach every replica
+   * within a second and the auth rate limit counts across them. Null: each process on its own.
+   */
+  sharedStateUrl: string | null;
   providers: {
     github?: GithubConfig;
     google?: OidcConfig;
@@ -141,6 +152,20 @@ const restServiceList = parsedSetting((value): RestServiceEntry[] => {
   return entries;
 });
 const pathList = parsedSetting(listOf);
+// The URL may carry a password: the rule is stated, the value never.
+const redisUrl = parsedSetting((value) => {
+  if (!URL.canParse(value) || !/^rediss?:$/.test(new URL(value).protocol)) {
+    throw new Error("must be a redis:// or rediss:// URL, e.g. redis://redis:6379");
+  }
+  return value;
+});
+
+/**
+ * A safety bound, not a tuned one: well above what one gateway keeps in flight to a healthy
+ * service (the bench's 64 connections never reach it), low enough that a stalled service costs
+ * the gateway bounded memory. Operators set about twice the knee they measure (README, "Overload").
+ */
+const DEFAULT_UPSTREAM_MAX_IN_FLIGHT = 128;
 
 // gateway/web/dist from source; web/ beside the binary when compiled (`bun run build`).
 const defaultWebDistDir = assetDir("web", join(import.meta.dir, "../web/dist"));
@@ -158,6 +183,7 @@ const gatewayEnv = {
   REST_DESCRIPTOR_SETS: pathList.default([]),
   GRPC_TIMEOUT_MS: integerSetting(1, 60_000).default(2_000),
   GRPC_CLIENT: grpcClientSetting,
+  UPSTREAM_MAX_IN_FLIGHT: integerSetting(1, 100_000).default(DEFAULT_UPSTREAM_MAX_IN_FLIGHT),
   OAUTH_TIMEOUT_MS: integerSetting(1, 60_000).default(5_000),
   BODY_LIMIT_BYTES: integerSetting(1, 16 * 1024 * 1024).default(64 * 1024),
   CORS_ORIGINS: originList.default([]),
@@ -167,6 +193,7 @@ const gatewayEnv = {
   TRUST_PROXY: flag.default(false),
   SESSION_CACHE_TTL_MS: integerSetting(0, 60_000).default(5_000),
   SESSION_CACHE_MAX_ENTRIES: integerSetting(1, 1_000_000).default(10_000),
+  SHARED_STATE_URL: redisUrl.optional(),
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
   GITHUB_AUTHORIZE_URL: z.url().default("https://github.com/login/oauth/authorize"),
@@ -188,6 +215,8 @@ export const gatewaySecretSettings = [
   "GITHUB_CLIENT_SECRET",
   "GOOGLE_CLIENT_SECRET",
   "DEV_OAUTH_CLIENT_SECRET",
+  // It may carry Redis's password.
+  "SHARED_STATE_URL",
 ] as const;
 
 /**
@@ -211,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     restDescriptorSets: vars.REST_DESCRIPTOR_SETS,
     grpcTimeoutMs: vars.GRPC_TIMEOUT_MS,
     grpcClient: vars.GRPC_CLIENT,
+    upstreamMaxInFlight: vars.UPSTREAM_MAX_IN_FLIGHT,
     oauthTimeoutMs: vars.OAUTH_TIMEOUT_MS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     corsOrigins: vars.CORS_ORIGINS,
@@ -220,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     trustProxy: vars.TRUST_PROXY,
     sessionCacheTtlMs: vars.SESSION_CACHE_TTL_MS,
     sessionCacheMaxEntries: vars.SESSION_CACHE_MAX_ENTRIES,
+    sharedStateUrl: vars.SHARED_STATE_URL ?? null,
     providers: providersOf(vars),
     web: { distDir: vars.WEB_DIST_DIR, devServer: vars.WEB_DEV_SERVER ?? null },
   };

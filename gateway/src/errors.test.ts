@@ -105,7 +105,6 @@ test("the code -> status table", () => {
     PAYLOAD_TOO_LARGE: 413,
     UNSUPPORTED_MEDIA_TYPE: 415,
     RESOURCE_EXHAUSTED: 429,
-    CANCELLED: 499,
     INTERNAL: 500,
     UNAVAILABLE: 503,
     DEADLINE_EXCEEDED: 504,
@@ -167,7 +166,13 @@ const cases = [
     details: "version moved",
     want: [412, "FAILED_PRECONDITION", "version moved"],
   },
-  { code: status.CANCELLED, details: "client went", want: [499, "CANCELLED", "request cancelled"] },
+  // The gateway cancels none of its calls: a CANCELLED is the connection dropped under the call
+  // (the kit's client reports a reset connection so), and the user, still waiting, may retry.
+  {
+    code: status.CANCELLED,
+    details: "Call cancelled",
+    want: [503, "UNAVAILABLE", "a service is unavailable; try again shortly"],
+  },
   { code: status.NOT_FOUND, details: undefined, want: [404, "NOT_FOUND", "request refused"] },
 ];
 

@@ -15,7 +15,6 @@ export type GatewayErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "RESOURCE_EXHAUSTED"
-  | "CANCELLED"
   | "INTERNAL"
   | "UNAVAILABLE"
   | "DEADLINE_EXCEEDED"
@@ -34,7 +33,6 @@ export const httpStatusOf = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RESOURCE_EXHAUSTED: 429,
-  CANCELLED: 499,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   DEADLINE_EXCEEDED: 504,
@@ -94,6 +92,13 @@ export const unsupportedMediaType = (message: string): HttpError =>
 export const tooManyRequests = (message: string): HttpError =>
   new HttpError("RESOURCE_EXHAUSTED", message);
 
+/**
+ * A service already has UPSTREAM_MAX_IN_FLIGHT calls from this gateway: refused before calling
+ * it; the caller sets Retry-After.
+ */
+export const serviceBusy = (): HttpError =>
+  new HttpError("UNAVAILABLE", "the service is busy; retry after Retry-After seconds");
+
 /** Anything unexpected: the cause goes to the log, never to the client. */
 export const internalError = (): HttpError => new HttpError("INTERNAL", "internal error");
 
@@ -117,7 +122,10 @@ const codeOfGrpc: Partial<Record<status, GatewayErrorCode>> = {
   [status.ALREADY_EXISTS]: "ALREADY_EXISTS",
   [status.FAILED_PRECONDITION]: "FAILED_PRECONDITION",
   [status.RESOURCE_EXHAUSTED]: "RESOURCE_EXHAUSTED",
-  [status.CANCELLED]: "CANCELLED",
+  // The gateway cancels none of its calls, so a CANCELLED is not the user's doing: the
+  // connection dropped under the call (the kit's client reports a reset connection so, as the
+  // fault proxy's resets showed), and the user, still waiting, may retry.
+  [status.CANCELLED]: "UNAVAILABLE",
   [status.UNAVAILABLE]: "UNAVAILABLE",
   [status.DEADLINE_EXCEEDED]: "DEADLINE_EXCEEDED",
 };
@@ -136,7 +144,6 @@ const passThrough = new Set<GatewayErrorCode>([
 const genericMessages: Partial<Record<GatewayErrorCode, string>> = {
   UNAUTHENTICATED: "sign in first",
   RESOURCE_EXHAUSTED: "too many requests",
-  CANCELLED: "request cancelled",
   UNAVAILABLE: "a service is unavailable; try again shortly",
   DEADLINE_EXCEEDED: "a service took too long to answer",
 };

@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { type Logger, runService } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "./app.ts";
 import { createProviders } from "./auth/configured-providers.ts";
@@ -6,8 +7,13 @@ import { configWarnings, type GatewayConfig, loadConfig } from "./config.ts";
 import { createHealthProbe } from "./health-probe.ts";
 import { checkGatewayHealth } from "./healthcheck.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit-memory.ts";
+import { createSharedRateLimiter } from "./http/rate-limit-shared.ts";
 import { createRawClients } from "./rest/raw-clients.ts";
 import { loadRestApi } from "./rest/rest-api.ts";
+import { connectSharedState, type SharedState } from "./shared-state/redis-connections.ts";
+import { redisSessionEndChannel } from "./shared-state/session-end-channel.ts";
+import { createGatewayMetrics, type GatewayMetrics } from "./telemetry/metrics.ts";
+import { countRefusals } from "./telemetry/metrics-rate-limit.ts";
 
 // The composition root: the only place that opens connections and starts listening. The kit's
 // runService starts telemetry and the logger, exits 1 on a crash and stops on SIGTERM/SIGINT, as
@@ -22,29 +28,31 @@ await runService({
 async function startGateway(
   config: GatewayConfig,
   log: Logger,
+  { meter }: { meter: Meter | null },
 ): Promise<{ stop(): Promise<void> }> {
   for (const warning of configWarnings(config)) {
     log.warn(warning);
   }
   // First: a REST_SERVICES mistake stops the start-up before any connection is opened.
   const rest = loadRestApi(config);
-  const clients = createClients(config);
+  const metrics = meter === null ? null : createGatewayMetrics(meter);
+  const clients = createClients(config, meter);
   const restClients = createRawClients(rest, {
     timeoutMs: config.grpcTimeoutMs,
     callerKey: config.callerKey,
     implementation: config.grpcClient,
+    meter,
   });
-  const addresses = [config.identityAddress, ...rest.services.map((s) => s.address)];
-  const probe = createHealthProbe([...new Set(addresses)], {
-    timeoutMs: 1_000,
-    implementation: config.grpcClient,
-  });
+  const probe = healthProbe(config, rest);
+  const shared = connectShared(config, log);
   const app = createApp({
     ...clients,
     config,
     providers: createProviders(config),
-    ...rateLimiters(config),
+    ...rateLimiters(config, shared?.state ?? null, metrics),
+    sessionEnds: shared?.sessionEnds,
     probe,
+    metrics,
     log,
     rest,
     restClients,
@@ -69,32 +77,75 @@ async function startGateway(
         client.close();
       }
       probe.close();
+      shared?.close();
     },
   };
 }
 
 /**
+ * The Redis the replicas share, when SHARED_STATE_URL names one; with none, each replica keeps
+ * its own session cache and limits, as a single gateway does (README, "Replicas").
+ */
+function connectShared(config: GatewayConfig, log: Logger) {
+  if (config.sharedStateUrl === null) {
+    return null;
+  }
+  const state = connectSharedState(config.sharedStateUrl, log);
+  const sessionEnds = redisSessionEndChannel(state, log);
+  return {
+    state,
+    sessionEnds,
+    close() {
+      sessionEnds.close();
+      state.close();
+    },
+  };
+}
+
+/** /readyz's probe: identity and every REST service, each address once. */
+function healthProbe(config: GatewayConfig, rest: ReturnType<typeof loadRestApi>) {
+  const addresses = [config.identityAddress, ...rest.services.map((s) => s.address)];
+  return createHealthProbe([...new Set(addresses)], {
+    timeoutMs: 1_000,
+    implementation: config.grpcClient,
+  });
+}
+
+/**
  * One limiter for sign-in attempts per client address, one for API calls per session, and one
- * per client address for PUBLIC RPCs (API_RATE_LIMIT_PER_MINUTE, as a session gets).
+ * per client address for PUBLIC RPCs (API_RATE_LIMIT_PER_MINUTE, as a session gets). With shared
+ * state, the sign-in limit counts across replicas; the other two stay per process (README).
  */
 function rateLimiters(
   config: GatewayConfig,
+  shared: SharedState | null,
+  metrics: GatewayMetrics | null,
 ): Pick<AppDeps, "limiter" | "sessionLimiter" | "publicLimiter"> {
+  const auth = createMemoryRateLimiter({
+    name: "auth",
+    limit: config.authRateLimitPerMinute,
+    windowSeconds: 60,
+  });
   return {
-    limiter: createMemoryRateLimiter({
-      name: "auth",
-      limit: config.authRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
-    sessionLimiter: createMemoryRateLimiter({
-      name: "session",
-      limit: config.apiRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
-    publicLimiter: createMemoryRateLimiter({
-      name: "public",
-      limit: config.apiRateLimitPerMinute,
-      windowSeconds: 60,
-    }),
+    limiter: countRefusals(
+      shared === null ? auth : createSharedRateLimiter(shared.commands, auth),
+      metrics,
+    ),
+    sessionLimiter: countRefusals(
+      createMemoryRateLimiter({
+        name: "session",
+        limit: config.apiRateLimitPerMinute,
+        windowSeconds: 60,
+      }),
+      metrics,
+    ),
+    publicLimiter: countRefusals(
+      createMemoryRateLimiter({
+        name: "public",
+        limit: config.apiRateLimitPerMinute,
+        windowSeconds: 60,
+      }),
+      metrics,
+    ),
   };
 }

@@ -2,9 +2,11 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { workspacePackages } from "../release/workspace-packages.ts";
 import { discoverServices, type ServiceEntry } from "../services/discover.ts";
+import { MODEL } from "../services/entries/names.ts";
 import { changesetFile, changesetPath } from "./changeset.ts";
 import { formatAndLint, leftovers } from "./check.ts";
 import { CONTRACTS_MANIFEST, contractsManifest, protoDir, protoFile } from "./contracts.ts";
+import { k8sDir, k8sFolderFiles } from "./k8s-folder.ts";
 import { type ServiceNames, serviceNames } from "./naming.ts";
 import { identifierWords } from "./rename.ts";
 import { createStaging, exists, install, writeStaged } from "./stage.ts";
@@ -45,8 +47,9 @@ export interface Scaffolded {
 }
 
 /**
- * Creates services/<name> from the template with its contract, subpaths and changeset: all
- * staged and checked first, then moved into place, so a failure leaves the repository as it was.
+ * Creates services/<name> from the template with its contract, subpaths, changeset and Kubernetes
+ * folder (deploy/k8s/base/services/<name>, a copy of notes'): all staged and checked first, then
+ * moved into place, so a failure leaves the repository as it was.
  */
 export async function scaffoldService(
   root: string,
@@ -64,7 +67,16 @@ export async function scaffoldService(
     port: Math.max(...services.map((service) => service.port)) + 1,
     rest: [names.protoService],
   };
-  const created = [...(await serviceFiles(root, names, entry.port)), await protoFile(root, names)];
+  // Its Kubernetes folder is notes' on its own port, as compose and dev have it.
+  const modelPort = services.find((service) => service.name === MODEL)?.port;
+  if (modelPort === undefined) {
+    throw new Error(`no ${MODEL} service (${TEMPLATE_DIR}) to copy the Kubernetes folder of`);
+  }
+  const created = [
+    ...(await serviceFiles(root, names, entry.port)),
+    await protoFile(root, names),
+    ...(await k8sFolderFiles(root, names, { from: modelPort, to: entry.port })),
+  ];
   const left = leftovers(created, names);
   if (left.length > 0) {
     throw new Error(`the renamed copy still speaks of notes in: ${left.join(", ")}`);
@@ -87,7 +99,7 @@ async function writeAll(
     await writeStaged(staging, files);
     await formatAndLint(root, join(staging, "services", names.name));
     const undo = await install(root, staging, {
-      created: [`services/${names.name}`, protoDir(names), changesetPath(names)],
+      created: [`services/${names.name}`, protoDir(names), k8sDir(names), changesetPath(names)],
       replaced: [{ path: CONTRACTS_MANIFEST, original: replaced }],
     });
     await after().catch(async (error: unknown) => {
@@ -121,7 +133,7 @@ async function checkedNames(
 }
 
 async function taken(root: string, names: ServiceNames): Promise<Taken> {
-  const paths = [`services/${names.name}`, protoDir(names), changesetPath(names)];
+  const paths = [`services/${names.name}`, protoDir(names), k8sDir(names), changesetPath(names)];
   const existingPaths: string[] = [];
   for (const path of paths) {
     if (await exists(join(root, path))) {

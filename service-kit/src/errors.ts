@@ -79,6 +79,11 @@ export function unauthenticated(message: string): AppError {
   return new AppError("UNAUTHENTICATED", message);
 }
 
+/** The service cannot answer now (its database is down or restarting); trying again may work. */
+export function unavailable(message: string, cause?: unknown): AppError {
+  return new AppError("UNAVAILABLE", message, { cause });
+}
+
 /** An Idempotency-Key sent again with a different request; the first one's answer stands. */
 export function idempotencyKeyReused(message: string): AppError {
   return new AppError("IDEMPOTENCY_KEY_REUSED", message);

@@ -68,6 +68,7 @@ export {
 } from "./server/bind-service.ts";
 export { type ServiceRegistration, startGrpcServer } from "./server/grpc-server.ts";
 export { startServer } from "./server/start-server.ts";
+export { DURATION_BUCKETS_SECONDS } from "./telemetry/duration-buckets.ts";
 export { requireText, requireUuid, type TextRule } from "./validate.ts";
 export { type HealthStatus, healthDefinition } from "./wire/health-definition.ts";
 export {

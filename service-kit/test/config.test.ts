@@ -32,6 +32,8 @@ describe("loadServiceConfig", () => {
       migrationsDir: undefined,
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
+      maxConnectionAgeMs: 300_000,
+      maxConnectionAgeGraceMs: 30_000,
     };
     expect(loadServiceConfig(required, defaults)).toEqual(want);
   });
@@ -51,6 +53,8 @@ describe("loadServiceConfig", () => {
       MIGRATIONS_DIR: "/app/migrations",
       SHUTDOWN_DELAY_MS: "1500",
       SHUTDOWN_GRACE_MS: "30000",
+      GRPC_MAX_CONNECTION_AGE_MS: "0",
+      GRPC_MAX_CONNECTION_AGE_GRACE_MS: "5000",
     };
     const want: ServiceConfig = {
       mode: "development",
@@ -68,6 +72,8 @@ describe("loadServiceConfig", () => {
       migrationsDir: "/app/migrations",
       shutdownDelayMs: 1500,
       shutdownGraceMs: 30_000,
+      maxConnectionAgeMs: 0,
+      maxConnectionAgeGraceMs: 5_000,
     };
     expect(loadServiceConfig(env, defaults)).toEqual(want);
   });

@@ -13,6 +13,7 @@ import { pgErrorCode } from "../src/db/pg-error.ts";
 let db: TestDatabase;
 let copyDir: string;
 let other: postgres.Sql;
+let minified: postgres.Sql;
 
 beforeAll(async () => {
   db = await createTestDatabase({ migrations: [] });
@@ -23,10 +24,30 @@ beforeAll(async () => {
     default: typeof postgres;
   };
   other = module.default(db.url, { max: 1, onnotice: () => {} });
+  minified = (await minifiedPostgres()).default(db.url, { max: 1, onnotice: () => {} });
 });
+
+/**
+ * postgres.js bundled and minified, as `bun build --compile --minify` puts it in a service's
+ * binary: its PostgresError class is renamed there, and with it the error's `name`.
+ */
+async function minifiedPostgres(): Promise<{ default: typeof postgres }> {
+  const built = await Bun.build({
+    entrypoints: [join(copyDir, "postgres", "src", "index.js")],
+    outdir: join(copyDir, "minified"),
+    target: "bun",
+    minify: true,
+  });
+  const [output] = built.outputs;
+  if (!built.success || output === undefined) {
+    throw new Error(`bundling postgres.js failed: ${built.logs.join("\n")}`);
+  }
+  return (await import(output.path)) as { default: typeof postgres };
+}
 
 afterAll(async () => {
   await other?.end();
+  await minified?.end();
   await db?.close();
   await rm(copyDir, { recursive: true, force: true });
 });
@@ -44,6 +65,14 @@ test.each([
     (caught: unknown) => caught,
   );
   expect(pgErrorCode(error)).toBe(code);
+});
+
+test("the SQLSTATE of an error from a minified postgres.js (a compiled binary's)", async () => {
+  const error = await minified`SELECT 1 / 0`.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(pgErrorCode(error)).toBe("22012");
 });
 
 test.each([

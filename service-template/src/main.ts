@@ -15,8 +15,8 @@ import { createNotesService } from "./server.ts";
 await runService({
   name: "notes",
   loadConfig,
-  async start(config, log) {
-    const sql = createPool(config.database, { name: "notes", log });
+  async start(config, log, { meter }) {
+    const sql = createPool(config.database, { name: "notes", log, meter });
     const deps = {
       notes: createNotesRepo(sql),
       idempotency: createIdempotency(sql, createNotesRepo),
@@ -26,6 +26,7 @@ await runService({
       config,
       log,
       sql,
+      meter,
       // From source: the package's migrations/; compiled: the migrations/ shipped beside it.
       migrations: await readMigrations(
         config.migrationsDir ?? assetDir("migrations", join(import.meta.dir, "../migrations")),

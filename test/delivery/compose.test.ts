@@ -51,8 +51,8 @@ const rules: { file: string; rule: string; check: ComposeRule }[] = [
   { file: "compose.yaml", rule: "depends_on waits for healthy", check: dependsOnWaitsForHealthy },
   {
     file: "compose.yaml",
-    rule: "only the gateway and Jaeger publish ports",
-    check: onlyThesePublishPorts(["gateway", "jaeger"]),
+    rule: "only the gateway, Jaeger and the collector publish ports",
+    check: onlyThesePublishPorts(["gateway", "jaeger", "otel-collector"]),
   },
   { file: "compose.yaml", rule: "ports bind loopback", check: portsBindLoopbackExcept([]) },
   {
@@ -108,10 +108,10 @@ test("deploy/compose.yaml uses the placeholder digest only for our own, unreleas
   expect(placeholders.every((image) => /^ghcr\.io\/[^/]+\/trellis-[a-z]+:/.test(image))).toBe(true);
 });
 
-test("the stack from source runs the Postgres and Jaeger that production runs", async () => {
+test("the stack from source runs the Postgres, Jaeger and collector that production runs", async () => {
   const local = (await compose("compose.yaml")).services ?? {};
   const deployed = (await compose("deploy/compose.yaml")).services ?? {};
-  for (const name of ["postgres", "jaeger"]) {
+  for (const name of ["postgres", "jaeger", "otel-collector"]) {
     expect(local[name]?.image).toBe(deployed[name]?.image ?? "missing");
   }
 });
@@ -234,7 +234,7 @@ const brokenSamples: { rule: string; check: ComposeRule; sample: ComposeFile }[]
 ];
 
 test.each([
-  { MODE: "production", OTEL_EXPORTER_OTLP_ENDPOINT: "http://jaeger:4318" },
+  { MODE: "production", OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector:4318" },
   { DATABASE_URL_FILE: "/run/secrets/notes-database-url", PGPASSWORD_FILE: "/run/secrets/pg" },
   { DATABASE_URL: "postgres://notes@postgres:5432/notes" },
 ])("no secret in plain environment passes settings and secret files: %o", (environment) => {

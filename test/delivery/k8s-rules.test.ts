@@ -17,6 +17,7 @@ import {
   everyContainerIsLockedDown,
   everyDeploymentHasADisruptionBudget,
   everyImageIsPinnedByDigest,
+  everythingIsInTrellis,
   grpcServicesAreHeadless,
   noSecretHoldsData,
 } from "./k8s-rules.ts";
@@ -204,6 +205,15 @@ const cases: Case[] = [
       return undefined;
     },
     want: "IngressRoute/gateway: data/spec/routes/0 must have required property match",
+  },
+  {
+    name: "a Service in another namespace",
+    check: everythingIsInTrellis,
+    breakIt: (o) => {
+      named(o, "Service", "notes").metadata.namespace = "default";
+      return undefined;
+    },
+    want: "Service/notes is not in namespace trellis",
   },
   {
     name: "a Certificate without its issuer (CRD schema)",

@@ -1,7 +1,9 @@
 // Policy rules over rendered manifests: containers (resources, probes, lockdown, pinned images),
-// disruption budgets, Secrets and gRPC Services. Each is shown failing in k8s-rules.test.ts.
+// disruption budgets, Secrets, gRPC Services and the namespace. Each is shown failing in
+// k8s-rules.test.ts.
 import {
   eachContainer,
+  isClusterWide,
   type K8sRule,
   type Selector,
   sameNamespace,
@@ -117,3 +119,9 @@ export const grpcServicesAreHeadless: K8sRule = (objects) =>
       return grpc && spec.clusterIP !== "None";
     })
     .map((object) => `Service/${object.metadata.name} serves gRPC but is not headless`);
+
+/** Everything that belongs to a namespace is in trellis, where its policies and Pod Security hold. */
+export const everythingIsInTrellis: K8sRule = (objects) =>
+  objects
+    .filter((object) => !isClusterWide(object) && object.metadata.namespace !== "trellis")
+    .map((object) => `${object.kind}/${object.metadata.name} is not in namespace trellis`);

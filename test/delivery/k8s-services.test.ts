@@ -2,28 +2,23 @@
 // without its folder, its line or its REST_SERVICES entry fails here (deploy/k8s/README.md,
 // "Adding a service"), and so does an entry left behind by a removed service.
 import { expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { K8S_DIR, renderOverlay } from "./k8s-render.ts";
-import { type K8sListing, k8sServiceProblems } from "./k8s-services.ts";
-import { ROOT, readText, SERVICES } from "./repo.ts";
+import { type K8sListing, k8sServiceProblems, readK8sListing } from "./k8s-services.ts";
+import { SERVICES } from "./repo.ts";
 
-const listing: K8sListing = {
-  kustomization: await readText(`${K8S_DIR}/base/kustomization.yaml`),
-  folders: readdirSync(join(ROOT, K8S_DIR, "base/services")).sort(),
-  objects: renderOverlay("production"),
-};
+const listing: K8sListing = await readK8sListing();
 
 test("deploy/k8s lists exactly the discovered services", () => {
   expect(SERVICES.map((s) => s.name)).toContain("notes");
   expect(k8sServiceProblems(listing, SERVICES)).toEqual([]);
 });
 
-const things = {
-  name: "things",
-  dir: "services/things",
-  port: 50060,
-  rest: ["trellis.things.v1.ThingService"],
+// A dashed name: the scaffolder never makes one, so no fork has this service already (a fork's
+// `things` would hide the planted omissions below).
+const probe = {
+  name: "probe-k8s",
+  dir: "services/probe-k8s",
+  port: 65020,
+  rest: ["trellis.probek8s.v1.ProbeK8sService"],
 };
 const planted: {
   name: string;
@@ -34,20 +29,48 @@ const planted: {
   {
     name: "a new service without its folder",
     edit: (l) => l,
-    services: [...SERVICES, { ...things, packageName: "@trellis/things" }],
-    want: "deploy/k8s/base/services/ misses things",
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/base/services/ misses probe-k8s",
   },
   {
     name: "a new service not in the resources",
     edit: (l) => l,
-    services: [...SERVICES, { ...things, packageName: "@trellis/things" }],
-    want: "deploy/k8s/base/kustomization.yaml resources misses things",
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/base/kustomization.yaml resources misses probe-k8s",
   },
   {
     name: "a new service's REST entry missing",
     edit: (l) => l,
-    services: [...SERVICES, { ...things, packageName: "@trellis/things" }],
-    want: "deploy/k8s/base/kustomization.yaml REST_SERVICES misses trellis.things.v1.ThingService=things:50060",
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/base/kustomization.yaml REST_SERVICES misses trellis.probek8s.v1.ProbeK8sService=probe-k8s:65020",
+  },
+  {
+    name: "a new service's image missing from the production overlay",
+    edit: (l) => l,
+    services: [...SERVICES, { ...probe, packageName: "@trellis/probe-k8s" }],
+    want: "deploy/k8s/overlays/production/kustomization.yaml images misses probe-k8s",
+  },
+  {
+    name: "notes' image removed from the local overlay",
+    edit: (l) => ({
+      ...l,
+      overlays: {
+        ...l.overlays,
+        local: l.overlays.local.replace(/^.*trellis-notes.*\n/m, ""),
+      },
+    }),
+    want: "deploy/k8s/overlays/local/kustomization.yaml images misses notes",
+  },
+  {
+    name: "an image left in the production overlay by a removed service",
+    edit: (l) => ({
+      ...l,
+      overlays: {
+        ...l.overlays,
+        production: `${l.overlays.production}  - name: ghcr.io/trellis-dev/trellis-gone\n    newTag: "1.0.0"\n`,
+      },
+    }),
+    want: "deploy/k8s/overlays/production/kustomization.yaml images names gone, which is no discovered service",
   },
   {
     name: "a folder left by a removed service",

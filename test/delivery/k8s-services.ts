@@ -1,6 +1,9 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { type EntryService, restEntries } from "../../scripts/services/entries/names.ts";
-import type { K8sObject } from "./k8s-render.ts";
+import { K8S_DIR, type K8sObject, OVERLAYS, type Overlay, renderOverlay } from "./k8s-render.ts";
+import { ROOT } from "./repo.ts";
 
 /** What deploy/k8s says about services: the base's kustomization, its folders, what renders. */
 export interface K8sListing {
@@ -10,10 +13,27 @@ export interface K8sListing {
   folders: string[];
   /** An overlay, rendered. */
   objects: K8sObject[];
+  /** Each overlay's kustomization.yaml, as text, by overlay. */
+  overlays: Record<Overlay, string>;
+}
+
+/** What deploy/k8s under `root` says about services, its production overlay rendered. */
+export async function readK8sListing(root = ROOT): Promise<K8sListing> {
+  const read = (path: string) => Bun.file(join(root, K8S_DIR, path)).text();
+  const overlays = await Promise.all(
+    OVERLAYS.map(async (o) => [o, await read(`overlays/${o}/kustomization.yaml`)] as const),
+  );
+  return {
+    kustomization: await read("base/kustomization.yaml"),
+    folders: readdirSync(join(root, K8S_DIR, "base/services")).sort(),
+    objects: renderOverlay("production", root),
+    overlays: Object.fromEntries(overlays) as Record<Overlay, string>,
+  };
 }
 
 interface Kustomization {
   resources?: string[];
+  images?: { name?: string }[];
   configMapGenerator?: { name: string; literals?: string[] }[];
 }
 
@@ -34,6 +54,17 @@ function restServices(kustomization: Kustomization): string[] {
     .slice("REST_SERVICES=".length)
     .split(",")
     .filter((entry) => entry !== "");
+}
+
+/**
+ * The services an overlay sets an image for (`ghcr.io/<owner>/trellis-<name>`): its local build
+ * by tag, or its release by tag@digest, which pin-image.sh rewrites and cannot add.
+ */
+function overlayImages(text: string): string[] {
+  const images = (parse(text) as Kustomization).images ?? [];
+  return images.flatMap(
+    ({ name = "" }) => /^ghcr\.io\/[^/]+\/trellis-([a-z][a-z0-9-]*)$/.exec(name)?.[1] ?? [],
+  );
 }
 
 /** Each service's Deployment listens on its port, and its Service forwards that port. */
@@ -59,8 +90,9 @@ function portProblems(objects: K8sObject[], service: EntryService): string[] {
 }
 
 /**
- * Every discovered service has its folder, its line in the base's resources and its
- * REST_SERVICES entries, and listens on its port; nothing names a service that is gone.
+ * Every discovered service has its folder, its line in the base's resources, its REST_SERVICES
+ * entries and its image in each overlay, and listens on its port; nothing names a service that is
+ * gone.
  */
 export function k8sServiceProblems(listing: K8sListing, services: EntryService[]): string[] {
   const kustomization = parse(listing.kustomization) as Kustomization;
@@ -76,6 +108,13 @@ export function k8sServiceProblems(listing: K8sListing, services: EntryService[]
       `${where}/kustomization.yaml REST_SERVICES`,
       restServices(kustomization),
       services.flatMap(restEntries),
+    ),
+    ...Object.entries(listing.overlays).flatMap(([overlay, text]) =>
+      compared(
+        `deploy/k8s/overlays/${overlay}/kustomization.yaml images`,
+        overlayImages(text).filter((name) => name !== "gateway"),
+        names,
+      ),
     ),
     ...services.flatMap((service) => portProblems(listing.objects, service)),
   ];

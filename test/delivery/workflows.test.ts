@@ -631,7 +631,7 @@ describe("images.yml attests, scans and signs the image before it is pinned", ()
     expect(withToken).toEqual(["sign: write"]);
   });
 
-  test("the pin job needs the scan and the signature, and validates the digest before the pull request", async () => {
+  test("the pin job needs the scan and the signature, and validates the digest before either pin", async () => {
     const pin = (await jobsOf()).pin;
     expect(needsOf(pin)).toEqual(expect.arrayContaining(["image", "scan", "sign"]));
     const steps = pin?.steps ?? [];
@@ -642,6 +642,11 @@ describe("images.yml attests, scans and signs the image before it is pinned", ()
     // Before the digest goes into compose.yaml.
     const pins = steps.findIndex((step) => step.run?.includes('"$COMPOSE_FILE"') === true);
     expect(validate).toBeLessThan(pins);
+    // And before it goes into the Kubernetes production overlay, in the same pull request
+    // (images-pin-step.test.ts runs both edits).
+    const pinsK8s = steps.findIndex((step) => step.run?.includes("pin-image.sh") === true);
+    expect(pinsK8s).toBeGreaterThan(validate);
+    expect(pinsK8s).toBeLessThan(opens);
     const run = steps[validate]?.run ?? "";
     expect(run).toContain("[[ $DIGEST =~ ^sha256:[0-9a-f]{64}$ ]]");
     expect(run).toContain('cosign verify "$IMAGE@$DIGEST"');

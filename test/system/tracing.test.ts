@@ -39,6 +39,10 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json",
       OTEL_BSP_SCHEDULE_DELAY: "100",
+      // Traces alone: in JSON, metrics would be kept by the receiver if they came.
+      OTEL_METRICS_EXPORTER: "none",
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: "http/json",
+      OTEL_METRIC_EXPORT_INTERVAL: "100",
     },
   });
   browser = createBrowser(stack.gatewayUrl);
@@ -269,4 +273,9 @@ test("no span holds a cookie, token, OAuth secret, or a note's title or body", (
   );
   expect(spans.some((span) => span.name === "GET /auth/:provider/callback")).toBe(true);
   expect(findings).toEqual([]);
+});
+
+test("OTEL_METRICS_EXPORTER=none: the same endpoint receives no metric from any process", () => {
+  expect(receiver.spans().length).toBeGreaterThan(0);
+  expect(receiver.points()).toEqual([]);
 });

@@ -53,7 +53,7 @@ interface OtlpSpan {
   events?: { name: string; attributes?: KeyValue[] }[];
 }
 
-interface KeyValue {
+export interface KeyValue {
   key: string;
   value: AnyValue;
 }
@@ -96,7 +96,7 @@ function flattenSpan(span: OtlpSpan, service: string): ReceivedSpan {
   };
 }
 
-function attributesOf(keyValues: KeyValue[] | undefined): Record<string, unknown> {
+export function attributesOf(keyValues: KeyValue[] | undefined): Record<string, unknown> {
   return Object.fromEntries((keyValues ?? []).map(({ key, value }) => [key, plainValue(value)]));
 }
 

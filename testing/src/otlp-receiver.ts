@@ -4,20 +4,36 @@ import {
   type OtlpTraceExport,
   type ReceivedSpan,
 } from "./otlp-json.ts";
+import {
+  describePoints,
+  flattenMetricsExport,
+  type OtlpMetricsExport,
+  type ReceivedPoint,
+} from "./otlp-metrics-json.ts";
 
 /**
- * An OTLP/HTTP traces endpoint on 127.0.0.1 and a free port: processes export to it
- * (OTEL_EXPORTER_OTLP_ENDPOINT) and a test reads their spans back, or a benchmark only counts
- * what tracing sent.
+ * An OTLP/HTTP traces and metrics endpoint on 127.0.0.1 and a free port: processes export to it
+ * (OTEL_EXPORTER_OTLP_ENDPOINT) and a test reads their spans and metric points back, or a
+ * benchmark only counts what they sent.
  */
 export interface OtlpReceiver {
-  /** What OTEL_EXPORTER_OTLP_ENDPOINT should be: exporters post to `<url>/v1/traces`. */
+  /** What OTEL_EXPORTER_OTLP_ENDPOINT should be: exporters post to `<url>/v1/traces`, `/v1/metrics`. */
   url: string;
   /** The spans received so far (kept ones only: see `keepSpans`). */
   spans(): ReceivedSpan[];
   /** Polls until `check` holds for the spans received so far; throws after `withinMs`. */
   waitFor(check: (spans: ReceivedSpan[]) => boolean, withinMs?: number): Promise<ReceivedSpan[]>;
-  /** The exports accepted so far, and their bytes as sent. */
+  /**
+   * The metric data points received so far, every export's (kept ones only): cumulative sums
+   * and histograms come again in each export, with their totals so far.
+   */
+  points(): ReceivedPoint[];
+  /** Polls until `check` holds for the points received so far; throws after `withinMs`. */
+  waitForPoints(
+    check: (points: ReceivedPoint[]) => boolean,
+    withinMs?: number,
+  ): Promise<ReceivedPoint[]>;
+  /** The exports accepted so far (traces and metrics), and their bytes as sent. */
   stats(): { batches: number; bytes: number };
   /** Forgets what arrived so far, for tests that share a receiver. */
   clear(): void;
@@ -26,52 +42,80 @@ export interface OtlpReceiver {
 
 export interface OtlpReceiverOptions {
   /**
-   * true (the default): keep every span, which then must come as http/json
-   * (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL); other bodies are refused with 415, so a process that
-   * exports protobuf fails loudly. false: accept either encoding and only count it, so a long
-   * run under load costs the receiver no memory.
+   * true (the default): keep every span and metric point, which then must come as http/json
+   * (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_EXPORTER_OTLP_METRICS_PROTOCOL); other bodies are
+   * refused with 415, so a process that exports protobuf fails loudly. false: accept either
+   * encoding and only count it, so a long run under load costs the receiver no memory.
    */
   keepSpans?: boolean;
 }
 
+/** What arrived so far; reset by `clear()`. */
+interface Received {
+  spans: ReceivedSpan[];
+  points: ReceivedPoint[];
+  batches: number;
+  bytes: number;
+}
+
+const nothing = (): Received => ({ spans: [], points: [], batches: 0, bytes: 0 });
+
 export function startOtlpReceiver(options: OtlpReceiverOptions = {}): OtlpReceiver {
-  const keepSpans = options.keepSpans ?? true;
-  let received: ReceivedSpan[] = [];
-  let batches = 0;
-  let bytes = 0;
+  const keep = options.keepSpans ?? true;
+  let received = nothing();
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
-    async fetch(request) {
-      if (request.method !== "POST" || new URL(request.url).pathname !== "/v1/traces") {
-        return new Response("not found", { status: 404 });
-      }
-      const json = request.headers.get("content-type")?.startsWith("application/json") === true;
-      if (keepSpans && !json) {
-        return new Response("send http/json", { status: 415 });
-      }
-      const body = await request.arrayBuffer();
-      batches++;
-      bytes += body.byteLength;
-      if (keepSpans) {
-        const text = new TextDecoder().decode(body);
-        received.push(...flattenExport(JSON.parse(text) as OtlpTraceExport));
-      }
-      return emptyAnswer(json);
-    },
+    fetch: (request) => accept(request, received, keep),
   });
   return {
     url: `http://127.0.0.1:${server.port}`,
-    spans: () => [...received],
-    waitFor: (check, withinMs = 10_000) => waitForSpans(() => received, check, withinMs),
-    stats: () => ({ batches, bytes }),
+    spans: () => [...received.spans],
+    waitFor: (check, withinMs = 10_000) =>
+      waitUntil(
+        () => received.spans,
+        check,
+        withinMs,
+        () => `spans:\n${describeSpans(received.spans)}`,
+      ),
+    points: () => [...received.points],
+    waitForPoints: (check, withinMs = 10_000) =>
+      waitUntil(
+        () => received.points,
+        check,
+        withinMs,
+        () => `points:\n${describePoints(received.points)}`,
+      ),
+    stats: () => ({ batches: received.batches, bytes: received.bytes }),
     clear() {
-      received = [];
-      batches = 0;
-      bytes = 0;
+      received = nothing();
     },
     stop: () => void server.stop(true),
   };
+}
+
+/** One export: counted, and its spans or points kept when `keep`. */
+async function accept(request: Request, received: Received, keep: boolean): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  if (request.method !== "POST" || (path !== "/v1/traces" && path !== "/v1/metrics")) {
+    return new Response("not found", { status: 404 });
+  }
+  const json = request.headers.get("content-type")?.startsWith("application/json") === true;
+  if (keep && !json) {
+    return new Response("send http/json", { status: 415 });
+  }
+  const body = await request.arrayBuffer();
+  received.batches++;
+  received.bytes += body.byteLength;
+  if (keep) {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
+    if (path === "/v1/traces") {
+      received.spans.push(...flattenExport(parsed as OtlpTraceExport));
+    } else {
+      received.points.push(...flattenMetricsExport(parsed as OtlpMetricsExport));
+    }
+  }
+  return emptyAnswer(json);
 }
 
 /** An empty ExportTraceServiceResponse: zero bytes of protobuf, or {} in JSON. */
@@ -81,15 +125,16 @@ function emptyAnswer(json: boolean): Response {
     : new Response(new Uint8Array(0), { headers: { "content-type": "application/x-protobuf" } });
 }
 
-async function waitForSpans(
-  received: () => ReceivedSpan[],
-  check: (spans: ReceivedSpan[]) => boolean,
+async function waitUntil<T>(
+  received: () => T[],
+  check: (items: T[]) => boolean,
   withinMs: number,
-): Promise<ReceivedSpan[]> {
+  describe: () => string,
+): Promise<T[]> {
   const until = Date.now() + withinMs;
   while (!check([...received()])) {
     if (Date.now() >= until) {
-      throw new Error(`the expected spans did not arrive; got:\n${describeSpans(received())}`);
+      throw new Error(`the expected telemetry did not arrive; got ${describe()}`);
     }
     await Bun.sleep(50);
   }

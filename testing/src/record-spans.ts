@@ -29,7 +29,9 @@ export async function recordSpans(options: { serviceName?: string } = {}): Promi
   const { InMemorySpanExporter, SimpleSpanProcessor } = await import("@opentelemetry/sdk-trace");
   const exporter = new InMemorySpanExporter();
   const processor = new SimpleSpanProcessor({ exporter });
-  const telemetry = await startSdk(options.serviceName ?? "test", [processor]);
+  const telemetry = await startSdk(options.serviceName ?? "test", {
+    spanProcessors: [processor],
+  });
   return {
     async spans() {
       // Resource detection may still be pending, which holds exports back until it settles.

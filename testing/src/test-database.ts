@@ -5,8 +5,11 @@ import postgres from "postgres";
 import { dockerEngineAnswers } from "./docker-engine.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 
-/** Where the test databases come from, in order of preference. */
-export type DatabaseSource = "TEST_DATABASE_URL" | "testcontainers" | "embedded";
+/**
+ * Where the test databases come from, in order of preference; "serverUrl" is a server the caller
+ * names (the chaos suite's own Postgres, which it stops and kills).
+ */
+export type DatabaseSource = "TEST_DATABASE_URL" | "testcontainers" | "embedded" | "serverUrl";
 
 export interface TestDatabase {
   /** A pool on this test file's own database, with the migrations applied. */
@@ -47,8 +50,13 @@ export async function createTestDatabase(options: {
   migrations: Migration[];
   /** Pool size; forced to 1 on the embedded fallback. */
   max?: number;
+  /** A server to create the database on, instead of the one the harness chose. */
+  serverUrl?: string;
 }): Promise<TestDatabase> {
-  const { source, url } = await server();
+  const { source, url } =
+    options.serverUrl === undefined
+      ? await server()
+      : { source: "serverUrl" as const, url: options.serverUrl };
   if (url === undefined) {
     return embeddedDatabase(options.migrations);
   }

@@ -1,8 +1,16 @@
 import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
 import { LRUCache } from "lru-cache";
+import { sessionIdOf } from "../http/session-rate-limit.ts";
 import { cryptoFraction } from "./crypto-fraction.ts";
 import { type Entry, serveEntry } from "./session-cache-entry.ts";
-import { createSessionEnds, type SessionEnds, tokenKey, userKey } from "./session-ends.ts";
+import {
+  createSessionEnds,
+  type SessionEnd,
+  type SessionEnds,
+  sessionKey,
+  tokenKey,
+  userKey,
+} from "./session-ends.ts";
 
 /**
  * What a session check answers: the user and the expiry. `renewed` says the cookie must be set
@@ -23,6 +31,16 @@ export interface SessionValidator {
   end<T>(token: string, remove: () => Promise<T>): Promise<T>;
   /** Ends every session of `userId` as `end` ends one: all their cached tokens go after `remove`. */
   endAllOf<T>(userId: string, remove: () => Promise<T>): Promise<T>;
+  /**
+   * An end another gateway replica made: drops the matching entries at once, and no check that
+   * started before this call caches them again (session-end-channel.ts delivers these).
+   */
+  endedElsewhere(end: SessionEnd): void;
+  /**
+   * Whether other replicas' ends reach this one. While they do not, what is cached may have
+   * missed one: the cache is emptied and entries are kept at most `unreachedTtlMs`.
+   */
+  setEndsReach(reached: boolean): void;
 }
 
 export interface SessionCacheOptions {
@@ -44,18 +62,26 @@ export interface SessionCacheOptions {
    * (session-refresh.ts); a miss, which a request waits for, always uses `check` at once.
    */
   refresh?: (token: string) => Promise<ValidatedSession>;
+  /** The TTL while other replicas' ends cannot reach this one (default 1 s); see setEndsReach. */
+  unreachedTtlMs?: number;
+  /** Told of each request's check: answered from the cache (hit) or not (metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 /** Refresh-ahead falls between these fractions of the TTL after the check, spread at random. */
 const REFRESH_FROM = 0.5;
 const REFRESH_SPREAD = 0.4;
 const MAX_BACKGROUND_CHECKS = 16;
+// What "a session ended on one replica stops working on all within a second" allows.
+const UNREACHED_TTL_MS = 1_000;
 
 /**
  * Every authenticated request checks its session; asking identity each time makes that check
  * the costliest part of the hot path. Validated sessions are kept for `ttlMs`, so a session
  * deleted elsewhere (another gateway's logout, identity's expiry sweep) is still accepted here
  * for at most `ttlMs`; a logout through this gateway calls `forget` and takes effect at once.
+ * Replicas sharing a Redis tell each other their ends (`endedElsewhere`, shared-session-ends.ts),
+ * and while they cannot, entries live at most `unreachedTtlMs` (`setEndsReach`).
  * An entry never outlives its session's own expiry, and a failed check is never cached, so an
  * attacker's junk tokens cannot fill the cache.
  *
@@ -89,6 +115,8 @@ export function cachedSessionValidator(
       forget: () => undefined,
       end: (_token, remove) => remove(),
       endAllOf: (_userId, remove) => remove(),
+      endedElsewhere: () => undefined,
+      setEndsReach: () => undefined,
     };
   }
   const cache = createSessionCache(check, options);
@@ -97,16 +125,46 @@ export function cachedSessionValidator(
     forget: (token) => drop(cache, token),
     end: (token, remove) => cache.ends.run(tokenKey(token), remove, () => drop(cache, token)),
     endAllOf(userId, remove) {
-      return cache.ends.run(userKey(userId), remove, () => {
-        const theirs = [...cache.entries.entries()].filter(
-          ([, e]) => e.session.user?.id === userId,
-        );
-        for (const [token] of theirs) {
-          cache.entries.delete(token);
-        }
-      });
+      return cache.ends.run(userKey(userId), remove, () => dropMatching(cache, { userId }));
+    },
+    endedElsewhere(end) {
+      cache.ends.mark("userId" in end ? userKey(end.userId) : sessionKey(end.sessionId));
+      dropMatching(cache, end);
+    },
+    setEndsReach(reached) {
+      const unreached = Math.min(options.ttlMs, options.unreachedTtlMs ?? UNREACHED_TTL_MS);
+      cache.ttlMs = reached ? options.ttlMs : unreached;
+      if (!reached) {
+        // Cached before the loss was noticed, an entry may have missed an end meanwhile.
+        cache.entries.clear();
+      }
+      // A check in flight may have been answered before an end this replica never heard of.
+      cache.inFlight.clear();
     },
   };
+}
+
+/**
+ * Drops the entries of one session (by the index) or of a user. A user's are found by a scan of
+ * the cache: signing out everywhere is rare, and an index by user would cost on every check.
+ */
+function dropMatching(cache: SessionCache, end: SessionEnd): void {
+  if ("sessionId" in end) {
+    const token = cache.tokenOfId.get(end.sessionId);
+    if (token !== undefined) {
+      cache.entries.delete(token);
+    }
+    return;
+  }
+  const theirs: string[] = [];
+  for (const [token, entry] of cache.entries.entries()) {
+    if (entry.session.user?.id === end.userId) {
+      theirs.push(token);
+    }
+  }
+  for (const token of theirs) {
+    cache.entries.delete(token);
+  }
 }
 
 type Ask = (token: string) => Promise<ValidatedSession>;
@@ -120,6 +178,11 @@ interface SessionCache {
   /** Background refreshes running now. */
   backgroundChecks: number;
   entries: LRUCache<string, Entry>;
+  /**
+   * The cached token of each session id, for the ends other replicas publish by id: one lookup,
+   * where a scan of 10,000 entries took about 1 ms (bench/investigations/shared-state).
+   */
+  tokenOfId: Map<string, string>;
   /** Concurrent requests with the same cookie share one check instead of each sending one. */
   inFlight: Map<string, Promise<ValidatedSession>>;
   ends: SessionEnds;
@@ -127,21 +190,32 @@ interface SessionCache {
   check: Ask;
   /** How a background refresh asks identity. */
   refresh: Ask;
+  onLookup: ((hit: boolean) => void) | undefined;
 }
 
 function createSessionCache(check: Ask, options: SessionCacheOptions): SessionCache {
   const now = options.now ?? Date.now;
+  const tokenOfId = new Map<string, string>();
+  // Kept beside the LRU: evicted, deleted or cleared, an entry leaves the index too.
+  const unindex = (_entry: Entry, token: string, reason: string) => {
+    const id = sessionIdOf(token);
+    if (reason !== "set" && tokenOfId.get(id) === token) {
+      tokenOfId.delete(id);
+    }
+  };
   return {
     ttlMs: options.ttlMs,
     now,
     random: options.random ?? cryptoFraction,
     maxBackgroundChecks: options.maxBackgroundChecks ?? MAX_BACKGROUND_CHECKS,
     backgroundChecks: 0,
-    entries: new LRUCache<string, Entry>({ max: options.maxEntries }),
+    entries: new LRUCache<string, Entry>({ max: options.maxEntries, dispose: unindex }),
+    tokenOfId,
     inFlight: new Map(),
     ends: createSessionEnds({ now, max: options.maxEntries }),
     check,
     refresh: options.refresh ?? check,
+    onLookup: options.onLookup,
   };
 }
 
@@ -150,10 +224,12 @@ function validate(cache: SessionCache, token: string): Promise<ValidatedSession>
   if (hit !== undefined) {
     const at = cache.now();
     if (hit.until > at) {
+      cache.onLookup?.(true);
       refreshIfDue(cache, token, hit, at);
       return Promise.resolve(serveEntry(hit));
     }
   }
+  cache.onLookup?.(false);
   const checking = cache.inFlight.get(token) ?? startCheck(cache, token, cache.check);
   return checking.then((answer) => fromEntry(cache, token, answer));
 }
@@ -221,7 +297,7 @@ function remember(
   session: ValidatedSession,
   checkedAt: number,
 ): void {
-  const keys = [tokenKey(token), userKey(session.user?.id ?? "")];
+  const keys = [tokenKey(token), sessionKey(sessionIdOf(token)), userKey(session.user?.id ?? "")];
   const expires = session.sessionExpireTime?.getTime() ?? 0;
   const until = Math.min(checkedAt + cache.ttlMs, expires);
   if (cache.ends.overlaps(keys, checkedAt)) {
@@ -235,6 +311,7 @@ function remember(
   // Without an earlier entry, the cookie holds this expiry unless this answer just moved it.
   const cookieUntil = cache.entries.peek(token)?.cookieUntil ?? (session.renewed ? 0 : expires);
   const refreshAfter = cache.ttlMs * (REFRESH_FROM + REFRESH_SPREAD * cache.random());
+  cache.tokenOfId.set(sessionIdOf(token), token);
   // `renewed` is the entry's to compute on each use, from `cookieUntil`.
   cache.entries.set(token, {
     answer: session,

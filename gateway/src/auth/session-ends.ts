@@ -4,7 +4,8 @@ import { LRUCache } from "lru-cache";
  * The session ends (logouts, sign-outs everywhere) that a session check may have raced. A check
  * whose answer identity gave before the delete must not put the session back in the cache: its
  * answer is refused while the end is in progress, and afterwards when the check started before
- * the end finished. Keys name a token or a user ("t:<token>", "u:<user id>").
+ * the end finished. Keys name a token, a session id or a user ("t:<token>", "s:<session id>",
+ * "u:<user id>"); ends made by other replicas arrive by session id or user (`mark`).
  *
  * Finished ends are kept in a bounded LRU: a mark matters only for checks that started before it,
  * and a check answered more than the cache's TTL after it started is not cached anyway.
@@ -14,6 +15,8 @@ export interface SessionEnds {
   run<T>(key: string, remove: () => Promise<T>, drop: () => void): Promise<T>;
   /** Whether a check of `keys` that started at `checkedAt` overlapped an end of one of them. */
   overlaps(keys: readonly string[], checkedAt: number): boolean;
+  /** Marks `key` as ended now, for an end that finished elsewhere (another gateway replica). */
+  mark(key: string): void;
 }
 
 export function createSessionEnds(options: { now: () => number; max: number }): SessionEnds {
@@ -44,6 +47,9 @@ export function createSessionEnds(options: { now: () => number; max: number }): 
           inProgress.has(key) || (finishedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= checkedAt,
       );
     },
+    mark(key) {
+      finishedAt.set(key, options.now());
+    },
   };
 }
 
@@ -54,3 +60,14 @@ export function tokenKey(token: string): string {
 export function userKey(userId: string): string {
   return `u:${userId}`;
 }
+
+/** A session by its id, the public half of its token: what replicas tell each other. */
+export function sessionKey(sessionId: string): string {
+  return `s:${sessionId}`;
+}
+
+/**
+ * A session end another gateway replica made (session-end-channel.ts): one session by its id,
+ * or every session of a user. Never the token: its secret does not leave the process.
+ */
+export type SessionEnd = { sessionId: string } | { userId: string };

@@ -39,28 +39,54 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): Rate
     throw new RangeError("rate limiter: a lowercase name, limit >= 1 and windowSeconds >= 1");
   }
   const now = options.now ?? monotonicMs;
-  // In whole microseconds the arithmetic is exact (a float sum of window / limit could refuse the
-  // limit-th hit of a burst); rounding the interval moves the rate by < 0.5 µs a hit.
-  const interval = Math.max(1, Math.round((windowSeconds * 1_000_000) / limit));
-  const tolerance = (limit - 1) * interval;
+  const policy = policyOf(options);
+  const steps = gcraSteps(policy);
   const dueAt = new LRUCache<string, number>({ max: options.maxKeys ?? DEFAULT_MAX_KEYS });
-  const policy: RateLimitPolicy = { name: options.name, limit, windowSeconds };
 
   const decide = (key: string): RateLimitDecision => {
     const time = Math.floor(now() * 1000);
     const due = Math.max(dueAt.get(key) ?? time, time);
-    const ahead = due - time;
-    if (ahead > tolerance) {
-      return { allowed: false, remaining: 0, resetSeconds: seconds(ahead - tolerance) };
+    const decision = gcraDecision(due - time, steps);
+    if (decision.allowed) {
+      dueAt.set(key, due + steps.interval);
     }
-    dueAt.set(key, due + interval);
-    return {
-      allowed: true,
-      remaining: Math.floor((tolerance - ahead) / interval),
-      resetSeconds: seconds(ahead + interval),
-    };
+    return decision;
   };
   return { policy, hit: (key) => Promise.resolve(decide(key)) };
+}
+
+function policyOf(options: MemoryRateLimiterOptions): RateLimitPolicy {
+  return { name: options.name, limit: options.limit, windowSeconds: options.windowSeconds };
+}
+
+/** GCRA's two numbers for a policy, in microseconds. */
+export interface GcraSteps {
+  /** Between two hits at the steady rate. */
+  interval: number;
+  /** How far ahead of now a key's next due time may be and a hit still pass. */
+  tolerance: number;
+}
+
+export function gcraSteps({ limit, windowSeconds }: RateLimitPolicy): GcraSteps {
+  // In whole microseconds the arithmetic is exact (a float sum of window / limit could refuse the
+  // limit-th hit of a burst); rounding the interval moves the rate by < 0.5 µs a hit.
+  const interval = Math.max(1, Math.round((windowSeconds * 1_000_000) / limit));
+  return { interval, tolerance: (limit - 1) * interval };
+}
+
+/**
+ * What a hit is told when the key's next hit was due `ahead` µs from now (0 when idle); the
+ * same for the memory store and the shared one (rate-limit-shared.ts).
+ */
+export function gcraDecision(ahead: number, { interval, tolerance }: GcraSteps): RateLimitDecision {
+  if (ahead > tolerance) {
+    return { allowed: false, remaining: 0, resetSeconds: seconds(ahead - tolerance) };
+  }
+  return {
+    allowed: true,
+    remaining: Math.floor((tolerance - ahead) / interval),
+    resetSeconds: seconds(ahead + interval),
+  };
 }
 
 /** Whole seconds, rounded up: a client that waits this long is not early. */

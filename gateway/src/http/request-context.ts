@@ -9,6 +9,7 @@ import {
   isGrpcError,
   noRoute,
 } from "../errors.ts";
+import type { GatewayMetrics } from "../telemetry/metrics.ts";
 import {
   endRequestSpan,
   type RequestSpan,
@@ -49,9 +50,10 @@ export function setRequestRoute(request: Request, route: string): void {
  * duration; never headers, cookies, query strings or bodies; at a level by its status:
  * `requestLogLevel`), and the one place errors become HTTP responses. The span is the active
  * context from the first hook to the last, so the handler's gRPC calls are its children and
- * every log line of the request carries its trace id.
+ * every log line of the request carries its trace id. With `metrics`, each request is also one
+ * measurement of http.server.request.duration.
  */
-export function requestContext(log: Logger) {
+export function requestContext(log: Logger, metrics: GatewayMetrics | null = null) {
   return new Elysia({ name: "request-context" })
     .onRequest(({ request, set }) => {
       const id = crypto.randomUUID();
@@ -73,7 +75,7 @@ export function requestContext(log: Logger) {
       // A returned Response (redirects) carries its own status; `set` keeps the default.
       const status =
         responseValue instanceof Response ? responseValue.status : statusOf(set.status);
-      endRequest(log, request, route, status);
+      endRequest(log, request, route, status, metrics);
     });
 }
 
@@ -87,7 +89,13 @@ function recordFailure(log: Logger, request: Request, error: unknown): void {
 }
 
 /** The request's log line, at the level of its status, and the end of its span. */
-function endRequest(log: Logger, request: Request, elysiaRoute: string, status: number): void {
+function endRequest(
+  log: Logger,
+  request: Request,
+  elysiaRoute: string,
+  status: number,
+  metrics: GatewayMetrics | null,
+): void {
   const info = requests.get(request);
   const route = info?.route ?? elysiaRoute;
   const level = requestLogLevel(status);
@@ -105,6 +113,9 @@ function endRequest(log: Logger, request: Request, elysiaRoute: string, status: 
   }
   if (info?.span) {
     endRequestSpan(info.span, { route: route ?? "", status });
+  }
+  if (metrics !== null && info !== undefined) {
+    metrics.request(request.method, route ?? "", status, info.started);
   }
 }
 

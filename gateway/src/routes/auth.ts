@@ -72,7 +72,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         summary: "Sign out everywhere: ends every session of the signed-in user",
         description:
           "Other browsers and devices are signed out on their next request (through another " +
-          "gateway replica, within SESSION_CACHE_TTL_MS).",
+          "gateway replica: within a second with SHARED_STATE_URL, else SESSION_CACHE_TTL_MS).",
       },
     });
 }

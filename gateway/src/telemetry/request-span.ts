@@ -20,6 +20,7 @@ import {
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
 } from "@opentelemetry/semantic-conventions";
+import { knownMethod } from "./http-method.ts";
 
 // The SERVER span of one HTTP request, per the HTTP semantic conventions, recording only the
 // method, the path (never the query string: it carries OAuth codes and states), the route
@@ -34,18 +35,6 @@ export interface RequestSpan {
   errorType?: string;
 }
 
-const KNOWN_METHODS = new Set([
-  "GET",
-  "HEAD",
-  "POST",
-  "PUT",
-  "DELETE",
-  "CONNECT",
-  "OPTIONS",
-  "TRACE",
-  "PATCH",
-]);
-
 /**
  * Starts the request's span, a new trace (the gateway is the edge: a `traceparent` sent by a
  * browser is not trusted), and attaches it as the active context for the rest of the request,
@@ -53,8 +42,8 @@ const KNOWN_METHODS = new Set([
  * tracing is off.
  */
 export function startRequestSpan(request: Request): RequestSpan | null {
-  const known = KNOWN_METHODS.has(request.method);
-  const method = known ? request.method : "_OTHER";
+  const method = knownMethod(request.method);
+  const known = method === request.method;
   const span = trace
     .getTracer("@trellis/gateway")
     .startSpan(

@@ -8,5 +8,6 @@ export {
   addServiceToEnvExample,
   addServiceToInitScript,
 } from "./files.ts";
+export { addServiceToK8sBase, addServiceToK8sLocal, addServiceToK8sProduction } from "./k8s.ts";
 export type { EntryService } from "./names.ts";
 export { ENTRY_FILES, writeServiceEntries } from "./write.ts";

@@ -16,7 +16,7 @@ export interface GatewayListing {
 
 /** What a Compose file lists of the repository's services. */
 export interface ComposeListing {
-  /** Its services that are not infrastructure (gateways, backup, Jaeger, Postgres, Traefik). */
+  /** Its services that are not infrastructure (gateways, backup, Jaeger, the collector, Postgres, Traefik). */
   services: string[];
   /** Each gateway block, in file order: every one must list the same. */
   gateways: GatewayListing[];

@@ -10,7 +10,15 @@ export type EntryService = Pick<ServiceEntry, "name" | "dir" | "port" | "rest">;
 export const MODEL = "notes";
 
 /** Compose services that are infrastructure, not services of this repository. */
-export const INFRASTRUCTURE = new Set(["backup", "gateway", "jaeger", "postgres", "traefik"]);
+export const INFRASTRUCTURE = new Set([
+  "backup",
+  "gateway",
+  "jaeger",
+  "otel-collector",
+  "postgres",
+  "redis",
+  "traefik",
+]);
 
 /**
  * A gateway's Compose service: `gateway` (compose.yaml), or one of the replicas deploy/ runs

@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
 import {
   composeListing,
   deploySecretsListing,
@@ -68,7 +69,34 @@ test.each(cases)("writes $name into every file", async ({ service, rest, gateway
   expect(initScriptListing(read("deploy/postgres/init-databases.sh"))).toContain(service.name);
   expect(envExampleListing(read(".env.example"))).toContain(service.name);
   expect(deploySecretsListing(read("deploy/.env.example"))).toContain(service.name);
+  // deploy/k8s: its folder in the base's resources, its REST entries, its image in each overlay,
+  // unreleased in production (pin-image.sh replaces the placeholder at its first release).
+  const base = parse(read("deploy/k8s/base/kustomization.yaml")) as K8sKustomization;
+  expect(base.resources).toContain(`services/${service.name}`);
+  const routes = base.configMapGenerator?.find((g) => g.name === "gateway-routes")?.literals;
+  expect(routes?.[0]?.split("=").slice(1).join("=").split(",")).toEqual(
+    expect.arrayContaining(rest),
+  );
+  const image = `ghcr.io/trellis-dev/trellis-${service.name}`;
+  const production = parse(read("deploy/k8s/overlays/production/kustomization.yaml"));
+  expect((production as K8sKustomization).images).toContainEqual({
+    name: image,
+    newTag: "0.1.0",
+    digest: `sha256:${"0".repeat(64)}`,
+  });
+  const local = parse(read("deploy/k8s/overlays/local/kustomization.yaml"));
+  expect((local as K8sKustomization).images).toContainEqual({
+    name: image,
+    newName: `trellis-${service.name}`,
+    newTag: "dev",
+  });
 });
+
+interface K8sKustomization {
+  resources?: string[];
+  configMapGenerator?: { name: string; literals?: string[] }[];
+  images?: Record<string, string>[];
+}
 
 test("refuses a service already listed and leaves every file as it was", async () => {
   const root = copyRoot();

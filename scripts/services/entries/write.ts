@@ -6,6 +6,7 @@ import {
   addServiceToEnvExample,
   addServiceToInitScript,
 } from "./files.ts";
+import { addServiceToK8sBase, addServiceToK8sLocal, addServiceToK8sProduction } from "./k8s.ts";
 import type { EntryService } from "./names.ts";
 
 /** Each file that must list every service, and the function that adds one to its text. */
@@ -13,6 +14,9 @@ export const ENTRY_FILES: { path: string; add: (text: string, service: EntryServ
   [
     { path: "compose.yaml", add: addServiceToCompose },
     { path: "deploy/compose.yaml", add: addServiceToDeployCompose },
+    { path: "deploy/k8s/base/kustomization.yaml", add: addServiceToK8sBase },
+    { path: "deploy/k8s/overlays/production/kustomization.yaml", add: addServiceToK8sProduction },
+    { path: "deploy/k8s/overlays/local/kustomization.yaml", add: addServiceToK8sLocal },
     { path: "deploy/postgres/init-databases.sh", add: addServiceToInitScript },
     { path: ".env.example", add: addServiceToEnvExample },
     { path: "deploy/.env.example", add: addServiceToDeployEnvExample },

@@ -84,8 +84,12 @@ export function errorOfClosedStream(stream: {
 }): CallError {
   const { error, httpStatus, rstCode } = stream;
   if (error?.code === "ERR_HTTP2_GOAWAY_SESSION") {
-    // Sent after the server's GOAWAY, above its last stream id: it processed none of it.
-    return new CallError(status.UNAVAILABLE, error.message, { unprocessed: true });
+    // Sent after the server's GOAWAY, above its last stream id: it processed none of it, and the
+    // connection takes no new stream.
+    return new CallError(status.UNAVAILABLE, error.message, {
+      unprocessed: true,
+      connectionSpent: true,
+    });
   }
   if (error?.code === "ERR_HTTP2_OUT_OF_STREAMS" || error?.code === "ERR_HTTP2_INVALID_SESSION") {
     // The stream was never opened: the connection ran out of stream ids, or closed meanwhile.

@@ -1,7 +1,8 @@
 import { status } from "@grpc/grpc-js";
-import { context, SpanKind, trace } from "@opentelemetry/api";
+import { context, type Meter, SpanKind, trace } from "@opentelemetry/api";
 import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "../caller/caller.ts";
 import type { CallerSigningKey } from "../caller/caller-keys.ts";
+import { callDurations, measureClientCall } from "../telemetry/rpc-metrics.ts";
 import { endRpcSpan, type RpcSpanShape, rpcSpanShape } from "../telemetry/rpc-span.ts";
 import { injectTraceHeaders } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
@@ -47,11 +48,19 @@ export interface ClientOptions {
   /** How often a connection asks its server whether it is draining (default 1 s; 0: never). */
   healthPollMs?: number;
   /**
+   * How often the name's addresses are asked for again, at the next call (default 30 s); they
+   * are also asked for after every lost connection (a server's GOAWAY, its maximum age, a crash).
+   */
+  resolveEveryMs?: number;
+  /**
    * Whose client carries the calls (GRPC_CLIENT; default "kit"). "grpc-js" is the fallback: the
-   * same deadlines, caller tokens, errors and spans, over grpc-js's channel, without the kit's
-   * replica handling (`resolveTargets`, `healthPollMs` are ignored).
+   * same deadlines, caller tokens, errors and spans, over grpc-js's channel (round robin over the
+   * name's addresses) without the kit's replica handling (`resolveTargets`, `healthPollMs`,
+   * `resolveEveryMs` are ignored).
    */
   implementation?: ClientImplementation;
+  /** Records rpc.client.call.duration of every call; null or unset: metrics off. */
+  meter?: Meter | null;
 }
 
 /** The serializers ts-proto generates for each method of a grpc-js service definition. */
@@ -67,8 +76,9 @@ interface UnaryMethod {
 const WINDOW_BYTES = 4 * 1024 * 1024;
 
 /**
- * Creates a client whose methods return promises and always carry a deadline, over one HTTP/2
- * connection to `address` (host:port, plaintext: the services sit on a private network).
+ * Creates a client whose methods return promises and always carry a deadline, over HTTP/2 to
+ * `address` (host:port, plaintext: the services sit on a private network), balanced over every
+ * address the name resolves to (one connection each, round robin; see http2-channel.ts).
  * Failed calls reject with a CallError (`code`, `details`). Each call is a CLIENT span, child
  * of the active span, whose W3C trace context travels in the call's metadata.
  *
@@ -86,6 +96,7 @@ export function createClient<Definition extends ServiceDefinitionShape>(
   const methods: Record<string, unknown> = {
     close: () => channel.close(),
   };
+  const durations = options.meter ? callDurations(options.meter, SpanKind.CLIENT) : null;
   for (const [name, method] of Object.entries(definition)) {
     const unary = method as unknown as UnaryMethod;
     const call = {
@@ -95,8 +106,10 @@ export function createClient<Definition extends ServiceDefinitionShape>(
       shape: rpcSpanShape(method.path, SpanKind.CLIENT, address),
       sign,
     };
-    methods[name] = (request: unknown, settings: CallSettings = {}) =>
+    const unaryCall = (request: unknown, settings: CallSettings = {}) =>
       callUnary(call, request, settings);
+    methods[name] =
+      durations === null ? unaryCall : measureClientCall(durations, call.shape, unaryCall);
   }
   return methods as PromiseClient<Definition>;
 }
@@ -122,6 +135,7 @@ function openChannel(address: string, options: ClientOptions): UnaryChannel {
       // Once a second: a draining server reports NOT_SERVING for SHUTDOWN_DELAY_MS (5 s in
       // deploy/), so calls move to another replica well before it stops taking them.
       healthPollMs: options.healthPollMs ?? 1_000,
+      resolveEveryMs: options.resolveEveryMs,
     },
     options.resolveTargets,
   );

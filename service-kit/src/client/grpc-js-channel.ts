@@ -16,11 +16,13 @@ export interface GrpcJsChannelOptions {
 
 const passThrough = (bytes: Buffer): Buffer => bytes;
 
+const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+
 /**
  * createClient's calls on grpc-js's client (GRPC_CLIENT=grpc-js): the fallback should the kit's
- * HTTP/2 client misbehave somewhere, at about three times its CPU per call. It has none of the
- * kit channel's replica handling (health polling, draining addresses): grpc-js connects to the
- * first address that answers and reconnects on its own.
+ * HTTP/2 client misbehave somewhere, at about three times its CPU per call. It balances over the
+ * name's addresses with grpc-js's round_robin (it re-resolves DNS when a connection is lost), but
+ * has none of the kit channel's health polling of draining addresses.
  */
 export class GrpcJsChannel implements UnaryChannel {
   readonly #client: Client;
@@ -35,6 +37,8 @@ export class GrpcJsChannel implements UnaryChannel {
       "grpc.max_receive_message_length": options.maxMessageBytes,
       "grpc.max_send_message_length": options.maxMessageBytes,
       "grpc.max_metadata_size": options.maxHeaderListBytes,
+      // Every address of the name, in turn (grpc-js's default, pick_first, uses one).
+      "grpc.service_config": ROUND_ROBIN,
     });
   }
 

@@ -1,106 +1,74 @@
-import { type ClientHttp2Session, connect, constants } from "node:http2";
-import { connect as connectTcp } from "node:net";
+import type { ClientHttp2Session } from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { CallError } from "./call-error.ts";
-import { watchHealth } from "./health-watch.ts";
+import type { ChannelOptions } from "./channel-options.ts";
 import { StreamSlots } from "./stream-slots.ts";
+import { Subchannel, type SubchannelHost } from "./subchannel.ts";
 import { type ResolveTargets, resolveTargets, type Target } from "./targets.ts";
-import { type UnaryRequest, unaryCall } from "./unary-call.ts";
+import type { UnaryRequest } from "./unary-call.ts";
 import { untilDeadline } from "./until-deadline.ts";
 
-export interface ChannelOptions {
-  /** HTTP/2 receive window, of the connection and of each stream. */
-  windowBytes: number;
-  /** Ping the server this often, busy or idle... */
-  keepaliveTimeMs: number;
-  /** ...and close the connection when a ping is not answered within this. */
-  keepaliveTimeoutMs: number;
-  /**
-   * After every address failed to connect, calls fail at once (UNAVAILABLE) for this long,
-   * doubling with each failure in a row up to `maxBackoffMs`.
-   */
-  initialBackoffMs: number;
-  maxBackoffMs: number;
-  /** Calls in flight at once; more wait for one to end (see limits.ts for all three). */
-  maxConcurrentStreams: number;
-  /** The largest response header list, or trailer list, accepted. */
-  maxHeaderListBytes: number;
-  /** node:http2's `maxSessionMemory`, in MB. */
-  maxSessionMemoryMb: number;
-  /** An address that does not accept the connection within this is given up for the next. */
-  connectTimeoutMs?: number;
-  /** Ask the server whether it is draining this often (see health-watch.ts); 0 or unset: never. */
-  healthPollMs?: number;
-  /**
-   * Calls one connection carries before new calls go to a new one (it closes once its calls end).
-   * Client stream ids are odd and below 2^31, so a connection opens at most 2^30 streams.
-   */
-  maxStreamsPerConnection?: number;
-}
+export type { ChannelOptions } from "./channel-options.ts";
 
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-
-// 2^30 ids less 2^24 kept for the health polls, which are not counted: at one a second, 194 days'
-// worth. A connection that still runs out is replaced when it says so (ERR_HTTP2_OUT_OF_STREAMS).
-const DEFAULT_MAX_STREAMS_PER_CONNECTION = 2 ** 30 - 2 ** 24;
+const DEFAULT_RESOLVE_EVERY_MS = 30_000;
 
 /**
- * A server that finds the pings too frequent ends the connection with ENHANCE_YOUR_CALM and
- * "too_many_pings" (gRPC's client-side keepalive spec, A8); the interval then doubles, up to
- * 5 minutes, grpc-go's default minimum.
- */
-const MAX_KEEPALIVE_TIME_MS = 5 * 60_000;
-const TOO_MANY_PINGS = Buffer.from("too_many_pings");
-
-/** An address the channel stays away from while another is available, and until when. */
-const AVOID_DRAINING_MS = 60_000;
-
-/**
- * One HTTP/2 connection at a time to a gRPC server named `host:port`, opened on the first call
- * and again after it closes (the server restarted, went away, or stopped answering pings). The
- * name may stand for several replicas: each new connection goes to an address that is neither
- * draining nor refusing, when there is one, so a replica that reports NOT_SERVING (see
- * health-watch.ts) or refuses the connection does not fail calls another one can take. Calls made
- * while it connects wait for it; calls made soon after every address failed fail at once, so a
- * server that is down costs no connection attempt per call. A call the server never processed
- * (refused stream, above a GOAWAY) is made once more, on a connection that can take it.
+ * The calls to a gRPC server named `host:port`, balanced over every address the name resolves to
+ * (every replica behind a headless Service or Docker's DNS): a Subchannel per address, each with
+ * at most one HTTP/2 connection, and each call on the next connected one in turn (round robin).
+ * Addresses are connected lazily: the first call connects them all and waits for the first to
+ * answer; an address whose server drains (NOT_SERVING, see health-watch.ts), refuses, or went
+ * away takes no call while another one can. The name is resolved again every `resolveEveryMs`
+ * and after every lost connection: new addresses join, vanished ones finish their calls and go.
+ * Calls made soon after every address failed fail at once, so a server that is down costs no
+ * connection attempt per call. A call the server never processed (refused stream, above a
+ * GOAWAY) is made once more, on a connection that can take it.
  */
 export class Http2Channel {
-  #session: ClientHttp2Session | undefined;
-  #connecting: Promise<ClientHttp2Session | CallError> | undefined;
-  #inFlight = 0;
-  #keepalive: ReturnType<typeof setInterval> | undefined;
-  #stopHealthWatch: (() => void) | undefined;
+  /** Replaced, never changed in place, so a walk over it sees one version. */
+  #subchannels: Subchannel[] = [];
+  /** Where the round robin looks first. */
+  #next = 0;
+  #connecting: Promise<Subchannel | CallError> | undefined;
+  #resolving: Promise<string | undefined> | undefined;
+  /** performance.now() after which the next call asks the resolver again. */
+  #resolveDue = 0;
   #failure: { message: string; until: number } | undefined;
   #backoffMs: number;
   #closed = false;
-  /** Streams opened on the current session. */
-  #streams = 0;
-  readonly #maxStreams: number;
-  #keepaliveTimeMs: number;
-  readonly #avoid = new Map<string, number>();
+  /** Has had a connection: from then on every address is kept connected, not only on demand. */
+  #inUse = false;
   readonly #slots: StreamSlots;
+  readonly #host: SubchannelHost;
 
   constructor(
     readonly address: string,
-    private readonly options: ChannelOptions,
+    options: ChannelOptions,
     private readonly resolve: ResolveTargets = resolveTargets,
   ) {
     this.#backoffMs = options.initialBackoffMs;
-    this.#maxStreams = options.maxStreamsPerConnection ?? DEFAULT_MAX_STREAMS_PER_CONNECTION;
-    this.#keepaliveTimeMs = options.keepaliveTimeMs;
     this.#slots = new StreamSlots(options.maxConcurrentStreams);
+    this.#host = {
+      options,
+      address,
+      keepalive: { timeMs: options.keepaliveTimeMs },
+      lost: () => this.#resolveSoon(),
+      hasOthers: (subchannel) => this.#subchannels.some((other) => other !== subchannel),
+    };
   }
 
   /**
-   * One unary call (see unaryCall) on the connection, opening it first when there is none. Time
-   * spent waiting for a stream or a connection comes out of the call's deadline.
+   * One unary call (see unaryCall) on the next connection in turn, opening one first when there
+   * is none. Time spent waiting for a stream or a connection comes out of the call's deadline.
    */
   async unary(
     request: Omit<UnaryRequest, "maxResponseBytes">,
     maxResponseBytes: number,
   ): Promise<Buffer> {
     const started = performance.now();
+    if (started >= this.#resolveDue) {
+      this.#resolveSoon();
+    }
     if (!this.#slots.tryTake()) {
       const ended = await this.#slots.wait(request.timeoutMs, request.signal);
       if (ended !== null) {
@@ -110,7 +78,7 @@ export class Http2Channel {
     try {
       // One object per call, whose timeoutMs is what is left of the deadline at each attempt.
       const call = { ...request, maxResponseBytes };
-      return await this.#call(call, started + request.timeoutMs, true);
+      return await this.#call(call, started + request.timeoutMs, 0);
     } finally {
       this.#slots.release();
     }
@@ -118,63 +86,77 @@ export class Http2Channel {
 
   /** The interval between keepalive pings now: it grows when a server says too_many_pings. */
   get keepaliveTimeMs(): number {
-    return this.#keepaliveTimeMs;
+    return this.#host.keepalive.timeMs;
   }
 
-  async #call(request: UnaryRequest, deadline: number, mayRetry: boolean): Promise<Buffer> {
-    let session = this.#usableSession();
-    while (session === undefined) {
-      this.#connecting ??= this.#connect().finally(() => {
-        this.#connecting = undefined;
-      });
-      session = await untilDeadline(this.#connecting, deadline - performance.now(), request.signal);
-      if (!(session instanceof CallError) && session !== this.#session) {
-        // Replaced while this call waited (its streams were used up, or it went away).
-        session = this.#usableSession();
-      }
-    }
-    if (session instanceof CallError) {
-      throw session;
-    }
-    if (++this.#inFlight === 1) {
-      session.ref(); // an idle channel does not keep the process alive; a call does
-    }
-    try {
-      request.timeoutMs = deadline - performance.now();
-      const answer = unaryCall(session, request);
-      if (++this.#streams >= this.#maxStreams) {
-        this.#forget(session, true); // new calls open a new connection; this one ends with its calls
-      }
-      return await answer;
-    } catch (error) {
-      if (!(mayRetry && error instanceof CallError && error.unprocessed)) {
-        throw error;
-      }
-      if (error.connectionSpent) {
-        this.#forget(session, true);
-      }
-      return this.#call(request, deadline, false);
-    } finally {
-      if (--this.#inFlight === 0) {
-        this.#session?.unref();
-      }
-    }
-  }
-
-  /** Closes the connection; calls after this fail UNAVAILABLE. */
+  /** Closes every connection once its calls end; calls after this fail UNAVAILABLE. */
   close(): void {
     this.#closed = true;
-    this.#forget();
+    for (const subchannel of this.#subchannels) {
+      subchannel.close();
+    }
   }
 
-  /** The open connection, a CallError when calls must fail at once, or undefined: connect. */
-  #usableSession(): ClientHttp2Session | CallError | undefined {
+  async #call(request: UnaryRequest, deadline: number, attempt: number): Promise<Buffer> {
+    let subchannel = this.#pick();
+    while (subchannel === undefined) {
+      const refused = this.#refused();
+      if (refused !== undefined) {
+        throw refused;
+      }
+      this.#connecting ??= this.#connectAny().finally(() => {
+        this.#connecting = undefined;
+      });
+      const found = await untilDeadline(
+        this.#connecting,
+        deadline - performance.now(),
+        request.signal,
+      );
+      if (found instanceof CallError) {
+        throw found;
+      }
+      // Its connection may be gone already (its streams used up by the calls that waited too).
+      subchannel = found.ready ? found : this.#pick();
+    }
+    const session = subchannel.session as ClientHttp2Session;
+    let failure: unknown;
+    try {
+      return await subchannel.start(session, request, deadline);
+    } catch (error) {
+      failure = error;
+    } finally {
+      subchannel.end(session, failure instanceof CallError && failure.connectionSpent);
+    }
+    if (failure instanceof CallError && mayCallAgain(failure, attempt)) {
+      return this.#call(request, deadline, attempt + 1);
+    }
+    throw failure;
+  }
+
+  /**
+   * The next connected subchannel in turn, or undefined when none is. Those passed over are
+   * woken, so an idle or recovered address connects while calls go elsewhere. O(1) when every
+   * address is connected, O(addresses) at worst.
+   */
+  #pick(): Subchannel | undefined {
+    const subchannels = this.#subchannels;
+    const count = subchannels.length;
+    for (let i = 0; i < count; i++) {
+      const index = (this.#next + i) % count;
+      const subchannel = subchannels[index] as Subchannel;
+      if (subchannel.ready) {
+        this.#next = index + 1;
+        return subchannel;
+      }
+      subchannel.wake(Date.now());
+    }
+    return undefined;
+  }
+
+  /** Why calls fail at once for now (closed, or every address just failed), if they do. */
+  #refused(): CallError | undefined {
     if (this.#closed) {
       return new CallError(status.UNAVAILABLE, "Channel has been shut down");
-    }
-    const current = this.#session;
-    if (current !== undefined && !current.closed && !current.destroyed) {
-      return current;
     }
     const failure = this.#failure;
     if (failure !== undefined && Date.now() < failure.until) {
@@ -183,165 +165,150 @@ export class Http2Channel {
     return undefined;
   }
 
-  /** Resolves the name, then tries its addresses, preferred first, until one connects. */
-  async #connect(): Promise<ClientHttp2Session | CallError> {
-    let targets: Target[];
-    try {
-      targets = this.#preferred(await this.resolve(this.address));
-    } catch (error) {
-      return this.#allFailed(error instanceof Error ? error.message : String(error));
+  /**
+   * Resolves the name, then connects every address not held back at once and settles with the
+   * first that connects (the others join the round robin as they connect); when none does, tries
+   * the held-back ones, soonest free first (a draining server still answers, and a lone server
+   * that restarted is the only one there is).
+   */
+  async #connectAny(): Promise<Subchannel | CallError> {
+    const error = await this.#resolveNow();
+    if (this.#subchannels.length === 0) {
+      return this.#allFailed(error ?? "the name resolved to no address");
     }
-    let reason = "the name resolved to no address";
-    for (const target of targets) {
-      const session = await this.#connectTo(target);
-      if (this.#closed) {
-        session instanceof Error || session.destroy();
-        return new CallError(status.UNAVAILABLE, "Channel has been shut down");
-      }
+    const now = Date.now();
+    const free = this.#subchannels.filter((subchannel) => subchannel.avoidUntil <= now);
+    const held = this.#subchannels
+      .filter((subchannel) => subchannel.avoidUntil > now)
+      .sort((a, b) => a.avoidUntil - b.avoidUntil);
+    let reason = error ?? "the name resolved to no address";
+    const first = await firstConnected(free);
+    if (first instanceof Subchannel) {
+      return this.#connected(first);
+    }
+    reason = first?.message ?? reason;
+    for (const subchannel of held) {
+      const session = await subchannel.connect();
       if (!(session instanceof Error)) {
-        this.#adopt(session, target);
-        return session;
+        return this.#connected(subchannel);
       }
-      this.#avoid.set(target.key, Date.now() + this.#backoffMs);
       reason = session.message;
     }
     return this.#allFailed(reason);
   }
 
+  #connected(subchannel: Subchannel): Subchannel | CallError {
+    if (this.#closed) {
+      return new CallError(status.UNAVAILABLE, "Channel has been shut down");
+    }
+    this.#failure = undefined;
+    this.#backoffMs = this.#host.options.initialBackoffMs;
+    this.#inUse = true;
+    return subchannel;
+  }
+
   #allFailed(message: string): CallError {
     this.#failure = { message, until: Date.now() + this.#backoffMs };
-    this.#backoffMs = Math.min(this.#backoffMs * 2, this.options.maxBackoffMs);
+    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#host.options.maxBackoffMs);
     return new CallError(status.UNAVAILABLE, message);
   }
 
-  /**
-   * Addresses to try in order: those not avoided, starting at a random one so that several
-   * gateways spread over the replicas; then the avoided ones, soonest free first (a draining
-   * server still answers, and a lone server that restarted is the only one there is).
-   */
-  #preferred(targets: Target[]): Target[] {
-    const now = Date.now();
-    const avoidedUntil = (target: Target): number => this.#avoid.get(target.key) ?? 0;
-    const free = targets.filter((target) => avoidedUntil(target) <= now);
-    const start = Math.floor(Math.random() * free.length);
-    const avoided = targets
-      .filter((target) => avoidedUntil(target) > now)
-      .sort((a, b) => avoidedUntil(a) - avoidedUntil(b));
-    return [...free.slice(start), ...free.slice(0, start), ...avoided];
+  /** Asks the resolver again in the background, unless it is being asked already. */
+  #resolveSoon(): void {
+    if (!this.#closed) {
+      this.#resolveNow().catch(() => {});
+    }
   }
 
-  /** Opens a connection to one address: the session once connected, or why it did not. */
-  #connectTo(target: Target): Promise<ClientHttp2Session | Error> {
-    const { windowBytes, maxHeaderListBytes, maxSessionMemoryMb } = this.options;
-    // The name stays the :authority; the socket goes to the address chosen.
-    const session = connect(`http://${this.address}`, {
-      // With enablePush: false, a PUSH_PROMISE is a connection error (RFC 9113, 6.6): Bun ends the
-      // connection (nghttp2 too once the server has acknowledged the setting, and resets the
-      // pushed stream before), so nothing pushed is ever buffered. Left on (Bun's and Node's
-      // default), Bun accepted each pushed stream and held it, up to 200 of them.
-      settings: {
-        initialWindowSize: windowBytes,
-        enablePush: false,
-        maxHeaderListSize: maxHeaderListBytes,
-      },
-      maxSessionMemory: maxSessionMemoryMb,
-      createConnection: () => connectTcp({ host: target.host, port: target.port }),
-    });
-    session.unref();
-    session.on("error", () => {}); // a dropped connection fails its calls; the next reconnects
-    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        session.destroy();
-        resolve(new Error(`${target.key}: no connection within ${timeoutMs} ms`));
-      }, timeoutMs);
-      session.once("connect", () => {
-        clearTimeout(timer);
-        resolve(session);
+  /** Asks the resolver (once at a time) and takes its answer: why it failed, or undefined. */
+  #resolveNow(): Promise<string | undefined> {
+    this.#resolveDue =
+      performance.now() + (this.#host.options.resolveEveryMs ?? DEFAULT_RESOLVE_EVERY_MS);
+    this.#resolving ??= this.resolve(this.address)
+      .then(
+        (targets) => {
+          this.#update(targets);
+          return undefined;
+        },
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      )
+      .finally(() => {
+        this.#resolving = undefined;
       });
-      session.once("error", (error: Error) => {
-        clearTimeout(timer);
-        resolve(error);
-      });
-    });
-  }
-
-  /** Makes a connected session the channel's, and watches it. */
-  #adopt(session: ClientHttp2Session, target: Target): void {
-    if (this.#inFlight > 0) {
-      session.ref();
-    }
-    this.#session = session;
-    this.#streams = 0;
-    session.setLocalWindowSize(this.options.windowBytes);
-    this.#failure = undefined;
-    this.#backoffMs = this.options.initialBackoffMs;
-    this.#avoid.delete(target.key);
-    this.#keepAlive(session);
-    const pollMs = this.options.healthPollMs ?? 0;
-    if (pollMs > 0) {
-      this.#stopHealthWatch?.();
-      this.#stopHealthWatch = watchHealth(session, pollMs, () => this.#draining(session, target));
-    }
-    // A server going away (shutting down, restarting) lets its calls finish; new calls go to
-    // a new connection, elsewhere if the name has another address.
-    session.on("goaway", (errorCode: number, _lastStreamId: number, data?: Buffer) => {
-      if (errorCode === constants.NGHTTP2_ENHANCE_YOUR_CALM && data?.equals(TOO_MANY_PINGS)) {
-        const doubled = Math.min(this.#keepaliveTimeMs * 2, MAX_KEEPALIVE_TIME_MS);
-        this.#keepaliveTimeMs = Math.max(this.#keepaliveTimeMs, doubled);
-      }
-      this.#avoid.set(target.key, Date.now() + this.options.initialBackoffMs);
-      this.#forget(session, false);
-    });
-    session.on("close", () => this.#forget(session, false));
+    return this.#resolving;
   }
 
   /**
-   * The server behind `session` said NOT_SERVING. When the name has another address, new calls
-   * move to it now, while the draining server still finishes what it has; with none, they stay.
+   * The name's addresses now: new ones get a subchannel (connected right away when the channel is
+   * in use and the name has several), vanished ones are closed once their calls end. An empty answer changes nothing: a
+   * name that briefly resolves to nothing must not cut every connection.
    */
-  async #draining(session: ClientHttp2Session, target: Target): Promise<void> {
-    this.#avoid.set(target.key, Date.now() + AVOID_DRAINING_MS);
-    const others = await this.resolve(this.address).catch(() => []);
-    if (others.some((other) => other.key !== target.key) && this.#session === session) {
-      this.#forget(session, true);
-    }
-  }
-
-  /** Drops the current connection (or only `session`, if it is still current). */
-  #forget(session: ClientHttp2Session | undefined = this.#session, close = true): void {
-    if (session === undefined || this.#session !== session) {
-      if (close) {
-        session?.close();
-      }
+  #update(targets: Target[]): void {
+    if (this.#closed || targets.length === 0) {
       return;
     }
-    this.#session = undefined;
-    clearInterval(this.#keepalive);
-    this.#stopHealthWatch?.();
-    if (close) {
-      session.close(); // in-flight calls finish first
+    const current = new Map(
+      this.#subchannels.map((subchannel) => [subchannel.target.key, subchannel]),
+    );
+    // With one address the next call connects: a reconnection begun now, while a restarting
+    // server is down, would fail the call that joins it once the server is back.
+    const connectNow = this.#inUse && targets.length > 1;
+    const next: Subchannel[] = [];
+    for (const target of targets) {
+      if (next.some((subchannel) => subchannel.target.key === target.key)) {
+        continue; // a resolver may list an address twice
+      }
+      const subchannel = current.get(target.key) ?? new Subchannel(target, this.#host);
+      current.delete(target.key);
+      next.push(subchannel);
+      if (connectNow) {
+        subchannel.wake(Date.now());
+      }
     }
+    for (const gone of current.values()) {
+      gone.close();
+    }
+    this.#subchannels = next;
   }
+}
 
-  #keepAlive(session: ClientHttp2Session): void {
-    clearInterval(this.#keepalive);
-    const { keepaliveTimeoutMs } = this.options;
-    this.#keepalive = setInterval(() => {
-      if (session.closed || session.destroyed) {
-        clearInterval(this.#keepalive);
-        return;
-      }
-      const unanswered = setTimeout(
-        () => session.destroy(new Error(`keepalive ping unanswered for ${keepaliveTimeoutMs} ms`)),
-        keepaliveTimeoutMs,
-      );
-      unanswered.unref();
-      const sent = session.ping(() => clearTimeout(unanswered));
-      if (!sent) {
-        clearTimeout(unanswered);
-      }
-    }, this.#keepaliveTimeMs);
-    this.#keepalive.unref();
+/**
+ * How many times a call the server never processed is made: its stream refused (REFUSED_STREAM),
+ * twice in all; sent as its connection went away (above a GOAWAY's last stream id, or no stream
+ * id left), up to five times, each on another connection, since the spent one is given up.
+ * A server ending a connection at its maximum age sends two GOAWAYs (grpc-js: the first with the
+ * largest stream id, then session.close()'s with the real last one, no ping between), and every
+ * call sent before the first arrived but not yet read is refused by the second. Three replicas
+ * whose connections were opened together age together, so the call made again meets the next
+ * GOAWAY too: with a 100 ms age and 16 calls in flight, made again once only, 1,900 of 180,000
+ * calls failed; three times in all, 6 of 6,000; five times, none in 37,000.
+ */
+const MAX_ATTEMPTS_WHEN_CONNECTION_SPENT = 5;
+
+function mayCallAgain(error: CallError, attempt: number): boolean {
+  if (!error.unprocessed) {
+    return false;
   }
+  return (
+    attempt === 0 || (error.connectionSpent && attempt < MAX_ATTEMPTS_WHEN_CONNECTION_SPENT - 1)
+  );
+}
+
+/** The first of `subchannels` to connect, or the last reason none did (undefined for none). */
+function firstConnected(subchannels: Subchannel[]): Promise<Subchannel | Error | undefined> {
+  if (subchannels.length === 0) {
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve) => {
+    let pending = subchannels.length;
+    for (const subchannel of subchannels) {
+      subchannel.connect().then((session) => {
+        if (!(session instanceof Error)) {
+          resolve(subchannel);
+        } else if (--pending === 0) {
+          resolve(session);
+        }
+      });
+    }
+  });
 }

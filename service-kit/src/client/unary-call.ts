@@ -48,7 +48,7 @@ export function unaryCall(session: ClientHttp2Session, request: UnaryRequest): P
       );
       return;
     }
-    const call = new UnaryCall(stream, request, timeoutMs, resolve, reject);
+    const call = new UnaryCall(session, stream, request, timeoutMs, resolve, reject);
     call.send(request.message);
   });
 }
@@ -91,6 +91,7 @@ class UnaryCall {
   private readonly deadline: ReturnType<typeof setTimeout>;
 
   constructor(
+    private readonly session: ClientHttp2Session,
     private readonly stream: ClientHttp2Stream,
     private readonly request: UnaryRequest,
     readonly timeoutMs: number,
@@ -141,6 +142,19 @@ class UnaryCall {
     }
   }
 
+  /**
+   * The runtime cancels the streams of a connection that dropped (a server killed, a reset): the
+   * call was not cancelled by anyone, its server went away, which is UNAVAILABLE (grpc-js says
+   * "Connection dropped"), so the caller answers 503 and a client may try again. Not `unprocessed`:
+   * the server may have done the work before it went.
+   */
+  private cancelledOrDropped(cancelled: CallError): CallError {
+    const { session } = this;
+    return session.destroyed || session.closed
+      ? new CallError(status.UNAVAILABLE, "Connection dropped")
+      : cancelled;
+  }
+
   private onResponse(headers: IncomingHttpHeaders): void {
     this.httpStatus = Number(headers[":status"]);
     const contentType = headers["content-type"];
@@ -187,7 +201,8 @@ class UnaryCall {
       this.settle(outcome);
     } else {
       const { streamError: error, httpStatus, stream } = this;
-      this.settle(errorOfClosedStream({ error, httpStatus, rstCode: stream.rstCode }));
+      const closed = errorOfClosedStream({ error, httpStatus, rstCode: stream.rstCode });
+      this.settle(closed.code === status.CANCELLED ? this.cancelledOrDropped(closed) : closed);
     }
   }
 }

@@ -29,6 +29,10 @@ export interface ServiceConfig {
   shutdownDelayMs: number;
   /** How long in-flight calls may run once the server stops taking new ones. */
   shutdownGraceMs: number;
+  /** Connections older than this are sent GOAWAY (clients reconnect, and re-resolve); 0: never. */
+  maxConnectionAgeMs?: number;
+  /** How long the calls of such a connection may still run before it closes. */
+  maxConnectionAgeGraceMs?: number;
 }
 
 export interface DatabaseConfig {
@@ -55,6 +59,8 @@ const serviceEnv = z.object({
   MIGRATIONS_DIR: z.string().optional(),
   SHUTDOWN_DELAY_MS: integerSetting(0, 600_000).default(0),
   SHUTDOWN_GRACE_MS: integerSetting(0, 600_000).default(10_000),
+  GRPC_MAX_CONNECTION_AGE_MS: integerSetting(0, 86_400_000).default(300_000),
+  GRPC_MAX_CONNECTION_AGE_GRACE_MS: integerSetting(0, 600_000).default(30_000),
 });
 
 /** Settings that may come from a file instead (NAME_FILE, e.g. a Docker secret). */
@@ -90,6 +96,8 @@ export function loadServiceConfig(
     migrationsDir: vars.MIGRATIONS_DIR,
     shutdownDelayMs: vars.SHUTDOWN_DELAY_MS,
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    maxConnectionAgeMs: vars.GRPC_MAX_CONNECTION_AGE_MS,
+    maxConnectionAgeGraceMs: vars.GRPC_MAX_CONNECTION_AGE_GRACE_MS,
   };
 }
 

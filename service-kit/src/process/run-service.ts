@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { ConfigError } from "../config/env.ts";
 import { createLogger, type Logger, type LogLevel } from "../log.ts";
 import { startTelemetry } from "../telemetry/start.ts";
@@ -18,8 +19,15 @@ export interface RunServiceOptions<Config extends ProcessConfig> {
   loadConfig: (env: Record<string, string | undefined>) => Config;
   /** What `--healthcheck` asks; by default grpc.health.v1 on `config.port` (SERVING or not). */
   healthcheck?: (config: Config) => Promise<HealthcheckResult>;
-  /** Opens the pool, builds the deps and starts serving; `stop` drains and closes them. */
-  start: (config: Config, log: Logger) => Promise<{ stop(): Promise<void> }>;
+  /**
+   * Opens the pool, builds the deps and starts serving; `stop` drains and closes them. `meter`
+   * is for what the process instruments (pool, server, clients): null while metrics are off.
+   */
+  start: (
+    config: Config,
+    log: Logger,
+    telemetry: { meter: Meter | null },
+  ) => Promise<{ stop(): Promise<void> }>;
 }
 
 /**
@@ -52,7 +60,7 @@ async function run<Config extends ProcessConfig>(
   const telemetry = await startTelemetry({ serviceName: options.name });
   const log = createLogger({ service: options.name, level: config.logLevel });
   exitOnCrash(log);
-  const running = await options.start(config, log);
+  const running = await options.start(config, log, { meter: telemetry.meter });
   onShutdownSignal(async (signal) => {
     log.info({ signal }, "shutdown requested");
     await running.stop();

@@ -10,6 +10,7 @@ import {
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "../caller/caller.ts";
 import type { CallerPublicKey } from "../caller/caller-keys.ts";
+import { isDatabaseUnavailable } from "../db/pg-error.ts";
 import {
   AppError,
   ERROR_CODE_METADATA,
@@ -18,6 +19,7 @@ import {
   invalidArgument,
   permissionDenied,
   unauthenticated,
+  unavailable,
 } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { endRpcSpan, rpcSpanShape } from "../telemetry/rpc-span.ts";
@@ -224,7 +226,8 @@ function toStatusError(
   { path, log, span }: { path: string; log: Logger; span: Span },
 ): ServerErrorResponse {
   // A query cancelled because the call ended fails with a SQL error; report why it ended.
-  const cause = signal.aborted && !(error instanceof AppError) ? signal.reason : error;
+  const ended = signal.aborted && !(error instanceof AppError) ? signal.reason : error;
+  const cause = isDatabaseUnavailable(ended) ? databaseUnavailable(ended, { path, log }) : ended;
   if (cause instanceof AppError) {
     return serviceError(grpcStatusOf[cause.code], cause.message, cause.code);
   }
@@ -232,6 +235,22 @@ function toStatusError(
   // Only the cause that the log holds too; the client sees "internal error".
   span.recordException(cause instanceof Error ? cause : String(cause));
   return serviceError(status.INTERNAL, "internal error");
+}
+
+/**
+ * The database down or restarting: UNAVAILABLE (the gateway's 503) rather than INTERNAL, so
+ * clients try again. The cause (its code, never SQL) goes to the log at warn.
+ */
+function databaseUnavailable(
+  error: unknown,
+  { path, log }: { path: string; log: Logger },
+): AppError {
+  const code = (error as { code?: unknown }).code;
+  log.warn(
+    { method: path, db_error: typeof code === "string" ? code : "unknown" },
+    "database unavailable",
+  );
+  return unavailable("database unavailable", error);
 }
 
 // Details travel in a response header: an error quoting a huge client string would overflow it

@@ -1,5 +1,7 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { Meter } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
+import { measureServerCalls } from "../telemetry/rpc-metrics.ts";
 import { healthDefinition } from "../wire/health-definition.ts";
 import { serverKeepalive } from "../wire/keepalive.ts";
 import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
@@ -24,6 +26,15 @@ export interface GrpcServerOptions {
   shutdownDelayMs: number;
   /** How long in-flight calls may finish once no new ones are accepted. */
   shutdownGraceMs: number;
+  /**
+   * A connection older than this (grpc-js adds +/-10% jitter) is sent GOAWAY, so its client
+   * connects again, asks DNS again and meets replicas started since; 0 or unset: never.
+   */
+  maxConnectionAgeMs?: number;
+  /** How long the calls of a connection sent GOAWAY for its age may still run before it closes. */
+  maxConnectionAgeGraceMs?: number;
+  /** Records rpc.server.call.duration of the services' calls (not health's); null: metrics off. */
+  meter?: Meter | null;
 }
 
 export interface GrpcServer {
@@ -43,10 +54,21 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
   );
-  const server = new Server({ ...serverKeepalive, ...withoutChannelz, ...messageLimits });
+  const server = new Server({
+    ...serverKeepalive,
+    ...withoutChannelz,
+    ...messageLimits,
+    ...connectionAge(options),
+  });
   server.addService(healthDefinition, health.implementation());
   for (const service of options.services) {
-    server.addService(service.definition as never, service.implementation);
+    const { definition, implementation } = service;
+    server.addService(
+      definition as never,
+      options.meter
+        ? measureServerCalls(definition, implementation, options.meter)
+        : implementation,
+    );
   }
   const port = await bind(server, `${options.host}:${options.port}`);
   options.log.info({ address: `${options.host}:${port}` }, "grpc server listening");
@@ -78,6 +100,20 @@ const messageLimits = {
   "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
   "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
 } as const;
+
+/** grpc-js's options for `maxConnectionAgeMs`; none (its default: no limit) when unset or 0. */
+function connectionAge(options: GrpcServerOptions): Record<string, number> {
+  const { maxConnectionAgeMs, maxConnectionAgeGraceMs } = options;
+  if (maxConnectionAgeMs === undefined || maxConnectionAgeMs <= 0) {
+    return {};
+  }
+  return {
+    "grpc.max_connection_age_ms": maxConnectionAgeMs,
+    ...(maxConnectionAgeGraceMs === undefined
+      ? {}
+      : { "grpc.max_connection_age_grace_ms": maxConnectionAgeGraceMs }),
+  };
+}
 
 function bind(server: Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import type { ServiceConfig } from "../config/service-config.ts";
 import { type Migration, migrate } from "../db/migrate.ts";
 import type { Sql } from "../db/pool.ts";
@@ -20,6 +21,8 @@ export async function startServer(options: {
   sql: Sql;
   migrations: Migration[];
   services: ServiceRegistration[];
+  /** runService's meter: rpc.server.call.duration of every call; null or unset: metrics off. */
+  meter?: Meter | null;
 }): Promise<RunningServer> {
   const { config, log, sql } = options;
   const server = await startGrpcServer({
@@ -29,6 +32,9 @@ export async function startServer(options: {
     log,
     shutdownDelayMs: config.shutdownDelayMs,
     shutdownGraceMs: config.shutdownGraceMs,
+    maxConnectionAgeMs: config.maxConnectionAgeMs,
+    maxConnectionAgeGraceMs: config.maxConnectionAgeGraceMs,
+    meter: options.meter ?? null,
   });
   try {
     await migrate(sql, options.migrations, log);

@@ -16,7 +16,7 @@ import { markFailed } from "./tracer.ts";
 const ATTR_RPC_SYSTEM = "rpc.system";
 const ATTR_RPC_SERVICE = "rpc.service";
 const ATTR_RPC_METHOD = "rpc.method";
-const ATTR_RPC_GRPC_STATUS_CODE = "rpc.grpc.status_code";
+export const ATTR_RPC_GRPC_STATUS_CODE = "rpc.grpc.status_code";
 
 /** Name and attributes of the spans of one RPC, computed once per method. */
 export interface RpcSpanShape {

@@ -1,7 +1,14 @@
+import { type Meter, metrics } from "@opentelemetry/api";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+import { type SignalSwitches, signalsFromEnv } from "./signals-from-env.ts";
 
-/** What `startTelemetry` hands back to the process's graceful stop. */
+/** What `startTelemetry` hands back: the process's meter, and its graceful stop. */
 export interface Telemetry {
+  /**
+   * Where the process's metrics go (named after the process); null while metrics are off, so
+   * that instrumented code does nothing per call but a null check.
+   */
+  meter: Meter | null;
   /**
    * Exports the spans still buffered, then stops the SDK. Call it last in a graceful stop. It
    * never rejects, and gives up after SHUTDOWN_LIMIT_MS when the collector does not answer.
@@ -12,27 +19,30 @@ export interface Telemetry {
 /** A stop never waits longer than this on a collector that is down. */
 const SHUTDOWN_LIMIT_MS = 2_000;
 
-const disabled: Telemetry = { shutdown: async () => {} };
+const disabled: Telemetry = { meter: null, shutdown: async () => {} };
 
 /**
- * Starts the OpenTelemetry Node SDK for traces, configured only by the standard OTEL_*
- * variables: OTEL_SDK_DISABLED, OTEL_SERVICE_NAME (else `serviceName`), OTEL_RESOURCE_ATTRIBUTES,
- * OTEL_EXPORTER_OTLP_ENDPOINT / _PROTOCOL (OTLP over HTTP, protobuf by default),
- * OTEL_TRACES_SAMPLER, OTEL_BSP_*, OTEL_PROPAGATORS (W3C trace context by default), ...
- * Registers the global tracer provider, propagator and an AsyncLocalStorage context manager,
- * which the kit's gRPC, SQL and log code read. Disabled, it loads nothing and costs nothing.
+ * Starts the OpenTelemetry Node SDK for traces and metrics, configured only by the standard
+ * OTEL_* variables: OTEL_SDK_DISABLED, OTEL_SERVICE_NAME (else `serviceName`),
+ * OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_ENDPOINT / _PROTOCOL (OTLP over HTTP, protobuf by
+ * default), OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER (`none` turns one signal off),
+ * OTEL_TRACES_SAMPLER, OTEL_BSP_*, OTEL_METRIC_EXPORT_INTERVAL, OTEL_PROPAGATORS (W3C trace
+ * context by default), ... With traces on it registers the global tracer provider, propagator and
+ * an AsyncLocalStorage context manager, which the kit's gRPC, SQL and log code read; metrics are
+ * handed back as `meter`, for the process to pass to what it instruments. Disabled, it loads
+ * nothing and costs nothing.
  *
- * Unlike the SDK's own default, it stays off until an OTLP endpoint is named
- * (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): exporting to a collector
- * that is not there cost 20-25 % of throughput in bench/ and tells nobody anything.
+ * Unlike the SDK's own default, each signal stays off until an OTLP endpoint is named for it
+ * (OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT /
+ * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT): exporting to a collector that is not there cost 20-25 %
+ * of throughput in bench/ and tells nobody anything.
  */
 export async function startTelemetry(options: { serviceName: string }): Promise<Telemetry> {
-  const env = process.env;
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (isDisabled(env.OTEL_SDK_DISABLED) || !endpoint) {
+  const signals = signalsFromEnv(process.env);
+  if (!signals.traces && !signals.metrics) {
     return disabled;
   }
-  return startSdk(options.serviceName);
+  return startSdk(options.serviceName, { signals });
 }
 
 /**
@@ -41,8 +51,10 @@ export async function startTelemetry(options: { serviceName: string }): Promise<
  */
 export async function startSdk(
   serviceName: string,
-  spanProcessors?: SpanProcessor[],
+  options: { spanProcessors?: SpanProcessor[]; signals?: SignalSwitches } = {},
 ): Promise<Telemetry> {
+  const { spanProcessors } = options;
+  const signals = options.signals ?? { traces: true, metrics: false };
   // Loaded on demand: the SDK and its exporters take ~200 ms to import, a cost a process with
   // tracing off should not pay at startup.
   const [{ NodeSDK }, { defaultResource, resourceFromAttributes }, { ATTR_SERVICE_NAME }] =
@@ -55,15 +67,23 @@ export async function startSdk(
     // The base resource: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read by the resource
     // detectors, take precedence over this service.name.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
-    // Traces only. Logs are JSON lines on stdout and there are no metrics yet; left unset, the SDK
-    // would also start OTLP log and metric exporters, which Jaeger does not accept.
-    metricReaders: [],
+    // Logs are JSON lines on stdout: left unset, the SDK would also start an OTLP log exporter.
     logRecordProcessors: [],
-    ...(spanProcessors === undefined ? {} : { spanProcessors }),
+    // Left unset, the SDK reads OTEL_METRICS_EXPORTER (otlp by default) and its protocol.
+    ...(signals.metrics ? {} : { metricReaders: [] }),
+    ...(signals.traces
+      ? spanProcessors === undefined
+        ? {}
+        : { spanProcessors }
+      : // Metrics alone: no tracer, and no context manager or propagator to pay for per call.
+        // The SDK skips each one given as null (its types say only undefined).
+        { spanProcessors: [], contextManager: null as never, textMapPropagator: null }),
   });
   sdk.start();
   let stopping: Promise<void> | undefined;
   return {
+    // The SDK registers its meter provider globally; the process hands the meter down from here.
+    meter: signals.metrics ? metrics.getMeterProvider().getMeter(serviceName) : null,
     shutdown() {
       stopping ??= boundedShutdown(sdk.shutdown());
       return stopping;
@@ -80,9 +100,4 @@ async function boundedShutdown(shutdown: Promise<void>): Promise<void> {
   // A failed export was already reported through the SDK's diagnostics (OTEL_LOG_LEVEL).
   await Promise.race([shutdown.catch(() => {}), limit]);
   clearTimeout(timer);
-}
-
-/** OTEL_SDK_DISABLED is a boolean per the spec: only "true" (any case) disables. */
-function isDisabled(value: string | undefined): boolean {
-  return value?.trim().toLowerCase() === "true";
 }

@@ -1,3 +1,4 @@
+import type { Meter } from "@opentelemetry/api";
 import { testCallerKeys } from "@trellis/testing";
 import { parsePublicKeys } from "../../src/caller/caller-keys.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
@@ -60,13 +61,21 @@ export const echo: Unary<EchoRequest, EchoResponse> = async (request, caller) =>
   userId: caller.userId,
 });
 
-/** The echo service on 127.0.0.1, a port of its own, health NOT_SERVING until markServing(). */
+/**
+ * The echo service on 127.0.0.1 (or `host`), a port of its own (or `port`), health NOT_SERVING
+ * until markServing().
+ */
 export function startEchoHost(
   options: {
     handler?: Unary<EchoRequest, EchoResponse>;
     log?: Logger;
+    host?: string;
+    port?: number;
     shutdownDelayMs?: number;
     shutdownGraceMs?: number;
+    maxConnectionAgeMs?: number;
+    maxConnectionAgeGraceMs?: number;
+    meter?: Meter | null;
   } = {},
 ): Promise<GrpcServer> {
   const log = options.log ?? silentLogger();
@@ -82,10 +91,13 @@ export function startEchoHost(
         ),
       },
     ],
-    host: "127.0.0.1",
-    port: 0,
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
     log,
     shutdownDelayMs: options.shutdownDelayMs ?? 0,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+    maxConnectionAgeMs: options.maxConnectionAgeMs,
+    maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs,
+    meter: options.meter ?? null,
   });
 }

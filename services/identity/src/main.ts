@@ -18,8 +18,8 @@ import { newSessionToken } from "./session-token.ts";
 await runService({
   name: "identity",
   loadConfig,
-  async start(config, log) {
-    const sql = createPool(config.database, { name: "identity", log });
+  async start(config, log, { meter }) {
+    const sql = createPool(config.database, { name: "identity", log, meter });
     const deps: Deps = {
       users: createUsersRepo(sql),
       sessions: createSessionsRepo(sql),
@@ -32,6 +32,7 @@ await runService({
       config,
       log,
       sql,
+      meter,
       // From source: the package's migrations/; compiled: the migrations/ shipped beside it.
       migrations: await readMigrations(
         config.migrationsDir ?? assetDir("migrations", join(import.meta.dir, "../migrations")),

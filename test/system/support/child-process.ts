@@ -11,6 +11,8 @@ export interface ChildProcess {
   stop(): Promise<void>;
   /** Sends `signal` to the running process (SIGSTOP freezes it: a hung service). */
   signal(signal: NodeJS.Signals): void;
+  /** The process id of the last run (null before the first start). */
+  pid(): number | null;
   /** The exit code of the last run once it has exited (null: killed by a signal). */
   exitCode(): Promise<number | null>;
 }
@@ -40,6 +42,7 @@ export function createChildProcess(options: ChildOptions): ChildProcess {
     signal(signal) {
       current?.process.kill(signal);
     },
+    pid: () => current?.process.pid ?? null,
     async exitCode() {
       if (current === undefined) {
         throw new Error(`${options.name} was never started`);

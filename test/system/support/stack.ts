@@ -17,15 +17,12 @@ import {
 import { type Binaries, compiledBinaries } from "./binaries.ts";
 import { type ChildProcess, createChildProcess, waitUntil } from "./child-process.ts";
 import { gatewayDir, identityDir, notesDir } from "./paths.ts";
+import { defaultEnv, gatewayEnv } from "./stack-env.ts";
 
 // The real stack as separate processes on loopback: the fake OAuth provider, identity, notes
 // (the service template) and the gateway in development mode on plain http. Identity, notes and
 // the gateway run from source, or from the binaries `bun run build` compiles (what the images
 // hold); the fake provider always runs from source.
-
-/** The fake provider's one client (its defaults), used for all three providers. */
-const CLIENT_ID = "trellis-dev";
-const CLIENT_SECRET = "trellis-dev-secret";
 
 export interface Stack {
   /** `http://127.0.0.1:<port>`: also the APP_ORIGIN, so cookies are `session` and `login`. */
@@ -35,18 +32,29 @@ export interface Stack {
   notesAddress: string;
   identityAddress: string;
   databaseSource: DatabaseSource;
+  /** Notes' own database: what a check reads beside the API. */
+  notesDatabaseUrl: string;
   processes: {
     fake: ChildProcess;
     identity: ChildProcess;
     notes: ChildProcess;
     gateway: ChildProcess;
+    /** The gateways beyond the first (`gatewayReplicas`), sharing identity and notes. */
+    replicas: ChildProcess[];
   };
+  /** Every gateway's URL, the first being `gatewayUrl`; each is its own APP_ORIGIN. */
+  gatewayUrls: string[];
   /**
    * Runs `run` on identity's database over a connection of its own. The embedded Postgres serves
    * one connection at a time, identity's: there identity is stopped meanwhile, then restarted
    * and awaited until the gateway reaches it again.
    */
   withIdentityDatabase<T>(run: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Starts another notes process on `port`, on the same database and settings (a second replica:
+   * the chaos suite's rolling restart); stopped with the stack.
+   */
+  addNotesReplica(port: number): Promise<ChildProcess>;
   /** Everything every process wrote, as lines. */
   logLines(): string[];
   /** Stops every process, then drops the databases; later calls wait for the first. */
@@ -73,6 +81,17 @@ export interface StackOptions {
   restServices?: string[];
   /** Added to (and overriding) every process's environment, e.g. OTEL_* settings. */
   env?: Record<string, string>;
+  /**
+   * The address the gateway reaches notes at, given notes' own: a fault proxy's, or a balancer's
+   * in front of replicas (test/chaos). Default: notes' own.
+   */
+  notesVia?: (notesAddress: string) => string;
+  /** How many gateway processes in front of the one identity and notes (default 1). */
+  gatewayReplicas?: number;
+  /** A Postgres server to create the services' databases on, instead of the harness's choice. */
+  databaseServerUrl?: string;
+  /** The notes process's port, instead of a free one. */
+  notesPort?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -82,11 +101,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const launch = await launcher(options);
     const [identityDb, notesDb] = await Promise.all([
-      serviceDatabase(identityDir, launch.migratedByHarness),
-      serviceDatabase(notesDir, launch.migratedByHarness),
+      serviceDatabase(identityDir, launch.migratedByHarness, options.databaseServerUrl),
+      serviceDatabase(notesDir, launch.migratedByHarness, options.databaseServerUrl),
     ]);
     databases.push(identityDb, notesDb);
-    const ports = freePorts(["fake", "identity", "notes", "gateway"]);
+    const taken = new Set<number>(options.notesPort === undefined ? [] : [options.notesPort]);
+    const ports = {
+      ...freePorts(["fake", "identity", "notes", "gateway"], taken),
+      ...(options.notesPort === undefined ? {} : { notes: options.notesPort }),
+    };
+    const replicaPorts = Array.from({ length: (options.gatewayReplicas ?? 1) - 1 }, () =>
+      distinctFreePort(taken),
+    );
     const fakeProviderUrl = `http://127.0.0.1:${ports.fake}`;
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
     const identityAddress = `127.0.0.1:${ports.identity}`;
@@ -101,37 +127,43 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const identity = serviceProcess(launch.identity, identityDb, ports.identity, baseEnv());
     const notes = serviceProcess(launch.notes, notesDb, ports.notes, baseEnv());
-    const gateway = createChildProcess({
-      ...launch.gateway,
-      env: {
-        ...baseEnv(),
-        ...gatewayEnv({
-          port: ports.gateway,
-          fakeProviderUrl,
-          identityAddress,
-          restServices: [
-            `trellis.notes.v1.NotesService=${notesAddress}`,
-            ...(options.restServices ?? []),
-          ],
-        }),
-        ...options.gatewayEnv,
-      },
-      ready: async () => {
-        const response = await fetch(`${gatewayUrl}/readyz`).catch(() => null);
-        return response?.status === 200;
-      },
-    });
-    const processes = { fake, identity, notes, gateway };
-    started.push(fake, identity, notes, gateway);
+    const gatewayAt = (port: number, name: string) =>
+      createChildProcess({
+        ...launch.gateway,
+        name,
+        env: {
+          ...baseEnv(),
+          ...gatewayEnv({
+            port,
+            fakeProviderUrl,
+            identityAddress,
+            restServices: [
+              `trellis.notes.v1.NotesService=${options.notesVia?.(notesAddress) ?? notesAddress}`,
+              ...(options.restServices ?? []),
+            ],
+          }),
+          ...options.gatewayEnv,
+        },
+        ready: async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+          return response?.status === 200;
+        },
+      });
+    const gateway = gatewayAt(ports.gateway, launch.gateway.name);
+    const replicas = replicaPorts.map((port, index) => gatewayAt(port, `gateway-${index + 2}`));
+    const processes = { fake, identity, notes, gateway, replicas };
+    started.push(fake, identity, notes, gateway, ...replicas);
     await Promise.all(started.map((child) => child.start()));
     let stopping: Promise<void> | undefined;
 
     return {
       gatewayUrl,
+      gatewayUrls: [gatewayUrl, ...replicaPorts.map((port) => `http://127.0.0.1:${port}`)],
       fakeProviderUrl,
       notesAddress,
       identityAddress,
       databaseSource: identityDb.source,
+      notesDatabaseUrl: notesDb.url,
       processes,
       async withIdentityDatabase(run) {
         if (identityDb.source !== "embedded") {
@@ -144,6 +176,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           await identity.start();
           await gatewayReaches(gatewayUrl, "identity");
         }
+      },
+      async addNotesReplica(port) {
+        const replica = serviceProcess(launch.notes, notesDb, port, baseEnv());
+        started.push(replica);
+        await replica.start();
+        return replica;
       },
       logLines: () =>
         started.flatMap((child) => child.output().split("\n")).filter((line) => line !== ""),
@@ -159,17 +197,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** A distinct free port for each name: `freePort()` may hand out the same port twice in a row. */
-function freePorts<Name extends string>(names: readonly Name[]): Record<Name, number> {
-  const taken = new Set<number>();
-  const entries = names.map((name): [Name, number] => {
-    let port = freePort();
-    while (taken.has(port)) {
-      port = freePort();
-    }
-    taken.add(port);
-    return [name, port];
-  });
+function freePorts<Name extends string>(
+  names: readonly Name[],
+  taken: Set<number>,
+): Record<Name, number> {
+  const entries = names.map((name): [Name, number] => [name, distinctFreePort(taken)]);
   return Object.fromEntries(entries) as Record<Name, number>;
+}
+
+/** A free port not in `taken`, which it joins. */
+function distinctFreePort(taken: Set<number>): number {
+  let port = freePort();
+  while (taken.has(port)) {
+    port = freePort();
+  }
+  taken.add(port);
+  return port;
 }
 
 /** Stops every process first (the databases are dropped WITH FORCE after), then the databases. */
@@ -222,9 +265,14 @@ function fromBinaries(binaries: Binaries): Launch {
  * A database for the service in `dir`, migrated unless the service is to do it; the test's own
  * pool is closed for the child.
  */
-async function serviceDatabase(dir: string, migrated: boolean): Promise<TestDatabase> {
+async function serviceDatabase(
+  dir: string,
+  migrated: boolean,
+  serverUrl: string | undefined,
+): Promise<TestDatabase> {
   const db = await createTestDatabase({
     migrations: migrated ? await readMigrations(join(dir, "migrations")) : [],
+    serverUrl,
   });
   await db.sql.end();
   return db;
@@ -254,62 +302,13 @@ function serviceProcess(
   });
 }
 
-function gatewayEnv(where: {
-  port: number;
-  fakeProviderUrl: string;
-  identityAddress: string;
-  restServices: string[];
-}): Record<string, string> {
-  const fake = where.fakeProviderUrl;
-  return {
-    MODE: "development",
-    HOST: "127.0.0.1",
-    PORT: String(where.port),
-    APP_ORIGIN: `http://127.0.0.1:${where.port}`,
-    CALLER_SIGNING_KEY: testCallerKeys.signingKey,
-    IDENTITY_ADDRESS: where.identityAddress,
-    // Notes is served as any service is: by its REST_SERVICES entry.
-    REST_SERVICES: where.restServices.join(","),
-    // Every test client comes from 127.0.0.1: only the rate-limit test lowers this.
-    AUTH_RATE_LIMIT_PER_MINUTE: "10000",
-    // A test's session sends requests far faster than a person's.
-    API_RATE_LIMIT_PER_MINUTE: "100000",
-    GITHUB_CLIENT_ID: CLIENT_ID,
-    GITHUB_CLIENT_SECRET: CLIENT_SECRET,
-    GITHUB_AUTHORIZE_URL: `${fake}/github/login/oauth/authorize`,
-    GITHUB_TOKEN_URL: `${fake}/github/login/oauth/access_token`,
-    GITHUB_API_URL: `${fake}/github/api`,
-    GOOGLE_CLIENT_ID: CLIENT_ID,
-    GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
-    GOOGLE_ISSUER: `${fake}/google`,
-    DEV_OAUTH_ISSUER: `${fake}/dev`,
-    DEV_OAUTH_CLIENT_ID: CLIENT_ID,
-    DEV_OAUTH_CLIENT_SECRET: CLIENT_SECRET,
-  };
-}
-
-/**
- * Only what a process needs from ours; debug logs make the secrets scan stricter. Tracing is off
- * unless a test turns it on (tracing.test.ts): no test sends spans to a collector it did not start.
- */
-function defaultEnv(): Record<string, string> {
-  const env: Record<string, string> = { LOG_LEVEL: "debug", OTEL_SDK_DISABLED: "true" };
-  for (const key of ["PATH", "HOME", "TMPDIR"]) {
-    const value = process.env[key];
-    if (value !== undefined) {
-      env[key] = value;
-    }
-  }
-  return env;
-}
-
 /** The URL in the fake provider's "fake-oauth-provider listening on <url>" line. */
 function listeningUrl(output: string): string | null {
   return /fake-oauth-provider listening on (http:\/\/\S+)/.exec(output)?.[1] ?? null;
 }
 
 /** A one-connection pool on `url` for the duration of `run`. */
-async function withDatabase<T>(url: string, run: (sql: Sql) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(url: string, run: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = createPool(
     { url, poolMax: 1, connectTimeoutSeconds: 2, statementTimeoutMs: 5_000, idleTimeoutSeconds: 0 },
     { name: "gateway-test", log: silentLogger() },
