@@ -22,16 +22,18 @@ export async function prepareWrkLoad(
   if (wrk === null) {
     throw new Error(`${scenario.name}: wrk was not found`);
   }
-  const url = `${urlOf(targets, scenario.target, scenario)}${scenario.path}`;
+  const unavailable = targets.unavailable[scenario.target];
+  if (targets.urls[scenario.target] === undefined && unavailable !== undefined) {
+    return unavailable;
+  }
+  const origin = urlOf(targets, scenario.target, scenario);
+  const url = `${origin}${scenario.path}`;
   const problem = await preflight({
     method: scenario.method,
     url,
     expectedStatus: scenario.expectedStatus,
     sessionToken: scenario.signedIn ? targets.firstToken : null,
-    body:
-      scenario.body === undefined
-        ? undefined
-        : { json: scenario.body, origin: targets.urls.gateway ?? "" },
+    body: scenario.body === undefined ? undefined : { json: scenario.body, origin },
   });
   if (problem !== null) {
     return problem;
@@ -46,7 +48,7 @@ export async function prepareWrkLoad(
       durationS,
       ...connections,
       script: scenario.countStatuses
-        ? { path: WRK_SCRIPT, args: wrkArgs(scenario, targets) }
+        ? { path: WRK_SCRIPT, args: wrkArgs(scenario, targets, origin) }
         : undefined,
     });
 }
@@ -61,8 +63,13 @@ export function runRecord(result: WrkResult): RunRecord {
   };
 }
 
-function wrkArgs(scenario: WrkScenario | DecayScenario, targets: Targets): string[] {
+/** The script's arguments; a body goes with the Origin of the server it is sent to. */
+function wrkArgs(
+  scenario: WrkScenario | DecayScenario,
+  targets: Targets,
+  origin: string,
+): string[] {
   const tokens = scenario.signedIn ? (targets.tokensFile ?? "") : "-";
   const args = [tokens, SESSION_COOKIE, scenario.method, scenario.path];
-  return scenario.body === undefined ? args : [...args, targets.urls.gateway ?? "", scenario.body];
+  return scenario.body === undefined ? args : [...args, origin, scenario.body];
 }

@@ -41,6 +41,7 @@ export function evaluateGoals(scenarios: readonly ScenarioResult[]): Goal[] {
       value: readings.ratio("elysia-hello", "bun-hello"),
       ...atLeast(0.9),
     },
+    ...peerGoals(readings),
     ...soakGoals(readings.measured("soak")),
   ];
   return specs.map((spec) => ({ ...spec, result: judge(spec) }));
@@ -119,6 +120,26 @@ function apiMeGoals({ measured, ratio }: Readings): GoalSpec[] {
       goal: "GET /api/me p99, one connection",
       value: serial?.p99?.median ?? null,
       ...atMostMs(3),
+    },
+  ];
+}
+
+/**
+ * Trellis against the NestJS peer (bench/peers/nestjs) on the same routes, in the same run:
+ * issue 24's targets, req/s ÷ req/s.
+ */
+function peerGoals({ ratio }: Readings): GoalSpec[] {
+  return [
+    { goal: "GET /api/me ÷ NestJS peer", value: ratio("me", "peer-me"), ...atLeast(3) },
+    {
+      goal: "GET /api/notes (20) ÷ NestJS peer",
+      value: ratio("notes-list", "peer-list"),
+      ...atLeast(2),
+    },
+    {
+      goal: "POST /api/notes ÷ NestJS peer",
+      value: ratio("notes-create", "peer-create"),
+      ...atLeast(2),
     },
   ];
 }

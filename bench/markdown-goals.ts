@@ -11,7 +11,7 @@ export function goalsSection(report: BenchReport): string[] {
   const missed = report.goals.filter((goal) => goal.result === "miss").length;
   const passed = report.goals.filter((goal) => goal.result === "pass").length;
   return [
-    `Goals (issue 8): ${passed} passed, ${missed} missed, ` +
+    `Goals (issues 8 and 24): ${passed} passed, ${missed} missed, ` +
       `${report.goals.length - passed - missed} not measured in this run` +
       (report.quick ? " (--quick: single short runs, not the goals' conditions)" : "") +
       ". A miss is reported, not an error.",

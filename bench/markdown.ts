@@ -210,6 +210,9 @@ const CPU_COLUMNS: CpuColumn[] = [
   "baseline",
   "bun-hello",
   "elysia-hello",
+  "peer-api",
+  "peer-identity",
+  "peer-notes",
   "postgres",
   "load generator",
   "kernel irq",
@@ -274,6 +277,9 @@ const SHORT: Record<ProcessRole, string> = {
   baseline: "base",
   "bun-hello": "bun",
   "elysia-hello": "elysia",
+  "peer-api": "nest-api",
+  "peer-identity": "nest-id",
+  "peer-notes": "nest-notes",
 };
 
 function rssText(scenario: ScenarioResult): string {

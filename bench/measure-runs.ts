@@ -21,6 +21,8 @@ export interface Targets {
   wrk: string | null;
   /** Each started server's `http://127.0.0.1:<port>`. */
   urls: Partial<Record<ServerName, string>>;
+  /** Why a server is not there (the NestJS peer failed to install, build or start). */
+  unavailable: Partial<Record<ServerName, string>>;
   /** One session token a line, for wrk's script and the fixed-rate generator. */
   tokensFile: string | null;
   firstToken: string | null;

@@ -83,7 +83,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     adminUrl: assertLoopback(
       process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     ),
-    // About 2 and 12.5 minutes of work (run.ts prints its estimate): room for slow starts.
-    timeLimitS: quick ? 360 : 1_080,
+    // About 2.5 and 15 minutes of work (run.ts prints its estimate): room for slow starts and
+    // the NestJS peer's first npm ci.
+    timeLimitS: quick ? 480 : 1_260,
   };
 }

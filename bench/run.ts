@@ -17,7 +17,12 @@ import { type BenchReport, buildReport, writeReport } from "./report.ts";
 import { inTurnsPair, needsStack, type Scenario } from "./scenario-kinds.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
 import { scenarios } from "./scenarios.ts";
-import { restartSeededStack, type SeededStack, startSeededStack } from "./seeded-stack.ts";
+import {
+  restartSeededStack,
+  type SeededStack,
+  startNestjsPeer,
+  startSeededStack,
+} from "./seeded-stack.ts";
 import { adminPool, benchDatabases, dropDatabase } from "./stack.ts";
 import { ensureWrk } from "./wrk.ts";
 
@@ -42,6 +47,7 @@ async function main(options: BenchOptions): Promise<number> {
     options,
     wrk,
     urls: {},
+    unavailable: {},
     tokensFile: null,
     firstToken: null,
     processes: {},
@@ -139,6 +145,10 @@ async function startStackFor(
     metricsSink = await startMetricsGateway(seededStack, stackEnv, targets, launchedFrom);
     const stopSink = metricsSink.stop;
     cleanups.push(() => stopSink());
+  }
+  if (selected.some((scenario) => "target" in scenario && scenario.target === "peer")) {
+    console.log("installing, building and starting the NestJS peer (bench/peers/nestjs)");
+    launchedFrom.peer = await startNestjsPeer(seededStack, targets);
   }
   return { sink, metricsSink, stackEnv };
 }
@@ -283,7 +293,9 @@ function estimateSeconds(selected: Scenario[], options: BenchOptions): number {
         return options.soak.warmupS + options.soak.durationS + 8;
     }
   };
-  return 15 + selected.reduce((sum, scenario) => sum + seconds(scenario), 0);
+  // The NestJS peer's tsc and start (npm ci, on a first run, comes on top).
+  const peer = selected.some((scenario) => "target" in scenario && scenario.target === "peer");
+  return 15 + (peer ? 20 : 0) + selected.reduce((sum, scenario) => sum + seconds(scenario), 0);
 }
 
 // --- entry ----------------------------------------------------------------------------------

@@ -9,10 +9,19 @@ export type ProcessRole =
   | "notes"
   | "baseline"
   | "bun-hello"
-  | "elysia-hello";
+  | "elysia-hello"
+  | "peer-api"
+  | "peer-identity"
+  | "peer-notes";
 
-/** The servers a closed-loop scenario can load. */
-export type ServerName = "gateway" | "gateway-metrics" | "baseline" | "bun-hello" | "elysia-hello";
+/** The servers a closed-loop scenario can load; "peer" is the NestJS peer's API process. */
+export type ServerName =
+  | "gateway"
+  | "gateway-metrics"
+  | "baseline"
+  | "bun-hello"
+  | "elysia-hello"
+  | "peer";
 
 export type ScenarioName =
   | "pgbench"
@@ -26,6 +35,9 @@ export type ScenarioName =
   | "me-serial"
   | "notes-list"
   | "notes-create"
+  | "peer-me"
+  | "peer-list"
+  | "peer-create"
   | "decay"
   | "fixed-hello"
   | "fixed-me"
@@ -73,9 +85,10 @@ export interface WrkScenario extends Common, WrkRequest {
   /**
    * A later scenario run in turns with this one (run 1 of each, then run 2 of each...), for a
    * pair whose ratio is a goal: on these VMs the machine's speed drifts within minutes, and two
-   * scenarios measured one after the other mostly measured the drift.
+   * scenarios measured one after the other mostly measured the drift. Of a list, the first
+   * that the run includes.
    */
-  inTurnsWith?: ScenarioName;
+  inTurnsWith?: ScenarioName | readonly ScenarioName[];
 }
 
 /** The closed loop held for the whole decay run, as back-to-back windows (wrk runs). */
@@ -128,10 +141,12 @@ export function needsStack(scenario: Scenario): boolean {
     case "pgbench":
       return false;
     case "wrk":
+      // The NestJS peer reads and writes the databases the stack migrated and the bench seeded.
       return (
         scenario.target === "gateway" ||
         scenario.target === "gateway-metrics" ||
-        scenario.target === "baseline"
+        scenario.target === "baseline" ||
+        scenario.target === "peer"
       );
     default:
       return true;
@@ -151,6 +166,10 @@ export function inTurnsPair(
   if (scenario.kind !== "wrk" || scenario.inTurnsWith === undefined) {
     return null;
   }
-  const partner = selected.find((other) => other.name === scenario.inTurnsWith);
+  // Of several candidates, the first one the run includes.
+  const candidates = ([] as ScenarioName[]).concat(scenario.inTurnsWith);
+  const partner = candidates
+    .map((name) => selected.find((other) => other.name === name))
+    .find((other) => other !== undefined);
   return partner?.kind === "wrk" ? [scenario, partner] : null;
 }

@@ -130,7 +130,9 @@ export const scenarios: readonly Scenario[] = [
       "session-join-user read), cookies rotating over every seeded user.",
     processes: ["gateway", "identity"],
     target: "gateway",
-    inTurnsWith: "me-metrics",
+    // Both ratios are goals: in turns with the first of these the run includes (in the full
+    // suite me-metrics; with --only me,peer-me the peer), so a drift falls on both sides.
+    inTurnsWith: ["me-metrics", "peer-me"],
     method: "GET",
     path: "/api/me",
     signedIn: true,
@@ -179,6 +181,7 @@ export const scenarios: readonly Scenario[] = [
       "read) and 20 notes of JSON.",
     processes: ["gateway", "identity", "notes"],
     target: "gateway",
+    inTurnsWith: "peer-list",
     method: "GET",
     path: "/api/notes?page_size=20",
     signedIn: true,
@@ -194,6 +197,54 @@ export const scenarios: readonly Scenario[] = [
       "(ValidateSession, notes.CreateNote: one INSERT, a commit per request).",
     processes: ["gateway", "identity", "notes"],
     target: "gateway",
+    inTurnsWith: "peer-create",
+    method: "POST",
+    path: "/api/notes",
+    signedIn: true,
+    body: NOTE_BODY,
+    expectedStatus: 201,
+    countStatuses: true,
+  },
+  {
+    name: "peer-me",
+    kind: "wrk",
+    title: "NestJS peer GET /api/me",
+    description:
+      "bench/peers/nestjs: the same route on NestJS (Fastify adapter) on Node, its session " +
+      "checked on every request by its identity microservice over gRPC (no cache), one " +
+      "session-join-user read through node-postgres.",
+    processes: ["peer-api", "peer-identity"],
+    target: "peer",
+    method: "GET",
+    path: "/api/me",
+    signedIn: true,
+    expectedStatus: 200,
+    countStatuses: true,
+  },
+  {
+    name: "peer-list",
+    kind: "wrk",
+    title: "NestJS peer GET /api/notes (20)",
+    description:
+      "The peer's page of 20 notes: ValidateSession, then its notes microservice's ListNotes " +
+      "(the same index range read), 20 notes of JSON.",
+    processes: ["peer-api", "peer-identity", "peer-notes"],
+    target: "peer",
+    method: "GET",
+    path: "/api/notes?page_size=20",
+    signedIn: true,
+    expectedStatus: 200,
+    countStatuses: true,
+  },
+  {
+    name: "peer-create",
+    kind: "wrk",
+    title: "NestJS peer POST /api/notes",
+    description:
+      "The peer's create: origin and content-type guard, ValidationPipe (class-validator), " +
+      "ValidateSession, then CreateNote (one INSERT, a commit per request).",
+    processes: ["peer-api", "peer-identity", "peer-notes"],
+    target: "peer",
     method: "POST",
     path: "/api/notes",
     signedIn: true,
