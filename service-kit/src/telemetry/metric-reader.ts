@@ -8,8 +8,8 @@ import type {
 // The SDK builds this reader itself from OTEL_METRICS_EXPORTER when given none, but then it
 // cannot take metric producers (pre-aggregated metrics: histogram-table.ts). So the kit builds
 // it, from the same variables and with the same defaults as sdk-node 0.301's
-// getPeriodicExportingMetricReaderFromEnv / getOtlpMetricExporterFromEnv. Only the OTLP
-// exporter: signalsFromEnv turns metrics on only when an OTLP endpoint is named.
+// getPeriodicExportingMetricReaderFromEnv / getOtlpMetricExporterFromEnv: OTLP, or the console
+// when OTEL_METRICS_EXPORTER names it (prometheus is not offered).
 
 const DEFAULT_INTERVAL_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -41,14 +41,19 @@ export async function metricReaderFromEnv(
   env: Record<string, string | undefined>,
   producers: MetricProducer[],
 ): Promise<PeriodicExportingMetricReader> {
-  const { PeriodicExportingMetricReader } = await import("@opentelemetry/sdk-metrics");
   const exportIntervalMillis = millis(env.OTEL_METRIC_EXPORT_INTERVAL) ?? DEFAULT_INTERVAL_MS;
   const exportTimeoutMillis = Math.min(
     millis(env.OTEL_METRIC_EXPORT_TIMEOUT) ?? DEFAULT_TIMEOUT_MS,
     exportIntervalMillis,
   );
+  const names = (env.OTEL_METRICS_EXPORTER ?? "").split(",").map((name) => name.trim());
+  const { PeriodicExportingMetricReader, ConsoleMetricExporter } = await import(
+    "@opentelemetry/sdk-metrics"
+  );
   return new PeriodicExportingMetricReader({
-    exporter: await otlpMetricExporter(env),
+    exporter: names.includes("console")
+      ? new ConsoleMetricExporter()
+      : await otlpMetricExporter(env),
     exportIntervalMillis,
     exportTimeoutMillis,
     metricProducers: producers,
