@@ -1,5 +1,4 @@
-import type { Meter } from "@opentelemetry/api";
-import { type Logger, runService } from "@trellis/service-kit";
+import { type Logger, runService, type Telemetry } from "@trellis/service-kit";
 import { type AppDeps, createApp } from "./app.ts";
 import { createProviders } from "./auth/configured-providers.ts";
 import { createClients } from "./clients.ts";
@@ -28,14 +27,14 @@ await runService({
 async function startGateway(
   config: GatewayConfig,
   log: Logger,
-  { meter }: { meter: Meter | null },
+  { meter, addMetricProducer }: Pick<Telemetry, "meter" | "addMetricProducer">,
 ): Promise<{ stop(): Promise<void> }> {
   for (const warning of configWarnings(config)) {
     log.warn(warning);
   }
   // First: a REST_SERVICES mistake stops the start-up before any connection is opened.
   const rest = loadRestApi(config);
-  const metrics = meter === null ? null : createGatewayMetrics(meter);
+  const metrics = meter === null ? null : createGatewayMetrics(meter, addMetricProducer);
   const clients = createClients(config, meter);
   const restClients = createRawClients(rest, {
     timeoutMs: config.grpcTimeoutMs,

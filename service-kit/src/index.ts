@@ -69,6 +69,13 @@ export {
 export { type ServiceRegistration, startGrpcServer } from "./server/grpc-server.ts";
 export { startServer } from "./server/start-server.ts";
 export { DURATION_BUCKETS_SECONDS } from "./telemetry/duration-buckets.ts";
+export {
+  createHistogramTable,
+  type HistogramDescriptor,
+  type HistogramSeries,
+  type HistogramTable,
+} from "./telemetry/histogram-table.ts";
+export type { Telemetry } from "./telemetry/start.ts";
 export { requireText, requireUuid, type TextRule } from "./validate.ts";
 export { type HealthStatus, healthDefinition } from "./wire/health-definition.ts";
 export {

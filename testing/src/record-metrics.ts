@@ -3,6 +3,7 @@ import {
   DataPointType,
   MeterProvider,
   type MetricData,
+  type MetricProducer,
   MetricReader,
 } from "@opentelemetry/sdk-metrics";
 
@@ -20,7 +21,9 @@ export interface CollectedPoint {
 /** A meter backed by the real SDK, and what it has measured so far, on demand. */
 export interface MetricsRecorder {
   meter: Meter;
-  /** Collects every instrument now (observable ones call their callbacks). */
+  /** Metrics aggregated by the code under test, collected with the meter's (Telemetry's). */
+  addProducer(producer: MetricProducer): void;
+  /** Collects every instrument and producer now (observable ones call their callbacks). */
   collect(): Promise<CollectedPoint[]>;
   stop(): Promise<void>;
 }
@@ -42,11 +45,18 @@ class OnDemandReader extends MetricReader {
 export function recordMetrics(): MetricsRecorder {
   const reader = new OnDemandReader();
   const provider = new MeterProvider({ readers: [reader] });
+  const producers: MetricProducer[] = [];
   return {
     meter: provider.getMeter("test"),
+    addProducer: (producer) => producers.push(producer),
     async collect() {
-      const { resourceMetrics } = await reader.collect();
-      return resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics.flatMap(pointsOf));
+      const results = [
+        await reader.collect(),
+        ...(await Promise.all(producers.map((p) => p.collect()))),
+      ];
+      return results.flatMap(({ resourceMetrics }) =>
+        resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics.flatMap(pointsOf)),
+      );
     },
     stop: () => provider.shutdown(),
   };

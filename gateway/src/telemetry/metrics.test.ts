@@ -26,7 +26,7 @@ const counts = (points: CollectedPoint[]) =>
   points.map(({ attributes, value }) => ({ attributes, value }));
 
 test("http.server.request.duration: by method, route template and status, in seconds", async () => {
-  const app = testApp({ metrics: createGatewayMetrics(recorder.meter) });
+  const app = testApp({ metrics: createGatewayMetrics(recorder.meter, recorder.addProducer) });
 
   await app.request("/api/me", { headers: signedIn() });
   await app.request("/api/me", { headers: signedIn() });
@@ -76,7 +76,7 @@ test("http.server.request.duration: by method, route template and status, in sec
 });
 
 test("trellis.session_cache.lookups: the first check of a session misses, the next hits", async () => {
-  const app = testApp({ metrics: createGatewayMetrics(recorder.meter) });
+  const app = testApp({ metrics: createGatewayMetrics(recorder.meter, recorder.addProducer) });
 
   for (let i = 0; i < 3; i++) {
     await app.request("/api/me", { headers: signedIn() });
@@ -89,7 +89,7 @@ test("trellis.session_cache.lookups: the first check of a session misses, the ne
 });
 
 test("trellis.rate_limit.refusals: each refused hit, under its policy's name", async () => {
-  const metrics = createGatewayMetrics(recorder.meter);
+  const metrics = createGatewayMetrics(recorder.meter, recorder.addProducer);
   const limiter = countRefusals(
     createMemoryRateLimiter({ name: "auth", limit: 2, windowSeconds: 60, now: () => 0 }),
     metrics,

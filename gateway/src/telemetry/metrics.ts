@@ -1,4 +1,4 @@
-import type { Attributes, Histogram, Meter } from "@opentelemetry/api";
+import type { Attributes, Meter } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -6,7 +6,13 @@ import {
   ATTR_HTTP_ROUTE,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from "@opentelemetry/semantic-conventions";
-import { DURATION_BUCKETS_SECONDS } from "@trellis/service-kit";
+import {
+  createHistogramTable,
+  DURATION_BUCKETS_SECONDS,
+  type HistogramSeries,
+  type HistogramTable,
+  type Telemetry,
+} from "@trellis/service-kit";
 import { knownMethod } from "./http-method.ts";
 
 // The gateway's own instruments. Created only when metrics are on: with them off the gateway
@@ -32,12 +38,25 @@ export interface GatewayMetrics {
   refused(policy: string): void;
 }
 
-export function createGatewayMetrics(meter: Meter): GatewayMetrics {
-  const durations = meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
+/** The instrumentation scope of the request durations: the gateway's meter is named so too. */
+export const GATEWAY_SCOPE = "gateway";
+
+/**
+ * The gateway's instruments on `meter`; the request durations go to `addMetricProducer`, which
+ * hands them to the same reader at each collection.
+ */
+export function createGatewayMetrics(
+  meter: Meter,
+  addMetricProducer: Telemetry["addMetricProducer"],
+): GatewayMetrics {
+  const durations = createHistogramTable({
+    scope: GATEWAY_SCOPE,
+    name: METRIC_HTTP_SERVER_REQUEST_DURATION,
     description: "Duration of HTTP requests, from their arrival to the end of the answer.",
     unit: "s",
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS },
+    boundaries: DURATION_BUCKETS_SECONDS,
   });
+  addMetricProducer(durations.producer);
   return {
     request: requestRecorder(durations),
     sessionLookup: sessionLookups(meter),
@@ -88,41 +107,33 @@ function refusalCounts(meter: Meter): GatewayMetrics["refused"] {
 }
 
 /**
- * Records request durations. Each distinct (method, route, status) builds its attributes once:
- * routes are templates and statuses few, so the map stays small, and a request allocates only
- * its key.
+ * Records request durations into our own table (createHistogramTable), not the SDK's histogram:
+ * its `record` hashes the attributes of every measurement. A (method, route, status) gets its
+ * series and attributes on its first request; the next ones find it through three map lookups
+ * and allocate nothing. Routes are templates and statuses few, and a method HTTP does not define
+ * is counted as _OTHER, so the maps stay small whatever clients send.
  */
-function requestRecorder(durations: Histogram): GatewayMetrics["request"] {
-  const seen = new Map<string, Attributes>();
+function requestRecorder(table: HistogramTable): GatewayMetrics["request"] {
+  const byRoute = new Map<string, Map<string, Map<number, HistogramSeries>>>();
   return (method, route, status, startedMs) => {
-    const key = `${method} ${status} ${route}`;
-    let attributes = seen.get(key);
-    if (attributes === undefined) {
-      attributes = attributesFor(seen, method, route, status);
+    const known = knownMethod(method);
+    let byMethod = byRoute.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byRoute.set(route, byMethod);
     }
-    durations.record((performance.now() - startedMs) / 1000, attributes);
+    let byStatus = byMethod.get(known);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(known, byStatus);
+    }
+    let series = byStatus.get(status);
+    if (series === undefined) {
+      series = table.series(requestAttributes(known, route, status));
+      byStatus.set(status, series);
+    }
+    series.record((performance.now() - startedMs) / 1000);
   };
-}
-
-/**
- * Builds and keeps the attributes of a (method, route, status) seen for the first time. A method
- * HTTP does not define is _OTHER and kept under that name only, so that made-up methods cannot
- * grow the map (each of their requests looks it up twice).
- */
-function attributesFor(
-  seen: Map<string, Attributes>,
-  method: string,
-  route: string,
-  status: number,
-): Attributes {
-  const known = knownMethod(method);
-  const key = `${known} ${status} ${route}`;
-  let attributes = seen.get(key);
-  if (attributes === undefined) {
-    attributes = requestAttributes(known, route, status);
-    seen.set(key, attributes);
-  }
-  return attributes;
 }
 
 function requestAttributes(method: string, route: string, status: number): Attributes {

@@ -1,7 +1,6 @@
-import type { Meter } from "@opentelemetry/api";
 import { ConfigError } from "../config/env.ts";
 import { createLogger, type Logger, type LogLevel } from "../log.ts";
-import { startTelemetry } from "../telemetry/start.ts";
+import { startTelemetry, type Telemetry } from "../telemetry/start.ts";
 import { exitOnCrash } from "./crash-exit.ts";
 import { checkGrpcHealth, exitWithHealth, type HealthcheckResult } from "./healthcheck.ts";
 import { onShutdownSignal } from "./signals.ts";
@@ -21,12 +20,13 @@ export interface RunServiceOptions<Config extends ProcessConfig> {
   healthcheck?: (config: Config) => Promise<HealthcheckResult>;
   /**
    * Opens the pool, builds the deps and starts serving; `stop` drains and closes them. `meter`
-   * is for what the process instruments (pool, server, clients): null while metrics are off.
+   * is for what the process instruments (pool, server, clients): null while metrics are off;
+   * `addMetricProducer` takes what it aggregates itself (createHistogramTable).
    */
   start: (
     config: Config,
     log: Logger,
-    telemetry: { meter: Meter | null },
+    telemetry: Pick<Telemetry, "meter" | "addMetricProducer">,
   ) => Promise<{ stop(): Promise<void> }>;
 }
 
@@ -60,7 +60,7 @@ async function run<Config extends ProcessConfig>(
   const telemetry = await startTelemetry({ serviceName: options.name });
   const log = createLogger({ service: options.name, level: config.logLevel });
   exitOnCrash(log);
-  const running = await options.start(config, log, { meter: telemetry.meter });
+  const running = await options.start(config, log, telemetry);
   onShutdownSignal(async (signal) => {
     log.info({ signal }, "shutdown requested");
     await running.stop();

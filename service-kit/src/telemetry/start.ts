@@ -1,5 +1,8 @@
 import { type Meter, metrics } from "@opentelemetry/api";
+import type { Resource } from "@opentelemetry/resources";
+import type { MetricProducer } from "@opentelemetry/sdk-metrics";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+import { metricReaderFromEnv } from "./metric-reader.ts";
 import { type SignalSwitches, signalsFromEnv } from "./signals-from-env.ts";
 
 /** What `startTelemetry` hands back: the process's meter, and its graceful stop. */
@@ -10,6 +13,11 @@ export interface Telemetry {
    */
   meter: Meter | null;
   /**
+   * Hands the reader metrics the process aggregates itself (histogram-table.ts), read at each
+   * collection beside the meter's instruments; does nothing while metrics are off.
+   */
+  addMetricProducer(producer: MetricProducer): void;
+  /**
    * Exports the spans still buffered, then stops the SDK. Call it last in a graceful stop. It
    * never rejects, and gives up after SHUTDOWN_LIMIT_MS when the collector does not answer.
    */
@@ -19,7 +27,7 @@ export interface Telemetry {
 /** A stop never waits longer than this on a collector that is down. */
 const SHUTDOWN_LIMIT_MS = 2_000;
 
-const disabled: Telemetry = { meter: null, shutdown: async () => {} };
+const disabled: Telemetry = { meter: null, addMetricProducer: () => {}, shutdown: async () => {} };
 
 /**
  * Starts the OpenTelemetry Node SDK for traces and metrics, configured only by the standard
@@ -63,14 +71,18 @@ export async function startSdk(
       import("@opentelemetry/resources"),
       import("@opentelemetry/semantic-conventions"),
     ]);
+  // Registered after the start, read by the reader at each collection.
+  const producers: MetricProducer[] = [];
   const sdk = new NodeSDK({
     // The base resource: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read by the resource
     // detectors, take precedence over this service.name.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
     // Logs are JSON lines on stdout: left unset, the SDK would also start an OTLP log exporter.
     logRecordProcessors: [],
-    // Left unset, the SDK reads OTEL_METRICS_EXPORTER (otlp by default) and its protocol.
-    ...(signals.metrics ? {} : { metricReaders: [] }),
+    // Built by the kit from the same variables, since the SDK's own cannot take producers.
+    metricReaders: signals.metrics
+      ? [await metricReaderFromEnv(process.env, [allOf(producers)])]
+      : [],
     ...(signals.traces
       ? spanProcessors === undefined
         ? {}
@@ -84,11 +96,36 @@ export async function startSdk(
   return {
     // The SDK registers its meter provider globally; the process hands the meter down from here.
     meter: signals.metrics ? metrics.getMeterProvider().getMeter(serviceName) : null,
+    addMetricProducer: (producer) => {
+      if (signals.metrics) {
+        producers.push(producer);
+      }
+    },
     shutdown() {
       stopping ??= boundedShutdown(sdk.shutdown());
       return stopping;
     },
   };
+}
+
+/** One producer reading `producers` as they are at each collection (added after the start). */
+function allOf(producers: MetricProducer[]): MetricProducer {
+  return {
+    async collect(options) {
+      const results = await Promise.all(producers.map((producer) => producer.collect(options)));
+      return {
+        resourceMetrics: {
+          resource: results[0]?.resourceMetrics.resource ?? (await emptyResource()),
+          scopeMetrics: results.flatMap((result) => result.resourceMetrics.scopeMetrics),
+        },
+        errors: results.flatMap((result) => result.errors),
+      };
+    },
+  };
+}
+
+async function emptyResource(): Promise<Resource> {
+  return (await import("@opentelemetry/resources")).emptyResource();
 }
 
 async function boundedShutdown(shutdown: Promise<void>): Promise<void> {
