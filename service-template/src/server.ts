@@ -6,14 +6,21 @@ import { deleteNote } from "./handlers/delete-note.ts";
 import { getNote } from "./handlers/get-note.ts";
 import { listNotes } from "./handlers/list-notes.ts";
 import { updateNote } from "./handlers/update-note.ts";
+import { encodeListNotesResponse } from "./list-notes-wire.ts";
+
+/** The generated definition, but for ListNotes' answer, written by list-notes-wire.ts. */
+const notesDefinition = {
+  ...NotesServiceService,
+  listNotes: { ...NotesServiceService.listNotes, responseSerialize: encodeListNotesResponse },
+};
 
 /** Binds each RPC of NotesService to its handler. Starts nothing. */
 export function createNotesService(deps: Deps, options: BindOptions): ServiceRegistration {
   return {
     name: "trellis.notes.v1.NotesService",
-    definition: NotesServiceService,
+    definition: notesDefinition,
     implementation: bindService(
-      NotesServiceService,
+      notesDefinition,
       {
         createNote: createNote(deps),
         getNote: getNote(deps),
