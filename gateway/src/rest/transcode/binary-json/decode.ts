@@ -1,5 +1,6 @@
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { WireType } from "@bufbuild/protobuf/wire";
 import type { FieldPlan, MessagePlan } from "./plan.ts";
+import { WireReader } from "./wire-reader.ts";
 
 /** A message being decoded: each field's value by the plan's index (a list, a nested Slots). */
 type Slots = unknown[];
@@ -9,7 +10,7 @@ type Slots = unknown[];
  * (packed or not), a message seen twice is merged, a oneof member clears the others; unknown
  * fields are skipped. Throws on malformed input or a wire type the field cannot have.
  */
-function decodeInto(plan: MessagePlan, reader: BinaryReader, end: number, slots: Slots): void {
+function decodeInto(plan: MessagePlan, reader: WireReader, end: number, slots: Slots): void {
   while (reader.pos < end) {
     const [number, wireType] = reader.tag();
     const index = plan.byNumber.get(number);
@@ -32,12 +33,7 @@ function decodeInto(plan: MessagePlan, reader: BinaryReader, end: number, slots:
   }
 }
 
-function readList(
-  field: FieldPlan,
-  reader: BinaryReader,
-  wireType: WireType,
-  list: unknown[],
-): void {
+function readList(field: FieldPlan, reader: WireReader, wireType: WireType, list: unknown[]): void {
   if (field.packable && wireType === WireType.LengthDelimited) {
     const end = reader.uint32() + reader.pos;
     while (reader.pos < end) {
@@ -49,7 +45,7 @@ function readList(
   list.push(readOne(field, reader, undefined));
 }
 
-function readOne(field: FieldPlan, reader: BinaryReader, into: Slots | undefined): unknown {
+function readOne(field: FieldPlan, reader: WireReader, into: Slots | undefined): unknown {
   if (field.message === null) {
     return (field.read as NonNullable<FieldPlan["read"]>)(reader);
   }
@@ -95,7 +91,7 @@ function writeMessages(field: FieldPlan, value: unknown): unknown {
 
 /** The proto3 JSON of `bytes`, a binary message of `plan`'s type. Throws on malformed input. */
 export function decodeToJson(plan: MessagePlan, bytes: Uint8Array): unknown {
-  const reader = new BinaryReader(bytes);
+  const reader = new WireReader(bytes);
   const slots: Slots = [];
   decodeInto(plan, reader, bytes.byteLength, slots);
   return write(plan, slots);

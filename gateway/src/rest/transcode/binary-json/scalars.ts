@@ -1,8 +1,9 @@
 import { type DescEnum, ScalarType } from "@bufbuild/protobuf";
-import { type BinaryReader, base64Encode, WireType } from "@bufbuild/protobuf/wire";
+import { base64Encode, WireType } from "@bufbuild/protobuf/wire";
+import type { WireReader } from "./wire-reader.ts";
 
 /** Reads one value off the wire as its proto3 JSON value. */
-export type ReadValue = (reader: BinaryReader) => unknown;
+export type ReadValue = (reader: WireReader) => unknown;
 
 const finite = (value: number): number | string =>
   Number.isFinite(value)
@@ -23,7 +24,7 @@ const readers: Record<ScalarType, ReadValue> = {
   [ScalarType.FIXED64]: (r) => String(r.fixed64()),
   [ScalarType.FIXED32]: (r) => r.fixed32(),
   [ScalarType.BOOL]: (r) => r.bool(),
-  [ScalarType.STRING]: (r) => r.string(),
+  [ScalarType.STRING]: (r) => r.text(),
   [ScalarType.BYTES]: (r) => base64Encode(r.bytes()),
   [ScalarType.UINT32]: (r) => r.uint32(),
   [ScalarType.SFIXED32]: (r) => r.sfixed32(),
