@@ -67,6 +67,16 @@ describe("listForOwner", () => {
     ]);
   });
 
+  test("lists the records findForOwner reads, owner included", async () => {
+    const { owner } = owners();
+    const created = [await createFor(owner, "a", "first"), await createFor(owner, "b", "")];
+    const found = await Promise.all(
+      created.map((note) => notes.findForOwner(note.id, owner, signal)),
+    );
+    const listed = await notes.listForOwner(owner, { after: null, limit: 10 }, signal);
+    expect<unknown>(listed).toEqual(found.reverse());
+  });
+
   test("returns nothing for an owner without notes", async () => {
     await createFor(owners().owner);
     expect(await notes.listForOwner(owners().owner, { after: null, limit: 10 }, signal)).toEqual(

@@ -41,6 +41,15 @@ export function listNotes({
 
 /** The first notes whose title and body fit maxPageTextBytes; always one, so a listing moves on. */
 function fitPage(notes: NoteRecord[]): NoteRecord[] {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a page that fits by that bound is not measured
+  // (Buffer.byteLength of 40 strings was ~3 µs of each page of 20).
+  let units = 0;
+  for (const note of notes) {
+    units += note.title.length + note.body.length;
+  }
+  if (units * 3 <= maxPageTextBytes) {
+    return notes;
+  }
   let bytes = 0;
   for (const [index, note] of notes.entries()) {
     bytes += Buffer.byteLength(note.title) + Buffer.byteLength(note.body);
