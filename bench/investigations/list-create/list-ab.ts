@@ -126,7 +126,11 @@ async function load(side: Side, durationS: number): Promise<Turn> {
   const requests = result.requestsPerSecond * durationS;
   const us = (role: Role) =>
     Math.round((((cpuSeconds(pids[role]) ?? 0) - before[role]) / requests) * 1e6);
-  return { rps: Math.round(result.requestsPerSecond), gatewayUs: us("gateway"), notesUs: us("notes") };
+  return {
+    rps: Math.round(result.requestsPerSecond),
+    gatewayUs: us("gateway"),
+    notesUs: us("notes"),
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -159,7 +163,9 @@ try {
     notesUs: median(turns[side].map((turn) => turn.notesUs)),
   });
   const sorted = [...ratios].sort((a, b) => a - b).map((ratio) => Number(ratio.toFixed(3)));
-  console.log(JSON.stringify({ ratioBA: median(ratios), ratios: sorted, A: summary("A"), B: summary("B") }));
+  console.log(
+    JSON.stringify({ ratioBA: median(ratios), ratios: sorted, A: summary("A"), B: summary("B") }),
+  );
 } finally {
   // SIGTERM: a profiled process writes its profile as it exits.
   const all = [sides.A.gateway, sides.A.notes, sides.B.gateway, sides.B.notes];
