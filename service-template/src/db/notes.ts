@@ -43,11 +43,13 @@ interface NoteRow {
 export function createNotesRepo(sql: Sql): NotesRepo {
   return {
     async create(note, signal) {
+      // Only what Postgres chose comes back: the rest is what was sent (no trigger or default
+      // changes it), and parsing a 20,000-character body back is work for nothing.
       const [row] = await withSignal(
-        sql<NoteRow[]>`
+        sql<Pick<NoteRow, "created_at" | "updated_at">[]>`
           INSERT INTO notes (id, owner_id, title, body)
           VALUES (${note.id}, ${note.ownerId}, ${note.title}, ${note.body})
-          RETURNING id, owner_id, title, body, created_at, updated_at`,
+          RETURNING created_at, updated_at`,
         signal,
       ).catch((error: unknown) => {
         throw pgErrorCode(error) === pgCodes.uniqueViolation
@@ -57,7 +59,8 @@ export function createNotesRepo(sql: Sql): NotesRepo {
       if (row === undefined) {
         throw new Error("INSERT returned no row");
       }
-      return toRecord(row);
+      const { id, ownerId, title, body } = note;
+      return { id, ownerId, title, body, createdAt: row.created_at, updatedAt: row.updated_at };
     },
 
     async findForOwner(id, ownerId, signal) {
