@@ -3,8 +3,6 @@ import type { GatewayConfig } from "../config.ts";
 import { badRequest, forbidden, payloadTooLarge, unsupportedMediaType } from "../errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-// One for every body: decoding without `stream` keeps no state between calls.
-const utf8 = new TextDecoder();
 
 /**
  * Checks every request before routing: body size, cross-site requests (CSRF), JSON content
@@ -70,7 +68,7 @@ async function readJson(request: Request, limit: number): Promise<unknown> {
     throw payloadTooLarge(`body: larger than ${limit} bytes`);
   }
   try {
-    return JSON.parse(utf8.decode(bytes));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw badRequest("body: malformed JSON");
   }

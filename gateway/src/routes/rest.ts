@@ -110,8 +110,6 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
   const resolveSession = sessionResolver(deps);
   const limit = limitPerSession(deps.sessionLimiter);
   const limitPublic = limitPerAddress(deps.publicLimiter, deps.config.trustProxy);
-  // Named once per route rather than by a regular expression on every request.
-  const names = new Map(deps.rest.routes.map((route) => [route, routeName(route.rule.pathTemplate)]));
   return async (context: RestContext): Promise<RestAnswer> => {
     const { request, set } = context;
     const url = new URL(request.url);
@@ -121,7 +119,7 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
       throw unrouted(router, request, url.pathname, set);
     }
     const { route } = matched;
-    setRequestRoute(request, names.get(route) ?? routeName(route.rule.pathTemplate));
+    setRequestRoute(request, routeName(route.rule.pathTemplate));
     let userId: string | undefined;
     if (route.rule.access === "public") {
       await limitPublic(context);

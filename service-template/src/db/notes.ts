@@ -43,13 +43,11 @@ interface NoteRow {
 export function createNotesRepo(sql: Sql): NotesRepo {
   return {
     async create(note, signal) {
-      // Only what Postgres chose comes back: the rest is what was sent (no trigger or default
-      // changes it), and parsing a 20,000-character body back is work for nothing.
       const [row] = await withSignal(
-        sql<Pick<NoteRow, "created_at" | "updated_at">[]>`
+        sql<NoteRow[]>`
           INSERT INTO notes (id, owner_id, title, body)
           VALUES (${note.id}, ${note.ownerId}, ${note.title}, ${note.body})
-          RETURNING created_at, updated_at`,
+          RETURNING id, owner_id, title, body, created_at, updated_at`,
         signal,
       ).catch((error: unknown) => {
         throw pgErrorCode(error) === pgCodes.uniqueViolation
@@ -59,8 +57,7 @@ export function createNotesRepo(sql: Sql): NotesRepo {
       if (row === undefined) {
         throw new Error("INSERT returned no row");
       }
-      const { id, ownerId, title, body } = note;
-      return { id, ownerId, title, body, createdAt: row.created_at, updatedAt: row.updated_at };
+      return toRecord(row);
     },
 
     async findForOwner(id, ownerId, signal) {
