@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     // With --profile: Chrome's .cpuprofile JSON (every sample's stack) rather than Markdown.
     "profile-json": { type: "boolean", default: false },
     pgbench: { type: "boolean", default: false },
+    // Counts each process's socket and poll syscalls per request in the first round (perf stat).
+    syscalls: { type: "boolean", default: false },
   },
 });
 if (values.a === undefined || values.b === undefined) {
@@ -147,19 +150,82 @@ const pgbenchUrl = values.pgbench ? await preparePgbenchInsert(adminUrl) : null;
 const wrk = await ensureWrk();
 const body = JSON.stringify({ title: "bench note", body: "written by create-ab.ts" });
 
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+const SYSCALLS = ["write", "writev", "sendto", "sendmsg", "read", "recvfrom", "recvmsg"]
+  .concat(["epoll_wait", "epoll_pwait", "epoll_pwait2", "futex"])
+  .map((name) => `syscalls:sys_enter_${name}`);
+
+/** perf stat of `pid`'s syscalls above for `seconds`: count by syscall name. */
+async function countSyscalls(pid: number, seconds: number): Promise<Record<string, number>> {
+  const perf = Bun.spawn(
+    [
+      "perf",
+      "stat",
+      "-x,",
+      "-e",
+      SYSCALLS.join(","),
+      "-p",
+      String(pid),
+      "--",
+      "sleep",
+      String(seconds),
+    ],
+    { stdout: "ignore", stderr: "pipe" },
+  );
+  const text = await new Response(perf.stderr).text();
+  await perf.exited;
+  const counts: Record<string, number> = {};
+  for (const line of text.split("\n")) {
+    const [count, , event] = line.split(",");
+    if (event?.startsWith("syscalls:sys_enter_") && count !== undefined) {
+      counts[event.slice("syscalls:sys_enter_".length)] = Number(count);
+    }
+  }
+  return counts;
+}
+
+/** User and system CPU seconds of `pid` (/proc/<pid>/stat's utime and stime). */
+function userSystemSeconds(pid: number): [number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return [Number(fields[11]) / 100, Number(fields[12]) / 100];
+}
+
 interface Load {
   rps: number;
   p50: number;
   /** CPU µs per request: the side's gateway, its notes, all of Postgres, the whole machine. */
   us: { gateway: number; notes: number; postgres: number; machine: number };
+  /** The share of each process's CPU spent in the kernel. */
+  systemShare: { gateway: number; notes: number };
+  /** With --syscalls, on the round's first load: syscalls per request, by process. */
+  syscallsPerRequest?: Record<"gateway" | "notes", Record<string, number>>;
   errors: number;
 }
 
-async function load(side: Side, durationS: number): Promise<Load> {
-  const { gateway, notes } = sides[side];
-  const before = [cpuSeconds(gateway.pid), cpuSeconds(notes.pid), postgresCpuSeconds()];
-  const machineBefore = machineCpuSeconds().busy;
-  const result = await runWrk(wrk, {
+/** The kernel's share of `pid`'s CPU since `before` (userSystemSeconds), in percent. */
+function systemShareSince(pid: number, before: [number, number]): number {
+  const [user, system] = userSystemSeconds(pid);
+  const kernel = system - before[1];
+  return round1((kernel / (user - before[0] + kernel)) * 100);
+}
+
+/** Counted over the whole run but its first and last second: requests ≈ rps × (duration - 2). */
+function countDuring(pids: [number, number], durationS: number) {
+  return Bun.sleep(1000).then(() =>
+    Promise.all(pids.map((pid) => countSyscalls(pid, durationS - 2))),
+  );
+}
+
+function perRequest(counts: Record<string, number> | undefined, requests: number) {
+  return Object.fromEntries(
+    Object.entries(counts ?? {}).map(([name, n]) => [name, round1((n / requests) * 10) / 10]),
+  );
+}
+
+function postNotes(side: Side, durationS: number) {
+  return runWrk(wrk, {
     url: `${urls[side]}/api/notes`,
     durationS,
     threads: 2,
@@ -169,14 +235,37 @@ async function load(side: Side, durationS: number): Promise<Load> {
       args: [tokensFile, SESSION_COOKIE, "POST", "/api/notes", origin, body],
     },
   });
+}
+
+async function load(side: Side, durationS: number, syscalls = false): Promise<Load> {
+  const { gateway, notes } = sides[side];
+  const before = [cpuSeconds(gateway.pid), cpuSeconds(notes.pid), postgresCpuSeconds()];
+  const split = [userSystemSeconds(gateway.pid), userSystemSeconds(notes.pid)] as const;
+  const machineBefore = machineCpuSeconds().busy;
+  const counting = syscalls ? countDuring([gateway.pid, notes.pid], durationS) : null;
+  const result = await postNotes(side, durationS);
   const after = [cpuSeconds(gateway.pid), cpuSeconds(notes.pid), postgresCpuSeconds()];
   const requests = result.requestsPerSecond * durationS;
   const us = (i: number) => (((after[i] ?? 0) - (before[i] ?? 0)) / requests) * 1e6;
   const machine = ((machineCpuSeconds().busy - machineBefore) / requests) * 1e6;
+  const counted = counting === null ? null : await counting;
+  const countedRequests = result.requestsPerSecond * (durationS - 2);
   return {
     rps: Math.round(result.requestsPerSecond),
     p50: result.latencyMs.p50,
     us: { gateway: us(0), notes: us(1), postgres: us(2), machine },
+    systemShare: {
+      gateway: systemShareSince(gateway.pid, split[0]),
+      notes: systemShareSince(notes.pid, split[1]),
+    },
+    ...(counted === null
+      ? {}
+      : {
+          syscallsPerRequest: {
+            gateway: perRequest(counted[0], countedRequests),
+            notes: perRequest(counted[1], countedRequests),
+          },
+        }),
     errors: wrkErrorCount(result),
   };
 }
@@ -188,7 +277,6 @@ const median = (xs: number[]): number => {
     ? (sorted[mid] ?? 0)
     : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 try {
   await load("A", 3);
@@ -200,7 +288,7 @@ try {
     const order: Side[] = round % 2 === 0 ? ["A", "B"] : ["B", "A"];
     const loads: Partial<Record<Side, Load>> = {};
     for (const side of order) {
-      loads[side] = await load(side, seconds);
+      loads[side] = await load(side, seconds, values.syscalls && round === 0);
       got[side].push(loads[side]);
     }
     if (pgbenchUrl !== null) {
