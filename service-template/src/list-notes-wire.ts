@@ -18,6 +18,10 @@ const NEXT_PAGE_TOKEN = 0x12;
 const [ID, TITLE, BODY, CREATE_TIME, UPDATE_TIME] = [0x0a, 0x12, 0x1a, 0x22, 0x2a];
 const [SECONDS, NANOS] = [0x08, 0x10];
 
+/** The fields this file writes: a field added to the messages must be added here and below. */
+export const NOTE_FIELDS = ["id", "title", "body", "createTime", "updateTime"] as const;
+export const RESPONSE_FIELDS = ["notes", "nextPageToken"] as const;
+
 /** Room reserved for a note's length: notes of 128 to 16,383 bytes, the usual, need no move. */
 const NOTE_LENGTH_GUESS = 2;
 /** At most: a tag, a 10-byte varint per part, a length byte. */
