@@ -2,17 +2,17 @@
 // client, each on behalf of one of 500 users (so the caller token, ~450 bytes, varies as the
 // gateway's do), then prints {calls, seconds, serverCpuS, clientCpuS} for the measured part as JSON, the
 // server's CPU read from /proc/<pid>/stat. Usage:
-//   bun load.ts <port> <server pid> <create|list> <in flight> <warm-up seconds> <seconds>
+//   bun load.ts <port> <server pid> <create|list> <in flight> <warm-up seconds> <seconds> [no-tokens]
 import { createClient, generateCallerKeys, parseSigningKey } from "@trellis/service-kit";
 import { cpuSeconds } from "../../proc.ts";
 import { notesLikeDefinition, type Payload, sizes } from "./notes-like-definition.ts";
 
-const [port, serverPid, payload, inFlight, warmupS, runS] = process.argv.slice(2);
+const [port, serverPid, payload, inFlight, warmupS, runS, tokens] = process.argv.slice(2);
 const method = payload as Payload;
 const callerKey = parseSigningKey(generateCallerKeys("bench").signingKey);
 const kit = createClient(notesLikeDefinition, `127.0.0.1:${port}`, {
   timeoutMs: 2_000,
-  callerKey,
+  ...(tokens === "no-tokens" ? {} : { callerKey }),
 });
 const request = Buffer.alloc(sizes[method].request, 3);
 const USERS = 500;

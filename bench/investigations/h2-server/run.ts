@@ -2,7 +2,8 @@
 // client from another process (load.ts) for each payload (create, list) and calls in flight (1,
 // 64). Prints calls/s and each side's CPU per call, and the table of README.md (medians of the
 // rounds; B ÷ A is the median of each round's ratio). Run it under `flock /tmp/heavy.lock`:
-//   bun bench/investigations/h2-server/run.ts [--rounds 5] [--seconds 5] [--warmup 2]
+//   bun bench/investigations/h2-server/run.ts [--rounds 5] [--seconds 5] [--warmup 2] [--no-tokens]
+// (--no-tokens: calls without the caller token, to see what its ~450 bytes of HPACK cost.)
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, waitFor } from "../../loopback.ts";
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     seconds: { type: "string", default: "5" },
     warmup: { type: "string", default: "2" },
+    "no-tokens": { type: "boolean", default: false },
   },
 });
 const rounds = Math.min(10, Number(values.rounds));
@@ -68,6 +70,7 @@ async function measure(
       String(inFlight),
       String(warmup),
       String(seconds),
+      values["no-tokens"] ? "no-tokens" : "tokens",
     ],
     cwd: here,
     env: childEnv({}),
