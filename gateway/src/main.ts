@@ -9,7 +9,7 @@ import { createMemoryRateLimiter } from "./http/rate-limit-memory.ts";
 import { createSharedRateLimiter } from "./http/rate-limit-shared.ts";
 import { createRawClients } from "./rest/raw-clients.ts";
 import { loadRestApi } from "./rest/rest-api.ts";
-import { connectSharedState, type SharedState } from "./shared-state/redis-connections.ts";
+import type { SharedState } from "./shared-state/redis-connections.ts";
 import { redisSessionEndChannel } from "./shared-state/session-end-channel.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./telemetry/metrics.ts";
 import { countRefusals } from "./telemetry/metrics-rate-limit.ts";
@@ -43,7 +43,7 @@ async function startGateway(
     meter,
   });
   const probe = healthProbe(config, rest);
-  const shared = connectShared(config, log);
+  const shared = await connectShared(config, log);
   const app = createApp({
     ...clients,
     config,
@@ -85,10 +85,13 @@ async function startGateway(
  * The Redis the replicas share, when SHARED_STATE_URL names one; with none, each replica keeps
  * its own session cache and limits, as a single gateway does (README, "Replicas").
  */
-function connectShared(config: GatewayConfig, log: Logger) {
+async function connectShared(config: GatewayConfig, log: Logger) {
   if (config.sharedStateUrl === null) {
     return null;
   }
+  // Loaded on demand: ioredis is the largest module graph a gateway without shared state would
+  // otherwise evaluate at startup (bench/investigations/memory).
+  const { connectSharedState } = await import("./shared-state/redis-connections.ts");
   const state = connectSharedState(config.sharedStateUrl, log);
   const sessionEnds = redisSessionEndChannel(state, log);
   return {
