@@ -153,22 +153,44 @@ async function startGateway(
     "gateway",
     {
       ...env,
-      MODE: "production",
-      PORT: String(gatewayPort),
-      APP_ORIGIN: gatewayUrl,
-      // Production on loopback's plain http, as `docker compose up` runs it.
-      ALLOW_HTTP_ORIGIN: "true",
-      CALLER_SIGNING_KEY: callerSigningKey,
-      IDENTITY_ADDRESS: identityAddress,
-      REST_SERVICES: `trellis.notes.v1.NotesService=${notesAddress}`,
-      // Each seeded session sends ~80 requests a second, a person's a few a minute: the per-session
-      // limit still runs on every request, but refuses none.
-      API_RATE_LIMIT_PER_MINUTE: "1000000",
+      ...benchGatewayEnv({
+        port: gatewayPort,
+        origin: gatewayUrl,
+        callerSigningKey,
+        identityAddress,
+        notesAddress,
+      }),
     },
     childName,
   );
   await untilReady(gateway.child, async () => (await fetch(`${gatewayUrl}/readyz`)).ok);
   return { gateway, gatewayUrl };
+}
+
+/**
+ * The gateway's settings in the bench (and in the investigations' A/B runs, which start it the
+ * same way): production mode on loopback, in front of identity and notes.
+ */
+export function benchGatewayEnv(options: {
+  port: number | string;
+  origin: string;
+  callerSigningKey: string;
+  identityAddress: string;
+  notesAddress: string;
+}): Record<string, string> {
+  return {
+    MODE: "production",
+    PORT: String(options.port),
+    APP_ORIGIN: options.origin,
+    // Production on loopback's plain http, as `docker compose up` runs it.
+    ALLOW_HTTP_ORIGIN: "true",
+    CALLER_SIGNING_KEY: options.callerSigningKey,
+    IDENTITY_ADDRESS: options.identityAddress,
+    REST_SERVICES: `trellis.notes.v1.NotesService=${options.notesAddress}`,
+    // Each seeded session sends ~80 requests a second, a person's a few a minute: the per-session
+    // limit still runs on every request, but refuses none.
+    API_RATE_LIMIT_PER_MINUTE: "1000000",
+  };
 }
 
 /** Waits for `ready`, failing at once with the process's output if it exits meanwhile. */

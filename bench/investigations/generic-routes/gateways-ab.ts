@@ -5,6 +5,7 @@ import { cpuSeconds } from "../../proc.ts";
 import { childEnv, spawnChild, stopAllChildren } from "../../processes.ts";
 import { seed } from "../../seed.ts";
 import { SESSION_COOKIE, startStack, untilReady } from "../../stack.ts";
+import { spread } from "../../stats.ts";
 import { ensureWrk, runWrk, wrkErrorCount } from "../../wrk.ts";
 
 // Two gateway builds in front of the same identity, notes and Postgres, loaded in turns
@@ -118,13 +119,7 @@ async function load(side: Side, scenario: (typeof scenarios)[number], durationS:
   };
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+const median = (xs: number[]): number => spread(xs).median;
 
 const report: Record<string, unknown> = {};
 try {

@@ -11,11 +11,13 @@ import { seed } from "../../seed.ts";
 import {
   adminPool,
   benchDatabases,
+  benchGatewayEnv,
   dropDatabase,
   SESSION_COOKIE,
   startStack,
   untilReady,
 } from "../../stack.ts";
+import { spread } from "../../stats.ts";
 import { ensureWrk, runWrk, wrkErrorCount } from "../../wrk.ts";
 
 // POST /api/notes on two notes+gateway pairs (A and B) in front of one identity and one
@@ -131,14 +133,13 @@ async function startSide(side: Side): Promise<{ gateway: Child; notes: Child }> 
       ...env,
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
-      MODE: "production",
-      PORT: new URL(urls[side]).port,
-      APP_ORIGIN: origin,
-      ALLOW_HTTP_ORIGIN: "true",
-      CALLER_SIGNING_KEY: stack.callerKeys.signingKey,
-      IDENTITY_ADDRESS: stack.identityAddress,
-      REST_SERVICES: `trellis.notes.v1.NotesService=${notesAddress}`,
-      API_RATE_LIMIT_PER_MINUTE: "1000000",
+      ...benchGatewayEnv({
+        port: new URL(urls[side]).port,
+        origin,
+        callerSigningKey: stack.callerKeys.signingKey,
+        identityAddress: stack.identityAddress,
+        notesAddress,
+      }),
     }),
   });
   await untilReady(gateway, async () => (await fetch(`${urls[side]}/readyz`)).ok);
@@ -270,13 +271,7 @@ async function load(side: Side, durationS: number, syscalls = false): Promise<Lo
   };
 }
 
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+const median = (xs: number[]): number => spread(xs).median;
 
 try {
   await load("A", 3);

@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import { cpuSeconds } from "../../proc.ts";
 import { type Child, childEnv, spawnChild, stopAllChildren } from "../../processes.ts";
 import { seed } from "../../seed.ts";
-import { SESSION_COOKIE, startStack, untilReady } from "../../stack.ts";
+import { benchGatewayEnv, SESSION_COOKIE, startStack, untilReady } from "../../stack.ts";
+import { spread } from "../../stats.ts";
 import { ensureWrk, runWrk, wrkErrorCount } from "../../wrk.ts";
 
 // GET /api/notes?page_size=20 through two trees in turns (A B, then B A, ...): each side is its
@@ -86,14 +87,13 @@ async function startSide(side: Side): Promise<Record<Role, Child>> {
     CALLER_PUBLIC_KEYS: stack.callerKeys.publicKey,
   });
   const gateway = start(side, "gateway", {
-    MODE: "production",
-    PORT: String(ports[side].gateway),
-    APP_ORIGIN: url(side),
-    ALLOW_HTTP_ORIGIN: "true",
-    CALLER_SIGNING_KEY: stack.callerKeys.signingKey,
-    IDENTITY_ADDRESS: stack.identityAddress,
-    REST_SERVICES: `trellis.notes.v1.NotesService=127.0.0.1:${ports[side].notes}`,
-    API_RATE_LIMIT_PER_MINUTE: "1000000",
+    ...benchGatewayEnv({
+      port: ports[side].gateway,
+      origin: url(side),
+      callerSigningKey: stack.callerKeys.signingKey,
+      identityAddress: stack.identityAddress,
+      notesAddress: `127.0.0.1:${ports[side].notes}`,
+    }),
   });
   await untilReady(gateway, async () => (await fetch(`${url(side)}/readyz`)).ok);
   return { gateway, notes };
@@ -133,13 +133,7 @@ async function load(side: Side, durationS: number): Promise<Turn> {
   };
 }
 
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+const median = (xs: number[]): number => spread(xs).median;
 
 try {
   await load("A", 3);

@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { cpuSeconds } from "../../proc.ts";
 import { childEnv, spawnChild, stopAllChildren } from "../../processes.ts";
 import { seed } from "../../seed.ts";
-import { SESSION_COOKIE, startStack, untilReady } from "../../stack.ts";
+import { benchGatewayEnv, SESSION_COOKIE, startStack, untilReady } from "../../stack.ts";
+import { spread } from "../../stats.ts";
 import { ensureWrk, runWrk, wrkErrorCount } from "../../wrk.ts";
 
 // GET /healthz and GET /api/me on two gateway builds in front of the same identity and Postgres,
@@ -63,14 +64,13 @@ async function startGateway(side: Side) {
       ...env,
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
-      MODE: "production",
-      PORT: new URL(urls[side]).port,
-      APP_ORIGIN: urls[side],
-      ALLOW_HTTP_ORIGIN: "true",
-      CALLER_SIGNING_KEY: stack.callerKeys.signingKey,
-      IDENTITY_ADDRESS: stack.identityAddress,
-      REST_SERVICES: `trellis.notes.v1.NotesService=${stack.notesAddress}`,
-      API_RATE_LIMIT_PER_MINUTE: "1000000",
+      ...benchGatewayEnv({
+        port: new URL(urls[side]).port,
+        origin: urls[side],
+        callerSigningKey: stack.callerKeys.signingKey,
+        identityAddress: stack.identityAddress,
+        notesAddress: stack.notesAddress,
+      }),
     }),
   });
   await untilReady(child, async () => (await fetch(`${urls[side]}/readyz`)).ok);
@@ -107,13 +107,7 @@ async function load(side: Side, scenario: Scenario, durationS: number) {
   return { rps: result.requestsPerSecond, cpuUs: (cpu / requests) * 1e6 };
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+const median = (xs: number[]): number => spread(xs).median;
 const round3 = (x: number) => Number(x.toFixed(3));
 
 async function compare(scenario: Scenario) {
