@@ -21,8 +21,6 @@ function snapshot() {
     heapUsedMb: mb(usage.heapUsed),
     externalMb: mb(usage.external),
     arrayBuffersMb: mb(usage.arrayBuffers),
-    // Bun's count of the memory only this process holds (RSS less clean file pages).
-    footprintMb: mb(Bun.unsafe.memoryFootprint() ?? Number.NaN),
     top,
   };
 }
