@@ -1,5 +1,6 @@
 import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
+import { boundedLru } from "../http/bounded-lru.ts";
 import { sessionIdOf } from "../http/session-rate-limit.ts";
 import { cryptoFraction } from "./crypto-fraction.ts";
 import { type Entry, serveEntry } from "./session-cache-entry.ts";
@@ -209,7 +210,7 @@ function createSessionCache(check: Ask, options: SessionCacheOptions): SessionCa
     random: options.random ?? cryptoFraction,
     maxBackgroundChecks: options.maxBackgroundChecks ?? MAX_BACKGROUND_CHECKS,
     backgroundChecks: 0,
-    entries: new LRUCache<string, Entry>({ max: options.maxEntries, dispose: unindex }),
+    entries: boundedLru<string, Entry>(options.maxEntries, { dispose: unindex }),
     tokenOfId,
     inFlight: new Map(),
     ends: createSessionEnds({ now, max: options.maxEntries }),

@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { boundedLru } from "../http/bounded-lru.ts";
 
 /**
  * The session ends (logouts, sign-outs everywhere) that a session check may have raced. A check
@@ -21,7 +21,7 @@ export interface SessionEnds {
 
 export function createSessionEnds(options: { now: () => number; max: number }): SessionEnds {
   const inProgress = new Map<string, number>();
-  const finishedAt = new LRUCache<string, number>({ max: options.max });
+  const finishedAt = boundedLru<string, number>(options.max);
 
   return {
     async run(key, remove, drop) {

@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { boundedLru } from "./bounded-lru.ts";
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./rate-limiter.ts";
 
 export interface MemoryRateLimiterOptions {
@@ -41,7 +41,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): Rate
   const now = options.now ?? monotonicMs;
   const policy = policyOf(options);
   const steps = gcraSteps(policy);
-  const dueAt = new LRUCache<string, number>({ max: options.maxKeys ?? DEFAULT_MAX_KEYS });
+  const dueAt = boundedLru<string, number>(options.maxKeys ?? DEFAULT_MAX_KEYS);
 
   const decide = (key: string): RateLimitDecision => {
     const time = Math.floor(now() * 1000);
