@@ -4,10 +4,11 @@ import type { OAuthProviders } from "./auth/oauth-provider.ts";
 import { cachedSessionValidator, type SessionValidator } from "./auth/session-cache.ts";
 import { batchedSessionCheck, refreshBatching } from "./auth/session-refresh.ts";
 import { withSharedEnds } from "./auth/shared-session-ends.ts";
-import type { Clients } from "./clients.ts";
+import { boundedIdentity, type Clients, IDENTITY_SERVICE } from "./clients.ts";
 import type { GatewayConfig } from "./config.ts";
 import { apiNoStore } from "./http/api-no-store.ts";
 import { requestGuards } from "./http/guards.ts";
+import { upstreamLimits } from "./http/in-flight-limit.ts";
 import type { RateLimiter } from "./http/rate-limiter.ts";
 import { requestContext } from "./http/request-context.ts";
 import type { HealthProbe } from "./readiness.ts";
@@ -50,7 +51,14 @@ export function createApp(deps: AppDeps) {
   // Bun's own limit answers a bare, empty 413 before any hook runs. It is only the backstop, set
   // above ours, so that an oversized body meets the guards, which answer the JSON error.
   const backstopBodyBytes = deps.config.bodyLimitBytes + 1024 * 1024;
-  const routeDeps = { ...deps, sessions: withSharedEnds(sessionValidator(deps), deps.sessionEnds) };
+  // One bound per upstream service (UPSTREAM_MAX_IN_FLIGHT), identity's calls included.
+  const limits = upstreamLimits(deps.config.upstreamMaxInFlight, deps.log);
+  const bounded = {
+    ...deps,
+    identity: boundedIdentity(deps.identity, limits.of(IDENTITY_SERVICE)),
+  };
+  const sessions = withSharedEnds(sessionValidator(bounded), deps.sessionEnds);
+  const routeDeps = { ...bounded, limits, sessions };
   // The web app comes last: its wildcard answers only what no API route does.
   return new Elysia({ serve: { maxRequestBodySize: backstopBodyBytes } })
     .use(requestContext(deps.log, deps.metrics ?? null))

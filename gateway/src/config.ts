@@ -63,8 +63,8 @@ export interface GatewayConfig {
   restDescriptorSets: string[];
   grpcTimeoutMs: number;
   /**
-   * Calls in flight to one REST service past which the gateway answers 503 + Retry-After
-   * without calling it (UPSTREAM_MAX_IN_FLIGHT).
+   * Calls in flight to one service (identity or a REST service) past which the gateway answers
+   * 503 + Retry-After without calling it (UPSTREAM_MAX_IN_FLIGHT).
    */
   upstreamMaxInFlight: number;
   /** Whose gRPC client calls the services (GRPC_CLIENT): the kit's, or the fallback grpc-js. */

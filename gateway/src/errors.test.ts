@@ -8,11 +8,13 @@ import {
   HttpError,
   httpStatusOf,
   internalError,
+  isServiceBusy,
   loginFailed,
   methodNotAllowed,
   noRoute,
   notFound,
   payloadTooLarge,
+  serviceBusy,
   tooManyRequests,
   unauthorized,
   unsupportedMediaType,
@@ -63,6 +65,11 @@ const factories = [
   },
   { name: "internalError", error: internalError(), want: [500, "INTERNAL", "internal error"] },
   {
+    name: "serviceBusy",
+    error: serviceBusy(),
+    want: [503, "UNAVAILABLE", "the service is busy; retry after Retry-After seconds"],
+  },
+  {
     name: "loginFailed, the user's",
     error: loginFailed("start again", 400),
     want: [400, "LOGIN_FAILED", "start again"],
@@ -87,6 +94,20 @@ test.each(factories)("$name answers $want.0 $want.1", ({ error, want }) => {
 test("every factory but loginFailed takes its status from the table", () => {
   for (const { error } of factories.filter(({ want }) => want[1] !== "LOGIN_FAILED")) {
     expect(error.status).toBe(httpStatusOf[error.code]);
+  }
+});
+
+test("only serviceBusy asks the client to retry later, by Retry-After, and says it was shed", () => {
+  const shed = serviceBusy();
+  const answered = fromGrpcError({ code: status.UNAVAILABLE, details: "down" });
+  expect([shed.retryAfterSeconds, isServiceBusy(shed)]).toEqual([1, true]);
+  expect([answered.status, answered.retryAfterSeconds, isServiceBusy(answered)]).toEqual([
+    503,
+    null,
+    false,
+  ]);
+  for (const { error } of factories.filter(({ name }) => name !== "serviceBusy")) {
+    expect(error.retryAfterSeconds).toBeNull();
   }
 });
 

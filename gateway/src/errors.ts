@@ -54,11 +54,19 @@ export class HttpError extends Error {
   override readonly name = "HttpError";
   readonly status: number;
   readonly code: GatewayErrorCode;
+  /** Seconds the client is asked to wait, sent as Retry-After by the one onError; or null. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(code: GatewayErrorCode, message: string, httpStatus: number = httpStatusOf[code]) {
+  constructor(
+    code: GatewayErrorCode,
+    message: string,
+    httpStatus: number = httpStatusOf[code],
+    retryAfterSeconds: number | null = null,
+  ) {
     super(message);
     this.status = httpStatus;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -92,12 +100,27 @@ export const unsupportedMediaType = (message: string): HttpError =>
 export const tooManyRequests = (message: string): HttpError =>
   new HttpError("RESOURCE_EXHAUSTED", message);
 
+/** Seconds a shed caller is asked to wait: a call lasts milliseconds, a deadline two seconds. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
 /**
  * A service already has UPSTREAM_MAX_IN_FLIGHT calls from this gateway: refused before calling
- * it; the caller sets Retry-After.
+ * it, with Retry-After.
  */
 export const serviceBusy = (): HttpError =>
-  new HttpError("UNAVAILABLE", "the service is busy; retry after Retry-After seconds");
+  new HttpError(
+    "UNAVAILABLE",
+    "the service is busy; retry after Retry-After seconds",
+    httpStatusOf.UNAVAILABLE,
+    BUSY_RETRY_AFTER_SECONDS,
+  );
+
+/** Whether `error` is serviceBusy's: the gateway shed the call, so the service was never asked. */
+export function isServiceBusy(error: unknown): boolean {
+  return (
+    error instanceof HttpError && error.code === "UNAVAILABLE" && error.retryAfterSeconds !== null
+  );
+}
 
 /** Anything unexpected: the cause goes to the log, never to the client. */
 export const internalError = (): HttpError => new HttpError("INTERNAL", "internal error");

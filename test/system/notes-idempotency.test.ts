@@ -89,3 +89,28 @@ test("a malformed key is 400 naming the header; a POST without one creates each 
   }
   expect((await titles(alice)).filter((title) => title === "Plain")).toEqual(["Plain", "Plain"]);
 });
+
+test("/openapi.json declares the header and every status a create with a key answered", async () => {
+  const document = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, OpenApiOperation>>;
+  };
+  const create = document.paths["/api/notes"]?.post;
+  const key = crypto.randomUUID();
+  const statuses = [
+    (await post(alice, key, { title: "Declared" })).status,
+    (await post(alice, key, { title: "Declared" })).status,
+    (await post(alice, key, { title: "Declared otherwise" })).status,
+    (await post(alice, "two words", { title: "Declared" })).status,
+  ];
+
+  expect(statuses).toEqual([201, 201, 422, 400]);
+  expect(statuses.filter((status) => !(String(status) in (create?.responses ?? {})))).toEqual([]);
+  expect(create?.parameters?.filter((parameter) => parameter.in === "header")).toEqual([
+    expect.objectContaining({ name: "Idempotency-Key", required: false }),
+  ]);
+});
+
+interface OpenApiOperation {
+  parameters?: { name: string; in: string; required?: boolean }[];
+  responses: Record<string, unknown>;
+}

@@ -3,9 +3,9 @@ import { type Browser, createBrowser } from "./support/browser.ts";
 import { errorAnswer } from "./support/errors.ts";
 import { type Stack, startStack } from "./support/stack.ts";
 
-// UPSTREAM_MAX_IN_FLIGHT on the real processes: with a bound of 1 and notes frozen (SIGSTOP),
-// one call holds the only slot, and the next request is refused 503 + Retry-After without
-// reaching notes; once notes runs again both kinds of request are served.
+// UPSTREAM_MAX_IN_FLIGHT on the real processes: with a bound of 1 and notes (or identity) frozen
+// (SIGSTOP), one call holds the only slot, and the next request is refused 503 + Retry-After
+// without reaching the service; once it runs again both kinds of request are served.
 
 setDefaultTimeout(30_000);
 
@@ -40,4 +40,29 @@ test("past UPSTREAM_MAX_IN_FLIGHT the gateway answers 503 with Retry-After, then
   }
   expect((await held).status).toBe(200);
   expect((await browser.api("/api/notes")).status).toBe(200);
+});
+
+test("identity's calls are bounded too: a session check past the bound is 503, never 401", async () => {
+  // Signed in, never checked: each browser's first API request asks identity.
+  const [holding, shedding] = [createBrowser(stack.gatewayUrl), createBrowser(stack.gatewayUrl)];
+  await holding.signIn("google", { id: "holding-user" });
+  await shedding.signIn("google", { id: "shedding-user" });
+  stack.processes.identity.signal("SIGSTOP");
+  let held: Promise<Response> | undefined;
+  try {
+    held = holding.api("/api/me");
+    let shed: Response;
+    do {
+      await Bun.sleep(20);
+      shed = await shedding.api("/api/me");
+    } while (shed.status !== 503);
+
+    expect(shed.headers.get("retry-after")).toBe("1");
+    expect(await errorAnswer(shed)).toMatchObject({ status: 503, code: "UNAVAILABLE" });
+  } finally {
+    stack.processes.identity.signal("SIGCONT");
+  }
+  expect((await held).status).toBe(200);
+  // The shed check left nothing behind: the same cookie is served once identity has room.
+  expect((await shedding.api("/api/me")).status).toBe(200);
 });

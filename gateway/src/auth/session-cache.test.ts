@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { serviceBusy } from "../errors.ts";
 import { USER } from "../testing/fake-clients.ts";
 import { validatorUnderTest as setup, TTL_MS } from "../testing/session-cache-setup.ts";
 import type { ValidatedSession } from "./session-cache.ts";
@@ -116,6 +117,35 @@ test("a background refresh that identity refuses removes the session at once", a
   await Bun.sleep(0);
 
   await expect(validator.validate("t1")).rejects.toThrow("invalid or expired session");
+});
+
+test.each([
+  {
+    name: "one identity did not answer drops the entry: the next request waits for a check",
+    error: () => Object.assign(new Error("unavailable"), { code: 14, details: "unavailable" }),
+    next: "waiting",
+  },
+  {
+    name: "one the gateway shed (identity never asked) keeps the entry within its TTL",
+    error: serviceBusy,
+    next: "answered",
+  },
+])("a failed background refresh: $name", async ({ error, next }) => {
+  const { validator, advance, answerWith } = setup();
+  await validator.validate("t1");
+  advance(TTL_MS / 2);
+  answerWith(async () => {
+    throw error();
+  });
+  await validator.validate("t1");
+  await Bun.sleep(0);
+  answerWith(() => new Promise(() => undefined));
+
+  const later = validator.validate("t1");
+
+  expect(
+    await Promise.race([later.then(() => "answered"), Bun.sleep(20).then(() => "waiting")]),
+  ).toBe(next);
 });
 
 test("never serves an entry later than the TTL after the check that produced it", async () => {

@@ -1,5 +1,6 @@
 import type { ValidateSessionResponse } from "@trellis/contracts/identity/v1";
 import type { LRUCache } from "lru-cache";
+import { isServiceBusy } from "../errors.ts";
 import { boundedLru } from "../http/bounded-lru.ts";
 import { sessionIdOf } from "../http/session-rate-limit.ts";
 import { cryptoFraction } from "./crypto-fraction.ts";
@@ -256,8 +257,12 @@ function startCheck(cache: SessionCache, token: string, ask: Ask): Promise<Valid
     (error: unknown) => {
       if (cache.inFlight.get(token) === checking) {
         cache.inFlight.delete(token);
-        // A refused (or unanswered) refresh leaves nothing behind to serve.
-        cache.entries.delete(token);
+        // A refused (or unanswered) refresh leaves nothing behind to serve. A check the gateway
+        // shed (UPSTREAM_MAX_IN_FLIGHT) never asked identity: the entry stands, served no
+        // longer than its TTL, and a busy identity is not sent every request of its session.
+        if (!isServiceBusy(error)) {
+          cache.entries.delete(token);
+        }
       }
       throw error;
     },

@@ -105,6 +105,9 @@ function signInErrorCode(error: unknown): SignInErrorCode {
         return "unknown_provider";
       case 429:
         return "rate_limited";
+      // Identity was busy (serviceBusy): the user may try again shortly.
+      case 503:
+        return "unavailable";
       default:
         return error.status >= 500 ? "provider" : "internal";
     }

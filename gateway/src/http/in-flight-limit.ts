@@ -1,4 +1,5 @@
 import type { Logger } from "@trellis/service-kit";
+import { serviceBusy } from "../errors.ts";
 
 /**
  * A bound on the calls in flight to one upstream service. Past it the gateway answers 503 with
@@ -62,4 +63,50 @@ export function shedLog(
     loggedAt = at;
     loggedCount = shed;
   };
+}
+
+/** At most one log line per service this often while it sheds. */
+const SHED_LOG_EVERY_MS = 10_000;
+
+/** The bound of each upstream service, by its full name: identity and every REST service. */
+export interface UpstreamLimits {
+  /** The one limit of `service`, made on first use: every caller of a service shares it. */
+  of(service: string): InFlightLimit;
+}
+
+/**
+ * One InFlightLimit of `max` calls (UPSTREAM_MAX_IN_FLIGHT) per upstream service, its shedding
+ * logged by service name. One table for the gateway, so that the calls of its own routes and of
+ * the REST routes to one service share one bound.
+ */
+export function upstreamLimits(max: number, log: Pick<Logger, "warn">): UpstreamLimits {
+  const limits = new Map<string, InFlightLimit>();
+  return {
+    of(service) {
+      let limit = limits.get(service);
+      if (limit === undefined) {
+        limit = createInFlightLimit(
+          max,
+          shedLog(log, service, { max, everyMs: SHED_LOG_EVERY_MS }),
+        );
+        limits.set(service, limit);
+      }
+      return limit;
+    },
+  };
+}
+
+/**
+ * Makes `call` in a slot of `limit`, giving the slot back however it ends; with no slot free,
+ * throws serviceBusy (503 + Retry-After) without making it.
+ */
+export async function callWithin<T>(limit: InFlightLimit, call: () => Promise<T>): Promise<T> {
+  if (!limit.tryEnter()) {
+    throw serviceBusy();
+  }
+  try {
+    return await call();
+  } finally {
+    limit.leave();
+  }
 }

@@ -67,6 +67,9 @@ export function requestContext(log: Logger, metrics: GatewayMetrics | null = nul
         recordFailure(log, request, error);
       }
       set.status = httpError.status;
+      if (httpError.retryAfterSeconds !== null) {
+        set.headers["retry-after"] = String(httpError.retryAfterSeconds);
+      }
       set.headers["content-type"] = "application/json";
       set.headers["cache-control"] = "no-store";
       return errorBody(httpError, requestIdOf(request));

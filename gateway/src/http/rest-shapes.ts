@@ -1,5 +1,11 @@
 import type { User } from "@trellis/contracts/identity/v1";
 import { type Static, t } from "elysia";
+import {
+  BUSY_RETRY_AFTER_DESCRIPTION,
+  RATE_LIMITED_DESCRIPTION,
+  RATE_LIMITED_RETRY_AFTER_DESCRIPTION,
+  UNAVAILABLE_DESCRIPTION,
+} from "../openapi/error-responses.ts";
 
 // The REST shapes of contract messages. The mappers below are typed by both sides, so a
 // contract change that breaks the REST API fails `bun run typecheck`, not a user.
@@ -23,6 +29,28 @@ export type UserJson = Static<typeof userJson>;
 export const errorJson = t.Object({
   error: t.Object({ code: t.String(), message: t.String(), requestId: t.String() }),
 });
+
+/**
+ * errorJson as the OpenAPI document shows an answer that carries Retry-After, in the generated
+ * operations' words. Only the document reads `headers`; the response check ignores it.
+ * `t.Unsafe`: Elysia's `t.Integer` would show as "a string or an integer".
+ */
+const errorWithRetryAfter = (description: string, retryAfter: string) =>
+  t.Object(errorJson.properties, {
+    description,
+    headers: {
+      "Retry-After": t.Unsafe<number>({ type: "integer", minimum: 0, description: retryAfter }),
+    },
+  });
+
+/** A 429 of a rate limit, with Retry-After. */
+export const rateLimitedJson = errorWithRetryAfter(
+  RATE_LIMITED_DESCRIPTION,
+  RATE_LIMITED_RETRY_AFTER_DESCRIPTION,
+);
+
+/** A 503, with the Retry-After a shed call carries (serviceBusy). */
+export const busyJson = errorWithRetryAfter(UNAVAILABLE_DESCRIPTION, BUSY_RETRY_AFTER_DESCRIPTION);
 
 export function toUserJson(user: User): UserJson {
   return {

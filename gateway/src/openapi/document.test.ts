@@ -154,15 +154,40 @@ const cases: { name: string; got: () => unknown; want: unknown }[] = [
     want: [[], "public", false],
   },
   {
-    name: "errors: a GET has no 403 nor 413, an unsafe method with a body has both",
+    name: "errors: a GET has no 403 nor 413, an unsafe method with a body has both, a POST a 422",
     got: () => [
       Object.keys(op(notes, "/api/notes", "get").responses),
       Object.keys(op(notes, "/api/notes/{note.id}", "patch").responses),
+      Object.keys(op(notes, "/api/notes", "post").responses),
     ],
     want: [
       ["200", "400", "401", "404", "429", "500", "503", "504"],
       ["200", "400", "401", "403", "404", "413", "415", "429", "500", "503", "504"],
+      ["201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503", "504"],
     ],
+  },
+  {
+    name: "CreateNote, a POST, takes an optional Idempotency-Key header of the kit's form",
+    got: () => op(notes, "/api/notes", "post").parameters?.map(({ description, ...p }) => p),
+    want: [
+      {
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[!-~]+$" },
+      },
+    ],
+  },
+  {
+    name: "the answers that say when to retry (429, 503) declare Retry-After; a 422 does not",
+    got: () =>
+      ["422", "429", "503"].map((status) => {
+        const response = notes.components.responses[status];
+        return response !== undefined && "headers" in response
+          ? Object.keys(response.headers ?? {})
+          : [];
+      }),
+    want: [[], ["Retry-After"], ["Retry-After"]],
   },
   {
     name: "the RPC's comment is the summary and description",

@@ -1,12 +1,17 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import type { HttpRule } from "@trellis/contracts/http-rules";
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  idempotencyKeySchema,
+  takesIdempotencyKey,
+} from "../http/idempotency-key.ts";
 import { parseTemplate } from "../rest/template.ts";
 import { commentOf } from "./comments.ts";
 import { errorStatusesOf } from "./error-responses.ts";
 import { fieldAt, pathParameters } from "./path-parameters.ts";
 import { queryParameters } from "./query-parameters.ts";
 import type { SchemaBook } from "./schemas.ts";
-import type { Operation, Response, Schema } from "./types.ts";
+import type { Operation, Parameter, Response, Schema } from "./types.ts";
 
 /** The name of the session cookie's scheme in `components.securitySchemes`. */
 export const SESSION_SCHEME = "session";
@@ -36,6 +41,7 @@ export function operationOf(
   const parameters = [
     ...inPath.parameters,
     ...queryParameters(route.requestType, inPath.bound, route.body, book),
+    ...(takesIdempotencyKey(route.verb) ? [idempotencyKeyParameter] : []),
   ];
   const operation: Operation = {
     operationId,
@@ -50,6 +56,16 @@ export function operationOf(
   };
   return { path: inPath.path, verb: lowercase(route.verb), operation };
 }
+
+/** What http/idempotency-key.ts reads of a request whose method takes a key. */
+const idempotencyKeyParameter: Parameter = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: "header",
+  required: false,
+  description:
+    "Makes the request safe to retry: sent again with the same key and body (within 24 hours), it answers what the first one did and changes nothing more. The same key with another request is 422. A UUID is a good choice.",
+  schema: idempotencyKeySchema,
+};
 
 /** The summary is the comment's first sentence, the description the whole comment. */
 function describe(comment: string | null): { summary?: string; description?: string } {

@@ -8,6 +8,8 @@ export type Schema = {
   type?: "object" | "array" | "string" | "integer" | "number" | "boolean" | "null";
   format?: string;
   pattern?: string;
+  minLength?: number;
+  maxLength?: number;
   enum?: (string | null)[];
   minimum?: number;
   maximum?: number;
@@ -22,7 +24,7 @@ export type Schema = {
 
 export type Parameter = {
   name: string;
-  in: "path" | "query";
+  in: "path" | "query" | "header";
   required?: boolean;
   description?: string;
   style?: "form" | "simple";

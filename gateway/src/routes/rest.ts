@@ -3,17 +3,10 @@ import { Elysia } from "elysia";
 import { type SessionResolver, sessionResolver } from "../auth/session.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
-import {
-  badRequest,
-  type HttpError,
-  internalError,
-  methodNotAllowed,
-  noRoute,
-  serviceBusy,
-} from "../errors.ts";
+import { badRequest, type HttpError, internalError, methodNotAllowed, noRoute } from "../errors.ts";
 import { limitPerAddress } from "../http/address-rate-limit.ts";
 import { idempotencyKeyOf } from "../http/idempotency-key.ts";
-import { createInFlightLimit, type InFlightLimit, shedLog } from "../http/in-flight-limit.ts";
+import { callWithin, type UpstreamLimits } from "../http/in-flight-limit.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import { setRequestRoute } from "../http/request-context.ts";
 import { limitPerSession } from "../http/session-rate-limit.ts";
@@ -30,7 +23,9 @@ export interface RestDeps {
   /** By full service name: createRawClients. */
   restClients: ReadonlyMap<string, RawClient>;
   sessions: SessionValidator;
-  config: Pick<GatewayConfig, "appOrigin" | "trustProxy" | "upstreamMaxInFlight">;
+  config: Pick<GatewayConfig, "appOrigin" | "trustProxy">;
+  /** UPSTREAM_MAX_IN_FLIGHT's bound of each service, shared with the gateway's other calls. */
+  limits: UpstreamLimits;
   sessionLimiter: RateLimiter;
   /** Per client address, on PUBLIC routes (which have no session to key on). */
   publicLimiter: RateLimiter;
@@ -88,25 +83,7 @@ function unrouted(
   return methodNotAllowed(request.method, path);
 }
 
-/** Seconds a shed caller is asked to wait: a call lasts milliseconds, a deadline two seconds. */
-const BUSY_RETRY_AFTER_SECONDS = "1";
-/** At most one log line per service this often while it sheds. */
-const SHED_LOG_EVERY_MS = 10_000;
-
-/** One bound on calls in flight per configured service (UPSTREAM_MAX_IN_FLIGHT). */
-function inFlightLimits(deps: RestDeps): Map<string, InFlightLimit> {
-  const max = deps.config.upstreamMaxInFlight;
-  const services = new Set(deps.rest.routes.map((route) => route.service));
-  return new Map(
-    [...services].map((service) => [
-      service,
-      createInFlightLimit(max, shedLog(deps.log, service, { max, everyMs: SHED_LOG_EVERY_MS })),
-    ]),
-  );
-}
-
 function restHandler(deps: RestDeps, router: Router<RestRoute>) {
-  const limits = inFlightLimits(deps);
   const resolveSession = sessionResolver(deps);
   const limit = limitPerSession(deps.sessionLimiter);
   const limitPublic = limitPerAddress(deps.publicLimiter, deps.config.trustProxy);
@@ -146,32 +123,16 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
       throw badRequest(encoded.error.message);
     }
     const client = deps.restClients.get(route.service);
-    const slots = limits.get(route.service);
-    if (client === undefined || slots === undefined) {
+    if (client === undefined) {
       throw internalError();
     }
     const settings = idempotencyKey === undefined ? { userId } : { userId, idempotencyKey };
-    const answer = await callWithin(slots, set, client, route.rule.method, encoded.bytes, settings);
+    // Past the service's bound: 503 + Retry-After at once, and the service is not called.
+    const answer = await callWithin(deps.limits.of(route.service), () =>
+      client.call(route.rule.method, encoded.bytes, settings),
+    );
     return respond(deps.log, route, answer, set);
   };
-}
-
-/** Makes the call in a slot of the service's limit, or answers 503 + Retry-After without it. */
-async function callWithin(
-  limit: InFlightLimit,
-  set: RestContext["set"],
-  client: RawClient,
-  ...call: Parameters<RawClient["call"]>
-): Promise<Uint8Array> {
-  if (!limit.tryEnter()) {
-    set.headers["retry-after"] = BUSY_RETRY_AFTER_SECONDS;
-    throw serviceBusy();
-  }
-  try {
-    return await client.call(...call);
-  } finally {
-    limit.leave();
-  }
 }
 
 function respond(

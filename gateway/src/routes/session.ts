@@ -4,7 +4,7 @@ import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
 import { HttpError } from "../errors.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
-import { errorJson, toUserJson, userJson } from "../http/rest-shapes.ts";
+import { busyJson, rateLimitedJson, toUserJson, userJson } from "../http/rest-shapes.ts";
 import { limitPerSession } from "../http/session-rate-limit.ts";
 
 const sessionJson = t.Object({ user: t.Nullable(userJson) });
@@ -37,7 +37,7 @@ export function sessionRoutes(deps: {
       return { user: toUserJson(session.user) };
     },
     {
-      response: { 200: sessionJson, 429: errorJson },
+      response: { 200: sessionJson, 429: rateLimitedJson, 503: busyJson },
       detail: { summary: "Whether the browser is signed in, and as whom", tags: ["account"] },
     },
   );

@@ -85,7 +85,7 @@ function providerConfig(issuerBase: string, suffix: string): GatewayConfig {
 }
 
 /** A logger at debug whose every line is kept, parsed. */
-function recordingLog(): { log: Logger; logs: LogLine[] } {
+export function recordingLog(): { log: Logger; logs: LogLine[] } {
   const logs: LogLine[] = [];
   const log = createLogger({
     service: "gateway",
