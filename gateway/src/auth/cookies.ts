@@ -4,7 +4,7 @@ import { type GatewayConfig, isSecureOrigin } from "../config.ts";
 // Cookies are read from the Cookie header and written as Set-Cookie lines by hand, not through
 // Elysia's cookie jar: once any hook or handler names `cookie` in its context, Elysia compiles
 // a jar (a parse, a Proxy, a Cookie object per read) into every route of the app, /healthz
-// included (bench/investigations/me-path). `jar-free.test.ts` keeps it that way.
+// included (bench/investigations/me-path). `app-compiled-routes.test.ts` keeps it that way.
 
 /** The response headers a cookie is written to: Elysia's `set.headers`. */
 export interface SetCookieHeaders {
