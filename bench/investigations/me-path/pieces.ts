@@ -39,6 +39,18 @@ await cpuPerCall("Elysia cookie jar, session cookie, read", async () => {
   const jar = await parseCookie({ headers: {} }, `session=${token}`, initial);
   return jar.session.value;
 });
+// Since the jar went (issue 24): the gateway's own read of the Cookie header, where the tree has it.
+const cookies = await import(`${gateway}/src/auth/cookies.ts`);
+if ("cookieValue" in cookies) {
+  const request = new Request("http://localhost/api/me", {
+    headers: { cookie: `session=${token}` },
+  });
+  const bare = new Request("http://localhost/healthz");
+  await cpuPerCall("readCookie, no Cookie header", () => cookies.readCookie(bare, "session"));
+  await cpuPerCall("readCookie, session cookie (cookie package)", () =>
+    cookies.readCookie(request, "session"),
+  );
+}
 const sessions = cachedSessionValidator(
   async () => ({
     user: USER,

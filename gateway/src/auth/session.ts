@@ -3,7 +3,7 @@ import type { User } from "@trellis/contracts/identity/v1";
 import { Elysia } from "elysia";
 import { type GatewayConfig, isSecureOrigin } from "../config.ts";
 import { isGrpcError, unauthorized } from "../errors.ts";
-import { type CookieJar, cookieNames, readCookie, setCookie } from "./cookies.ts";
+import { cookieNames, readCookie, type SetCookieHeaders, setCookie } from "./cookies.ts";
 import type { SessionValidator } from "./session-cache.ts";
 
 // Lucia-style tokens are two 24-character parts; anything far longer is not ours.
@@ -11,7 +11,8 @@ const MAX_TOKEN_LENGTH = 256;
 
 /** The signed-in user and session token of a request, or a thrown 401. */
 export type SessionResolver = (context: {
-  cookie: CookieJar;
+  request: Request;
+  set: { headers: SetCookieHeaders };
 }) => Promise<{ user: User; sessionToken: string }>;
 
 /**
@@ -33,8 +34,8 @@ export function sessionResolver(deps: {
 }): SessionResolver {
   const names = cookieNames(deps.config);
   const secure = isSecureOrigin(deps.config);
-  return async ({ cookie }) => {
-    const token = readCookie(cookie, names.session);
+  return async ({ request, set }) => {
+    const token = readCookie(request, names.session);
     if (token === null || token.length > MAX_TOKEN_LENGTH) {
       throw unauthorized();
     }
@@ -45,7 +46,7 @@ export function sessionResolver(deps: {
       throw unauthorized();
     }
     if (session.renewed && session.sessionExpireTime !== undefined) {
-      setCookie(cookie, names.session, token, { expires: session.sessionExpireTime, secure });
+      setCookie(set.headers, names.session, token, { expires: session.sessionExpireTime, secure });
     }
     return { user: session.user, sessionToken: token };
   };

@@ -1,7 +1,13 @@
 import type { Logger } from "@trellis/service-kit";
 import { type Context, Elysia, t } from "elysia";
 import { type AuditLog, auditLog } from "../auth/audit.ts";
-import { clearCookie, cookieNames, readCookie, setCookie } from "../auth/cookies.ts";
+import {
+  clearCookie,
+  cookieNames,
+  readCookie,
+  type SetCookieHeaders,
+  setCookie,
+} from "../auth/cookies.ts";
 import { decodePendingLogin, encodePendingLogin, loginCookieTtlMs } from "../auth/login-cookie.ts";
 import type { OAuthProvider, OAuthProviders, ProviderProfile } from "../auth/oauth-provider.ts";
 import { isProviderName, type ProviderName, providerNames } from "../auth/provider-names.ts";
@@ -38,8 +44,7 @@ interface AuthHandlerDeps extends AuthRouteDeps {
   failed: SignInFailure;
 }
 
-type CookieJar = Context["cookie"];
-type ProviderStep = Pick<Context, "cookie" | "redirect" | "request"> & {
+type ProviderStep = Pick<Context, "redirect" | "request" | "set"> & {
   params: { provider: string };
 };
 
@@ -119,9 +124,9 @@ function startSignIn(deps: AuthHandlerDeps) {
   return async ({
     params,
     query,
-    cookie,
     redirect,
     request,
+    set,
   }: ProviderStep & { query: { returnTo?: string } }) => {
     try {
       const provider = providerNamed(deps.providers, params.provider);
@@ -131,7 +136,7 @@ function startSignIn(deps: AuthHandlerDeps) {
         provider: provider.name,
         returnTo: safeReturnTo(query.returnTo, deps.config.appOrigin),
       };
-      setCookie(cookie, deps.names.login, encodePendingLogin(pending), {
+      setCookie(set.headers, deps.names.login, encodePendingLogin(pending), {
         expires: new Date(Date.now() + loginCookieTtlMs),
         secure: deps.secure,
       });
@@ -144,12 +149,12 @@ function startSignIn(deps: AuthHandlerDeps) {
 
 /** GET /auth/:provider/callback: the provider vouches for the user; identity starts a session. */
 function finishSignIn(deps: AuthHandlerDeps) {
-  return async ({ params, request, cookie, redirect }: ProviderStep) => {
+  return async ({ params, request, redirect, set }: ProviderStep) => {
     try {
       const provider = providerNamed(deps.providers, params.provider);
-      const pending = takePendingLogin(deps, cookie, provider.name);
+      const pending = takePendingLogin(deps, { request, headers: set.headers }, provider.name);
       const profile = await provider.finish(new URL(request.url), pending);
-      await startSession(deps, { provider, profile, request, cookie });
+      await startSession(deps, { provider, profile, request, headers: set.headers });
       // Checked again: the login cookie is only base64 JSON, not signed, so its returnTo
       // is input too (and one set by an older gateway was checked by older rules).
       return redirect(safeReturnTo(pending.returnTo, deps.config.appOrigin), 302);
@@ -160,9 +165,13 @@ function finishSignIn(deps: AuthHandlerDeps) {
 }
 
 /** The attempt this browser started with `provider`. Single use: cleared whatever happens next. */
-function takePendingLogin(deps: AuthHandlerDeps, cookie: CookieJar, provider: ProviderName) {
-  const pending = decodePendingLogin(readCookie(cookie, deps.names.login));
-  clearCookie(cookie, deps.names.login, deps.secure);
+function takePendingLogin(
+  deps: AuthHandlerDeps,
+  step: { request: Request; headers: SetCookieHeaders },
+  provider: ProviderName,
+) {
+  const pending = decodePendingLogin(readCookie(step.request, deps.names.login));
+  clearCookie(step.headers, deps.names.login, deps.secure);
   if (pending === null || pending.provider !== provider) {
     throw badRequest("sign-in expired or started in another browser; start again");
   }
@@ -176,11 +185,11 @@ async function startSession(
     provider: OAuthProvider;
     profile: ProviderProfile;
     request: Request;
-    cookie: CookieJar;
+    headers: SetCookieHeaders;
   },
 ): Promise<void> {
-  const { provider, profile, request, cookie } = signIn;
-  const previous = readCookie(cookie, deps.names.session);
+  const { provider, profile, request, headers } = signIn;
+  const previous = readCookie(request, deps.names.session);
   const login = await deps.identity.completeOAuthLogin({
     provider: provider.name,
     providerUserId: profile.providerUserId,
@@ -194,7 +203,7 @@ async function startSession(
       deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined),
     );
   }
-  setCookie(cookie, deps.names.session, login.sessionToken, {
+  setCookie(headers, deps.names.session, login.sessionToken, {
     expires: login.sessionExpireTime ?? new Date(Date.now() + 86_400_000),
     secure: deps.secure,
   });
@@ -208,12 +217,12 @@ async function startSession(
 
 /** POST /auth/logout: 204 whether or not the browser had a session. */
 function logOut(deps: AuthHandlerDeps) {
-  return async ({ cookie, set, request }: Pick<Context, "cookie" | "set" | "request">) => {
-    const token = readCookie(cookie, deps.names.session);
+  return async ({ set, request }: Pick<Context, "set" | "request">) => {
+    const token = readCookie(request, deps.names.session);
     if (token !== null) {
       await signOut(deps.signOutDeps, token, request);
     }
-    clearCookie(cookie, deps.names.session, deps.secure);
+    clearCookie(set.headers, deps.names.session, deps.secure);
     set.status = 204;
     return null;
   };
@@ -221,12 +230,12 @@ function logOut(deps: AuthHandlerDeps) {
 
 /** POST /auth/logout-everywhere: 204, or 401 without a live session. */
 function logOutEverywhere(deps: AuthHandlerDeps) {
-  return async ({ cookie, set, request }: Pick<Context, "cookie" | "set" | "request">) => {
-    const token = readCookie(cookie, deps.names.session);
+  return async ({ set, request }: Pick<Context, "set" | "request">) => {
+    const token = readCookie(request, deps.names.session);
     if (token === null || !(await signOutEverywhere(deps.signOutDeps, token, request))) {
       throw unauthorized();
     }
-    clearCookie(cookie, deps.names.session, deps.secure);
+    clearCookie(set.headers, deps.names.session, deps.secure);
     set.status = 204;
     return null;
   };

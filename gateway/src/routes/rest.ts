@@ -1,6 +1,7 @@
 import type { Logger } from "@trellis/service-kit";
 import { Elysia } from "elysia";
-import { type SessionResolver, sessionResolver } from "../auth/session.ts";
+import type { SetCookieHeaders } from "../auth/cookies.ts";
+import { sessionResolver } from "../auth/session.ts";
 import type { SessionValidator } from "../auth/session-cache.ts";
 import type { GatewayConfig } from "../config.ts";
 import { badRequest, type HttpError, internalError, methodNotAllowed, noRoute } from "../errors.ts";
@@ -36,9 +37,8 @@ export interface RestDeps {
 interface RestContext {
   request: Request;
   server: Parameters<ReturnType<typeof limitPerAddress>>[0]["server"];
-  cookie: Parameters<SessionResolver>[0]["cookie"];
   body: unknown;
-  set: { status?: number | string; headers: Record<string, string | number> };
+  set: { status?: number | string; headers: Record<string, string | number> & SetCookieHeaders };
 }
 
 /**
@@ -87,8 +87,10 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
   const resolveSession = sessionResolver(deps);
   const limit = limitPerSession(deps.sessionLimiter);
   const limitPublic = limitPerAddress(deps.publicLimiter, deps.config.trustProxy);
-  return async (context: RestContext): Promise<RestAnswer> => {
-    const { request, set } = context;
+  // The context is destructured, never passed on whole: Elysia's inference (sucrose) takes a
+  // context handed to a function as a use of everything, and would then build the request's
+  // headers object, parse its query and its cookies for every route of the app.
+  return async ({ request, server, body: parsed, set }: RestContext): Promise<RestAnswer> => {
     const url = new URL(request.url);
     // A HEAD is the GET without its body, which the server leaves out.
     const matched = router.match(request.method === "HEAD" ? "GET" : request.method, url.pathname);
@@ -99,9 +101,9 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
     setRequestRoute(request, routeName(route.rule.pathTemplate));
     let userId: string | undefined;
     if (route.rule.access === "public") {
-      await limitPublic(context);
+      await limitPublic({ request, server, set });
     } else {
-      const { user, sessionToken } = await resolveSession(context);
+      const { user, sessionToken } = await resolveSession({ request, set });
       await limit({ sessionToken, set });
       userId = user.id;
     }
@@ -113,7 +115,7 @@ function restHandler(deps: RestDeps, router: Router<RestRoute>) {
     if (!query.ok) {
       throw badRequest(query.error.message);
     }
-    const body = request.headers.get("content-type") === null ? undefined : context.body;
+    const body = request.headers.get("content-type") === null ? undefined : parsed;
     const encoded = encodeRequest(route.rule, {
       bindings: matched.bindings,
       query: query.fields,

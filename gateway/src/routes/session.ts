@@ -23,8 +23,8 @@ export function sessionRoutes(deps: {
   const limit = limitPerSession(deps.sessionLimiter);
   return new Elysia({ prefix: "/api" }).get(
     "/session",
-    async ({ cookie, set }) => {
-      const session = await resolve({ cookie }).catch((error: unknown) => {
+    async ({ request, set }) => {
+      const session = await resolve({ request, set }).catch((error: unknown) => {
         if (error instanceof HttpError && error.status === 401) {
           return null;
         }
