@@ -152,10 +152,31 @@ test("signing in again drops the session the browser already had (no fixation)",
   });
 
   expect(identity.calls.map((call) => call.method)).toEqual([
-    "completeOAuthLogin",
     "deleteSession",
+    "completeOAuthLogin",
   ]);
-  expect(identity.calls[1]?.request).toEqual({ sessionToken: GOOD_TOKEN });
+  expect(identity.calls[0]?.request).toEqual({ sessionToken: GOOD_TOKEN });
+});
+
+// The previous session must end before a new one starts: when identity cannot delete it (down,
+// or the call shed), signing in would leave it alive in identity with nobody meaning to keep it.
+test("a sign-in whose previous session cannot be ended fails and starts no new session", async () => {
+  const identity = fakeIdentity();
+  identity.deleteSession = async (request) => {
+    identity.calls.push({ method: "deleteSession", request });
+    throw grpcError(status.UNAVAILABLE, "connect ECONNREFUSED");
+  };
+  const { request } = testApp({ identity, providers: { github: fakeProvider("github") } });
+
+  const response = await request("/auth/github/callback?code=c&state=s-github", {
+    headers: { cookie: `${loginCookie()}; __Host-session=${GOOD_TOKEN}` },
+  });
+
+  expect(response.status).toBe(503);
+  expect(identity.calls.map((call) => call.method)).toEqual(["deleteSession"]);
+  expect(setCookies(response).some((line) => line.startsWith(`__Host-session=${NEW_TOKEN}`))).toBe(
+    false,
+  );
 });
 
 test("logout deletes the session and expires the cookie", async () => {

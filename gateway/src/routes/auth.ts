@@ -190,6 +190,14 @@ async function startSession(
 ): Promise<void> {
   const { provider, profile, request, headers } = signIn;
   const previous = readCookie(request, deps.names.session);
+  if (previous !== null) {
+    // A new sign-in never keeps a session the browser already had (no fixation). Ended first,
+    // and a failure fails the sign-in: identity answers OK for any token it does not know, so
+    // an error means it could not delete one it may hold (down, or the call shed).
+    await deps.sessions.end(previous, () =>
+      deps.identity.deleteSession({ sessionToken: previous }),
+    );
+  }
   const login = await deps.identity.completeOAuthLogin({
     provider: provider.name,
     providerUserId: profile.providerUserId,
@@ -197,12 +205,6 @@ async function startSession(
     email: profile.email,
     avatarUrl: profile.avatarUrl,
   });
-  if (previous !== null) {
-    // A new sign-in never keeps a session the browser already had (no fixation).
-    await deps.sessions.end(previous, () =>
-      deps.identity.deleteSession({ sessionToken: previous }).catch(() => undefined),
-    );
-  }
   setCookie(headers, deps.names.session, login.sessionToken, {
     expires: login.sessionExpireTime ?? new Date(Date.now() + 86_400_000),
     secure: deps.secure,
