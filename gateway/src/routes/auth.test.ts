@@ -161,10 +161,13 @@ test("signing in again drops the session the browser already had (no fixation)",
 // The previous session must end before a new one starts: when identity cannot delete it (down,
 // or the call shed), signing in would leave it alive in identity with nobody meaning to keep it.
 test("a sign-in whose previous session cannot be ended fails and starts no new session", async () => {
-  const identity = fakeIdentity();
-  identity.deleteSession = async (request) => {
-    identity.calls.push({ method: "deleteSession", request });
-    throw grpcError(status.UNAVAILABLE, "connect ECONNREFUSED");
+  const base = fakeIdentity();
+  const identity: typeof base = {
+    ...base,
+    async deleteSession(request) {
+      base.calls.push({ method: "deleteSession", request });
+      throw grpcError(status.UNAVAILABLE, "connect ECONNREFUSED");
+    },
   };
   const { request } = testApp({ identity, providers: { github: fakeProvider("github") } });
 
