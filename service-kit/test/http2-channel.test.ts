@@ -4,7 +4,7 @@ import type { Socket, Server as TcpServer } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { freePort } from "@trellis/testing";
-import { frameMessage } from "../src/client/message-frame.ts";
+import { frameMessage } from "../src/wire/message-frame.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 
 // The kit's client transport against servers that misbehave in the ways a real network or a
