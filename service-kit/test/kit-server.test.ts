@@ -348,3 +348,17 @@ test("drain: new connections are refused, a call past the grace is cut, and it r
   });
   expect(refused).toBe(true);
 });
+
+test("drain: an idle connection gets GOAWAY and closes at once, not at the end of the grace", async () => {
+  const server = new H2GrpcServer(new Map(), noLifetime);
+  const port = await server.listen("127.0.0.1", 0);
+  const session = connect(`http://127.0.0.1:${port}`);
+  sessions.push(session);
+  await new Promise((resolve) => session.once("connect", resolve));
+  const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
+  const started = performance.now();
+
+  expect(await server.drain(5_000)).toBe(0);
+  expect(performance.now() - started).toBeLessThan(4_000);
+  await goaway;
+});

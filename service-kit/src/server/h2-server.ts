@@ -103,9 +103,6 @@ export class H2GrpcServer {
       session.destroy();
     }, graceMs);
     session.once("close", () => clearTimeout(force));
-    if (state.streams === 0) {
-      session.destroy();
-    }
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
@@ -139,9 +136,6 @@ export class H2GrpcServer {
 
   private onStreamClosed(session: ServerHttp2Session, state: SessionState): void {
     state.streams -= 1;
-    if (state.retiring && state.streams === 0) {
-      session.destroy();
-    }
   }
 }
 
