@@ -77,7 +77,7 @@ export class H2GrpcServer {
       session.destroy();
       return;
     }
-    const state: SessionState = { streams: 0, retiring: false, stop: () => {} };
+    const state: SessionState = { retiring: false, stop: () => {} };
     this.sessions.set(session, state);
     state.stop = watchSession(session, this.lifetime, (aged, graceMs) =>
       this.retire(aged, graceMs),
@@ -107,12 +107,6 @@ export class H2GrpcServer {
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     stream.on("error", ignore);
-    const session = stream.session as ServerHttp2Session | undefined;
-    const state = session === undefined ? undefined : this.sessions.get(session);
-    if (state !== undefined && session !== undefined) {
-      state.streams += 1;
-      stream.once("close", () => this.onStreamClosed(session, state));
-    }
     if (!isGrpcContentType(headers["content-type"])) {
       stream.resume();
       stream.respond({ ":status": 415 }, { endStream: true });
@@ -133,14 +127,9 @@ export class H2GrpcServer {
     }
     new IncomingCall(stream, headers, route);
   }
-
-  private onStreamClosed(session: ServerHttp2Session, state: SessionState): void {
-    state.streams -= 1;
-  }
 }
 
 interface SessionState {
-  streams: number;
   retiring: boolean;
   stop(): void;
 }
