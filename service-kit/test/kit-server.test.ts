@@ -362,3 +362,20 @@ test("drain: an idle connection gets GOAWAY and closes at once, not at the end o
   expect(performance.now() - started).toBeLessThan(4_000);
   await goaway;
 });
+
+test("drain: a connection already retiring for its age is cut at the drain's grace, not its own", async () => {
+  const routes = new Map<string, MethodRoute>([
+    [PATH, unaryRoute(bytes, async () => new Promise<UnaryAnswer>(() => {}))],
+  ]);
+  const server = new H2GrpcServer(routes, { ...noLifetime, maxAgeMs: 50, maxAgeGraceMs: 60_000 });
+  const port = await server.listen("127.0.0.1", 0);
+  const session = connect(`http://127.0.0.1:${port}`);
+  sessions.push(session);
+  session.on("error", () => {});
+  const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
+  const answered = rawStreamCall(session);
+  await goaway;
+
+  expect(await server.drain(200)).toBe(1);
+  expect((await answered)["grpc-status"]).toBeUndefined();
+});

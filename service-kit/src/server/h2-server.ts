@@ -61,11 +61,13 @@ export class H2GrpcServer {
     for (const session of this.sessions.keys()) {
       this.retire(session, graceMs);
     }
-    // Each retired connection is destroyed by the grace timer at the latest; a second later any
-    // whose close never came is forgotten, so a drain always ends.
-    const giveUp = Date.now() + graceMs + 1_000;
-    while (this.sessions.size > 0 && Date.now() < giveUp) {
+    // A connection already retiring for its age may have a longer grace than the drain's.
+    const deadline = Date.now() + graceMs;
+    while (this.sessions.size > 0 && Date.now() < deadline) {
       await Bun.sleep(5);
+    }
+    for (const session of this.sessions.keys()) {
+      this.cutOff(session);
     }
     this.sessions.clear();
     return this.cut - cutBefore;
@@ -98,11 +100,16 @@ export class H2GrpcServer {
     if (!session.closed && !session.destroyed) {
       session.close();
     }
-    const force = setTimeout(() => {
+    const force = setTimeout(() => this.cutOff(session), graceMs);
+    session.once("close", () => clearTimeout(force));
+  }
+
+  /** Closes a connection whose calls outlived their grace: they fail on the client's side. */
+  private cutOff(session: ServerHttp2Session): void {
+    if (!session.destroyed) {
       this.cut += 1;
       session.destroy();
-    }, graceMs);
-    session.once("close", () => clearTimeout(force));
+    }
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
