@@ -8,7 +8,7 @@ import { frameMessage } from "../src/wire/message-frame.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 
 // The kit's client transport against servers that misbehave in the ways a real network or a
-// wrong peer does. The happy path against the kit's own grpc-js server is in grpc.test.ts.
+// wrong peer does. The happy path against the kit's own server is in grpc.test.ts.
 
 const MAX_RESPONSE_BYTES = 1024;
 const request = {
