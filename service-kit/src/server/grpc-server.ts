@@ -56,15 +56,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
   );
-  const routes = new Map<string, MethodRoute>();
-  addRoutes(routes, healthDefinition, health.implementation());
-  for (const { definition, implementation } of options.services) {
-    const measured = options.meter
-      ? measureServerCalls(definition, implementation, options.meter)
-      : implementation;
-    addRoutes(routes, definition, measured);
-  }
-  const server = new H2GrpcServer(routes, {
+  const server = new H2GrpcServer(routesOf(options, health), {
     keepaliveTimeMs: serverKeepalive.keepaliveTimeMs,
     keepaliveTimeoutMs: serverKeepalive.keepaliveTimeoutMs,
     maxAgeMs: options.maxConnectionAgeMs ?? 0,
@@ -94,6 +86,19 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
 
 // grpc-js's default for grpc.max_connection_age_grace_ms is "no limit"; a day stands for it.
 const DEFAULT_MAX_AGE_GRACE_MS = 24 * 3_600_000;
+
+/** Health's methods and the services' (each measured when there is a meter), by path. */
+function routesOf(options: GrpcServerOptions, health: HealthRegistry): Map<string, MethodRoute> {
+  const routes = new Map<string, MethodRoute>();
+  addRoutes(routes, healthDefinition, health.implementation());
+  for (const { definition, implementation } of options.services) {
+    const measured = options.meter
+      ? measureServerCalls(definition, implementation, options.meter)
+      : implementation;
+    addRoutes(routes, definition, measured);
+  }
+  return routes;
+}
 
 /** A route per implemented method of `definition`; the others answer UNIMPLEMENTED. */
 function addRoutes(
