@@ -2,10 +2,12 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { type ClientHttp2Session, connect, type IncomingHttpHeaders } from "node:http2";
 import { connect as connectTcp } from "node:net";
 import { Client, credentials, Metadata, status } from "@grpc/grpc-js";
+import fc from "fast-check";
 import { H2GrpcServer } from "../src/server/h2-server.ts";
 import { type MethodRoute, unaryRoute } from "../src/server/method-route.ts";
 import type { ServerCall, UnaryAnswer } from "../src/server/server-call.ts";
 import type { SessionLifetimeOptions } from "../src/server/session-lifetime.ts";
+import { MAX_MESSAGE_BYTES } from "../src/wire/limits.ts";
 import { frameMessage } from "../src/wire/message-frame.ts";
 import { eventually } from "./support/eventually.ts";
 import { flag, frame, frameType } from "./support/raw-http2-server.ts";
@@ -146,6 +148,63 @@ describe("what a request may not be", () => {
     expect(Buffer.concat(chunks).equals(frameMessage(Buffer.from("split")))).toBe(true);
   });
 });
+
+test("any request body, in any chunks, gets a gRPC status: the echo when it is one message", async () => {
+  const port = await startServer(echo);
+  const session = connect(`http://127.0.0.1:${port}`);
+  sessions.push(session);
+  const body = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }).map((message) => frameMessage(message)),
+    fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
+  );
+  await fc.assert(
+    fc.asyncProperty(body, fc.array(fc.nat(45), { maxLength: 4 }), async (sent, cuts) => {
+      const got = await chunkedCall(session, sent, cuts);
+      const one = sent.length >= 5 && sent[0] === 0 && sent.readUInt32BE(1) === sent.length - 5;
+      const tooLarge = sent.length >= 5 && sent.readUInt32BE(1) > MAX_MESSAGE_BYTES;
+      // 8 RESOURCE_EXHAUSTED (declared over 4 MiB), 12 UNIMPLEMENTED (no message, or two),
+      // 13 INTERNAL (cut short, or compressed).
+      const want = one ? "0" : tooLarge ? "8" : expect.stringMatching(/^(12|13)$/);
+      expect(got.status).toEqual(want);
+      if (one) {
+        expect(got.body.equals(sent)).toBe(true);
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+/** One call whose body is written in pieces cut at `cuts`; its status and response body (framed). */
+async function chunkedCall(
+  session: ClientHttp2Session,
+  body: Buffer,
+  cuts: number[],
+): Promise<{ status: unknown; body: Buffer }> {
+  const stream = session.request({
+    ":method": "POST",
+    ":path": PATH,
+    "content-type": "application/grpc",
+  });
+  let at = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    if (cut > at && cut < body.length) {
+      stream.write(body.subarray(at, cut));
+      at = cut;
+    }
+  }
+  stream.end(body.subarray(at));
+  const chunks: Buffer[] = [];
+  let headers: IncomingHttpHeaders = {};
+  stream.on("response", (got) => {
+    headers = { ...headers, ...got };
+  });
+  stream.on("trailers", (got) => {
+    headers = { ...headers, ...got };
+  });
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await new Promise((resolve) => stream.on("close", resolve));
+  return { status: headers["grpc-status"], body: Buffer.concat(chunks) };
+}
 
 test("a grpc-js client's cancel aborts the handler's signal with CANCELLED", async () => {
   let reason: unknown;
