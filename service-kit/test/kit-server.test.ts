@@ -125,6 +125,19 @@ describe("what a request may not be", () => {
     expect(await rawCall(port, headers, body)).toMatchObject(want);
   });
 
+  test.each(["99999999H", "99999999M", "3000000S"])(
+    "a deadline beyond what a timer holds (grpc-timeout %s) is no deadline, not an expired one",
+    async (timeout) => {
+      const port = await startServer(async (call) => {
+        await Bun.sleep(20);
+        return { response: call.request };
+      });
+
+      const got = await rawCall(port, { "grpc-timeout": timeout }, frameMessage(Buffer.from("hi")));
+      expect(got["grpc-status"]).toBe("0");
+    },
+  );
+
   test("a message prefix split over two DATA frames is read whole", async () => {
     const port = await startServer(echo);
     const session = connect(`http://127.0.0.1:${port}`);

@@ -40,7 +40,7 @@ export class IncomingCall {
       this.fail(refused);
       return;
     }
-    if (typeof timeoutMs === "number") {
+    if (typeof timeoutMs === "number" && timeoutMs <= MAX_TIMER_MS) {
       this.timer = setTimeout(expire, timeoutMs, this);
     }
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
@@ -172,6 +172,12 @@ export class IncomingCall {
     }
   }
 }
+
+/**
+ * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days); a longer one fires at once.
+ * grpc-timeout allows up to 99999999 hours: a deadline beyond this is no deadline in practice.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** What the request's headers alone refuse: compression, or a malformed grpc-timeout. */
 function refusedByHeaders(
