@@ -3,7 +3,7 @@ import { constants, type ServerHttp2Stream } from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { freePort } from "@trellis/testing";
 import { errorOfClosedStream } from "../src/client/call-error.ts";
-import { frameMessage } from "../src/client/message-frame.ts";
+import { frameMessage } from "../src/wire/message-frame.ts";
 import { eventually } from "./support/eventually.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 import {

@@ -4,9 +4,9 @@ import { status } from "@grpc/grpc-js";
 import { freePort, testCallerKeys } from "@trellis/testing";
 import { parseSigningKey } from "../src/caller/caller-keys.ts";
 import { createClient } from "../src/client/client.ts";
-import { frameMessage } from "../src/client/message-frame.ts";
 import { type Target, targetOf } from "../src/client/targets.ts";
 import type { GrpcServer } from "../src/server/grpc-server.ts";
+import { frameMessage } from "../src/wire/message-frame.ts";
 import { echo, echoService, startEchoHost } from "./support/echo-service.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 import {

@@ -4,11 +4,11 @@ import type { Socket, Server as TcpServer } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { freePort } from "@trellis/testing";
-import { frameMessage } from "../src/client/message-frame.ts";
+import { frameMessage } from "../src/wire/message-frame.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 
 // The kit's client transport against servers that misbehave in the ways a real network or a
-// wrong peer does. The happy path against the kit's own grpc-js server is in grpc.test.ts.
+// wrong peer does. The happy path against the kit's own server is in grpc.test.ts.
 
 const MAX_RESPONSE_BYTES = 1024;
 const request = {

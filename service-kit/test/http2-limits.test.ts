@@ -2,8 +2,8 @@ import { afterEach, expect, test } from "bun:test";
 import type { ServerHttp2Stream } from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { freePort } from "@trellis/testing";
-import { frameMessage } from "../src/client/message-frame.ts";
 import { MAX_HEADER_LIST_BYTES } from "../src/wire/limits.ts";
+import { frameMessage } from "../src/wire/message-frame.ts";
 import { eventually } from "./support/eventually.ts";
 import { grpcAnswer, http2Fakes, outcome } from "./support/fake-http2.ts";
 import {

@@ -8,21 +8,24 @@ import { largestBodyWithin, type SimpleResponse } from "./support/interop-messag
 import {
   type InteropServer,
   startInteropServer,
+  startKitInteropServer,
   testServiceDefinition,
 } from "./support/interop-service.ts";
 
-// The unary cases of gRPC's interop suite (grpc/grpc doc/interop-test-descriptions.md), the kit's
-// client against a plain grpc-js server of grpc.testing.TestService: what any gRPC server expects
-// of a client. Streaming cases have no place here (the kit's client is unary only), so
-// cancel_after_begin and timeout_on_sleeping_server take their unary form.
+// The unary cases of gRPC's interop suite (grpc/grpc doc/interop-test-descriptions.md), both ways:
+// the kit's client and grpc-js's against a plain grpc-js server of grpc.testing.TestService (what
+// any gRPC server expects of a client), and both clients against the same service on the kit's
+// own server (what any gRPC client expects of a server). Streaming cases have no place here (the
+// kit's client is unary only), so cancel_after_begin and timeout_on_sleeping_server take their
+// unary form.
 
 type TestClient = PromiseClient<typeof testServiceDefinition>;
 
+const servers: { name: string; start(): Promise<InteropServer> }[] = [
+  { name: "grpc-js server", start: startInteropServer },
+  { name: "kit server", start: startKitInteropServer },
+];
 let server: InteropServer;
-beforeAll(async () => {
-  server = await startInteropServer();
-});
-afterAll(() => server.stop());
 
 const SPECIAL_MESSAGE = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
 /** The largest response the kit's client accepts (MAX_MESSAGE_BYTES) and one byte more. */
@@ -133,18 +136,25 @@ const cases: { name: string; call: (client: TestClient) => Promise<object>; want
 
 const implementations: ClientImplementation[] = ["kit", "grpc-js"];
 
-describe.each(implementations)("the interop unary cases, on the %s client", (implementation) => {
-  let client: TestClient;
+describe.each(servers)("on the $name", ({ start }) => {
   beforeAll(async () => {
-    client = createClient(testServiceDefinition, `127.0.0.1:${server.port}`, {
-      timeoutMs: 10_000,
-      implementation,
-    });
-    await client.emptyCall({}); // connected, so each case is about its call only
+    server = await start();
   });
-  afterAll(() => client.close());
+  afterAll(() => server.stop());
 
-  test.each(cases)("$name", async ({ call, want }) => {
-    expect(await outcomeOf(call(client))).toEqual(want);
+  describe.each(implementations)("the interop unary cases, on the %s client", (implementation) => {
+    let client: TestClient;
+    beforeAll(async () => {
+      client = createClient(testServiceDefinition, `127.0.0.1:${server.port}`, {
+        timeoutMs: 10_000,
+        implementation,
+      });
+      await client.emptyCall({}); // connected, so each case is about its call only
+    });
+    afterAll(() => client.close());
+
+    test.each(cases)("$name", async ({ call, want }) => {
+      expect(await outcomeOf(call(client))).toEqual(want);
+    });
   });
 });

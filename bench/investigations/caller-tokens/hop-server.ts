@@ -1,26 +1,32 @@
 // The kit's bindService answering its request's bytes, built from the tree given: the far end
-// of hop-ab.ts. argv: <tree root> <port>; env PUBLIC_KEY (new) or SECRET (old).
-import { Server, ServerCredentials } from "@grpc/grpc-js";
+// of hop-ab.ts. argv: <tree root> <port>; env PUBLIC_KEY (new) or SECRET (old). Served by the
+// tree's own startGrpcServer: grpc-js's server in trees before the kit's own (h2-server), the
+// kit's after, as bindService's implementations follow the server they are written for.
 
 const [root, port] = process.argv.slice(2);
 const kit = await import(`${root}/service-kit/src/index.ts`);
 const { echoDefinition } = await import(
   `${root}/bench/investigations/grpc-client/echo-definition.ts`
 );
+const log = kit.silentLogger();
 const options = kit.parsePublicKeys
-  ? { log: kit.silentLogger(), callerKeys: kit.parsePublicKeys(process.env.PUBLIC_KEY) }
-  : { log: kit.silentLogger(), callerSecret: process.env.SECRET };
+  ? { log, callerKeys: kit.parsePublicKeys(process.env.PUBLIC_KEY) }
+  : { log, callerSecret: process.env.SECRET };
 const implementation = kit.bindService(
   echoDefinition,
   { echo: async (request: Buffer) => request },
   options,
 );
-const server = new Server({ "grpc.enable_channelz": 0 });
-server.addService(echoDefinition, implementation);
-server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error) => {
-  if (error) {
-    throw error;
-  }
-  console.log("ready");
+const server = await kit.startGrpcServer({
+  services: [{ name: "bench.Echo", definition: echoDefinition, implementation }],
+  host: "127.0.0.1",
+  port: Number(port),
+  log,
+  shutdownDelayMs: 0,
+  shutdownGraceMs: 1_000,
 });
-process.on("SIGTERM", () => server.forceShutdown());
+server.markServing();
+console.log("ready");
+process.on("SIGTERM", () => {
+  void server.shutdown().then(() => process.exit(0));
+});

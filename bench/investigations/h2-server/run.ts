@@ -2,8 +2,9 @@
 // client from another process (load.ts) for each payload (create, list) and calls in flight (1,
 // 64). Prints calls/s and each side's CPU per call, and the table of README.md (medians of the
 // rounds; B ÷ A is the median of each round's ratio). Run it under `flock /tmp/heavy.lock`:
-//   bun bench/investigations/h2-server/run.ts [--rounds 5] [--seconds 5] [--warmup 2] [--no-tokens]
-// (--no-tokens: calls without the caller token, to see what its ~450 bytes of HPACK cost.)
+//   bun bench/investigations/h2-server/run.ts [--rounds 5] [--seconds 5] [--warmup 2] [--no-tokens] [--kit]
+// (--no-tokens: calls without the caller token, to see what its ~450 bytes of HPACK cost;
+// --kit: B is the kit's product server, kit-server.ts, instead of the probe.)
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, waitFor } from "../../loopback.ts";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     warmup: { type: "string", default: "2" },
     "no-tokens": { type: "boolean", default: false },
+    kit: { type: "boolean", default: false },
   },
 });
 const rounds = Math.min(10, Number(values.rounds));
@@ -26,7 +28,9 @@ const here = import.meta.dir;
 
 const servers = [
   { side: "A", name: "grpc-js", file: "grpc-js-server.ts" },
-  { side: "B", name: "node:http2", file: "h2-server.ts" },
+  values.kit
+    ? { side: "B", name: "kit server", file: "kit-server.ts" }
+    : { side: "B", name: "node:http2", file: "h2-server.ts" },
 ] as const;
 const cases = [
   { payload: "create", inFlight: 1 },

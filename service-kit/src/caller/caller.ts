@@ -1,5 +1,5 @@
-import type { Metadata } from "@grpc/grpc-js";
 import { unauthenticated } from "../errors.ts";
+import type { ReadMetadata } from "../wire/read-metadata.ts";
 import type { CallerPublicKey, CallerSigningKey } from "./caller-keys.ts";
 import {
   type ImportedSigningKey,
@@ -101,7 +101,7 @@ export function callerSigner(
 export function callerVerifier(
   publicKeys: CallerPublicKey[],
   audience: string,
-): (metadata: Metadata, method: string, nowMs?: number) => string | Promise<string> {
+): (metadata: ReadMetadata, method: string, nowMs?: number) => string | Promise<string> {
   const keys = importPublicKeys(publicKeys);
   const accepted = twoGenerations<{ subject: string; method: string; expiresMs: number }>(
     MAX_TOKEN_LIFETIME_SECONDS * 1000,

@@ -6,8 +6,13 @@ import {
   type OutgoingHttpHeaders,
 } from "node:http2";
 import { status } from "@grpc/grpc-js";
+import {
+  declaredLength,
+  frameMessage,
+  isGrpcContentType,
+  unaryMessage,
+} from "../wire/message-frame.ts";
 import { CallError, errorOfClosedStream, statusOfTrailers } from "./call-error.ts";
-import { declaredLength, frameMessage, unaryMessage } from "./message-frame.ts";
 
 export interface UnaryRequest {
   /** `/package.Service/Method` */
@@ -196,7 +201,8 @@ class UnaryCall {
     const { chunks, outcome } = this;
     if (outcome === "OK") {
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-      this.settle(unaryMessage(body));
+      const message = unaryMessage(body);
+      this.settle("code" in message ? new CallError(message.code, message.details) : message);
     } else if (outcome !== undefined) {
       this.settle(outcome);
     } else {
@@ -205,17 +211,6 @@ class UnaryCall {
       this.settle(closed.code === status.CANCELLED ? this.cancelledOrDropped(closed) : closed);
     }
   }
-}
-
-/**
- * `application/grpc`, alone or followed by `+` (a codec: grpc-js servers send `+proto`) or `;`
- * (parameters), as PROTOCOL-HTTP2.md and grpc-go accept it; media types are case-insensitive.
- */
-function isGrpcContentType(value: string | undefined): boolean {
-  if (value === "application/grpc" || value === "application/grpc+proto") {
-    return true; // what servers send: no allocation on the hot path
-  }
-  return value !== undefined && /^application\/grpc([+;]|$)/i.test(value);
 }
 
 /** The deadline timer's callback: a module function given the call, so no closure per call. */

@@ -1,12 +1,4 @@
-import {
-  type handleUnaryCall,
-  Metadata,
-  type ServerErrorResponse,
-  type ServerUnaryCall,
-  type sendUnaryData,
-  status,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "../caller/caller.ts";
 import type { CallerPublicKey } from "../caller/caller-keys.ts";
@@ -27,6 +19,14 @@ import { extractTraceContext } from "../telemetry/trace-context.ts";
 import { kitTracer } from "../telemetry/tracer.ts";
 import { IDEMPOTENCY_KEY_METADATA, idempotencyKeyProblem } from "../wire/idempotency-key.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
+import type { ReadMetadata } from "../wire/read-metadata.ts";
+import type {
+  ServerCall,
+  ServiceImplementation,
+  StatusAnswer,
+  UnaryAnswer,
+  UnaryHandler,
+} from "./server-call.ts";
 
 /** A unary RPC as a service writes it: a request and its caller in, a response out. */
 export type Unary<Request, Response> = (request: Request, caller: Caller) => Promise<Response>;
@@ -65,8 +65,8 @@ export type Handlers<Definition extends ServiceDefinitionShape> = {
 };
 
 /**
- * Turns handlers into a grpc-js implementation: verifies the caller's signed identity, gives
- * the handler an AbortSignal tied to the call's deadline and cancellation, maps thrown errors
+ * Turns handlers into the kit server's implementation: verifies the caller's signed identity,
+ * gives the handler the call's AbortSignal (its deadline and cancellation), maps thrown errors
  * to statuses through `grpcStatusOf`, and logs one line per call (at a level by its status:
  * `callLogLevel`). Each call is a SERVER span, the child of the caller's span when its metadata
  * carries a W3C `traceparent`.
@@ -75,8 +75,8 @@ export function bindService<Definition extends ServiceDefinitionShape>(
   definition: Definition,
   handlers: Handlers<Definition>,
   options: BindOptions,
-): UntypedServiceImplementation {
-  const implementation: UntypedServiceImplementation = {};
+): ServiceImplementation {
+  const implementation: ServiceImplementation = {};
   // One verifier for the service's methods; tokens name this service as their audience.
   const [first] = Object.values(definition);
   const verify = callerVerifier(options.callerKeys, serviceOfMethod(first?.path ?? "/"));
@@ -98,9 +98,9 @@ function adaptUnary(
   path: string,
   handler: Unary<unknown, unknown>,
   { log, verify }: { log: Logger; verify: Verify },
-): handleUnaryCall<unknown, unknown> {
+): UnaryHandler {
   const shape = rpcSpanShape(path, SpanKind.SERVER);
-  return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+  return (call: ServerCall) => {
     const started = performance.now();
     const parent = extractTraceContext(call.metadata);
     const span = kitTracer().startSpan(
@@ -108,10 +108,8 @@ function adaptUnary(
       { kind: SpanKind.SERVER, attributes: shape.attributes },
       parent,
     );
-    const lifetime = callLifetime(call);
-    const finish = (error: ServerErrorResponse | null, response?: unknown): void => {
-      lifetime.dispose();
-      const code = error?.code ?? status.OK;
+    const finish = (answer: UnaryAnswer): UnaryAnswer => {
+      const code = answer.error?.code ?? status.OK;
       const level = callLogLevel(code);
       if (log.isLevelEnabled(level)) {
         log[level](
@@ -120,29 +118,28 @@ function adaptUnary(
         );
       }
       endRpcSpan(span, SpanKind.SERVER, code);
-      callback(error, response);
+      return answer;
     };
     // The handler, its queries and the log lines above run with the span active.
-    context.with(trace.setSpan(parent, span), () => {
+    return context.with(trace.setSpan(parent, span), () => {
       const failed = (error: unknown) =>
-        finish(toStatusError(error, lifetime.signal, { path, log, span }));
-      run(handler, call, { path, signal: lifetime.signal, verify }).then(
+        finish({ error: toStatusError(error, call.signal, { path, log, span }) });
+      return run(handler, call, { path, verify }).then(
         // An answer found after the deadline or a cancel is not sent as a success: the client
         // has given up, or is about to, and would otherwise race its own timer against it.
-        (response) =>
-          lifetime.signal.aborted ? failed(lifetime.signal.reason) : finish(null, response),
+        (response) => (call.signal.aborted ? failed(call.signal.reason) : finish({ response })),
         failed,
       );
     });
   };
 }
 
-type Verify = (metadata: Metadata, method: string) => string | Promise<string>;
+type Verify = (metadata: ReadMetadata, method: string) => string | Promise<string>;
 
 async function run(
   handler: Unary<unknown, unknown>,
-  call: ServerUnaryCall<unknown, unknown>,
-  { path, signal, verify }: { path: string; signal: AbortSignal; verify: Verify },
+  call: ServerCall,
+  { path, verify }: { path: string; verify: Verify },
 ): Promise<unknown> {
   const subject = await verify(call.metadata, path);
   const internalRpc = INTERNAL in handler;
@@ -153,6 +150,7 @@ async function run(
     throw unauthenticated("this RPC needs a user's identity");
   }
   const idempotencyKey = idempotencyKeyOf(call.metadata);
+  const { signal } = call;
   return handler(
     call.request,
     idempotencyKey === undefined
@@ -162,7 +160,7 @@ async function run(
 }
 
 /** The call's checked idempotency key; the gateway checks it too, but the kit trusts no peer. */
-function idempotencyKeyOf(metadata: Metadata): string | undefined {
+function idempotencyKeyOf(metadata: ReadMetadata): string | undefined {
   const [value] = metadata.get(IDEMPOTENCY_KEY_METADATA);
   if (value === undefined) {
     return undefined;
@@ -172,31 +170,6 @@ function idempotencyKeyOf(metadata: Metadata): string | undefined {
     throw invalidArgument(`${IDEMPOTENCY_KEY_METADATA}: ${problem}`);
   }
   return value as string;
-}
-
-/** An AbortSignal that fires when the deadline passes or the client cancels. */
-function callLifetime(call: ServerUnaryCall<unknown, unknown>): {
-  signal: AbortSignal;
-  dispose(): void;
-} {
-  const controller = new AbortController();
-  const deadline = call.getDeadline();
-  const remaining = (deadline instanceof Date ? deadline.getTime() : deadline) - Date.now();
-  const timer = Number.isFinite(remaining)
-    ? setTimeout(
-        () => controller.abort(new AppError("DEADLINE_EXCEEDED", "deadline exceeded")),
-        Math.max(0, remaining),
-      )
-    : undefined;
-  const onCancel = (): void => controller.abort(new AppError("CANCELLED", "call cancelled"));
-  call.once("cancelled", onCancel);
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      call.removeListener("cancelled", onCancel);
-    },
-  };
 }
 
 // What the server, not the request, is to blame for (as grpc-go's logging middleware sorts them).
@@ -224,7 +197,7 @@ function toStatusError(
   error: unknown,
   signal: AbortSignal,
   { path, log, span }: { path: string; log: Logger; span: Span },
-): ServerErrorResponse {
+): StatusAnswer {
   // A query cancelled because the call ended fails with a SQL error; report why it ended.
   const ended = signal.aborted && !(error instanceof AppError) ? signal.reason : error;
   const cause = isDatabaseUnavailable(ended) ? databaseUnavailable(ended, { path, log }) : ended;
@@ -254,20 +227,17 @@ function databaseUnavailable(
 }
 
 // Details travel in a response header: an error quoting a huge client string would overflow it
-// and reach the client as a broken stream. Lone surrogates would make grpc-js's encodeURI throw.
+// and reach the client as a broken stream. Lone surrogates are made well-formed before encoding.
 const MAX_DETAILS_LENGTH = 1_000;
 
-function serviceError(code: status, message: string, errorCode?: ErrorCode): ServerErrorResponse {
+function serviceError(code: status, message: string, errorCode?: ErrorCode): StatusAnswer {
   const clipped =
     message.length > MAX_DETAILS_LENGTH ? `${message.slice(0, MAX_DETAILS_LENGTH)}…` : message;
   const details = clipped.toWellFormed();
-  if (errorCode === undefined) {
-    return Object.assign(new Error(details), { code, details });
-  }
   // The domain code rides beside the status, for clients that tell apart codes sharing a status.
-  const metadata = new Metadata();
-  metadata.set(ERROR_CODE_METADATA, errorCode);
-  return Object.assign(new Error(details), { code, details, metadata });
+  return errorCode === undefined
+    ? { code, details }
+    : { code, details, metadata: { [ERROR_CODE_METADATA]: errorCode } };
 }
 
 function round(ms: number): number {

@@ -1,19 +1,20 @@
-import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Meter } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
 import { measureServerCalls } from "../telemetry/rpc-metrics.ts";
 import { healthDefinition } from "../wire/health-definition.ts";
 import { serverKeepalive } from "../wire/keepalive.ts";
-import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
 import type { ServiceDefinitionShape } from "../wire/method-types.ts";
-import { withoutChannelz } from "./channelz.ts";
+import { H2GrpcServer } from "./h2-server.ts";
 import { HealthRegistry } from "./health-registry.ts";
+import { type MethodCodec, type MethodRoute, streamRoute, unaryRoute } from "./method-route.ts";
+import type { ServiceImplementation, StreamHandler, UnaryHandler } from "./server-call.ts";
 
 export interface ServiceRegistration {
   /** Full service name for health checks, e.g. "trellis.notes.v1.NotesService". */
   name: string;
   definition: ServiceDefinitionShape;
-  implementation: UntypedServiceImplementation;
+  /** `bindService`'s handlers, by the definition's method names. */
+  implementation: ServiceImplementation;
 }
 
 export interface GrpcServerOptions {
@@ -27,7 +28,7 @@ export interface GrpcServerOptions {
   /** How long in-flight calls may finish once no new ones are accepted. */
   shutdownGraceMs: number;
   /**
-   * A connection older than this (grpc-js adds +/-10% jitter) is sent GOAWAY, so its client
+   * A connection older than this (+/-10% jitter, as grpc-js has it) is sent GOAWAY, so its client
    * connects again, asks DNS again and meets replicas started since; 0 or unset: never.
    */
   maxConnectionAgeMs?: number;
@@ -46,31 +47,22 @@ export interface GrpcServer {
 }
 
 /**
- * Starts a gRPC server with grpc.health.v1 registered. Every service, and the overall ""
- * entry, reports NOT_SERVING until `markServing()`, so probes wait for migrations.
+ * Starts the kit's gRPC server (`h2-server.ts`, on node:http2) with grpc.health.v1 registered.
+ * Every service, and the overall "" entry, reports NOT_SERVING until `markServing()`, so probes
+ * wait for migrations.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
   const names = ["", ...options.services.map((service) => service.name)];
   const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
   );
-  const server = new Server({
-    ...serverKeepalive,
-    ...withoutChannelz,
-    ...messageLimits,
-    ...connectionAge(options),
+  const server = new H2GrpcServer(routesOf(options, health), {
+    keepaliveTimeMs: serverKeepalive.keepaliveTimeMs,
+    keepaliveTimeoutMs: serverKeepalive.keepaliveTimeoutMs,
+    maxAgeMs: options.maxConnectionAgeMs ?? 0,
+    maxAgeGraceMs: options.maxConnectionAgeGraceMs ?? DEFAULT_MAX_AGE_GRACE_MS,
   });
-  server.addService(healthDefinition, health.implementation());
-  for (const service of options.services) {
-    const { definition, implementation } = service;
-    server.addService(
-      definition as never,
-      options.meter
-        ? measureServerCalls(definition, implementation, options.meter)
-        : implementation,
-    );
-  }
-  const port = await bind(server, `${options.host}:${options.port}`);
+  const port = await server.listen(options.host, options.port);
   options.log.info({ address: `${options.host}:${port}` }, "grpc server listening");
 
   let stopping: Promise<void> | undefined;
@@ -83,70 +75,65 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     port,
     markServing: () => setAll("SERVING"),
     shutdown() {
-      stopping ??= drain(
-        server,
-        options,
-        () => setAll("NOT_SERVING"),
-        () => health.endWatches(),
-      );
+      stopping ??= drain(server, options, {
+        markNotServing: () => setAll("NOT_SERVING"),
+        endWatches: () => health.endWatches(),
+      });
       return stopping;
     },
   };
 }
 
-// grpc-js sends messages of any size unless told: bounded like the kit's client, an answer too
-// large fails here (RESOURCE_EXHAUSTED) instead of crossing the network to be refused.
-const messageLimits = {
-  "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-  "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-} as const;
+// grpc-js's default for grpc.max_connection_age_grace_ms is "no limit"; a day stands for it.
+const DEFAULT_MAX_AGE_GRACE_MS = 24 * 3_600_000;
 
-/** grpc-js's options for `maxConnectionAgeMs`; none (its default: no limit) when unset or 0. */
-function connectionAge(options: GrpcServerOptions): Record<string, number> {
-  const { maxConnectionAgeMs, maxConnectionAgeGraceMs } = options;
-  if (maxConnectionAgeMs === undefined || maxConnectionAgeMs <= 0) {
-    return {};
+/** Health's methods and the services' (each measured when there is a meter), by path. */
+function routesOf(options: GrpcServerOptions, health: HealthRegistry): Map<string, MethodRoute> {
+  const routes = new Map<string, MethodRoute>();
+  addRoutes(routes, healthDefinition, health.implementation());
+  for (const { definition, implementation } of options.services) {
+    const measured = options.meter
+      ? measureServerCalls(definition, implementation, options.meter)
+      : implementation;
+    addRoutes(routes, definition, measured);
   }
-  return {
-    "grpc.max_connection_age_ms": maxConnectionAgeMs,
-    ...(maxConnectionAgeGraceMs === undefined
-      ? {}
-      : { "grpc.max_connection_age_grace_ms": maxConnectionAgeGraceMs }),
-  };
+  return routes;
 }
 
-function bind(server: Server, address: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
-      if (error) {
-        reject(error);
-      } else {
-        resolve(port);
-      }
-    });
-  });
+/** A route per implemented method of `definition`; the others answer UNIMPLEMENTED. */
+function addRoutes(
+  routes: Map<string, MethodRoute>,
+  definition: ServiceDefinitionShape,
+  implementation: ServiceImplementation,
+): void {
+  for (const [name, handler] of Object.entries(implementation)) {
+    const method = definition[name];
+    if (method === undefined) {
+      continue;
+    }
+    // Generated definitions (ts-proto's grpc-js output) carry their codec beside the path.
+    const codec = method as unknown as MethodCodec;
+    routes.set(
+      method.path,
+      method.responseStream
+        ? streamRoute(codec, handler as StreamHandler)
+        : unaryRoute(codec, handler as UnaryHandler),
+    );
+  }
 }
 
 async function drain(
-  server: Server,
+  server: H2GrpcServer,
   options: GrpcServerOptions,
-  markNotServing: () => void,
-  endWatches: () => void,
+  health: { markNotServing(): void; endWatches(): void },
 ): Promise<void> {
-  markNotServing();
+  health.markNotServing();
   options.log.info({ delay_ms: options.shutdownDelayMs }, "shutting down: health NOT_SERVING");
   await Bun.sleep(options.shutdownDelayMs);
-  endWatches();
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => {
-      options.log.warn({ grace_ms: options.shutdownGraceMs }, "drain timed out: cancelling calls");
-      server.forceShutdown();
-      resolve();
-    }, options.shutdownGraceMs);
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      resolve();
-    });
-  });
+  health.endWatches();
+  const cut = await server.drain(options.shutdownGraceMs);
+  if (cut > 0) {
+    options.log.warn({ grace_ms: options.shutdownGraceMs }, "drain timed out: cancelling calls");
+  }
   options.log.info("grpc server stopped");
 }

@@ -1,10 +1,11 @@
-import {
-  type handleServerStreamingCall,
-  type handleUnaryCall,
-  status,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import type { CheckRequest, CheckResponse, HealthStatus } from "../wire/health-definition.ts";
+import type {
+  ServerCall,
+  ServerStream,
+  ServiceImplementation,
+  UnaryAnswer,
+} from "./server-call.ts";
 
 /** Serving status per service name ("" is the whole server), answered over grpc.health.v1. */
 export class HealthRegistry {
@@ -25,7 +26,7 @@ export class HealthRegistry {
     }
   }
 
-  /** Ends every Watch stream, which would otherwise hold a draining server open. */
+  /** Ends every Watch stream (status OK), which would otherwise hold a draining server open. */
   endWatches(): void {
     for (const stream of this.streams) {
       stream.end();
@@ -34,27 +35,25 @@ export class HealthRegistry {
     this.watchers.clear();
   }
 
-  implementation(): UntypedServiceImplementation {
-    const check: handleUnaryCall<CheckRequest, CheckResponse> = (call, callback) => {
-      const state = this.statuses.get(call.request.service);
-      if (state === undefined) {
-        callback({ code: status.NOT_FOUND, details: `unknown service ${call.request.service}` });
-      } else {
-        callback(null, { status: state });
-      }
+  implementation(): ServiceImplementation {
+    const check = async (call: ServerCall): Promise<UnaryAnswer<CheckResponse>> => {
+      const { service } = call.request as CheckRequest;
+      const state = this.statuses.get(service);
+      return state === undefined
+        ? { error: { code: status.NOT_FOUND, details: "unknown service" } }
+        : { response: { status: state } };
     };
-    const watch: handleServerStreamingCall<CheckRequest, CheckResponse> = (call) => {
-      const name = call.request.service;
-      const notify = (state: HealthStatus): void => {
-        call.write({ status: state });
-      };
+    const watch = (call: ServerStream): void => {
+      const stream = call as ServerStream<CheckRequest, CheckResponse>;
+      const name = stream.request.service;
+      const notify = (state: HealthStatus): void => stream.write({ status: state });
       const watchers = this.watchers.get(name) ?? new Set();
       this.watchers.set(name, watchers);
       watchers.add(notify);
-      this.streams.add(call);
-      call.on("cancelled", () => {
+      this.streams.add(stream);
+      stream.signal.addEventListener("abort", () => {
         watchers.delete(notify);
-        this.streams.delete(call);
+        this.streams.delete(stream);
       });
       notify(this.statuses.get(name) ?? "SERVICE_UNKNOWN");
     };

@@ -1,15 +1,11 @@
-import {
-  type handleUnaryCall,
-  type sendUnaryData,
-  status,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { type Attributes, type Histogram, type Meter, SpanKind } from "@opentelemetry/api";
 import {
   ATTR_RPC_STATUS_CODE,
   METRIC_RPC_CLIENT_CALL_DURATION,
   METRIC_RPC_SERVER_CALL_DURATION,
 } from "@opentelemetry/semantic-conventions";
+import type { ServiceImplementation, UnaryHandler } from "../server/server-call.ts";
 import type { ServiceDefinitionShape } from "../wire/method-types.ts";
 import { DURATION_BUCKETS_SECONDS } from "./duration-buckets.ts";
 import { ATTR_RPC_GRPC_STATUS_CODE, type RpcSpanShape, rpcSpanShape } from "./rpc-span.ts";
@@ -60,40 +56,35 @@ export function callRecorder(histogram: Histogram, shape: RpcSpanShape): RecordC
 }
 
 /**
- * The service's handlers, each recording its calls' durations into rpc.server.call.duration:
- * from the handler's start to the callback that answers, whatever the outcome.
+ * The service's unary handlers, each recording its calls' durations into rpc.server.call.duration:
+ * from the handler's start to its answer, whatever the outcome.
  */
 export function measureServerCalls(
   definition: ServiceDefinitionShape,
-  implementation: UntypedServiceImplementation,
+  implementation: ServiceImplementation,
   meter: Meter,
-): UntypedServiceImplementation {
+): ServiceImplementation {
   const histogram = callDurations(meter, SpanKind.SERVER);
-  const measured: UntypedServiceImplementation = {};
+  const measured: ServiceImplementation = {};
   for (const [name, handler] of Object.entries(implementation)) {
-    const path = definition[name]?.path;
+    const method = definition[name];
     measured[name] =
-      path === undefined
+      method === undefined || method.responseStream
         ? handler
         : measureUnary(
-            handler as handleUnaryCall<unknown, unknown>,
-            callRecorder(histogram, rpcSpanShape(path, SpanKind.SERVER)),
+            handler as UnaryHandler,
+            callRecorder(histogram, rpcSpanShape(method.path, SpanKind.SERVER)),
           );
   }
   return measured;
 }
 
-function measureUnary(
-  handler: handleUnaryCall<unknown, unknown>,
-  record: RecordCall,
-): handleUnaryCall<unknown, unknown> {
-  return (call, callback) => {
+function measureUnary(handler: UnaryHandler, record: RecordCall): UnaryHandler {
+  return async (call) => {
     const started = performance.now();
-    const answer: sendUnaryData<unknown> = (error, ...rest) => {
-      record(error?.code ?? status.OK, started);
-      callback(error, ...rest);
-    };
-    handler(call, answer);
+    const answer = await handler(call);
+    record(answer.error?.code ?? status.OK, started);
+    return answer;
   };
 }
 

@@ -6,11 +6,12 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from "@opentelemetry/api";
+import type { ReadMetadata } from "../wire/read-metadata.ts";
 
 // gRPC metadata as an OpenTelemetry carrier: the global propagator (W3C trace context unless
 // OTEL_PROPAGATORS says otherwise) writes `traceparent` / `tracestate` into it.
 
-const getter: TextMapGetter<Metadata> = {
+const getter: TextMapGetter<ReadMetadata> = {
   keys: (metadata) => Object.keys(metadata.getMap()),
   get(metadata, key) {
     // Binary (-bin) entries are Buffers; trace context is text.
@@ -40,6 +41,6 @@ export function injectTraceHeaders(context: Context, headers: Record<string, str
 }
 
 /** The caller's trace context from an incoming call's metadata, as a parent for its span. */
-export function extractTraceContext(metadata: Metadata): Context {
+export function extractTraceContext(metadata: ReadMetadata): Context {
   return propagation.extract(ROOT_CONTEXT, metadata, getter);
 }

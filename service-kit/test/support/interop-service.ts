@@ -5,6 +5,9 @@ import {
   type sendUnaryData,
   status,
 } from "@grpc/grpc-js";
+import { silentLogger } from "../../src/log.ts";
+import { startGrpcServer } from "../../src/server/grpc-server.ts";
+import type { ServerCall } from "../../src/server/server-call.ts";
 import {
   decodeEmpty,
   decodeSimpleRequest,
@@ -19,7 +22,7 @@ import {
 
 // grpc.testing.TestService (grpc/src/proto/grpc/testing/test.proto), its unary methods, as
 // ts-proto would generate them for grpc-js, and a server of it as the interop suite describes
-// (doc/interop-test-descriptions.md): plain grpc-js, none of the kit's server.
+// (doc/interop-test-descriptions.md) twice: on plain grpc-js, and on the kit's own server.
 
 /** One unary method as ts-proto's grpc-js output has it. */
 interface UnaryMethod<Request, Response> {
@@ -127,4 +130,42 @@ function answer(
     return [{ code: echo.code, details: echo.message }];
   }
   return [null, { payload: { body: new Uint8Array(request.responseSize) } }];
+}
+
+/**
+ * The same TestService on the kit's own server (`startGrpcServer`), its handlers written against
+ * the kit's call type directly (no caller tokens: interop clients carry none).
+ */
+export async function startKitInteropServer(): Promise<InteropServer> {
+  let sleepMs = 0;
+  const { emptyCall, unaryCall } = testServiceDefinition;
+  const server = await startGrpcServer({
+    services: [
+      {
+        name: "grpc.testing.TestService",
+        definition: { emptyCall, unaryCall },
+        implementation: {
+          emptyCall: async () => ({ response: {} }),
+          unaryCall: async (call: ServerCall) => {
+            await Bun.sleep(sleepMs);
+            const [error, response] = answer(call.request as SimpleRequest);
+            return error === null ? { response } : { error };
+          },
+        },
+      },
+    ],
+    host: "127.0.0.1",
+    port: 0,
+    log: silentLogger(),
+    shutdownDelayMs: 0,
+    shutdownGraceMs: 1_000,
+  });
+  server.markServing();
+  return {
+    port: server.port,
+    setSleepMs: (ms) => {
+      sleepMs = ms;
+    },
+    stop: () => void server.shutdown(),
+  };
 }

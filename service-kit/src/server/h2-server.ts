@@ -1,0 +1,144 @@
+import {
+  createServer,
+  type Http2Server,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from "node:http2";
+import { status } from "@grpc/grpc-js";
+import { isGrpcContentType } from "../wire/message-frame.ts";
+import { IncomingCall } from "./incoming-call.ts";
+import type { MethodRoute } from "./method-route.ts";
+import { type SessionLifetimeOptions, watchSession } from "./session-lifetime.ts";
+import { trailersOnly } from "./status-headers.ts";
+
+/**
+ * The kit's gRPC server on node:http2: unary methods, and server-streaming ones for health Watch.
+ * It owns the connections so it can ping, age and drain them; `error` events of streams and
+ * connections are a call or a connection lost, never a crash.
+ */
+export class H2GrpcServer {
+  private readonly server: Http2Server;
+  private readonly sessions = new Map<ServerHttp2Session, SessionState>();
+  private draining = false;
+  /** Connections closed with calls still running (their grace over). */
+  private cut = 0;
+
+  constructor(
+    private readonly routes: ReadonlyMap<string, MethodRoute>,
+    private readonly lifetime: SessionLifetimeOptions,
+  ) {
+    this.server = createServer();
+    this.server.on("session", (session) => this.onSession(session));
+    this.server.on("stream", (stream, headers) =>
+      this.onStream(stream as ServerHttp2Stream, headers),
+    );
+    this.server.on("sessionError", ignore);
+  }
+
+  /** Listens on `host`:`port` (0: a free one); resolves with the port. */
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        this.server.on("error", ignore);
+        const address = this.server.address();
+        resolve(typeof address === "object" && address !== null ? address.port : port);
+      });
+    });
+  }
+
+  /**
+   * Stops taking connections, sends every connection GOAWAY (new streams are refused), waits for
+   * the calls in flight up to `graceMs`, then closes what is left. Resolves with how many
+   * connections had to be cut.
+   */
+  async drain(graceMs: number): Promise<number> {
+    this.draining = true;
+    this.server.close();
+    const cutBefore = this.cut;
+    for (const session of this.sessions.keys()) {
+      this.retire(session, graceMs);
+    }
+    // A connection already retiring for its age may have a longer grace than the drain's.
+    const deadline = Date.now() + graceMs;
+    while (this.sessions.size > 0 && Date.now() < deadline) {
+      await Bun.sleep(5);
+    }
+    for (const session of this.sessions.keys()) {
+      this.cutOff(session);
+    }
+    this.sessions.clear();
+    return this.cut - cutBefore;
+  }
+
+  private onSession(session: ServerHttp2Session): void {
+    session.on("error", ignore);
+    if (this.draining) {
+      session.destroy();
+      return;
+    }
+    const state: SessionState = { retiring: false, stop: () => {} };
+    this.sessions.set(session, state);
+    state.stop = watchSession(session, this.lifetime, (aged, graceMs) =>
+      this.retire(aged, graceMs),
+    );
+    session.once("close", () => {
+      state.stop();
+      this.sessions.delete(session);
+    });
+  }
+
+  /** GOAWAY: the connection's calls may finish, for `graceMs` at most, then it closes. */
+  private retire(session: ServerHttp2Session, graceMs: number): void {
+    const state = this.sessions.get(session);
+    if (state === undefined || state.retiring) {
+      return;
+    }
+    state.retiring = true;
+    if (!session.closed && !session.destroyed) {
+      session.close();
+    }
+    const force = setTimeout(() => this.cutOff(session), graceMs);
+    session.once("close", () => clearTimeout(force));
+  }
+
+  /** Closes a connection whose calls outlived their grace: they fail on the client's side. */
+  private cutOff(session: ServerHttp2Session): void {
+    if (!session.destroyed) {
+      this.cut += 1;
+      session.destroy();
+    }
+  }
+
+  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    stream.on("error", ignore);
+    if (!isGrpcContentType(headers["content-type"])) {
+      stream.resume();
+      stream.respond({ ":status": 415 }, { endStream: true });
+      return;
+    }
+    const path = headers[":path"] ?? "";
+    const route = this.routes.get(path);
+    if (route === undefined) {
+      stream.resume();
+      stream.respond(
+        trailersOnly({
+          code: status.UNIMPLEMENTED,
+          details: `The server does not implement the method ${path.slice(0, 200)}`,
+        }),
+        { endStream: true },
+      );
+      return;
+    }
+    new IncomingCall(stream, headers, route);
+  }
+}
+
+interface SessionState {
+  retiring: boolean;
+  stop(): void;
+}
+
+function ignore(): void {}

@@ -1,0 +1,201 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from "node:http2";
+import { status } from "@grpc/grpc-js";
+import { AppError } from "../errors.ts";
+import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
+import { declaredLength, frameMessage, unaryMessage } from "../wire/message-frame.ts";
+import { CallMetadata } from "./call-metadata.ts";
+import { parseGrpcTimeout } from "./grpc-timeout.ts";
+import type { MethodRoute } from "./method-route.ts";
+import type { StatusAnswer } from "./server-call.ts";
+import { OK_TRAILERS, RESPONSE_HEADERS, trailersOnly } from "./status-headers.ts";
+
+/**
+ * One call on its stream, from the request's HEADERS to the status sent: reads the one request
+ * message (refusing one over MAX_MESSAGE_BYTES from its declared length, before it is all
+ * buffered), runs the deadline (grpc-timeout) and notices the client's cancel (the stream closing
+ * first), both of which abort `signal`, and sends the answer once. A late answer, after the
+ * deadline or a cancel, is dropped. The class holds the per-call state so that a call costs one
+ * object and its stream's listeners; this is every service's hot path.
+ */
+export class IncomingCall {
+  readonly metadata: CallMetadata;
+  private readonly controller = new AbortController();
+  private readonly chunks: Buffer[] = [];
+  private received = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Status sent or being sent: nothing more goes out. */
+  private finished = false;
+  private trailers: OutgoingHttpHeaders = OK_TRAILERS;
+
+  constructor(
+    private readonly stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    private readonly route: MethodRoute,
+  ) {
+    this.metadata = new CallMetadata(headers);
+    stream.once("close", () => this.onClose());
+    const timeoutMs = parseGrpcTimeout(headers["grpc-timeout"]);
+    const refused = refusedByHeaders(headers, timeoutMs);
+    if (refused !== undefined) {
+      this.fail(refused);
+      return;
+    }
+    if (typeof timeoutMs === "number" && timeoutMs <= MAX_TIMER_MS) {
+      this.timer = setTimeout(expire, timeoutMs, this);
+    }
+    stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    stream.once("end", () => this.onEnd());
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Whether the call still waits for its answer (not failed, expired or cancelled). */
+  get open(): boolean {
+    return !this.finished;
+  }
+
+  /** Answers with one message and status OK. */
+  answer(message: Buffer): void {
+    if (message.length > MAX_MESSAGE_BYTES) {
+      this.fail({
+        code: status.RESOURCE_EXHAUSTED,
+        details: `Sent message larger than max (${message.length} vs. ${MAX_MESSAGE_BYTES})`,
+      });
+      return;
+    }
+    if (this.startAnswer()) {
+      this.finished = true;
+      this.stop();
+      this.stream.end(frameMessage(message));
+    }
+  }
+
+  /** Sends one message of a server-streaming answer (headers first); false once it ended. */
+  write(message: Buffer): boolean {
+    if (!this.startAnswer()) {
+      return false;
+    }
+    this.stream.write(frameMessage(message));
+    return true;
+  }
+
+  /** Ends a server-streaming answer with status OK. */
+  end(): void {
+    if (this.startAnswer()) {
+      this.finished = true;
+      this.stop();
+      this.stream.end();
+    }
+  }
+
+  /** Ends the call with `answer`'s status: Trailers-Only, or trailers after streamed messages. */
+  fail(answer: StatusAnswer): void {
+    const { stream } = this;
+    if (this.finished || stream.closed || stream.destroyed) {
+      return;
+    }
+    this.finished = true;
+    this.stop();
+    stream.resume(); // what is left of the request is read and dropped, not left to stall
+    if (stream.headersSent) {
+      this.trailers = trailersOnly(answer);
+      stream.end();
+    } else {
+      stream.respond(trailersOnly(answer), { endStream: true });
+    }
+  }
+
+  /** Response headers, once; false when the call is over (answered, failed, or gone). */
+  private startAnswer(): boolean {
+    const { stream } = this;
+    if (this.finished || stream.closed || stream.destroyed) {
+      return false;
+    }
+    if (!stream.headersSent) {
+      stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+      stream.once("wantTrailers", () => stream.sendTrailers(this.trailers));
+    }
+    return true;
+  }
+
+  /** The deadline passed: the client is told, the handler's signal aborts. */
+  expired(): void {
+    this.fail({ code: status.DEADLINE_EXCEEDED, details: "Deadline exceeded" });
+    this.controller.abort(new AppError("DEADLINE_EXCEEDED", "deadline exceeded"));
+  }
+
+  private stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** The stream closed: before an answer, the client cancelled or its connection went. */
+  private onClose(): void {
+    this.stop();
+    if (!this.finished) {
+      this.finished = true;
+      this.controller.abort(new AppError("CANCELLED", "call cancelled"));
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.finished) {
+      return;
+    }
+    const { chunks } = this;
+    chunks.push(chunk);
+    this.received += chunk.length;
+    const first = chunks.length === 1 ? chunk : (chunks[0] as Buffer);
+    // The prefix declares the length; a prefix split over chunks is read once it is whole.
+    const prefix = first.length >= 5 ? first : Buffer.concat(chunks).subarray(0, 5);
+    const length = Math.max(declaredLength(prefix) ?? 0, this.received - 5);
+    if (length > MAX_MESSAGE_BYTES) {
+      this.fail({
+        code: status.RESOURCE_EXHAUSTED,
+        details: `Received message larger than max (${length} vs. ${MAX_MESSAGE_BYTES})`,
+      });
+    }
+  }
+
+  private onEnd(): void {
+    if (this.finished) {
+      return;
+    }
+    const { chunks } = this;
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const message = unaryMessage(body);
+    if ("code" in message) {
+      this.fail(message);
+    } else {
+      this.route.onRequest(this, message);
+    }
+  }
+}
+
+/**
+ * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days); a longer one fires at once.
+ * grpc-timeout allows up to 99999999 hours: a deadline beyond this is no deadline in practice.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** What the request's headers alone refuse: compression, or a malformed grpc-timeout. */
+function refusedByHeaders(
+  headers: IncomingHttpHeaders,
+  timeoutMs: number | undefined | null,
+): StatusAnswer | undefined {
+  const encoding = headers["grpc-encoding"];
+  if (encoding !== undefined && encoding !== "identity") {
+    // grpc-accept-encoding in the answer tells the client what would do.
+    return { code: status.UNIMPLEMENTED, details: "Compressed requests are not supported" };
+  }
+  if (timeoutMs === null) {
+    return { code: status.INTERNAL, details: "Invalid grpc-timeout value" };
+  }
+  return undefined;
+}
+
+/** The deadline timer's callback: a module function given the call, so no closure per call. */
+function expire(call: IncomingCall): void {
+  call.expired();
+}
