@@ -26,6 +26,11 @@ export class HealthRegistry {
     }
   }
 
+  /** How many service names have a Watch stream open (each name once). */
+  get watchedNames(): number {
+    return this.watchers.size;
+  }
+
   /** Ends every Watch stream (status OK), which would otherwise hold a draining server open. */
   endWatches(): void {
     for (const stream of this.streams) {
@@ -54,6 +59,11 @@ export class HealthRegistry {
       stream.signal.addEventListener("abort", () => {
         watchers.delete(notify);
         this.streams.delete(stream);
+        // A client may Watch any name: an entry kept for a name nobody watches any more would
+        // let a client grow this map without bound, one random name per stream.
+        if (watchers.size === 0 && this.watchers.get(name) === watchers) {
+          this.watchers.delete(name);
+        }
       });
       notify(this.statuses.get(name) ?? "SERVICE_UNKNOWN");
     };
