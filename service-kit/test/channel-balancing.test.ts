@@ -156,9 +156,14 @@ test("a replica SIGKILLed mid-run: no call fails but those in flight when it die
       killed.started = state.started;
       killed.answersBefore = state.answers.get(ADDRESSES[0] as string) ?? 0;
       children[0]?.kill("SIGKILL");
-      dying = children[0]?.exited.then(() => {
-        dead = true;
-      });
+      // The client learns of the dead connection from its socket's close, which may come after
+      // the child's exit event: calls wait out a moment of idle event loop too, as none start
+      // between a real crash and its peers' sockets closing.
+      dying = children[0]?.exited
+        .then(() => Bun.sleep(100))
+        .then(() => {
+          dead = true;
+        });
     }
     return dead ? undefined : dying;
   });
