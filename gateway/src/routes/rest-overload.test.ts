@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import type { RawClient } from "../rest/raw-clients.ts";
+import { callGate } from "../testing/call-gate.ts";
 import { fakeNotes, grpcError, rawNotes } from "../testing/fake-clients.ts";
 import { NOTES_SERVICE, signedIn, testApp } from "../testing/test-app.ts";
 
@@ -10,36 +11,18 @@ import { NOTES_SERVICE, signedIn, testApp } from "../testing/test-app.ts";
 /** The fake notes service, each call held until `release()`; `failing` makes them fail. */
 function heldNotes(options: { failing?: boolean } = {}) {
   const inner = rawNotes(fakeNotes());
-  let calls = 0;
-  let releaseAll: () => void = () => {};
-  let released = new Promise<void>((resolve) => {
-    releaseAll = resolve;
-  });
+  const gate = callGate();
   const client: RawClient = {
-    async call(method, request, settings) {
-      calls += 1;
-      await released;
-      if (options.failing) {
-        throw grpcError(status.UNAVAILABLE, "down");
-      }
-      return inner.call(method, request, settings);
-    },
+    call: (method, request, settings) =>
+      gate.hold(async () => {
+        if (options.failing) {
+          throw grpcError(status.UNAVAILABLE, "down");
+        }
+        return inner.call(method, request, settings);
+      })(request),
     close() {},
   };
-  return {
-    client,
-    calls: () => calls,
-    /** Resolves once `count` calls have reached the service. */
-    async reached(count: number) {
-      while (calls < count) {
-        await Bun.sleep(1);
-      }
-    },
-    release() {
-      releaseAll();
-      released = Promise.resolve();
-    },
-  };
+  return { client, calls: gate.calls, reached: gate.reached, release: gate.release };
 }
 
 function appWithin(max: number, held: ReturnType<typeof heldNotes>) {

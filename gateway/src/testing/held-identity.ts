@@ -8,6 +8,7 @@ import {
 } from "@trellis/service-kit";
 import { createClients, IDENTITY_SERVICE, type IdentityClient } from "../clients.ts";
 import type { GatewayConfig } from "../config.ts";
+import { callGate } from "./call-gate.ts";
 import { fakeIdentity } from "./fake-clients.ts";
 
 type Config = Pick<GatewayConfig, "grpcTimeoutMs" | "callerKey" | "grpcClient">;
@@ -32,37 +33,6 @@ export async function heldIdentity(config: Config) {
       gate.release();
       clients.close();
       await host.shutdown();
-    },
-  };
-}
-
-/** Holds every call until `release()`, counting those that came. */
-function callGate() {
-  let calls = 0;
-  let releaseAll: () => void = () => {};
-  let released = new Promise<void>((resolve) => {
-    releaseAll = resolve;
-  });
-  const hold =
-    <Request, Response>(answer: (request: Request) => Promise<Response>) =>
-    async (request: Request): Promise<Response> => {
-      calls += 1;
-      await released;
-      return answer(request);
-    };
-  return {
-    hold,
-    /** Calls that reached identity, answered or still held. */
-    calls: () => calls,
-    /** Resolves once `count` calls have reached identity. */
-    async reached(count: number) {
-      while (calls < count) {
-        await Bun.sleep(1);
-      }
-    },
-    release() {
-      releaseAll();
-      released = Promise.resolve();
     },
   };
 }
