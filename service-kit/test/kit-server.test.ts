@@ -50,14 +50,20 @@ async function startServer(
 
 const echo = async (call: ServerCall): Promise<UnaryAnswer> => ({ response: call.request });
 
+/** A node:http2 connection to the server on `port`, closed after the test. */
+function openSession(port: number): ClientHttp2Session {
+  const session = connect(`http://127.0.0.1:${port}`);
+  sessions.push(session);
+  return session;
+}
+
 /** One request on a fresh node:http2 connection: its response headers and trailers, merged. */
 async function rawCall(
   port: number,
   headers: Record<string, string>,
   body: Buffer,
 ): Promise<IncomingHttpHeaders> {
-  const session = connect(`http://127.0.0.1:${port}`);
-  sessions.push(session);
+  const session = openSession(port);
   const stream = session.request({
     ":method": "POST",
     ":path": PATH,
@@ -140,8 +146,7 @@ describe("what a request may not be", () => {
 
   test("a message prefix split over two DATA frames is read whole", async () => {
     const port = await startServer(echo);
-    const session = connect(`http://127.0.0.1:${port}`);
-    sessions.push(session);
+    const session = openSession(port);
     const stream = session.request({
       ":method": "POST",
       ":path": PATH,
@@ -164,8 +169,7 @@ describe("what a request may not be", () => {
 
 test("any request body, in any chunks, gets a gRPC status: the echo when it is one message", async () => {
   const port = await startServer(echo);
-  const session = connect(`http://127.0.0.1:${port}`);
-  sessions.push(session);
+  const session = openSession(port);
   const body = fc.oneof(
     fc.uint8Array({ maxLength: 40 }).map((message) => frameMessage(message)),
     fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
@@ -334,8 +338,7 @@ describe("keepalive", () => {
 
   test("a peer that answers the pings keeps its connection, and its calls", async () => {
     const port = await startServer(echo, { keepaliveTimeMs: 50, keepaliveTimeoutMs: 100 });
-    const session = connect(`http://127.0.0.1:${port}`);
-    sessions.push(session);
+    const session = openSession(port);
     await Bun.sleep(500);
 
     expect(session.closed || session.destroyed).toBe(false);
@@ -352,8 +355,7 @@ describe("maximum connection age", () => {
       },
       { maxAgeMs: 100, maxAgeGraceMs: 10_000 },
     );
-    const session = connect(`http://127.0.0.1:${port}`);
-    sessions.push(session);
+    const session = openSession(port);
     const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
     const answered = rawStreamCall(session);
     await goaway;
@@ -368,8 +370,7 @@ describe("maximum connection age", () => {
       maxAgeMs: 50,
       maxAgeGraceMs: 200,
     });
-    const session = connect(`http://127.0.0.1:${port}`);
-    sessions.push(session);
+    const session = openSession(port);
     session.on("error", () => {});
     const answered = rawStreamCall(session);
 
@@ -400,8 +401,7 @@ test("drain: new connections are refused, a call past the grace is cut, and it r
   ]);
   const server = new H2GrpcServer(routes, noLifetime);
   const port = await server.listen("127.0.0.1", 0);
-  const session = connect(`http://127.0.0.1:${port}`);
-  sessions.push(session);
+  const session = openSession(port);
   session.on("error", () => {});
   const answered = rawStreamCall(session);
   await Bun.sleep(50);
@@ -424,8 +424,7 @@ test("drain: new connections are refused, a call past the grace is cut, and it r
 test("drain: an idle connection gets GOAWAY and closes at once, not at the end of the grace", async () => {
   const server = new H2GrpcServer(new Map(), noLifetime);
   const port = await server.listen("127.0.0.1", 0);
-  const session = connect(`http://127.0.0.1:${port}`);
-  sessions.push(session);
+  const session = openSession(port);
   await new Promise((resolve) => session.once("connect", resolve));
   const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
   const started = performance.now();
@@ -441,8 +440,7 @@ test("drain: a connection already retiring for its age is cut at the drain's gra
   ]);
   const server = new H2GrpcServer(routes, { ...noLifetime, maxAgeMs: 50, maxAgeGraceMs: 60_000 });
   const port = await server.listen("127.0.0.1", 0);
-  const session = connect(`http://127.0.0.1:${port}`);
-  sessions.push(session);
+  const session = openSession(port);
   session.on("error", () => {});
   const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
   const answered = rawStreamCall(session);

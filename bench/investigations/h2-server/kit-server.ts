@@ -1,8 +1,7 @@
 // B with --kit: the kit's own server (service-kit's startGrpcServer, the product server that
 // replaced grpc-js's) answering the notes-like methods with fixed bytes, no bindService (no
 // caller check, span or log): the transport alone, as the other two. Environment: PORT.
-import { silentLogger } from "../../../service-kit/src/log.ts";
-import { startGrpcServer } from "../../../service-kit/src/server/grpc-server.ts";
+import { silentLogger, startGrpcServer } from "@trellis/service-kit";
 import { answers, notesLikeDefinition } from "./notes-like-definition.ts";
 
 const server = await startGrpcServer({
