@@ -34,7 +34,8 @@ export const errorSchema: Schema = {
   additionalProperties: false,
 };
 
-const errorResponse = (description: string, extra: Partial<Response> = {}): Response => ({
+/** An error answer: `description` and the shared error body. */
+export const errorResponse = (description: string, extra: Partial<Response> = {}): Response => ({
   description,
   ...extra,
   content: { "application/json": { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` } } },

@@ -24,6 +24,7 @@ import { isPageLoad } from "../http/page-load.ts";
 import { setRateLimitHeaders } from "../http/rate-limit-headers.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import { redirectTo } from "../http/redirect.ts";
+import { authResponses } from "../openapi/auth-responses.ts";
 
 export interface AuthRouteDeps {
   config: Pick<GatewayConfig, "appOrigin" | "trustProxy">;
@@ -63,18 +64,25 @@ export function authRoutes(deps: AuthRouteDeps) {
     .get("/:provider/login", startSignIn(handlerDeps), {
       params: providerParam,
       query: t.Object({ returnTo: t.Optional(t.String()) }),
-      detail: { summary: "Start signing in: redirects to the provider" },
+      detail: {
+        summary: "Start signing in: redirects to the provider",
+        responses: authResponses.login,
+      },
     })
     .get("/:provider/callback", finishSignIn(handlerDeps), {
       params: providerParam,
-      detail: { summary: "The provider's redirect back" },
+      detail: { summary: "The provider's redirect back", responses: authResponses.callback },
     })
     .post("/logout", logOut(handlerDeps), {
-      detail: { summary: "Sign out: deletes the session and expires the cookie" },
+      detail: {
+        summary: "Sign out: deletes the session and expires the cookie",
+        responses: authResponses.logout,
+      },
     })
     .post("/logout-everywhere", logOutEverywhere(handlerDeps), {
       detail: {
         summary: "Sign out everywhere: ends every session of the signed-in user",
+        responses: authResponses.logoutEverywhere,
         description:
           "Other browsers and devices are signed out on their next request (through another " +
           "gateway replica: within a second with SHARED_STATE_URL, else SESSION_CACHE_TTL_MS).",

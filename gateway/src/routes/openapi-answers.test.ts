@@ -1,6 +1,8 @@
 import { expect, test } from "bun:test";
 import { status } from "@grpc/grpc-js";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { encodePendingLogin } from "../auth/login-cookie.ts";
+import { LoginError } from "../auth/login-error.ts";
 import type { IdentityClient } from "../clients.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit-memory.ts";
 import {
@@ -10,7 +12,7 @@ import {
   type NotesClient,
   note,
 } from "../testing/fake-clients.ts";
-import { signedIn, type TestDeps, testApp } from "../testing/test-app.ts";
+import { fakeProvider, signedIn, type TestDeps, testApp } from "../testing/test-app.ts";
 
 // /openapi.json against what real requests answer: each answer a client may meet (a reused
 // Idempotency-Key, a rate limit, a busy identity or service) has its status declared on the
@@ -148,7 +150,122 @@ const cases: {
     answer: () => afterOne({ sessionLimiter: quotaOfOne() }, get(path), get(path)),
     want: { status: 429, retryAfter: true },
   })),
+  ...authCases(),
 ];
+
+/** The sign-in and sign-out routes, as an API client (not a page load) meets them. */
+function authCases(): typeof cases {
+  const github = fakeProvider("github");
+  const withGithub = { providers: { github } };
+  const started = encodePendingLogin({
+    provider: "github",
+    state: "s-github",
+    verifier: "v",
+    nonce: null,
+    returnTo: "/",
+  });
+  const callback: [string, RequestInit] = [
+    "/auth/github/callback?code=c&state=s-github",
+    { headers: { cookie: `__Host-login=${started}` } },
+  ];
+  const failingStart = { ...github, start: () => Promise.reject(new LoginError("exchange", "x")) };
+  const stalledSignIn: IdentityClient = { ...fakeIdentity(), completeOAuthLogin: never };
+  const logout = (path: string, site: string): [string, RequestInit] => [
+    path,
+    { method: "POST", headers: { ...signedIn(), "sec-fetch-site": site } },
+  ];
+  const signInLimit = createMemoryRateLimiter({ name: "auth", limit: 1, windowSeconds: 60 });
+  const login = "/auth/{provider}/login";
+  const back = "/auth/{provider}/callback";
+  const answers: [string, [string, string], () => Promise<Response>, number, boolean][] = [
+    [
+      "a sign-in started",
+      [login, "get"],
+      () => testApp(withGithub).request("/auth/github/login"),
+      302,
+      false,
+    ],
+    [
+      "an unknown provider",
+      [login, "get"],
+      () => testApp(withGithub).request("/auth/google/login"),
+      404,
+      false,
+    ],
+    [
+      "a sign-in over the limit",
+      [login, "get"],
+      () =>
+        afterOne(
+          { ...withGithub, limiter: signInLimit },
+          ["/auth/github/login", {}],
+          ["/auth/github/login", {}],
+        ),
+      429,
+      true,
+    ],
+    [
+      "a provider that cannot start",
+      [login, "get"],
+      () => testApp({ providers: { github: failingStart } }).request("/auth/github/login"),
+      502,
+      false,
+    ],
+    [
+      "a callback with no login cookie",
+      [back, "get"],
+      () => testApp(withGithub).request("/auth/github/callback?code=c&state=s-github"),
+      400,
+      false,
+    ],
+    [
+      "a callback that signs in",
+      [back, "get"],
+      () => testApp(withGithub).request(...callback),
+      302,
+      false,
+    ],
+    [
+      "a callback shed past UPSTREAM_MAX_IN_FLIGHT",
+      [back, "get"],
+      () =>
+        afterOne({ ...withGithub, config: withinOne, identity: stalledSignIn }, callback, callback),
+      503,
+      true,
+    ],
+    [
+      "a cross-site sign-out",
+      ["/auth/logout", "post"],
+      () => testApp().request(...logout("/auth/logout", "cross-site")),
+      403,
+      false,
+    ],
+    [
+      "a sign-out",
+      ["/auth/logout", "post"],
+      () => testApp().request(...logout("/auth/logout", "same-origin")),
+      204,
+      false,
+    ],
+    [
+      "a sign-out everywhere with no session",
+      ["/auth/logout-everywhere", "post"],
+      () =>
+        testApp().request("/auth/logout-everywhere", {
+          method: "POST",
+          headers: { "sec-fetch-site": "same-origin" },
+        }),
+      401,
+      false,
+    ],
+  ];
+  return answers.map(([name, operation, answer, status, retryAfter]) => ({
+    name,
+    operation,
+    answer,
+    want: { status, retryAfter },
+  }));
+}
 
 test.each(cases)(
   "$name: answered as the document declares",
