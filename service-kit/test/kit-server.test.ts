@@ -4,10 +4,14 @@ import { connect as connectTcp } from "node:net";
 import { Client, credentials, Metadata, status } from "@grpc/grpc-js";
 import fc from "fast-check";
 import { H2GrpcServer } from "../src/server/h2-server.ts";
-import { type MethodRoute, unaryRoute } from "../src/server/method-route.ts";
+import { type MethodRoute, streamRoute, unaryRoute } from "../src/server/method-route.ts";
 import type { ServerCall, UnaryAnswer } from "../src/server/server-call.ts";
 import type { SessionLifetimeOptions } from "../src/server/session-lifetime.ts";
-import { MAX_MESSAGE_BYTES } from "../src/wire/limits.ts";
+import {
+  MAX_CONCURRENT_STREAMS,
+  MAX_HEADER_LIST_BYTES,
+  MAX_MESSAGE_BYTES,
+} from "../src/wire/limits.ts";
 import { frameMessage } from "../src/wire/message-frame.ts";
 import { eventually } from "./support/eventually.ts";
 import { flag, frame, frameType } from "./support/raw-http2-server.ts";
@@ -448,4 +452,105 @@ test("drain: a connection already retiring for its age is cut at the drain's gra
 
   expect(await server.drain(200)).toBe(1);
   expect((await answered)["grpc-status"]).toBeUndefined();
+});
+
+describe("what a misbehaving client cannot do to the server", () => {
+  const STREAM_PATH = "/test.v1.Raw/Watch";
+
+  /** A server whose one streaming method writes one message and then never ends. */
+  async function startStreaming(): Promise<number> {
+    const route = streamRoute(bytes, (call) => {
+      call.write(Buffer.from("first"));
+    });
+    const server = new H2GrpcServer(new Map([[STREAM_PATH, route]]), noLifetime);
+    servers.push(server);
+    return server.listen("127.0.0.1", 0);
+  }
+
+  // Trailers may not carry :status or content-type: with them the status was never sent and
+  // the stream stayed open, holding a drain for its whole grace.
+  test("a streaming call past its deadline ends with DEADLINE_EXCEEDED after its message", async () => {
+    const port = await startStreaming();
+    const session = openSession(port);
+    const stream = session.request({
+      ":method": "POST",
+      ":path": STREAM_PATH,
+      "content-type": "application/grpc",
+      "grpc-timeout": "100m",
+    });
+    stream.end(frameMessage(Buffer.from("watch")));
+    const got = await new Promise<{ trailers: IncomingHttpHeaders; data: number }>((resolve) => {
+      let trailers: IncomingHttpHeaders = {};
+      let data = 0;
+      stream.on("data", (chunk: Buffer) => {
+        data += chunk.length;
+      });
+      stream.on("trailers", (received) => {
+        trailers = received;
+      });
+      stream.on("close", () => resolve({ trailers, data }));
+    });
+
+    expect({ status: got.trailers["grpc-status"], data: got.data }).toEqual({
+      status: String(status.DEADLINE_EXCEEDED),
+      data: frameMessage(Buffer.from("first")).length,
+    });
+  });
+
+  test("a request whose connection is lost before END_STREAM never reaches its handler", async () => {
+    let handled = 0;
+    const port = await startServer(async (call) => {
+      handled += 1;
+      return { response: call.request };
+    });
+    const session = openSession(port);
+    const stream = session.request({
+      ":method": "POST",
+      ":path": PATH,
+      "content-type": "application/grpc",
+    });
+    stream.on("error", () => undefined);
+    stream.write(frameMessage(Buffer.from("whole message, no END_STREAM")));
+    await Bun.sleep(50);
+    session.destroy();
+    await Bun.sleep(100);
+
+    expect(handled).toBe(0);
+  });
+
+  test.each([
+    [
+      "throws at once",
+      () => {
+        throw new Error("boom");
+      },
+    ],
+    [
+      "rejects",
+      async () => {
+        throw new Error("boom");
+      },
+    ],
+  ])("a handler that %s is UNKNOWN to the client, and the server serves on", async (_, fails) => {
+    const port = await startServer(fails as () => Promise<UnaryAnswer>);
+
+    const failed = await rawCall(port, {}, frameMessage(Buffer.from("x")));
+    const served = await rawCall(port, {}, frameMessage(Buffer.from("x")));
+
+    expect([failed["grpc-status"], served["grpc-status"]]).toEqual([
+      String(status.UNKNOWN),
+      String(status.UNKNOWN),
+    ]);
+  });
+
+  test("a connection is offered the kit's bounds on streams and header size", async () => {
+    const port = await startServer(echo);
+    const session = openSession(port);
+    await new Promise((resolve) => session.once("remoteSettings", resolve));
+
+    expect({
+      streams: session.remoteSettings.maxConcurrentStreams,
+      headers: session.remoteSettings.maxHeaderListSize,
+    }).toEqual({ streams: MAX_CONCURRENT_STREAMS, headers: MAX_HEADER_LIST_BYTES });
+  });
 });

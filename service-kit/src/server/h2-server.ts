@@ -6,6 +6,7 @@ import {
   type ServerHttp2Stream,
 } from "node:http2";
 import { status } from "@grpc/grpc-js";
+import { MAX_CONCURRENT_STREAMS, MAX_HEADER_LIST_BYTES } from "../wire/limits.ts";
 import { isGrpcContentType } from "../wire/message-frame.ts";
 import { IncomingCall } from "./incoming-call.ts";
 import type { MethodRoute } from "./method-route.ts";
@@ -28,7 +29,14 @@ export class H2GrpcServer {
     private readonly routes: ReadonlyMap<string, MethodRoute>,
     private readonly lifetime: SessionLifetimeOptions,
   ) {
-    this.server = createServer();
+    // What one connection may hold, as the kit's client limits itself (wire/limits.ts): without
+    // them a client could open streams without end, each buffering up to MAX_MESSAGE_BYTES.
+    this.server = createServer({
+      settings: {
+        maxConcurrentStreams: MAX_CONCURRENT_STREAMS,
+        maxHeaderListSize: MAX_HEADER_LIST_BYTES,
+      },
+    });
     this.server.on("session", (session) => this.onSession(session));
     this.server.on("stream", (stream, headers) =>
       this.onStream(stream as ServerHttp2Stream, headers),

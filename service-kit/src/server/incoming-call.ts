@@ -1,4 +1,9 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from "node:http2";
+import {
+  constants as http2constants,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  type ServerHttp2Stream,
+} from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { AppError } from "../errors.ts";
 import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
@@ -7,7 +12,7 @@ import { CallMetadata } from "./call-metadata.ts";
 import { parseGrpcTimeout } from "./grpc-timeout.ts";
 import type { MethodRoute } from "./method-route.ts";
 import type { StatusAnswer } from "./server-call.ts";
-import { OK_TRAILERS, RESPONSE_HEADERS, trailersOnly } from "./status-headers.ts";
+import { OK_TRAILERS, RESPONSE_HEADERS, statusTrailers, trailersOnly } from "./status-headers.ts";
 
 /**
  * One call on its stream, from the request's HEADERS to the status sent: reads the one request
@@ -100,7 +105,7 @@ export class IncomingCall {
     this.stop();
     stream.resume(); // what is left of the request is read and dropped, not left to stall
     if (stream.headersSent) {
-      this.trailers = trailersOnly(answer);
+      this.trailers = statusTrailers(answer);
       stream.end();
     } else {
       stream.respond(trailersOnly(answer), { endStream: true });
@@ -115,7 +120,7 @@ export class IncomingCall {
     }
     if (!stream.headersSent) {
       stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-      stream.once("wantTrailers", () => stream.sendTrailers(this.trailers));
+      stream.once("wantTrailers", () => sendTrailers(stream, this.trailers));
     }
     return true;
   }
@@ -159,7 +164,10 @@ export class IncomingCall {
   }
 
   private onEnd(): void {
-    if (this.finished) {
+    // Bun ends a stream's reading when its connection is lost, END_STREAM or not: a request cut
+    // off is no request, and its handler must not run (a create would be made for nobody).
+    const { stream } = this;
+    if (this.finished || stream.destroyed || stream.aborted) {
       return;
     }
     const { chunks } = this;
@@ -198,4 +206,13 @@ function refusedByHeaders(
 /** The deadline timer's callback: a module function given the call, so no closure per call. */
 function expire(call: IncomingCall): void {
   call.expired();
+}
+
+/** Trailers that cannot be sent (the stream broke meanwhile) reset the stream instead. */
+function sendTrailers(stream: ServerHttp2Stream, trailers: OutgoingHttpHeaders): void {
+  try {
+    stream.sendTrailers(trailers);
+  } catch {
+    stream.close(http2constants.NGHTTP2_INTERNAL_ERROR);
+  }
 }

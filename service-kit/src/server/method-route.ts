@@ -21,10 +21,21 @@ export function unaryRoute(codec: MethodCodec, handler: UnaryHandler): MethodRou
       if (request === undefined) {
         return;
       }
-      handler({ request: request.value, metadata: call.metadata, signal: call.signal }).then(
-        (answer) => answerUnary(call, codec, answer),
-        () => call.fail({ code: status.UNKNOWN, details: "internal error" }),
-      );
+      // A handler that throws, even synchronously, and an answer that cannot be sent are the
+      // call's failure, never an unhandled rejection (which ends the process: crash-exit.ts).
+      const internal = () => failQuietly(call);
+      let answered: Promise<UnaryAnswer>;
+      try {
+        answered = handler({
+          request: request.value,
+          metadata: call.metadata,
+          signal: call.signal,
+        });
+      } catch {
+        internal();
+        return;
+      }
+      answered.then((answer) => answerUnary(call, codec, answer), internal).catch(internal);
     },
   };
 }
@@ -77,4 +88,13 @@ function answerUnary(call: IncomingCall, codec: MethodCodec, answer: UnaryAnswer
     return;
   }
   call.answer(bytes);
+}
+
+/** UNKNOWN for a call whose handler or answer failed; a stream already broken stays so. */
+function failQuietly(call: IncomingCall): void {
+  try {
+    call.fail({ code: status.UNKNOWN, details: "internal error" });
+  } catch {
+    // The stream broke under the answer: the client sees the reset, nothing is left to send.
+  }
 }

@@ -17,11 +17,18 @@ export const OK_TRAILERS: OutgoingHttpHeaders = { "grpc-status": "0" };
 
 /** A failed call's Trailers-Only response: headers and status in one frame. */
 export function trailersOnly(answer: StatusAnswer): OutgoingHttpHeaders {
+  return { ...statusTrailers(answer), ...RESPONSE_HEADERS };
+}
+
+/**
+ * The status of a call whose headers went out already (a stream that had written messages), as
+ * its trailers: no pseudo-header or content-type, which trailers may not carry.
+ */
+export function statusTrailers(answer: StatusAnswer): OutgoingHttpHeaders {
   return {
     ...answer.metadata,
-    ...RESPONSE_HEADERS,
     "grpc-status": String(answer.code in status ? answer.code : status.UNKNOWN),
-    "grpc-message": percentEncoded(answer.details),
+    "grpc-message": percentEncoded(answer.details ?? ""),
   };
 }
 
