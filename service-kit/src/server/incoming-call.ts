@@ -27,6 +27,8 @@ export class IncomingCall {
   private readonly controller = new AbortController();
   private readonly chunks: Buffer[] = [];
   private received = 0;
+  /** The request message's length as its prefix declares it, once the prefix is whole. */
+  private declared: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Status sent or being sent: nothing more goes out. */
   private finished = false;
@@ -151,10 +153,14 @@ export class IncomingCall {
     const { chunks } = this;
     chunks.push(chunk);
     this.received += chunk.length;
-    const first = chunks.length === 1 ? chunk : (chunks[0] as Buffer);
-    // The prefix declares the length; a prefix split over chunks is read once it is whole.
-    const prefix = first.length >= 5 ? first : Buffer.concat(chunks).subarray(0, 5);
-    const length = Math.max(declaredLength(prefix) ?? 0, this.received - 5);
+    // The prefix declares the length, read once it is whole (a prefix split over chunks is
+    // joined once, not on every chunk: a client sending a byte at a time costs no more).
+    if (this.declared === undefined && this.received >= 5) {
+      const first = chunks[0] as Buffer;
+      this.declared =
+        declaredLength(first.length >= 5 ? first : Buffer.concat(chunks).subarray(0, 5)) ?? 0;
+    }
+    const length = Math.max(this.declared ?? 0, this.received - 5);
     if (length > MAX_MESSAGE_BYTES) {
       this.fail({
         code: status.RESOURCE_EXHAUSTED,
