@@ -59,6 +59,9 @@ test("any request to the generic routes is answered with a success or a 4xx, nev
       query,
       body,
       async (method, at, search, text) => {
+        // ".." segments may climb out of /api ("/api/notes/../.." is "/", the web app's page,
+        // a 302 to /api/me when no app is built): not a generic route, so not this property's.
+        fc.pre(new URL(at, "http://gateway").pathname.startsWith("/api/"));
         const withBody = method !== "GET" && method !== "HEAD";
         const headers = signedIn(withBody ? { "content-type": "application/json" } : {});
         const response = await request(`${at}?${search}`, {
