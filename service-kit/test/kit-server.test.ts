@@ -543,6 +543,33 @@ describe("what a misbehaving client cannot do to the server", () => {
     ]);
   });
 
+  test("a request that never arrives whole fails at the body timeout, its handler never run", async () => {
+    let handled = 0;
+    const port = await startServer(
+      async (call) => {
+        handled += 1;
+        return { response: call.request };
+      },
+      { requestBodyTimeoutMs: 100 },
+    );
+    const session = openSession(port);
+    const stream = session.request({
+      ":method": "POST",
+      ":path": PATH,
+      "content-type": "application/grpc",
+    });
+    stream.on("error", () => undefined);
+    stream.write(frameMessage(Buffer.alloc(1_000)).subarray(0, 500));
+    const got = await new Promise<IncomingHttpHeaders>((resolve) => {
+      stream.on("response", resolve);
+    });
+
+    expect({ status: got["grpc-status"], handled }).toEqual({
+      status: String(status.DEADLINE_EXCEEDED),
+      handled: 0,
+    });
+  });
+
   test("a connection is offered the kit's bounds on streams and header size", async () => {
     const port = await startServer(echo);
     const session = openSession(port);

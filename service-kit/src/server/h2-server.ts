@@ -10,7 +10,11 @@ import { MAX_CONCURRENT_STREAMS, MAX_HEADER_LIST_BYTES } from "../wire/limits.ts
 import { isGrpcContentType } from "../wire/message-frame.ts";
 import { IncomingCall } from "./incoming-call.ts";
 import type { MethodRoute } from "./method-route.ts";
-import { type SessionLifetimeOptions, watchSession } from "./session-lifetime.ts";
+import {
+  REQUEST_BODY_TIMEOUT_MS,
+  type SessionLifetimeOptions,
+  watchSession,
+} from "./session-lifetime.ts";
 import { trailersOnly } from "./status-headers.ts";
 
 /**
@@ -25,10 +29,13 @@ export class H2GrpcServer {
   /** Connections closed with calls still running (their grace over). */
   private cut = 0;
 
+  private readonly requestBodyTimeoutMs: number;
+
   constructor(
     private readonly routes: ReadonlyMap<string, MethodRoute>,
     private readonly lifetime: SessionLifetimeOptions,
   ) {
+    this.requestBodyTimeoutMs = lifetime.requestBodyTimeoutMs ?? REQUEST_BODY_TIMEOUT_MS;
     // What one connection may hold, as the kit's client limits itself (wire/limits.ts): without
     // them a client could open streams without end, each buffering up to MAX_MESSAGE_BYTES.
     this.server = createServer({
@@ -140,7 +147,7 @@ export class H2GrpcServer {
       );
       return;
     }
-    new IncomingCall(stream, headers, route);
+    new IncomingCall(stream, headers, route, this.requestBodyTimeoutMs);
   }
 }
 

@@ -30,6 +30,8 @@ export class IncomingCall {
   /** The request message's length as its prefix declares it, once the prefix is whole. */
   private declared: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Until the request has arrived whole, for a call without an earlier deadline. */
+  private bodyTimer: ReturnType<typeof setTimeout> | undefined;
   /** Status sent or being sent: nothing more goes out. */
   private finished = false;
   private trailers: OutgoingHttpHeaders = OK_TRAILERS;
@@ -38,6 +40,7 @@ export class IncomingCall {
     private readonly stream: ServerHttp2Stream,
     headers: IncomingHttpHeaders,
     private readonly route: MethodRoute,
+    bodyTimeoutMs: number,
   ) {
     this.metadata = new CallMetadata(headers);
     stream.once("close", () => this.onClose());
@@ -49,6 +52,11 @@ export class IncomingCall {
     }
     if (typeof timeoutMs === "number" && timeoutMs <= MAX_TIMER_MS) {
       this.timer = setTimeout(expire, timeoutMs, this);
+    }
+    // Only a call whose deadline is later (or absent) pays for a second timer; the kit's own
+    // client always sends a shorter deadline.
+    if (!(typeof timeoutMs === "number" && timeoutMs <= bodyTimeoutMs)) {
+      this.bodyTimer = setTimeout(requestTooSlow, bodyTimeoutMs, this);
     }
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.once("end", () => this.onEnd());
@@ -135,6 +143,14 @@ export class IncomingCall {
 
   private stop(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.bodyTimer);
+    this.chunks.length = 0; // an unfinished request's bytes go with the call's end
+  }
+
+  /** The request did not arrive whole in time: the call fails and its bytes are dropped. */
+  requestTooSlow(): void {
+    this.fail({ code: status.DEADLINE_EXCEEDED, details: "Request not received in time" });
+    this.controller.abort(new AppError("DEADLINE_EXCEEDED", "request not received in time"));
   }
 
   /** The stream closed: before an answer, the client cancelled or its connection went. */
@@ -176,6 +192,7 @@ export class IncomingCall {
     if (this.finished || stream.destroyed || stream.aborted) {
       return;
     }
+    clearTimeout(this.bodyTimer);
     const { chunks } = this;
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     const message = unaryMessage(body);
@@ -207,6 +224,11 @@ function refusedByHeaders(
     return { code: status.INTERNAL, details: "Invalid grpc-timeout value" };
   }
   return undefined;
+}
+
+/** The request body timer's callback, as `expire`. */
+function requestTooSlow(call: IncomingCall): void {
+  call.requestTooSlow();
 }
 
 /** The deadline timer's callback: a module function given the call, so no closure per call. */

@@ -13,7 +13,19 @@ export interface SessionLifetimeOptions {
   /** 0: no maximum age. */
   maxAgeMs: number;
   maxAgeGraceMs: number;
+  /**
+   * How long a request may take to arrive whole (END_STREAM) when its deadline is later or
+   * absent; past it the call fails DEADLINE_EXCEEDED and its bytes are dropped. Default
+   * REQUEST_BODY_TIMEOUT_MS.
+   */
+  requestBodyTimeoutMs?: number;
 }
+
+/**
+ * 30 s for a request of at most 4 MiB to arrive: a client that never finishes one would
+ * otherwise hold its buffered bytes for as long as its connection lives.
+ */
+export const REQUEST_BODY_TIMEOUT_MS = 30_000;
 
 /** Starts the connection's timers; the returned function stops them (on close). */
 export function watchSession(
