@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { status } from "@trellis/service-kit";
 
 /**
  * Every code the gateway answers with. The service codes keep their gRPC names, so a client

@@ -16,8 +16,8 @@ export interface HealthClient {
 
 /**
  * A grpc.health.v1 probe of the services at `addresses`, over one client (one HTTP/2 connection)
- * per service made here, once. The kit's `checkHealth` builds a grpc-js client, and connection,
- * per call: fine for a one-off check at start-up, not for /readyz, which anyone may call.
+ * per service made here, once. The kit's `checkHealth` opens a connection per call: fine for a
+ * one-off check at start-up, not for /readyz, which anyone may call.
  * Health checks carry no caller identity; services answer them anonymously.
  */
 export function createHealthProbe(

@@ -23,6 +23,13 @@ test("the subpaths go after the other generated ones, shaped like notes', the re
       },
     ],
     [
+      `./grpc-js/${fresh}/v1`,
+      {
+        types: `./gen/grpc-js/trellis/${fresh}/v1/${fresh}.ts`,
+        default: `./gen/grpc-js/trellis/${fresh}/v1/${fresh}.ts`,
+      },
+    ],
+    [
       `./browser/${fresh}/v1`,
       {
         types: `./gen/browser/trellis/${fresh}/v1/${fresh}.ts`,

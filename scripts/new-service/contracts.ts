@@ -20,7 +20,10 @@ export function protoPath(names: ServiceNames): string {
   return `${protoDir(names)}/v1/${names.name}.proto`;
 }
 
-/** contracts/package.json with the new `./<name>/v1` and `./browser/<name>/v1` subpaths. */
+/**
+ * contracts/package.json with the new `./<name>/v1`, `./grpc-js/<name>/v1` and
+ * `./browser/<name>/v1` subpaths.
+ */
 export async function contractsManifest(root: string, names: ServiceNames): Promise<FileWrite> {
   const text = await Bun.file(join(root, CONTRACTS_MANIFEST)).text();
   return { path: CONTRACTS_MANIFEST, content: withExports(text, names) };
@@ -34,6 +37,7 @@ export function withExports(text: string, names: ServiceNames): string {
   const manifest = JSON.parse(text) as { exports: Record<string, unknown> };
   const added: [string, unknown][] = [
     [`./${names.name}/v1`, generated("node", names.name)],
+    [`./grpc-js/${names.name}/v1`, generated("grpc-js", names.name)],
     [`./browser/${names.name}/v1`, generated("browser", names.name)],
   ];
   for (const [subpath] of added) {
@@ -48,7 +52,7 @@ export function withExports(text: string, names: ServiceNames): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-function generated(target: "node" | "browser", name: string): Record<string, string> {
+function generated(target: "node" | "grpc-js" | "browser", name: string): Record<string, string> {
   const file = `./gen/${target}/trellis/${name}/v1/${name}.ts`;
   return { types: file, default: file };
 }

@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { status } from "./wire/status.ts";
 
 /**
  * The error vocabulary of every service, named after the gRPC codes it maps to, except where a

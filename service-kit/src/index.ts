@@ -83,3 +83,4 @@ export {
   idempotencyKeyProblem,
   MAX_IDEMPOTENCY_KEY_LENGTH,
 } from "./wire/idempotency-key.ts";
+export { status, statusName } from "./wire/status.ts";

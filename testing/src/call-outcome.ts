@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { statusName as kitStatusName } from "@trellis/service-kit";
 
 /** How a client call ended: the response, or the status code name and details. */
 export type CallOutcome<Response> = { ok: Response } | { code: string; details: string };
@@ -22,7 +22,7 @@ export async function callOutcome<Response>(
 
 /** "NOT_FOUND" for 5: tests compare names, which read better in a failed assertion. */
 export function statusName(code: number): string {
-  return status[code] ?? String(code);
+  return kitStatusName(code) ?? String(code);
 }
 
 function isServiceError(error: unknown): error is { code: number; details: string } {

@@ -1,5 +1,5 @@
-import { status } from "@grpc/grpc-js";
 import type { SessionValidation } from "@trellis/contracts/identity/v1";
+import { status } from "@trellis/service-kit";
 import DataLoader from "dataloader";
 import type { IdentityClient } from "../clients.ts";
 import { isGrpcError } from "../errors.ts";

@@ -1,5 +1,5 @@
-import { status } from "@grpc/grpc-js";
 import type { User } from "@trellis/contracts/identity/v1";
+import { status } from "@trellis/service-kit";
 import { Elysia } from "elysia";
 import { type GatewayConfig, isSecureOrigin } from "../config.ts";
 import { isGrpcError, unauthorized } from "../errors.ts";

@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { status } from "@trellis/service-kit";
 import type { IdentityClient } from "../clients.ts";
 import { isGrpcError } from "../errors.ts";
 import type { AuditLog } from "./audit.ts";

@@ -1,4 +1,3 @@
-import { status } from "@grpc/grpc-js";
 import type {
   CompleteOAuthLoginResponse,
   SessionValidation,
@@ -6,7 +5,7 @@ import type {
   ValidateSessionResponse,
 } from "@trellis/contracts/identity/v1";
 import { type Note, NotesServiceService } from "@trellis/contracts/notes/v1";
-import type { PromiseClient } from "@trellis/service-kit";
+import { type PromiseClient, status } from "@trellis/service-kit";
 import type { IdentityClient } from "../clients.ts";
 import type { RawClient } from "../rest/raw-clients.ts";
 

@@ -1,6 +1,6 @@
 import { constants } from "node:http2";
-import { status } from "@grpc/grpc-js";
 import { ERROR_CODE_METADATA } from "../errors.ts";
+import { status, statusName } from "../wire/status.ts";
 
 /**
  * A failed call as the client sees it: the gRPC status code and its message. The shape of
@@ -27,7 +27,7 @@ export class CallError extends Error {
     readonly details: string,
     more: { errorCode?: string; unprocessed?: boolean; connectionSpent?: boolean } = {},
   ) {
-    super(`${code} ${status[code] ?? "UNKNOWN"}: ${details}`);
+    super(`${code} ${statusName(code) ?? "UNKNOWN"}: ${details}`);
     this.errorCode = more.errorCode;
     this.unprocessed = more.unprocessed ?? false;
     this.connectionSpent = more.connectionSpent ?? false;
@@ -41,12 +41,12 @@ export function statusOfTrailers(trailers: Record<string, unknown>): CallError |
   if (code === status.OK) {
     return "OK";
   }
-  if (!(code in status)) {
+  if (statusName(code) === undefined) {
     return new CallError(status.UNKNOWN, `Received an invalid grpc-status: ${String(value)}`);
   }
   const errorCode = trailers[ERROR_CODE_METADATA];
   return new CallError(
-    code,
+    code as status,
     decodeMessage(trailers["grpc-message"]),
     typeof errorCode === "string" ? { errorCode } : {},
   );

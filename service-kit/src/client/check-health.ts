@@ -1,32 +1,33 @@
-import { credentials, makeGenericClientConstructor, type ServiceError } from "@grpc/grpc-js";
+import { connect } from "node:http2";
 import { type HealthStatus, healthDefinition } from "../wire/health-definition.ts";
-
-const HealthClient = makeGenericClientConstructor(healthDefinition, "grpc.health.v1.Health");
+import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
+import { unaryCall } from "./unary-call.ts";
 
 /**
- * Asks a server's grpc.health.v1 Check for `service` ("" for the whole server). Rejects with
- * the ServiceError when the server does not answer in `timeoutMs`.
+ * Asks a server's grpc.health.v1 Check for `service` ("" for the whole server), on a connection
+ * of its own that it closes. Rejects (a CallError, or the connection's error) when the server
+ * does not answer SERVING or otherwise within `timeoutMs`.
  */
-export function checkHealth(
+export async function checkHealth(
   address: string,
   options: { service?: string; timeoutMs: number },
 ): Promise<HealthStatus> {
-  const client = new HealthClient(address, credentials.createInsecure());
+  const session = connect(`http://${address}`);
+  const lost = new Promise<never>((_, reject) => session.once("error", reject));
   const { check } = healthDefinition;
-  return new Promise<HealthStatus>((resolve, reject) => {
-    client.makeUnaryRequest(
-      check.path,
-      check.requestSerialize,
-      check.responseDeserialize,
-      { service: options.service ?? "" },
-      { deadline: Date.now() + options.timeoutMs },
-      (error: ServiceError | null, response?: { status: HealthStatus }) => {
-        if (error || response === undefined) {
-          reject(error);
-        } else {
-          resolve(response.status);
-        }
-      },
-    );
-  }).finally(() => client.close());
+  try {
+    const answer = await Promise.race([
+      lost,
+      unaryCall(session, {
+        path: check.path,
+        message: check.requestSerialize({ service: options.service ?? "" }),
+        headers: {},
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes: MAX_MESSAGE_BYTES,
+      }),
+    ]);
+    return check.responseDeserialize(answer).status;
+  } finally {
+    session.destroy();
+  }
 }

@@ -1,4 +1,3 @@
-import { status } from "@grpc/grpc-js";
 import { context, type Meter, SpanKind, trace } from "@opentelemetry/api";
 import { CALLER_HEADER, callerSigner, GATEWAY_SUBJECT } from "../caller/caller.ts";
 import type { CallerSigningKey } from "../caller/caller-keys.ts";
@@ -10,6 +9,7 @@ import { IDEMPOTENCY_KEY_METADATA } from "../wire/idempotency-key.ts";
 import { clientKeepalive } from "../wire/keepalive.ts";
 import { channelLimits, MAX_HEADER_LIST_BYTES, MAX_MESSAGE_BYTES } from "../wire/limits.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
+import { status } from "../wire/status.ts";
 import { CallError } from "./call-error.ts";
 import { GrpcJsChannel } from "./grpc-js-channel.ts";
 import { Http2Channel } from "./http2-channel.ts";

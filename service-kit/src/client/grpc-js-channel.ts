@@ -1,5 +1,7 @@
-import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import type * as GrpcJs from "@grpc/grpc-js";
+import type { Client, ServiceError } from "@grpc/grpc-js";
 import { ERROR_CODE_METADATA } from "../errors.ts";
+import { status } from "../wire/status.ts";
 import { CallError } from "./call-error.ts";
 import type { UnaryRequest } from "./unary-call.ts";
 import type { UnaryChannel } from "./unary-channel.ts";
@@ -19,6 +21,14 @@ const passThrough = (bytes: Buffer): Buffer => bytes;
 const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
 
 /**
+ * grpc-js, evaluated only when this fallback is chosen: loading it costs about 8 MB of RSS per
+ * process (wire/status.ts), which no process should pay for a client it does not use.
+ */
+function loadGrpcJs(): typeof GrpcJs {
+  return require("@grpc/grpc-js") as typeof GrpcJs;
+}
+
+/**
  * createClient's calls on grpc-js's client (GRPC_CLIENT=grpc-js): the fallback should the kit's
  * HTTP/2 client misbehave somewhere, at about three times its CPU per call. It balances over the
  * name's addresses with grpc-js's round_robin (it re-resolves DNS when a connection is lost), but
@@ -26,8 +36,10 @@ const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] 
  */
 export class GrpcJsChannel implements UnaryChannel {
   readonly #client: Client;
+  readonly #grpc = loadGrpcJs();
 
   constructor(address: string, options: GrpcJsChannelOptions) {
+    const { Client, credentials } = this.#grpc;
     this.#client = new Client(address, credentials.createInsecure(), {
       "grpc.keepalive_time_ms": options.keepaliveTimeMs,
       "grpc.keepalive_timeout_ms": options.keepaliveTimeoutMs,
@@ -47,7 +59,7 @@ export class GrpcJsChannel implements UnaryChannel {
     if (signal?.aborted) {
       return Promise.reject(new CallError(status.CANCELLED, "Cancelled on client"));
     }
-    const metadata = new Metadata();
+    const metadata = new this.#grpc.Metadata();
     for (const [name, value] of Object.entries(request.headers)) {
       metadata.set(name, value);
     }
@@ -85,7 +97,7 @@ function callErrorOf(error: ServiceError | null): CallError {
   }
   const [errorCode] = error.metadata?.get(ERROR_CODE_METADATA) ?? [];
   return new CallError(
-    error.code,
+    error.code as number as status,
     error.details,
     typeof errorCode === "string" ? { errorCode } : {},
   );

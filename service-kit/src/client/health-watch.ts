@@ -1,6 +1,6 @@
 import type { ClientHttp2Session } from "node:http2";
-import { status } from "@grpc/grpc-js";
 import { healthDefinition } from "../wire/health-definition.ts";
+import { status } from "../wire/status.ts";
 import { CallError } from "./call-error.ts";
 import { unaryCall } from "./unary-call.ts";
 

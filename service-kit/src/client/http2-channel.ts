@@ -1,5 +1,5 @@
 import type { ClientHttp2Session } from "node:http2";
-import { status } from "@grpc/grpc-js";
+import { status } from "../wire/status.ts";
 import { CallError } from "./call-error.ts";
 import type { ChannelOptions } from "./channel-options.ts";
 import { StreamSlots } from "./stream-slots.ts";

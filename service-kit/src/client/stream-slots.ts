@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { status } from "../wire/status.ts";
 import { CallError } from "./call-error.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { type ClientHttp2Session, connect, constants } from "node:http2";
 import { connect as connectTcp } from "node:net";
-import { status } from "@grpc/grpc-js";
+import { status } from "../wire/status.ts";
 import { CallError } from "./call-error.ts";
 import type { ChannelOptions } from "./channel-options.ts";
 import { watchHealth } from "./health-watch.ts";

@@ -5,13 +5,13 @@ import {
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
 } from "node:http2";
-import { status } from "@grpc/grpc-js";
 import {
   declaredLength,
   frameMessage,
   isGrpcContentType,
   unaryMessage,
 } from "../wire/message-frame.ts";
+import { status } from "../wire/status.ts";
 import { CallError, errorOfClosedStream, statusOfTrailers } from "./call-error.ts";
 
 export interface UnaryRequest {

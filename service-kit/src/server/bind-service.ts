@@ -1,4 +1,3 @@
-import { status } from "@grpc/grpc-js";
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "../caller/caller.ts";
 import type { CallerPublicKey } from "../caller/caller-keys.ts";
@@ -20,6 +19,7 @@ import { kitTracer } from "../telemetry/tracer.ts";
 import { IDEMPOTENCY_KEY_METADATA, idempotencyKeyProblem } from "../wire/idempotency-key.ts";
 import type { RequestOf, ResponseOf, ServiceDefinitionShape } from "../wire/method-types.ts";
 import type { ReadMetadata } from "../wire/read-metadata.ts";
+import { status, statusName } from "../wire/status.ts";
 import type {
   ServerCall,
   ServiceImplementation,
@@ -113,7 +113,7 @@ function adaptUnary(
       const level = callLogLevel(code);
       if (log.isLevelEnabled(level)) {
         log[level](
-          { method: path, code: status[code], duration_ms: round(performance.now() - started) },
+          { method: path, code: statusName(code), duration_ms: round(performance.now() - started) },
           "rpc",
         );
       }

@@ -5,9 +5,9 @@ import {
   type ServerHttp2Session,
   type ServerHttp2Stream,
 } from "node:http2";
-import { status } from "@grpc/grpc-js";
 import { MAX_CONCURRENT_STREAMS, MAX_HEADER_LIST_BYTES } from "../wire/limits.ts";
 import { isGrpcContentType } from "../wire/message-frame.ts";
+import { status } from "../wire/status.ts";
 import { IncomingCall } from "./incoming-call.ts";
 import type { MethodRoute } from "./method-route.ts";
 import {

@@ -1,5 +1,5 @@
-import { status } from "@grpc/grpc-js";
 import type { CheckRequest, CheckResponse, HealthStatus } from "../wire/health-definition.ts";
+import { status } from "../wire/status.ts";
 import type {
   ServerCall,
   ServerStream,

@@ -4,10 +4,10 @@ import {
   type OutgoingHttpHeaders,
   type ServerHttp2Stream,
 } from "node:http2";
-import { status } from "@grpc/grpc-js";
 import { AppError } from "../errors.ts";
 import { MAX_MESSAGE_BYTES } from "../wire/limits.ts";
 import { declaredLength, frameMessage, unaryMessage } from "../wire/message-frame.ts";
+import { status } from "../wire/status.ts";
 import { CallMetadata } from "./call-metadata.ts";
 import { parseGrpcTimeout } from "./grpc-timeout.ts";
 import type { MethodRoute } from "./method-route.ts";

@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { status } from "../wire/status.ts";
 import type { IncomingCall } from "./incoming-call.ts";
 import type { StreamHandler, UnaryAnswer, UnaryHandler } from "./server-call.ts";
 

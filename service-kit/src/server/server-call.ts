@@ -1,5 +1,5 @@
-import type { status } from "@grpc/grpc-js";
 import type { ReadMetadata } from "../wire/read-metadata.ts";
+import type { status } from "../wire/status.ts";
 
 // What the kit's server hands a method's handler and what it takes back. The kit's own types in
 // place of grpc-js's ServerUnaryCall and callback: one AbortSignal per call carries its deadline

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from "node:http2";
-import { status } from "@grpc/grpc-js";
+import { status, statusName } from "../wire/status.ts";
 import type { StatusAnswer } from "./server-call.ts";
 
 // The headers a gRPC response starts with, and the status that ends it: in trailers after a
@@ -27,7 +27,7 @@ export function trailersOnly(answer: StatusAnswer): OutgoingHttpHeaders {
 export function statusTrailers(answer: StatusAnswer): OutgoingHttpHeaders {
   return {
     ...answer.metadata,
-    "grpc-status": String(answer.code in status ? answer.code : status.UNKNOWN),
+    "grpc-status": String(statusName(answer.code) === undefined ? status.UNKNOWN : answer.code),
     "grpc-message": percentEncoded(answer.details ?? ""),
   };
 }

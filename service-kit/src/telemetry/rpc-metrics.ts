@@ -1,4 +1,3 @@
-import { status } from "@grpc/grpc-js";
 import { type Attributes, type Histogram, type Meter, SpanKind } from "@opentelemetry/api";
 import {
   ATTR_RPC_STATUS_CODE,
@@ -7,6 +6,7 @@ import {
 } from "@opentelemetry/semantic-conventions";
 import type { ServiceImplementation, UnaryHandler } from "../server/server-call.ts";
 import type { ServiceDefinitionShape } from "../wire/method-types.ts";
+import { status, statusName } from "../wire/status.ts";
 import { DURATION_BUCKETS_SECONDS } from "./duration-buckets.ts";
 import { ATTR_RPC_GRPC_STATUS_CODE, type RpcSpanShape, rpcSpanShape } from "./rpc-span.ts";
 
@@ -47,7 +47,7 @@ export function callRecorder(histogram: Histogram, shape: RpcSpanShape): RecordC
       attributes = {
         ...shape.attributes,
         [ATTR_RPC_GRPC_STATUS_CODE]: code,
-        [ATTR_RPC_STATUS_CODE]: status[code] ?? String(code),
+        [ATTR_RPC_STATUS_CODE]: statusName(code) ?? String(code),
       };
       byCode[code] = attributes;
     }
@@ -115,5 +115,7 @@ export function measureClientCall<Request, Settings, Result>(
 
 function grpcCodeOf(error: unknown): status {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "number" && status[code] !== undefined ? code : status.INTERNAL;
+  return typeof code === "number" && statusName(code) !== undefined
+    ? (code as status)
+    : status.INTERNAL;
 }

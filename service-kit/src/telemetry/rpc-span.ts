@@ -1,4 +1,3 @@
-import { status } from "@grpc/grpc-js";
 import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
 import {
   ATTR_RPC_STATUS_CODE,
@@ -7,6 +6,7 @@ import {
   ATTR_SERVER_PORT,
   RPC_SYSTEM_NAME_VALUE_GRPC,
 } from "@opentelemetry/semantic-conventions";
+import { status, statusName } from "../wire/status.ts";
 import { markFailed } from "./tracer.ts";
 
 // The gRPC attributes most backends (Jaeger included) read today, still in the incubating part
@@ -56,7 +56,7 @@ const serverErrors = new Set<status>([
 /** Records the call's status code, marks the span failed when the conventions say so, ends it. */
 export function endRpcSpan(span: Span, kind: SpanKind, code: status): void {
   if (span.isRecording()) {
-    const name = status[code] ?? String(code);
+    const name = statusName(code) ?? String(code);
     span.setAttributes({ [ATTR_RPC_GRPC_STATUS_CODE]: code, [ATTR_RPC_STATUS_CODE]: name });
     const failed = kind === SpanKind.SERVER ? serverErrors.has(code) : code !== status.OK;
     if (failed) {

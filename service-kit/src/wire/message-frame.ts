@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { status } from "./status.ts";
 
 // gRPC's length-prefixed message on HTTP/2: one byte "compressed" flag, four bytes of length
 // (big-endian), the message. The kit never negotiates compression. Both of the kit's ends frame

@@ -3,7 +3,7 @@ import { credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import {
   type CompleteOAuthLoginRequest,
   IdentityServiceClient,
-} from "@trellis/contracts/identity/v1";
+} from "@trellis/contracts/grpc-js/identity/v1";
 import { GATEWAY_SUBJECT, generateCallerKeys } from "@trellis/service-kit";
 import { mintCallerToken, statusName } from "@trellis/testing";
 import { identityDatabase, startIdentityServer } from "./identity-server.ts";
