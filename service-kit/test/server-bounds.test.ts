@@ -5,6 +5,7 @@ import {
   connect,
   constants as http2constants,
 } from "node:http2";
+import { connect as connectTcp } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { H2GrpcServer } from "../src/server/h2-server.ts";
 import { type MethodRoute, unaryRoute } from "../src/server/method-route.ts";
@@ -13,15 +14,20 @@ import type { SessionLifetimeOptions } from "../src/server/session-lifetime.ts";
 import { MAX_MESSAGE_BYTES } from "../src/wire/limits.ts";
 import { frameMessage } from "../src/wire/message-frame.ts";
 import { eventually } from "./support/eventually.ts";
+import { flag, frame, frameType, headerBlock } from "./support/raw-http2-server.ts";
 
 // What one client may hold of the kit's server (h2-server.ts) at once: bytes of requests not yet
 // whole on one connection, and connections. Each over real sockets on loopback, with node:http2
 // as a client that misbehaves on purpose.
 
 const PATH = "/test.v1.Raw/Echo";
+let handled = 0;
 const echo = unaryRoute(
   { requestDeserialize: (b: Buffer) => b, responseSerialize: (m: unknown) => m as Buffer },
-  async (call) => ({ response: call.request }),
+  async (call) => {
+    handled += 1;
+    return { response: call.request };
+  },
 );
 
 const servers: H2GrpcServer[] = [];
@@ -165,6 +171,55 @@ test("a request refused before it is whole gets its status, then its stream ends
     rstCode: http2constants.NGHTTP2_NO_ERROR,
   });
 });
+
+// Bun's node:http2 client cannot send this: its close(code) on a stream still open sends
+// END_STREAM first, then RST_STREAM, so the server sees a whole request cancelled (README, "The
+// server"). Frame by frame, a client can.
+test.each([
+  ["in the same packet", 0],
+  ["50 ms later", 50],
+])(
+  "a whole message without END_STREAM, then RST_STREAM %s, never reaches the handler",
+  async (_, delayMs) => {
+    const port = await startServer();
+    handled = 0;
+    const socket = connectTcp(port, "127.0.0.1");
+    socket.on("error", () => undefined);
+    socket.on("data", () => undefined);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const cancel = Buffer.alloc(4);
+    cancel.writeUInt32BE(http2constants.NGHTTP2_CANCEL);
+    const request = Buffer.concat([
+      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+      frame(frameType.settings, 0, 0, Buffer.alloc(0)),
+      frame(
+        frameType.headers,
+        flag.endHeaders,
+        1,
+        headerBlock([
+          [":method", "POST"],
+          [":scheme", "http"],
+          [":path", PATH],
+          [":authority", "127.0.0.1"],
+          ["content-type", "application/grpc"],
+        ]),
+      ),
+      frame(frameType.data, 0, 1, frameMessage(Buffer.from("whole, never ended"))),
+    ]);
+    const reset = frame(frameType.rstStream, 0, 1, cancel);
+    if (delayMs === 0) {
+      socket.write(Buffer.concat([request, reset]));
+    } else {
+      socket.write(request);
+      await Bun.sleep(delayMs);
+      socket.write(reset);
+    }
+    await Bun.sleep(100);
+    socket.destroy();
+
+    expect(handled).toBe(0);
+  },
+);
 
 describe("open connections per server", () => {
   /** Opens a connection and makes one small call on it: its status, or how it ended. */
