@@ -18,8 +18,9 @@ import { OK_TRAILERS, RESPONSE_HEADERS, statusTrailers, trailersOnly } from "./s
 /**
  * One call on its stream, from the request's HEADERS to the status sent: reads the one request
  * message (refusing one over MAX_MESSAGE_BYTES from its declared length, before it is all
- * buffered, and one whose bytes would pass its connection's bound on unfinished requests), runs the deadline (grpc-timeout) and notices the client's cancel (the stream closing
- * first), both of which abort `signal`, and sends the answer once. A late answer, after the
+ * buffered, and one whose bytes would pass its connection's bound on unfinished requests), runs
+ * the deadline (grpc-timeout) and notices the client's cancel (the stream closing first), both of
+ * which abort `signal`, and sends the answer once. A late answer, after the
  * deadline or a cancel, is dropped. The class holds the per-call state so that a call costs one
  * object and its stream's listeners; this is every service's hot path.
  */
