@@ -34,6 +34,7 @@ describe("loadServiceConfig", () => {
       shutdownGraceMs: 10_000,
       maxConnectionAgeMs: 300_000,
       maxConnectionAgeGraceMs: 30_000,
+      maxConnections: 1_000,
     };
     expect(loadServiceConfig(required, defaults)).toEqual(want);
   });
@@ -55,6 +56,7 @@ describe("loadServiceConfig", () => {
       SHUTDOWN_GRACE_MS: "30000",
       GRPC_MAX_CONNECTION_AGE_MS: "0",
       GRPC_MAX_CONNECTION_AGE_GRACE_MS: "5000",
+      GRPC_MAX_CONNECTIONS: "50",
     };
     const want: ServiceConfig = {
       mode: "development",
@@ -74,6 +76,7 @@ describe("loadServiceConfig", () => {
       shutdownGraceMs: 30_000,
       maxConnectionAgeMs: 0,
       maxConnectionAgeGraceMs: 5_000,
+      maxConnections: 50,
     };
     expect(loadServiceConfig(env, defaults)).toEqual(want);
   });

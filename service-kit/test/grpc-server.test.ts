@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { connect } from "node:http2";
 import { status } from "@grpc/grpc-js";
 import { testCallerKeys } from "@trellis/testing";
 import { pino } from "pino";
@@ -31,6 +32,7 @@ async function startEchoHost(
     handler?: Unary<EchoRequest, EchoResponse>;
     shutdownDelayMs?: number;
     log?: Logger;
+    maxConnections?: number;
   } = {},
 ): Promise<GrpcServer> {
   const host = await startEcho(options);
@@ -152,6 +154,40 @@ describe("GrpcServer.shutdown", () => {
     await host.shutdown();
 
     expect(await codeOf(healthStatus(host.port, ""))).toBe(status.UNAVAILABLE);
+  });
+});
+
+describe("startGrpcServer connection cap", () => {
+  test("connections past maxConnections are closed, logged once per burst with a count and no address", async () => {
+    const lines: string[] = [];
+    const host = await startEchoHost({
+      maxConnections: 1,
+      log: pino({ level: "info", base: null }, { write: (line: string) => lines.push(line) }),
+    });
+    const url = `http://127.0.0.1:${host.port}`;
+    const held = connect(url);
+    await new Promise((resolve) => held.once("remoteSettings", resolve));
+    const refused = [connect(url), connect(url), connect(url)];
+    await Promise.all(
+      refused.map(
+        (session) => new Promise((resolve) => session.on("error", resolve).once("close", resolve)),
+      ),
+    );
+    await host.shutdown(); // reports the burst now, not at the end of its 10 s
+    held.destroy();
+
+    const reports = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => "refused" in line)
+      .map(({ time: _, ...rest }) => rest);
+    expect(reports).toEqual([
+      {
+        level: 40,
+        refused: 3,
+        max_connections: 1,
+        msg: "connections refused: the server holds its maximum",
+      },
+    ]);
   });
 });
 

@@ -1,8 +1,14 @@
 // B with --kit: the kit's own server (service-kit's startGrpcServer, the product server that
 // replaced grpc-js's) answering the notes-like methods with fixed bytes, no bindService (no
-// caller check, span or log): the transport alone, as the other two. Environment: PORT.
-import { silentLogger, startGrpcServer } from "@trellis/service-kit";
+// caller check, span or log): the transport alone, as the other two. Environment: PORT, and
+// KIT_SOURCE: another copy of the kit's src/index.ts to serve with (run.ts --kit-vs, an A/B of two
+// versions of the kit's server).
+import type * as Kit from "@trellis/service-kit";
 import { answers, notesLikeDefinition } from "./notes-like-definition.ts";
+
+const { silentLogger, startGrpcServer }: typeof Kit = await import(
+  process.env.KIT_SOURCE ?? "@trellis/service-kit"
+);
 
 const server = await startGrpcServer({
   services: [

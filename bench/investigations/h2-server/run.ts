@@ -4,7 +4,9 @@
 // rounds; B ÷ A is the median of each round's ratio). Run it under `flock /tmp/heavy.lock`:
 //   bun bench/investigations/h2-server/run.ts [--rounds 5] [--seconds 5] [--warmup 2] [--no-tokens] [--kit]
 // (--no-tokens: calls without the caller token, to see what its ~450 bytes of HPACK cost;
-// --kit: B is the kit's product server, kit-server.ts, instead of the probe.)
+// --kit: B is the kit's product server, kit-server.ts, instead of the probe; --kit-vs <dir>: A is
+// kit-server.ts too, on the service-kit at <dir> (a copy of another version, its node_modules
+// linked to this one's), so A → B is that version's server → this tree's.)
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, waitFor } from "../../loopback.ts";
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "2" },
     "no-tokens": { type: "boolean", default: false },
     kit: { type: "boolean", default: false },
+    "kit-vs": { type: "string" },
   },
 });
 const rounds = Math.min(10, Number(values.rounds));
@@ -26,12 +29,20 @@ const seconds = Math.min(30, Number(values.seconds));
 const warmup = Math.min(10, Number(values.warmup));
 const here = import.meta.dir;
 
-const servers = [
-  { side: "A", name: "grpc-js", file: "grpc-js-server.ts" },
-  values.kit
+const kitVs = values["kit-vs"];
+const servers: { side: "A" | "B"; name: string; file: string; env?: Record<string, string> }[] = [
+  kitVs === undefined
+    ? { side: "A", name: "grpc-js", file: "grpc-js-server.ts" }
+    : {
+        side: "A",
+        name: `kit server at ${kitVs}`,
+        file: "kit-server.ts",
+        env: { KIT_SOURCE: join(kitVs, "src/index.ts") },
+      },
+  values.kit || kitVs !== undefined
     ? { side: "B", name: "kit server", file: "kit-server.ts" }
     : { side: "B", name: "node:http2", file: "h2-server.ts" },
-] as const;
+];
 const cases = [
   { payload: "create", inFlight: 1 },
   { payload: "create", inFlight: 64 },
@@ -45,13 +56,17 @@ interface Row {
   clientUs: number;
 }
 
-async function startServer(file: string, name: string): Promise<{ child: Child; port: number }> {
+async function startServer(
+  file: string,
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ child: Child; port: number }> {
   const port = freePort();
   const child = spawnChild({
     name,
     command: [process.execPath, join(here, file)],
     cwd: here,
-    env: childEnv({ PORT: String(port) }),
+    env: childEnv({ ...env, PORT: String(port) }),
   });
   await waitFor(`${name} did not start`, async () => child.output().includes("ready"), {
     withinMs: 10_000,
@@ -94,7 +109,7 @@ const results = new Map<string, Row[]>();
 const keyOf = (side: string, c: (typeof cases)[number]) => `${side} ${c.payload} ${c.inFlight}`;
 
 try {
-  const started = await Promise.all(servers.map((s) => startServer(s.file, s.name)));
+  const started = await Promise.all(servers.map((s) => startServer(s.file, s.name, s.env)));
   for (let round = 1; round <= rounds; round += 1) {
     // A then B in odd rounds, B then A in even ones, so a drift in the machine's load over a
     // round falls on both sides alike.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type CallerPublicKey, isTestCallerKey } from "../caller/caller-keys.ts";
 import type { LogLevel } from "../log.ts";
+import { MAX_CONNECTIONS } from "../server/server-bounds.ts";
 import {
   ConfigError,
   callerPublicKeysSetting,
@@ -33,6 +34,8 @@ export interface ServiceConfig {
   maxConnectionAgeMs?: number;
   /** How long the calls of such a connection may still run before it closes. */
   maxConnectionAgeGraceMs?: number;
+  /** Open gRPC connections at most; past it a new one is closed before any call. */
+  maxConnections?: number;
 }
 
 export interface DatabaseConfig {
@@ -61,6 +64,7 @@ const serviceEnv = z.object({
   SHUTDOWN_GRACE_MS: integerSetting(0, 600_000).default(10_000),
   GRPC_MAX_CONNECTION_AGE_MS: integerSetting(0, 86_400_000).default(300_000),
   GRPC_MAX_CONNECTION_AGE_GRACE_MS: integerSetting(0, 600_000).default(30_000),
+  GRPC_MAX_CONNECTIONS: integerSetting(1, 1_000_000).default(MAX_CONNECTIONS),
 });
 
 /** Settings that may come from a file instead (NAME_FILE, e.g. a Docker secret). */
@@ -98,6 +102,7 @@ export function loadServiceConfig(
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     maxConnectionAgeMs: vars.GRPC_MAX_CONNECTION_AGE_MS,
     maxConnectionAgeGraceMs: vars.GRPC_MAX_CONNECTION_AGE_GRACE_MS,
+    maxConnections: vars.GRPC_MAX_CONNECTIONS,
   };
 }
 

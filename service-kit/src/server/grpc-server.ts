@@ -7,6 +7,7 @@ import type { ServiceDefinitionShape } from "../wire/method-types.ts";
 import { H2GrpcServer } from "./h2-server.ts";
 import { HealthRegistry } from "./health-registry.ts";
 import { type MethodCodec, type MethodRoute, streamRoute, unaryRoute } from "./method-route.ts";
+import { MAX_CONNECTIONS } from "./server-bounds.ts";
 import type { ServiceImplementation, StreamHandler, UnaryHandler } from "./server-call.ts";
 
 export interface ServiceRegistration {
@@ -36,6 +37,11 @@ export interface GrpcServerOptions {
   maxConnectionAgeGraceMs?: number;
   /** Records rpc.server.call.duration of the services' calls (not health's); null: metrics off. */
   meter?: Meter | null;
+  /**
+   * Open connections at most (default MAX_CONNECTIONS, 1,000); a connection past it is closed
+   * before any call, and the refusals are logged at warn once per burst (10 s).
+   */
+  maxConnections?: number;
 }
 
 export interface GrpcServer {
@@ -56,12 +62,25 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const health = new HealthRegistry(
     Object.fromEntries(names.map((name) => [name, "NOT_SERVING" as const])),
   );
-  const server = new H2GrpcServer(routesOf(options, health), {
-    keepaliveTimeMs: serverKeepalive.keepaliveTimeMs,
-    keepaliveTimeoutMs: serverKeepalive.keepaliveTimeoutMs,
-    maxAgeMs: options.maxConnectionAgeMs ?? 0,
-    maxAgeGraceMs: options.maxConnectionAgeGraceMs ?? DEFAULT_MAX_AGE_GRACE_MS,
-  });
+  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  const server = new H2GrpcServer(
+    routesOf(options, health),
+    {
+      keepaliveTimeMs: serverKeepalive.keepaliveTimeMs,
+      keepaliveTimeoutMs: serverKeepalive.keepaliveTimeoutMs,
+      maxAgeMs: options.maxConnectionAgeMs ?? 0,
+      maxAgeGraceMs: options.maxConnectionAgeGraceMs ?? DEFAULT_MAX_AGE_GRACE_MS,
+    },
+    {
+      maxConnections,
+      // A count and the cap only: who connected is no business of the log.
+      onConnectionsRefused: (refused) =>
+        options.log.warn(
+          { refused, max_connections: maxConnections },
+          "connections refused: the server holds its maximum",
+        ),
+    },
+  );
   const port = await server.listen(options.host, options.port);
   options.log.info({ address: `${options.host}:${port}` }, "grpc server listening");
 

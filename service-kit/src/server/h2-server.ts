@@ -8,8 +8,16 @@ import {
 import { MAX_CONCURRENT_STREAMS, MAX_HEADER_LIST_BYTES } from "../wire/limits.ts";
 import { isGrpcContentType } from "../wire/message-frame.ts";
 import { status } from "../wire/status.ts";
+import { BurstCount } from "./burst-count.ts";
 import { IncomingCall } from "./incoming-call.ts";
 import type { MethodRoute } from "./method-route.ts";
+import {
+  MAX_CONNECTIONS,
+  MAX_UNFINISHED_REQUEST_BYTES,
+  REFUSAL_REPORT_MS,
+  type ServerBounds,
+  type UnfinishedRequests,
+} from "./server-bounds.ts";
 import {
   REQUEST_BODY_TIMEOUT_MS,
   type SessionLifetimeOptions,
@@ -19,8 +27,9 @@ import { trailersOnly } from "./status-headers.ts";
 
 /**
  * The kit's gRPC server on node:http2: unary methods, and server-streaming ones for health Watch.
- * It owns the connections so it can ping, age and drain them; `error` events of streams and
- * connections are a call or a connection lost, never a crash.
+ * It owns the connections so it can ping, age and drain them, and bounds what a client may hold
+ * (`server-bounds.ts`); `error` events of streams and connections are a call or a connection
+ * lost, never a crash.
  */
 export class H2GrpcServer {
   private readonly server: Http2Server;
@@ -30,12 +39,22 @@ export class H2GrpcServer {
   private cut = 0;
 
   private readonly requestBodyTimeoutMs: number;
+  private readonly maxUnfinishedRequestBytes: number;
+  /** Connections the cap refused, reported once per burst. */
+  private readonly refused: BurstCount;
 
   constructor(
     private readonly routes: ReadonlyMap<string, MethodRoute>,
     private readonly lifetime: SessionLifetimeOptions,
+    bounds: ServerBounds = {},
   ) {
     this.requestBodyTimeoutMs = lifetime.requestBodyTimeoutMs ?? REQUEST_BODY_TIMEOUT_MS;
+    this.maxUnfinishedRequestBytes =
+      bounds.maxUnfinishedRequestBytes ?? MAX_UNFINISHED_REQUEST_BYTES;
+    this.refused = new BurstCount(
+      bounds.refusalReportMs ?? REFUSAL_REPORT_MS,
+      bounds.onConnectionsRefused ?? ignore,
+    );
     // What one connection may hold, as the kit's client limits itself (wire/limits.ts): without
     // them a client could open streams without end, each buffering up to MAX_MESSAGE_BYTES.
     this.server = createServer({
@@ -49,6 +68,11 @@ export class H2GrpcServer {
       this.onStream(stream as ServerHttp2Stream, headers),
     );
     this.server.on("sessionError", ignore);
+    // net.Server's own cap, which Bun's node:http2 server honours (measured on 1.4.5): a
+    // connection past it is closed as it is accepted, before its preface is read, and 'drop'
+    // tells; one that closes frees its place.
+    this.server.maxConnections = bounds.maxConnections ?? MAX_CONNECTIONS;
+    this.server.on("drop", () => this.refused.add());
   }
 
   /** Listens on `host`:`port` (0: a free one); resolves with the port. */
@@ -85,6 +109,7 @@ export class H2GrpcServer {
       this.cutOff(session);
     }
     this.sessions.clear();
+    this.refused.flush();
     return this.cut - cutBefore;
   }
 
@@ -94,7 +119,11 @@ export class H2GrpcServer {
       session.destroy();
       return;
     }
-    const state: SessionState = { retiring: false, stop: () => {} };
+    const state: SessionState = {
+      retiring: false,
+      stop: () => {},
+      unfinished: { held: 0, limit: this.maxUnfinishedRequestBytes },
+    };
     this.sessions.set(session, state);
     state.stop = watchSession(session, this.lifetime, (aged, graceMs) =>
       this.retire(aged, graceMs),
@@ -147,13 +176,21 @@ export class H2GrpcServer {
       );
       return;
     }
-    new IncomingCall(stream, headers, route, this.requestBodyTimeoutMs);
+    // A stream of a connection the server no longer tracks (destroyed as the drain began) is
+    // bounded alone.
+    const unfinished = this.sessions.get(stream.session as ServerHttp2Session)?.unfinished ?? {
+      held: 0,
+      limit: this.maxUnfinishedRequestBytes,
+    };
+    new IncomingCall(stream, headers, route, this.requestBodyTimeoutMs, unfinished);
   }
 }
 
 interface SessionState {
   retiring: boolean;
   stop(): void;
+  /** What the connection's calls hold of requests not yet whole. */
+  unfinished: UnfinishedRequests;
 }
 
 function ignore(): void {}

@@ -11,14 +11,16 @@ import { status } from "../wire/status.ts";
 import { CallMetadata } from "./call-metadata.ts";
 import { parseGrpcTimeout } from "./grpc-timeout.ts";
 import type { MethodRoute } from "./method-route.ts";
+import type { UnfinishedRequests } from "./server-bounds.ts";
 import type { StatusAnswer } from "./server-call.ts";
 import { OK_TRAILERS, RESPONSE_HEADERS, statusTrailers, trailersOnly } from "./status-headers.ts";
 
 /**
  * One call on its stream, from the request's HEADERS to the status sent: reads the one request
  * message (refusing one over MAX_MESSAGE_BYTES from its declared length, before it is all
- * buffered), runs the deadline (grpc-timeout) and notices the client's cancel (the stream closing
- * first), both of which abort `signal`, and sends the answer once. A late answer, after the
+ * buffered, and one whose bytes would pass its connection's bound on unfinished requests), runs
+ * the deadline (grpc-timeout) and notices the client's cancel (the stream closing first), both of
+ * which abort `signal`, and sends the answer once. A late answer, after the
  * deadline or a cancel, is dropped. The class holds the per-call state so that a call costs one
  * object and its stream's listeners; this is every service's hot path.
  */
@@ -26,6 +28,7 @@ export class IncomingCall {
   readonly metadata: CallMetadata;
   private readonly controller = new AbortController();
   private readonly chunks: Buffer[] = [];
+  /** Bytes of the request received so far, counted in `unfinished` until released. */
   private received = 0;
   /** The request message's length as its prefix declares it, once the prefix is whole. */
   private declared: number | undefined;
@@ -41,6 +44,8 @@ export class IncomingCall {
     headers: IncomingHttpHeaders,
     private readonly route: MethodRoute,
     bodyTimeoutMs: number,
+    /** The connection's count, shared by its calls. */
+    private readonly unfinished: UnfinishedRequests,
   ) {
     this.metadata = new CallMetadata(headers);
     stream.once("close", () => this.onClose());
@@ -119,6 +124,12 @@ export class IncomingCall {
       stream.end();
     } else {
       stream.respond(trailersOnly(answer), { endStream: true });
+      if (!stream.readableEnded) {
+        // Refused before the request was whole: RST_STREAM(NO_ERROR) after the status tells the
+        // client to stop sending (RFC 9113, 8.1), as grpc-go does, and ends the stream, whose
+        // slot a client still sending would otherwise hold.
+        stream.close(http2constants.NGHTTP2_NO_ERROR);
+      }
     }
   }
 
@@ -145,6 +156,13 @@ export class IncomingCall {
     clearTimeout(this.timer);
     clearTimeout(this.bodyTimer);
     this.chunks.length = 0; // an unfinished request's bytes go with the call's end
+    this.release();
+  }
+
+  /** The request's bytes no longer count against the connection (whole, or dropped). Once. */
+  private release(): void {
+    this.unfinished.held -= this.received;
+    this.received = 0;
   }
 
   /** The request did not arrive whole in time: the call fails and its bytes are dropped. */
@@ -166,7 +184,15 @@ export class IncomingCall {
     if (this.finished) {
       return;
     }
-    const { chunks } = this;
+    const { chunks, unfinished } = this;
+    if (unfinished.held + chunk.length > unfinished.limit) {
+      this.fail({
+        code: status.RESOURCE_EXHAUSTED,
+        details: `Connection holds too many unfinished requests (over ${unfinished.limit} bytes)`,
+      });
+      return;
+    }
+    unfinished.held += chunk.length;
     chunks.push(chunk);
     this.received += chunk.length;
     // The prefix declares the length, read once it is whole (a prefix split over chunks is
@@ -193,6 +219,7 @@ export class IncomingCall {
       return;
     }
     clearTimeout(this.bodyTimer);
+    this.release(); // whole: the handler's now, bounded by the connection's streams
     const { chunks } = this;
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     const message = unaryMessage(body);

@@ -34,6 +34,7 @@ export async function startServer(options: {
     shutdownGraceMs: config.shutdownGraceMs,
     maxConnectionAgeMs: config.maxConnectionAgeMs,
     maxConnectionAgeGraceMs: config.maxConnectionAgeGraceMs,
+    maxConnections: config.maxConnections,
     meter: options.meter ?? null,
   });
   try {

@@ -75,6 +75,7 @@ export function startEchoHost(
     shutdownGraceMs?: number;
     maxConnectionAgeMs?: number;
     maxConnectionAgeGraceMs?: number;
+    maxConnections?: number;
     meter?: Meter | null;
   } = {},
 ): Promise<GrpcServer> {
@@ -98,6 +99,7 @@ export function startEchoHost(
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     maxConnectionAgeMs: options.maxConnectionAgeMs,
     maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs,
+    maxConnections: options.maxConnections,
     meter: options.meter ?? null,
   });
 }

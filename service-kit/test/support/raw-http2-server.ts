@@ -51,6 +51,7 @@ export function grpcResponseFrames(streamId: number, message: Buffer): Buffer {
 /** A frame the client sent, as the server saw it. */
 export interface ReceivedFrame {
   type: number;
+  flags: number;
   streamId: number;
   payload: Buffer;
 }
@@ -123,6 +124,7 @@ function readFrames(socket: Socket, onFrame: (frame: ReceivedFrame) => void): vo
       const length = buffered.readUIntBE(0, 3);
       onFrame({
         type: buffered[3] ?? 0,
+        flags: buffered[4] ?? 0,
         streamId: buffered.readUInt32BE(5) & 0x7fffffff,
         payload: buffered.subarray(9, 9 + length),
       });
