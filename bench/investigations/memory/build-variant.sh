@@ -21,7 +21,8 @@ for spec in gateway:gateway:gateway identity:services/identity:services/identity
   bun build "$entry" --compile --minify --sourcemap "$@" --outfile "$out/$name/$name" > /dev/null
   [ "${DIAG:-}" = 1 ] && rm -f "$entry"
   if [ "$name" = gateway ]; then
-    cp -R "$root/gateway/web/dist" "$out/gateway/web"
+    # An API-only checkout has no web build; the gateway then serves no app (routes/web.ts).
+    if [ -d "$root/gateway/web/dist" ]; then cp -R "$root/gateway/web/dist" "$out/gateway/web"; fi
   else
     cp -R "$root/$pkg/migrations" "$out/$name/migrations"
   fi
