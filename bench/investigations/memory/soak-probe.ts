@@ -72,6 +72,7 @@ try {
       p50: result.latencyMs.p50,
       p99: result.latencyMs.p99,
       errors: result.errors,
+      statuses: result.statuses,
     }),
   );
   if (values.diag) {
