@@ -320,3 +320,59 @@ test("a request sent one byte per DATA frame costs about what its bytes count", 
   // 200,000 bytes held: allow ten times that, where a Buffer per byte costs ~15 MB.
   expect(grown).toBeLessThan(10 * frames);
 });
+
+test("a request in DATA frames of every size, small ones copied together, arrives as it was sent", async () => {
+  const port = await startServer();
+  const socket = connectTcp(port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  const answer: Buffer[] = [];
+  let pending = Buffer.alloc(0);
+  socket.on("data", (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 9 && pending.length >= 9 + pending.readUIntBE(0, 3)) {
+      const length = pending.readUIntBE(0, 3);
+      if (pending[3] === frameType.data && pending.readUInt32BE(5) === 1) {
+        answer.push(pending.subarray(9, 9 + length));
+      }
+      pending = pending.subarray(9 + length);
+    }
+  });
+  await new Promise((resolve) => socket.once("connect", resolve));
+  const message = Buffer.from(Array.from({ length: 60_000 }, (_, i) => (i * 7919) % 251));
+  const request = frameMessage(message);
+  // Sizes around the copy threshold, a staging buffer filled and sealed mid-way, the prefix split.
+  const sizes = [1, 2, 3, 1023, 1024, 1, ...Array(20).fill(999), 5000, 700, 16_000, 1, 900, 3];
+  const frames: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; at < request.length; i += 1) {
+    const size = sizes[i % sizes.length] as number;
+    const last = at + size >= request.length;
+    frames.push(
+      frame(frameType.data, last ? flag.endStream : 0, 1, request.subarray(at, at + size)),
+    );
+    at += size;
+  }
+  socket.write(
+    Buffer.concat([
+      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+      frame(frameType.settings, 0, 0, Buffer.alloc(0)),
+      frame(
+        frameType.headers,
+        flag.endHeaders,
+        1,
+        headerBlock([
+          [":method", "POST"],
+          [":scheme", "http"],
+          [":path", PATH],
+          [":authority", "127.0.0.1"],
+          ["content-type", "application/grpc"],
+        ]),
+      ),
+      ...frames,
+    ]),
+  );
+  await eventually(async () => Buffer.concat(answer).length >= request.length);
+  socket.destroy();
+
+  expect(Buffer.concat(answer).equals(request)).toBe(true);
+});
