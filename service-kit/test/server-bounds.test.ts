@@ -259,3 +259,120 @@ describe("open connections per server", () => {
     expect(await callOnNewConnection(port)).toBe(String(status.OK));
   });
 });
+
+// The bound counts a request's bytes; what holding them costs must stay near that count. Bun
+// hands each DATA frame's payload over as a Buffer of its own, ~75 bytes of heap beyond its
+// payload, so a client sending 1-byte frames would make 16 MiB of counted bytes cost over 1 GiB.
+test("a request sent one byte per DATA frame costs about what its bytes count", async () => {
+  const port = await startServer();
+  const socket = connectTcp(port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  let granted = 65_535; // the server's connection window: 1-byte frames must still honour it
+  let pending = Buffer.alloc(0);
+  socket.on("data", (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 9 && pending.length >= 9 + pending.readUIntBE(0, 3)) {
+      const length = pending.readUIntBE(0, 3);
+      if (pending[3] === 0x8 && pending.readUInt32BE(5) === 0) {
+        granted += pending.readUInt32BE(9);
+      }
+      pending = pending.subarray(9 + length);
+    }
+  });
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write(
+    Buffer.concat([
+      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+      frame(frameType.settings, 0, 0, Buffer.alloc(0)),
+      frame(
+        frameType.headers,
+        flag.endHeaders,
+        1,
+        headerBlock([
+          [":method", "POST"],
+          [":scheme", "http"],
+          [":path", PATH],
+          [":authority", "127.0.0.1"],
+          ["content-type", "application/grpc"],
+        ]),
+      ),
+      // A prefix declaring the largest message, whose bytes then come one per frame.
+      frame(frameType.data, 0, 1, Buffer.from([0, 0, 0x40, 0, 0])),
+    ]),
+  );
+  const oneByte = frame(frameType.data, 0, 1, Buffer.of(1));
+  const batch = Buffer.concat(Array.from({ length: 10_000 }, () => oneByte));
+  Bun.gc(true);
+  const heapBefore = process.memoryUsage().heapUsed;
+  const frames = 200_000;
+  for (let sent = 0; sent < frames; sent += 10_000) {
+    while (granted - 5 - sent < 10_000) {
+      await Bun.sleep(1);
+    }
+    await new Promise((resolve) => socket.write(batch, resolve));
+  }
+  await eventually(async () => granted - 5 >= frames - 40_000);
+  await Bun.sleep(100);
+  Bun.gc(true);
+  const grown = process.memoryUsage().heapUsed - heapBefore;
+  socket.destroy();
+
+  // 200,000 bytes held: allow ten times that, where a Buffer per byte costs ~15 MB.
+  expect(grown).toBeLessThan(10 * frames);
+});
+
+test("a request in DATA frames of every size, small ones copied together, arrives as it was sent", async () => {
+  const port = await startServer();
+  const socket = connectTcp(port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  const answer: Buffer[] = [];
+  let pending = Buffer.alloc(0);
+  socket.on("data", (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 9 && pending.length >= 9 + pending.readUIntBE(0, 3)) {
+      const length = pending.readUIntBE(0, 3);
+      if (pending[3] === frameType.data && pending.readUInt32BE(5) === 1) {
+        answer.push(pending.subarray(9, 9 + length));
+      }
+      pending = pending.subarray(9 + length);
+    }
+  });
+  await new Promise((resolve) => socket.once("connect", resolve));
+  const message = Buffer.from(Array.from({ length: 60_000 }, (_, i) => (i * 7919) % 251));
+  const request = frameMessage(message);
+  // Sizes around the copy threshold, a staging buffer filled and sealed mid-way, the prefix split.
+  const sizes = [1, 2, 3, 1023, 1024, 1, ...Array(20).fill(999), 5000, 700, 16_000, 1, 900, 3];
+  const frames: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; at < request.length; i += 1) {
+    const size = sizes[i % sizes.length] as number;
+    const last = at + size >= request.length;
+    frames.push(
+      frame(frameType.data, last ? flag.endStream : 0, 1, request.subarray(at, at + size)),
+    );
+    at += size;
+  }
+  socket.write(
+    Buffer.concat([
+      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+      frame(frameType.settings, 0, 0, Buffer.alloc(0)),
+      frame(
+        frameType.headers,
+        flag.endHeaders,
+        1,
+        headerBlock([
+          [":method", "POST"],
+          [":scheme", "http"],
+          [":path", PATH],
+          [":authority", "127.0.0.1"],
+          ["content-type", "application/grpc"],
+        ]),
+      ),
+      ...frames,
+    ]),
+  );
+  await eventually(async () => Buffer.concat(answer).length >= request.length);
+  socket.destroy();
+
+  expect(Buffer.concat(answer).equals(request)).toBe(true);
+});

@@ -28,6 +28,14 @@ export class IncomingCall {
   readonly metadata: CallMetadata;
   private readonly controller = new AbortController();
   private readonly chunks: Buffer[] = [];
+  /**
+   * Where chunks under COALESCE_BELOW_BYTES, but the first, are copied, in order after `chunks`:
+   * Bun gives each DATA frame's payload a Buffer of its own (~75 bytes of heap), so a request
+   * sent a byte per frame would otherwise cost far more than the bytes its connection's bound
+   * counts.
+   */
+  private staging: Buffer | undefined;
+  private staged = 0;
   /** Bytes of the request received so far, counted in `unfinished` until released. */
   private received = 0;
   /** The request message's length as its prefix declares it, once the prefix is whole. */
@@ -156,6 +164,8 @@ export class IncomingCall {
     clearTimeout(this.timer);
     clearTimeout(this.bodyTimer);
     this.chunks.length = 0; // an unfinished request's bytes go with the call's end
+    this.staging = undefined;
+    this.staged = 0;
     this.release();
   }
 
@@ -193,14 +203,25 @@ export class IncomingCall {
       return;
     }
     unfinished.held += chunk.length;
-    chunks.push(chunk);
+    // The first chunk is kept as it comes: a small request in one DATA frame, most calls, is
+    // not copied.
+    if (chunk.length < COALESCE_BELOW_BYTES && this.received > 0) {
+      this.stage(chunk);
+    } else {
+      this.seal();
+      chunks.push(chunk);
+    }
     this.received += chunk.length;
     // The prefix declares the length, read once it is whole (a prefix split over chunks is
     // joined once, not on every chunk: a client sending a byte at a time costs no more).
     if (this.declared === undefined && this.received >= 5) {
-      const first = chunks[0] as Buffer;
+      const first = chunks[0];
       this.declared =
-        declaredLength(first.length >= 5 ? first : Buffer.concat(chunks).subarray(0, 5)) ?? 0;
+        declaredLength(
+          first !== undefined && first.length >= 5
+            ? first
+            : Buffer.concat(this.parts()).subarray(0, 5),
+        ) ?? 0;
     }
     const length = Math.max(this.declared ?? 0, this.received - 5);
     if (length > MAX_MESSAGE_BYTES) {
@@ -209,6 +230,43 @@ export class IncomingCall {
         details: `Received message larger than max (${length} vs. ${MAX_MESSAGE_BYTES})`,
       });
     }
+  }
+
+  /** Copies a small chunk after the others, into full STAGING_BYTES buffers. */
+  private stage(chunk: Buffer): void {
+    let copied = 0;
+    while (copied < chunk.length) {
+      if (this.staging === undefined) {
+        this.staging = Buffer.allocUnsafeSlow(STAGING_BYTES);
+      }
+      const n = chunk.copy(this.staging, this.staged, copied);
+      copied += n;
+      this.staged += n;
+      if (this.staged === STAGING_BYTES) {
+        this.chunks.push(this.staging);
+        this.staging = undefined;
+        this.staged = 0;
+      }
+    }
+  }
+
+  /** A larger chunk follows: what is staged is copied to a buffer of its size, in `chunks`. */
+  private seal(): void {
+    if (this.staging !== undefined && this.staged > 0) {
+      const sealed = Buffer.allocUnsafeSlow(this.staged);
+      this.staging.copy(sealed, 0, 0, this.staged);
+      this.chunks.push(sealed);
+    }
+    this.staging = undefined;
+    this.staged = 0;
+  }
+
+  /** The request's bytes so far, in order. */
+  private parts(): Buffer[] {
+    const { chunks, staging, staged } = this;
+    return staging === undefined || staged === 0
+      ? chunks
+      : [...chunks, staging.subarray(0, staged)];
   }
 
   private onEnd(): void {
@@ -220,8 +278,8 @@ export class IncomingCall {
     }
     clearTimeout(this.bodyTimer);
     this.release(); // whole: the handler's now, bounded by the connection's streams
-    const { chunks } = this;
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const parts = this.parts();
+    const body = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
     const message = unaryMessage(body);
     if ("code" in message) {
       this.fail(message);
@@ -236,6 +294,15 @@ export class IncomingCall {
  * grpc-timeout allows up to 99999999 hours: a deadline beyond this is no deadline in practice.
  */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Request chunks smaller than this (but a request's first) are copied together, STAGING_BYTES at a
+ * time, rather than kept one Buffer each: a Buffer's own cost (~75 bytes in Bun 1.4.5) is then
+ * at most ~7% of the bytes it holds, and a call holds at most one staging buffer not yet full.
+ * Full-size DATA frames (16 KiB) are kept as they come.
+ */
+const COALESCE_BELOW_BYTES = 1024;
+const STAGING_BYTES = 4096;
 
 /** What the request's headers alone refuse: compression, or a malformed grpc-timeout. */
 function refusedByHeaders(
