@@ -172,6 +172,42 @@ test("a request refused before it is whole gets its status, then its stream ends
   });
 });
 
+test.each([
+  {
+    name: "a method the server does not have",
+    headers: { ":path": "/test.v1.Raw/Missing", "content-type": "application/grpc" },
+    want: { httpStatus: 200, grpcStatus: String(status.UNIMPLEMENTED) },
+  },
+  {
+    name: "a request that is not gRPC",
+    headers: { ":path": PATH, "content-type": "application/json" },
+    want: { httpStatus: 415, grpcStatus: undefined },
+  },
+])(
+  "$name, refused on its headers while its body still comes, gets its answer and RST_STREAM NO_ERROR",
+  async ({ headers, want }) => {
+    const port = await startServer();
+    const stream = openSession(port).request({ ":method": "POST", ...headers });
+    stream.on("error", () => undefined);
+    stream.write(frameMessage(Buffer.alloc(1_000))); // and never ends
+    const answer = new Promise<Record<string, unknown>>((resolve) =>
+      stream.once("response", resolve),
+    );
+    stream.resume();
+    const closed = new Promise((resolve) => stream.once("close", resolve));
+
+    const got = await Promise.race([closed, Bun.sleep(2_000).then(() => "still open")]);
+
+    const response = await answer;
+    expect({
+      got: got === "still open" ? got : "closed",
+      httpStatus: response[":status"],
+      grpcStatus: response["grpc-status"],
+      rstCode: stream.rstCode,
+    }).toEqual({ got: "closed", ...want, rstCode: http2constants.NGHTTP2_NO_ERROR });
+  },
+);
+
 // Bun's node:http2 client cannot send this: its close(code) on a stream still open sends
 // END_STREAM first, then RST_STREAM, so the server sees a whole request cancelled (README, "The
 // server"). Frame by frame, a client can.

@@ -11,6 +11,7 @@ import { status } from "../wire/status.ts";
 import { BurstCount } from "./burst-count.ts";
 import { IncomingCall } from "./incoming-call.ts";
 import type { MethodRoute } from "./method-route.ts";
+import { refuseStream } from "./refuse-stream.ts";
 import {
   MAX_CONNECTIONS,
   MAX_UNFINISHED_REQUEST_BYTES,
@@ -159,20 +160,18 @@ export class H2GrpcServer {
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     stream.on("error", ignore);
     if (!isGrpcContentType(headers["content-type"])) {
-      stream.resume();
-      stream.respond({ ":status": 415 }, { endStream: true });
+      refuseStream(stream, { ":status": 415 });
       return;
     }
     const path = headers[":path"] ?? "";
     const route = this.routes.get(path);
     if (route === undefined) {
-      stream.resume();
-      stream.respond(
+      refuseStream(
+        stream,
         trailersOnly({
           code: status.UNIMPLEMENTED,
           details: `The server does not implement the method ${path.slice(0, 200)}`,
         }),
-        { endStream: true },
       );
       return;
     }

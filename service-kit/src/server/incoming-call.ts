@@ -11,6 +11,7 @@ import { status } from "../wire/status.ts";
 import { CallMetadata } from "./call-metadata.ts";
 import { parseGrpcTimeout } from "./grpc-timeout.ts";
 import type { MethodRoute } from "./method-route.ts";
+import { refuseStream } from "./refuse-stream.ts";
 import type { UnfinishedRequests } from "./server-bounds.ts";
 import type { StatusAnswer } from "./server-call.ts";
 import { OK_TRAILERS, RESPONSE_HEADERS, statusTrailers, trailersOnly } from "./status-headers.ts";
@@ -126,18 +127,12 @@ export class IncomingCall {
     }
     this.finished = true;
     this.stop();
-    stream.resume(); // what is left of the request is read and dropped, not left to stall
     if (stream.headersSent) {
+      stream.resume(); // what is left of the request is read and dropped, not left to stall
       this.trailers = statusTrailers(answer);
       stream.end();
     } else {
-      stream.respond(trailersOnly(answer), { endStream: true });
-      if (!stream.readableEnded) {
-        // Refused before the request was whole: RST_STREAM(NO_ERROR) after the status tells the
-        // client to stop sending (RFC 9113, 8.1), as grpc-go does, and ends the stream, whose
-        // slot a client still sending would otherwise hold.
-        stream.close(http2constants.NGHTTP2_NO_ERROR);
-      }
+      refuseStream(stream, trailersOnly(answer));
     }
   }
 
