@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type ClientHttp2Session, connect, type IncomingHttpHeaders } from "node:http2";
 import { connect as connectTcp } from "node:net";
 import { Client, credentials, Metadata, status } from "@grpc/grpc-js";
@@ -14,6 +14,7 @@ import {
 } from "../src/wire/limits.ts";
 import { frameMessage } from "../src/wire/message-frame.ts";
 import { eventually } from "./support/eventually.ts";
+import { cleanedUpAfterEach, noLifetime } from "./support/h2-server-cleanup.ts";
 import { flag, frame, frameType } from "./support/raw-http2-server.ts";
 
 // The kit's gRPC server (h2-server.ts) at the HTTP/2 level: what a gRPC client of any language
@@ -26,21 +27,7 @@ const bytes = {
   responseSerialize: (m: unknown) => m as Buffer,
 };
 
-const servers: H2GrpcServer[] = [];
-const sessions: ClientHttp2Session[] = [];
-afterEach(async () => {
-  for (const session of sessions.splice(0)) {
-    session.destroy();
-  }
-  await Promise.all(servers.splice(0).map((server) => server.drain(100)));
-});
-
-const noLifetime: SessionLifetimeOptions = {
-  keepaliveTimeMs: 60_000,
-  keepaliveTimeoutMs: 10_000,
-  maxAgeMs: 0,
-  maxAgeGraceMs: 0,
-};
+const { servers, sessions } = cleanedUpAfterEach();
 
 async function startServer(
   handler: (call: ServerCall) => Promise<UnaryAnswer>,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   type ClientHttp2Session,
   type ClientHttp2Stream,
@@ -10,10 +10,10 @@ import { status } from "@grpc/grpc-js";
 import { H2GrpcServer } from "../src/server/h2-server.ts";
 import { type MethodRoute, unaryRoute } from "../src/server/method-route.ts";
 import type { ServerBounds } from "../src/server/server-bounds.ts";
-import type { SessionLifetimeOptions } from "../src/server/session-lifetime.ts";
 import { MAX_MESSAGE_BYTES } from "../src/wire/limits.ts";
 import { frameMessage } from "../src/wire/message-frame.ts";
 import { eventually } from "./support/eventually.ts";
+import { cleanedUpAfterEach, noLifetime } from "./support/h2-server-cleanup.ts";
 import { flag, frame, frameType, headerBlock } from "./support/raw-http2-server.ts";
 
 // What one client may hold of the kit's server (h2-server.ts) at once: bytes of requests not yet
@@ -30,24 +30,10 @@ const echo = unaryRoute(
   },
 );
 
-const servers: H2GrpcServer[] = [];
-const sessions: ClientHttp2Session[] = [];
-afterEach(async () => {
-  for (const session of sessions.splice(0)) {
-    session.destroy();
-  }
-  await Promise.all(servers.splice(0).map((server) => server.drain(100)));
-});
-
-const lifetime: SessionLifetimeOptions = {
-  keepaliveTimeMs: 60_000,
-  keepaliveTimeoutMs: 10_000,
-  maxAgeMs: 0,
-  maxAgeGraceMs: 0,
-};
+const { servers, sessions } = cleanedUpAfterEach();
 
 async function startServer(bounds: ServerBounds = {}): Promise<number> {
-  const server = new H2GrpcServer(new Map<string, MethodRoute>([[PATH, echo]]), lifetime, bounds);
+  const server = new H2GrpcServer(new Map<string, MethodRoute>([[PATH, echo]]), noLifetime, bounds);
   servers.push(server);
   return server.listen("127.0.0.1", 0);
 }
@@ -86,6 +72,30 @@ function statusOf(stream: ClientHttp2Stream): Promise<string> {
 /** `statusOf`, or "no answer" when none came within `ms`. */
 function statusWithin(stream: ClientHttp2Stream, ms: number): Promise<string> {
   return Promise.race([statusOf(stream), Bun.sleep(ms).then(() => "no answer")]);
+}
+
+/**
+ * The bytes a raw client sends to open a call to PATH on stream 1, END_STREAM not set: the
+ * connection preface, SETTINGS and the request's HEADERS. Written frame by frame, a test can send
+ * what Bun's node:http2 client never does.
+ */
+function requestStart(): Buffer {
+  return Buffer.concat([
+    Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+    frame(frameType.settings, 0, 0, Buffer.alloc(0)),
+    frame(
+      frameType.headers,
+      flag.endHeaders,
+      1,
+      headerBlock([
+        [":method", "POST"],
+        [":scheme", "http"],
+        [":path", PATH],
+        [":authority", "127.0.0.1"],
+        ["content-type", "application/grpc"],
+      ]),
+    ),
+  ]);
 }
 
 /** Writes `bytes` without END_STREAM; resolves once node:http2 has handed them to the socket. */
@@ -226,20 +236,7 @@ test.each([
     const cancel = Buffer.alloc(4);
     cancel.writeUInt32BE(http2constants.NGHTTP2_CANCEL);
     const request = Buffer.concat([
-      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
-      frame(frameType.settings, 0, 0, Buffer.alloc(0)),
-      frame(
-        frameType.headers,
-        flag.endHeaders,
-        1,
-        headerBlock([
-          [":method", "POST"],
-          [":scheme", "http"],
-          [":path", PATH],
-          [":authority", "127.0.0.1"],
-          ["content-type", "application/grpc"],
-        ]),
-      ),
+      requestStart(),
       frame(frameType.data, 0, 1, frameMessage(Buffer.from("whole, never ended"))),
     ]);
     const reset = frame(frameType.rstStream, 0, 1, cancel);
@@ -318,20 +315,7 @@ test("a request sent one byte per DATA frame costs about what its bytes count", 
   await new Promise((resolve) => socket.once("connect", resolve));
   socket.write(
     Buffer.concat([
-      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
-      frame(frameType.settings, 0, 0, Buffer.alloc(0)),
-      frame(
-        frameType.headers,
-        flag.endHeaders,
-        1,
-        headerBlock([
-          [":method", "POST"],
-          [":scheme", "http"],
-          [":path", PATH],
-          [":authority", "127.0.0.1"],
-          ["content-type", "application/grpc"],
-        ]),
-      ),
+      requestStart(),
       // A prefix declaring the largest message, whose bytes then come one per frame.
       frame(frameType.data, 0, 1, Buffer.from([0, 0, 0x40, 0, 0])),
     ]),
@@ -388,25 +372,7 @@ test("a request in DATA frames of every size, small ones copied together, arrive
     );
     at += size;
   }
-  socket.write(
-    Buffer.concat([
-      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
-      frame(frameType.settings, 0, 0, Buffer.alloc(0)),
-      frame(
-        frameType.headers,
-        flag.endHeaders,
-        1,
-        headerBlock([
-          [":method", "POST"],
-          [":scheme", "http"],
-          [":path", PATH],
-          [":authority", "127.0.0.1"],
-          ["content-type", "application/grpc"],
-        ]),
-      ),
-      ...frames,
-    ]),
-  );
+  socket.write(Buffer.concat([requestStart(), ...frames]));
   await eventually(async () => Buffer.concat(answer).length >= request.length);
   socket.destroy();
 
