@@ -21,6 +21,17 @@ function importsGrpcJsAtStart(text: string): boolean {
     .some((found) => found.kind === "import-statement" && found.path.startsWith("@grpc/grpc-js"));
 }
 
+/** Which of `files` (relative to the repository) import grpc-js at start. */
+async function eagerIn(files: string[]): Promise<string[]> {
+  const eager: string[] = [];
+  for (const file of files) {
+    if (importsGrpcJsAtStart(await readFile(join(root, file), "utf8"))) {
+      eager.push(file);
+    }
+  }
+  return eager;
+}
+
 test.each([
   { text: 'import { status } from "@grpc/grpc-js";', eager: true },
   { text: 'export { Metadata } from "@grpc/grpc-js";', eager: true },
@@ -38,23 +49,11 @@ test("no code a service or the gateway runs imports grpc-js at start", async () 
     (file) => PROCESS_CODE.test(file) && !TEST_CODE.test(file),
   );
   expect(files.length).toBeGreaterThan(50);
-  const eager = [];
-  for (const file of files) {
-    if (importsGrpcJsAtStart(await readFile(join(root, file), "utf8"))) {
-      eager.push(file);
-    }
-  }
-  expect(eager).toEqual([]);
+  expect(await eagerIn(files)).toEqual([]);
 });
 
 test("the contracts a process imports (gen/node) hold no grpc-js client", async () => {
   const generated = [...new Bun.Glob("contracts/gen/node/**/*.ts").scanSync(root)];
   expect(generated.length).toBeGreaterThan(1);
-  const eager = [];
-  for (const file of generated) {
-    if (importsGrpcJsAtStart(await readFile(join(root, file), "utf8"))) {
-      eager.push(file);
-    }
-  }
-  expect(eager).toEqual([]);
+  expect(await eagerIn(generated)).toEqual([]);
 });
