@@ -26,9 +26,15 @@ const { values } = parseArgs({
     every: { type: "string", default: "30" },
     rate: { type: "string", default: "1000" },
     diag: { type: "boolean", default: false },
+    // Only the rotation's requests whose path, or method and path, starts with this (/api/me,
+    // "POST /api/notes"): which route's load makes a process's memory. The rate is then spread
+    // over those requests alone.
+    only: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
+const matches = (request: { method: string; path: string }, only: string) =>
+  request.path.startsWith(only) || `${request.method} ${request.path}`.startsWith(only);
 const every = Number(values.every);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const soak = scenarios.find((scenario) => scenario.name === "soak");
@@ -50,11 +56,13 @@ try {
   };
   sample(0);
   const run = runFixedRate({
-    requests: soak.requests.map((request) => ({
-      method: request.method,
-      url: `${stack.gatewayUrl}${request.path}`,
-      body: request.body,
-    })),
+    requests: soak.requests
+      .filter((request) => values.only === undefined || matches(request, values.only))
+      .map((request) => ({
+        method: request.method,
+        url: `${stack.gatewayUrl}${request.path}`,
+        body: request.body,
+      })),
     rate: Number(values.rate),
     durationS: seconds,
     warmupS: 1,

@@ -72,6 +72,10 @@ test.each(cases)("$name", async ({ method, path, json, want, call }) => {
   const body = response.status === 204 ? null : await response.json();
 
   expect({ status: response.status, body }).toEqual(want);
+  // As Response.json sent it before the body was written from the binary (stream-json.ts).
+  expect(response.headers.get("content-type")).toBe(
+    want.status === 204 ? null : "application/json;charset=utf-8",
+  );
   expect(notes.calls).toEqual([call]);
 });
 

@@ -17,7 +17,7 @@ import type { RawClient } from "../rest/raw-clients.ts";
 import type { RestApi, RestRoute } from "../rest/rest-api.ts";
 import { createRouter, type Router } from "../rest/router.ts";
 import { encodeRequest } from "../rest/transcode/encode-request.ts";
-import { writeResponse } from "../rest/transcode/write-response.ts";
+import { writeResponseBody } from "../rest/transcode/write-response.ts";
 
 export interface RestDeps {
   rest: Pick<RestApi, "routes">;
@@ -143,28 +143,24 @@ function respond(
   answer: Uint8Array,
   set: RestContext["set"],
 ): RestAnswer {
-  const written = writeResponse(route.rule, answer);
+  const written = writeResponseBody(route.rule, answer);
   if (!written.ok) {
     log.error({ rpc: route.rule.method, reason: written.message }, "cannot answer a REST call");
     throw internalError();
   }
   set.status = written.status;
-  const { json } = written;
-  if (json === null) {
+  if (written.body === null) {
     return null;
   }
-  // An object goes to Elysia as it is: it answers with Response.json, natively, which costs the
-  // gateway less than JSON.stringify and a Response of the text (bench/investigations/
-  // generic-routes). A `response_body` that selects a scalar is sent as JSON text.
-  if (typeof json === "object") {
-    return json;
-  }
-  set.headers["content-type"] = "application/json";
-  return JSON.stringify(json);
+  // The JSON's bytes, written from the binary answer in one pass (binary-json/stream-json.ts):
+  // no object for Elysia to stringify (bench/investigations/list-create, "JSON bytes"). The
+  // content type is Response.json's, which these answers had before.
+  set.headers["content-type"] = "application/json;charset=utf-8";
+  return written.body;
 }
 
-/** What the handler returns to Elysia: an object or list for JSON, JSON text, or no body. */
-type RestAnswer = object | string | null;
+/** What the handler returns to Elysia: the JSON body's bytes, or no body. */
+type RestAnswer = Uint8Array | null;
 
 /** A template as the span and log name it, in Elysia's style: `/api/notes/{id}` is `/api/notes/:id`. */
 function routeName(pathTemplate: string): string {

@@ -2,6 +2,7 @@ import { fromBinary, type JsonValue, type Registry, toJson } from "@bufbuild/pro
 import type { HttpRule, SuccessStatus } from "@trellis/contracts/http-rules";
 import { decodeToJson } from "./binary-json/decode.ts";
 import { planOf } from "./binary-json/plan.ts";
+import { streamJson } from "./binary-json/stream-json.ts";
 import { timestampsWithMillis } from "./timestamp-millis.ts";
 
 /** What writeResponse needs of a route's rule; `registry` types a `google.protobuf.Any`. */
@@ -65,4 +66,51 @@ function toJsonValue(rule: ResponseRule, bytes: Uint8Array): JsonValue {
   });
   timestampsWithMillis(schema, json);
   return json;
+}
+
+/** The answer as the bytes of its JSON body (null for 204), or why it cannot be sent. */
+export type WrittenBody =
+  | { readonly ok: true; readonly status: SuccessStatus; readonly body: Uint8Array | null }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * writeResponse's JSON as the body's UTF-8 bytes, written in one pass straight from the binary
+ * where the type has a plan and the answer is in canonical order (binary-json/stream-json.ts);
+ * else writeResponse's value, stringified. The bytes are the same either way.
+ */
+export function writeResponseBody(rule: ResponseRule, bytes: Uint8Array): WrittenBody {
+  const streamed = rule.successStatus === 204 ? null : streamedBody(rule, bytes);
+  if (streamed !== null) {
+    return { ok: true, status: rule.successStatus, body: streamed };
+  }
+  const written = writeResponse(rule, bytes);
+  if (!written.ok || written.json === null) {
+    return written.ok ? { ok: true, status: written.status, body: null } : written;
+  }
+  return { ok: true, status: written.status, body: utf8.encode(JSON.stringify(written.json)) };
+}
+
+const utf8 = new TextEncoder();
+
+/** The one-pass JSON, or null where writeResponse must answer (see writeResponseBody). */
+function streamedBody(rule: ResponseRule, bytes: Uint8Array): Uint8Array | null {
+  const schema = rule.responseType;
+  const plan = planOf(schema);
+  if (plan === null) {
+    return null;
+  }
+  let selected = -1;
+  if (rule.responseBody !== "") {
+    const field = schema.fields.find((f) => f.name === rule.responseBody);
+    const index = field === undefined ? undefined : plan.byNumber.get(field.number);
+    if (index === undefined) {
+      return null;
+    }
+    selected = index;
+  }
+  try {
+    return streamJson(plan, bytes, selected);
+  } catch {
+    return null; // malformed: writeResponse decodes it again and says why
+  }
 }

@@ -10,7 +10,7 @@ type Slots = unknown[];
  * (packed or not), a message seen twice is merged, a oneof member clears the others; unknown
  * fields are skipped. Throws on malformed input or a wire type the field cannot have.
  */
-function decodeInto(plan: MessagePlan, reader: WireReader, end: number, slots: Slots): void {
+export function decodeInto(plan: MessagePlan, reader: WireReader, end: number, slots: Slots): void {
   while (reader.pos < end) {
     const [number, wireType] = reader.tag();
     const index = plan.byNumber.get(number);
@@ -55,7 +55,7 @@ function readOne(field: FieldPlan, reader: WireReader, into: Slots | undefined):
   return slots;
 }
 
-function expectWireType(field: FieldPlan, wireType: WireType): void {
+export function expectWireType(field: FieldPlan, wireType: WireType): void {
   if (wireType !== field.wireType) {
     throw new Error(`field ${field.key}: wire type ${wireType}, expected ${field.wireType}`);
   }

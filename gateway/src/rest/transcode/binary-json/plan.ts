@@ -1,5 +1,6 @@
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
+import { utf8Bytes } from "./json-out.ts";
 import {
   enumZero,
   type ReadValue,
@@ -8,7 +9,8 @@ import {
   scalarWireType,
   scalarZero,
 } from "./scalars.ts";
-import { type WriteWellKnown, wellKnownWriter } from "./well-known.ts";
+import { type WriteValue, writeValueOf } from "./stream-json-values.ts";
+import { timestampJson, type WriteWellKnown, wellKnownWriter } from "./well-known.ts";
 
 /** How one field is read off the wire and written in JSON. */
 export type FieldPlan = {
@@ -25,6 +27,14 @@ export type FieldPlan = {
   readonly absent: { readonly json: unknown } | null;
   /** The other members of its oneof, cleared when it is set. */
   readonly oneofSiblings: readonly number[];
+  /** Its oneof's index among the message's oneofs, or -1 (stream-json.ts). */
+  readonly oneofIndex: number;
+  /** `"key":` as UTF-8 (stream-json.ts). */
+  readonly keyJson: Uint8Array;
+  /** `"key":<absent JSON>` as UTF-8, when an absent field is written. */
+  readonly absentJson: Uint8Array | null;
+  /** A scalar or enum value written as JSON bytes straight off the wire. */
+  readonly writeValue: WriteValue | null;
 };
 
 export type MessagePlan = {
@@ -34,6 +44,8 @@ export type MessagePlan = {
   readonly byNumber: Map<number, number>;
   /** Its own JSON (a well-known type), or null for an object of its fields. */
   readonly wellKnown: WriteWellKnown | null;
+  /** google.protobuf.Timestamp: written from its two numbers (stream-json.ts). */
+  readonly timestamp: boolean;
 };
 
 const plans = new WeakMap<DescMessage, MessagePlan | null>();
@@ -83,6 +95,7 @@ function compile(desc: DescMessage): MessagePlan {
     fields,
     byNumber: new Map(),
     wellKnown: typeof wellKnown === "function" ? wellKnown : null,
+    timestamp: wellKnown === timestampJson,
   };
   // Registered first, so that a recursive type finds itself instead of compiling forever.
   plans.set(desc, plan);
@@ -99,8 +112,13 @@ function compile(desc: DescMessage): MessagePlan {
 function fieldPlan(field: DescField, all: DescField[], byNumber: Map<number, number>): FieldPlan {
   const message = field.message === undefined ? null : planOf(field.message);
   const repeated = field.fieldKind === "list";
-  const scalar = field.scalar;
-  const oneof = field.oneof;
+  const { scalar, oneof } = field;
+  const read = readerOf(field);
+  const absent = repeated
+    ? { json: [] }
+    : field.presence === 2 && oneof === undefined
+      ? { json: implicitZero(field) }
+      : null;
   return {
     key: field.jsonName,
     repeated,
@@ -114,24 +132,38 @@ function fieldPlan(field: DescField, all: DescField[], byNumber: Map<number, num
       repeated &&
       message === null &&
       (scalar === undefined || scalarWireType(scalar) !== WireType.LengthDelimited),
-    read:
-      field.enum !== undefined
-        ? readEnum(field.enum)
-        : scalar !== undefined
-          ? readScalar(scalar)
-          : null,
+    read,
     message,
-    absent: repeated
-      ? { json: [] }
-      : field.presence === 2 && oneof === undefined
-        ? { json: implicitZero(field) }
-        : null,
+    absent,
     oneofSiblings:
       oneof === undefined
         ? []
         : all
             .filter((f) => f.oneof === oneof && f !== field)
             .map((f) => byNumber.get(f.number) ?? -1),
+    ...streamParts(field, read, absent),
+  };
+}
+
+function readerOf(field: DescField): ReadValue | null {
+  if (field.enum !== undefined) {
+    return readEnum(field.enum);
+  }
+  return field.scalar === undefined ? null : readScalar(field.scalar);
+}
+
+/** What stream-json.ts writes for the field: its key, its absent JSON, its value, as bytes. */
+function streamParts(
+  field: DescField,
+  read: ReadValue | null,
+  absent: { json: unknown } | null,
+): Pick<FieldPlan, "oneofIndex" | "keyJson" | "absentJson" | "writeValue"> {
+  const key = `${JSON.stringify(field.jsonName)}:`;
+  return {
+    oneofIndex: field.oneof === undefined ? -1 : field.parent.oneofs.indexOf(field.oneof),
+    keyJson: utf8Bytes(key),
+    absentJson: absent === null ? null : utf8Bytes(key + JSON.stringify(absent.json)),
+    writeValue: read === null ? null : writeValueOf(field.scalar, read),
   };
 }
 

@@ -21,6 +21,10 @@ function fraction(nanos: number): string {
       : digits;
 }
 
+/** What proto3 JSON can write: years 1 to 9999, nanos within a second. */
+export const timestampInRange = (seconds: number, nanos: number): boolean =>
+  seconds >= MIN_SECONDS && seconds <= MAX_SECONDS && nanos >= 0 && nanos <= 999_999_999;
+
 /**
  * RFC 3339 in UTC, always with at least milliseconds ("…T08:00:00.000Z", as the notes API has
  * always sent; see timestamp-millis.ts), longer fractions when the nanos need them.
@@ -28,7 +32,7 @@ function fraction(nanos: number): string {
 export function timestampJson([seconds = "0", nanos = 0]: readonly unknown[]): string {
   const s = Number(seconds);
   const n = Number(nanos);
-  if (s < MIN_SECONDS || s > MAX_SECONDS || n < 0 || n > 999_999_999) {
+  if (!timestampInRange(s, n)) {
     throw new Error("google.protobuf.Timestamp out of range");
   }
   const text = new Date(s * 1000 + Math.floor(n / 1_000_000)).toISOString();
