@@ -14,7 +14,8 @@ import { ensureWrk, runWrk, wrkErrorCount } from "../../wrk.ts";
 // database, so the VM's drift falls on both sides of each pair. Reports the req/s ratio B/A and
 // the CPU per request of each side's gateway and notes. Sides run from source (`src/main.ts`),
 // or with --compiled from the trees' `dist/` binaries (`bun run build` in each). With --profile
-// each process writes a CPU profile in Markdown to /tmp/list-ab/<side>-<process>.md.
+// each process writes a Chrome CPU profile to /tmp/list-ab/<side>-<process>.cpuprofile (read it
+// with profile-owners.ts or profile-top.ts).
 //   bun bench/investigations/list-create/list-ab.ts --a /work/main --b /work/wt/list
 
 const { values } = parseArgs({
@@ -66,7 +67,7 @@ function command(side: Side, role: Role): string[] {
     return [join(trees[side], packages[role].dir, binary)];
   }
   const profile = values.profile
-    ? ["--cpu-prof-md", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${side}-${role}.md`]
+    ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${side}-${role}.cpuprofile`]
     : [];
   return [process.execPath, ...profile, "src/main.ts"];
 }

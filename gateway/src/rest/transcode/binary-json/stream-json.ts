@@ -26,15 +26,15 @@ const NOT_CANONICAL = Symbol("not canonical");
  */
 export function streamJson(plan: MessagePlan, bytes: Uint8Array, selected = -1): Uint8Array | null {
   const reader = new WireReader(bytes);
-  const out = new JsonOut(bytes.byteLength * 2 + 64);
+  const out = new JsonOut();
   const top = selected < 0 ? undefined : { index: selected, start: -1, end: -1 };
   if (!writeMessage(plan, reader, bytes.byteLength, out, top)) {
     return null;
   }
   if (top === undefined) {
-    return out.bytes.subarray(0, out.pos);
+    return out.finish();
   }
-  return top.end < 0 ? null : out.bytes.subarray(top.start, top.end);
+  return top.end < 0 ? null : out.finish(top.start, top.end);
 }
 
 /** Where the selected field's JSON value lies in the output, once written. */
