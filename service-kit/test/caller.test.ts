@@ -180,6 +180,25 @@ test("the signer reuses a (subject, method) token within an expiry step, and sig
   expect(await outcome(later, { nowMs: NOW + 10_000 })).toBe(USER_ID);
 });
 
+test("users' tokens are renewed spread over the step, not all at once", async () => {
+  const sign = callerSigner(parseSigningKey(testCallerKeys.signingKey));
+  const users = Array.from(
+    { length: 100 },
+    (_, i) => `0190a1b2-0000-7000-8000-${i.toString(16).padStart(12, "0")}`,
+  );
+  const expiries = await Promise.all(
+    users.map(async (user) => {
+      const token = await sign(user, METHOD, NOW);
+      const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
+      expect(claims.exp - NOW_S).toBeGreaterThanOrEqual(30);
+      expect(claims.exp - NOW_S).toBeLessThanOrEqual(40);
+      return claims.exp as number;
+    }),
+  );
+  // One grid for all made every token expire, and every user's next call sign, in one second.
+  expect(new Set(expiries).size).toBeGreaterThanOrEqual(8);
+});
+
 test("the public key derived from a signing key is the one generated with it", () => {
   const keys = generateCallerKeys("k1");
   expect(publicKeyOf(parseSigningKey(keys.signingKey))).toEqual(

@@ -41,10 +41,14 @@ const TOKEN_TTL_SECONDS = 30;
  * Expiry times are rounded up to this grid, so a (subject, method) pair keeps one token this long
  * and one signature serves all of a busy user's calls in that time (a token then lives 30 to
  * 40 s). Ed25519 signing costs about 50 µs and verifying 85 µs here: per call, that would be a
- * large share of a hop.
+ * large share of a hop. Each subject's grid is shifted by a whole number of seconds drawn from
+ * it (`stepOffset`), so that users' tokens are renewed spread over the step, not all in its first
+ * second: with one grid for all, every active user's next call signed (and every service
+ * verified) at once, a burst that grows with the users (500 of them: 55-65 ms of the gateway's
+ * CPU in a moment, every 10 s).
  */
 const EXPIRY_STEP_SECONDS = 10;
-/** Bound on the tokens kept per step on each side: memory stays bounded. */
+/** Bound on the tokens kept per generation (a step) on each side: memory stays bounded. */
 const MAX_KEPT_TOKENS = 20_000;
 
 /** The service an RPC path names: "/trellis.notes.v1.NotesService/GetNote" -> its service. */
@@ -60,13 +64,14 @@ export function callerSigner(
   signingKey: CallerSigningKey,
 ): (subject: string, method: string, nowMs?: number) => string | Promise<string> {
   let imported: Promise<ImportedSigningKey> | undefined;
-  const kept = keptPerStep<string | Promise<string>>();
+  // A token is used for one step of its subject's grid: kept one to two steps.
+  const kept = twoGenerations<string | Promise<string>>(EXPIRY_STEP_SECONDS * 1000);
   return (subject, method, nowMs = Date.now()) => {
     const issuedAt = Math.floor(nowMs / 1000);
-    const step = Math.ceil((issuedAt + TOKEN_TTL_SECONDS) / EXPIRY_STEP_SECONDS);
-    const tokens = kept(step);
-    const name = `${method} ${subject}`;
-    const known = tokens.get(name);
+    const offset = stepOffset(subject);
+    const step = Math.ceil((issuedAt + TOKEN_TTL_SECONDS + offset) / EXPIRY_STEP_SECONDS);
+    const name = `${step} ${method} ${subject}`;
+    const known = kept.get(name, nowMs);
     if (known !== undefined) {
       return known;
     }
@@ -75,17 +80,15 @@ export function callerSigner(
       signCallerToken(
         key,
         { subject, audience: serviceOfMethod(method), method },
-        { issuedAt, expires: step * EXPIRY_STEP_SECONDS },
+        { issuedAt, expires: step * EXPIRY_STEP_SECONDS - offset },
       ),
     );
-    if (tokens.size < MAX_KEPT_TOKENS) {
-      tokens.set(name, minting);
-      // Once minted, later calls get the string itself and skip an await.
-      minting.then(
-        (token) => tokens.get(name) === minting && tokens.set(name, token),
-        () => tokens.get(name) === minting && tokens.delete(name),
-      );
-    }
+    kept.set(name, minting, nowMs);
+    // Once minted, later calls get the string itself and skip an await.
+    minting.then(
+      (token) => kept.get(name, nowMs) === minting && kept.set(name, token, nowMs),
+      () => kept.get(name, nowMs) === minting && kept.delete(name),
+    );
     return minting;
   };
 }
@@ -139,17 +142,13 @@ async function verifyFresh(
   throw unauthenticated(`invalid caller identity (${CALLER_HEADER} metadata)`);
 }
 
-/** A map that starts empty again whenever the step it is asked for changes. */
-function keptPerStep<Value>(): (step: number) => Map<string, Value> {
-  let current = Number.NaN;
-  const values = new Map<string, Value>();
-  return (step) => {
-    if (step !== current) {
-      values.clear();
-      current = step;
-    }
-    return values;
-  };
+/** Whole seconds, 0 to EXPIRY_STEP_SECONDS - 1, by which a subject's grid is shifted (FNV-1a). */
+function stepOffset(subject: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < subject.length; i++) {
+    hash = Math.imul(hash ^ subject.charCodeAt(i), 0x01000193);
+  }
+  return (hash >>> 0) % EXPIRY_STEP_SECONDS;
 }
 
 /**
@@ -159,6 +158,7 @@ function keptPerStep<Value>(): (step: number) => Map<string, Value> {
 function twoGenerations<Value>(periodMs: number): {
   get(key: string, nowMs: number): Value | undefined;
   set(key: string, value: Value, nowMs: number): void;
+  delete(key: string): void;
 } {
   let started = Number.NEGATIVE_INFINITY;
   let current = new Map<string, Value>();
@@ -180,6 +180,10 @@ function twoGenerations<Value>(periodMs: number): {
       if (current.size < MAX_KEPT_TOKENS) {
         current.set(key, value);
       }
+    },
+    delete(key) {
+      current.delete(key);
+      previous.delete(key);
     },
   };
 }
