@@ -73,6 +73,11 @@ function supported(desc: DescMessage, seen: Set<DescMessage>): boolean {
   if (wellKnown === "unsupported" || desc.proto.extensionRange.length > 0) {
     return false;
   }
+  // A JS object puts keys that read as array indices first and drops `__proto__`: a json_name
+  // like either would not keep its place, or its value, in an object's JSON (found by review).
+  if (desc.fields.some((field) => OBJECT_UNSAFE_KEY.test(field.jsonName))) {
+    return false;
+  }
   return desc.fields.every((field) => {
     if (field.fieldKind === "map" || isGroup(field) || field.presence === 3) {
       return false;
@@ -83,6 +88,8 @@ function supported(desc: DescMessage, seen: Set<DescMessage>): boolean {
     return field.message === undefined || supported(field.message, seen);
   });
 }
+
+const OBJECT_UNSAFE_KEY = /^(0|[1-9]\d*|__proto__)$/;
 
 /** A message field in proto2's group encoding (delimited, not length-prefixed). */
 const isGroup = (field: DescField): boolean =>

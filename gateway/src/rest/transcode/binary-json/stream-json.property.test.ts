@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { create, type DescMessage, toBinary } from "@bufbuild/protobuf";
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import fc from "fast-check";
-import { LabelSchema, RecordSchema } from "../testing/books.ts";
+import { LabelSchema, OddKeysSchema, RecordSchema } from "../testing/books.ts";
 import { label, protobufEsJson, record } from "../testing/record-arbitraries.ts";
 import { type ResponseRule, writeResponse, writeResponseBody } from "../write-response.ts";
 import { decodeToJson } from "./decode.ts";
@@ -187,4 +187,15 @@ test("an answer's bytes stay as written when the next answers are written, large
   written.forEach((bytes, i) => {
     expect(text(bytes)).toBe(protobufEsJson(RecordSchema, answers[i] as Uint8Array));
   });
+});
+
+test("json_names an object would reorder or drop ('1', '__proto__') are left to protobuf-es", () => {
+  const bytes = Uint8Array.of(0x08, 0x05, 0x10, 0x07, 0x18, 0x09);
+  expect(planOf(OddKeysSchema)).toBeNull();
+  const oddRule: ResponseRule = {
+    responseBody: "",
+    responseType: OddKeysSchema,
+    successStatus: 200,
+  };
+  expect(bodyPath(oddRule, bytes)).toBe(objectPath(oddRule, bytes));
 });

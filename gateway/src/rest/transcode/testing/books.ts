@@ -111,6 +111,15 @@ const file = fromJson(FileDescriptorProtoSchema, {
       oneofDecl: [{ name: "format" }],
     },
     {
+      // json_names a JS object would reorder or drop (a custom json_name may be any text).
+      name: "OddKeys",
+      field: [
+        field("a", 1, "INT32"),
+        { ...field("b", 2, "INT32"), jsonName: "1" },
+        { ...field("c", 3, "INT32"), jsonName: "__proto__" },
+      ],
+    },
+    {
       name: "UpdateBookRequest",
       field: [
         field("book", 1, "MESSAGE", message("test.v1.Book")),
@@ -144,3 +153,4 @@ export const BookSchema: DescMessage = messageOf("test.v1.Book");
 export const LabelSchema: DescMessage = messageOf("test.v1.Label");
 export const RecordSchema: DescMessage = messageOf("test.v1.Record");
 export const UpdateBookRequestSchema: DescMessage = messageOf("test.v1.UpdateBookRequest");
+export const OddKeysSchema: DescMessage = messageOf("test.v1.OddKeys");
