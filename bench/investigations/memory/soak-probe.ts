@@ -81,6 +81,8 @@ try {
       p99: result.latencyMs.p99,
       errors: result.errors,
       statuses: result.statuses,
+      max: result.latencyMs.max,
+      byRequest: result.byRequest.map(({ request, latencyMs }) => [request, latencyMs.p99]),
     }),
   );
   if (values.diag) {
