@@ -1,4 +1,5 @@
 import { goalsSection } from "./markdown-goals.ts";
+import { describeBackground } from "./postgres-background.ts";
 import type { BenchReport } from "./report.ts";
 import { type BaselineName, isOpenLoop, type ProcessRole } from "./scenario-kinds.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
@@ -99,6 +100,38 @@ function decaySection(report: BenchReport): string[] {
         scenario.decay?.requestsPerSecond.map(rate).join(" → ") ?? "—",
         ratioText(scenario.decay?.lastOverFirst),
         errorsText(scenario),
+      ]),
+    ),
+    ...runs.flatMap(decayWindowsTable),
+  ];
+}
+
+const WINDOW_CORES: CpuColumn[] = [
+  "gateway",
+  "identity",
+  "notes",
+  "postgres",
+  "load generator",
+  "other",
+];
+
+/** Each window's CPU and Postgres's own work: what a slow window had that the others did not. */
+function decayWindowsTable(scenario: ScenarioResult): string[] {
+  const windows = scenario.decay?.windows;
+  if (windows === undefined || windows.length === 0) {
+    return [];
+  }
+  const rates = scenario.decay?.requestsPerSecond ?? [];
+  return [
+    `${scenario.title}, each window: cores busy, and checkpoints and autovacuum workers seen ` +
+      "in Postgres meanwhile.",
+    table(
+      ["window", "req/s", ...WINDOW_CORES, "postgres on its own"],
+      windows.map((window, index) => [
+        String(index + 1),
+        rates[index] === undefined ? "—" : rate(rates[index]),
+        ...WINDOW_CORES.map((column) => coresText(window.cores[column])),
+        window.postgres === null ? "not read" : describeBackground(window.postgres),
       ]),
     ),
   ];

@@ -1,3 +1,4 @@
+import type { PostgresBackground } from "./postgres-background.ts";
 import type { ProcessRole, Scenario } from "./scenario-kinds.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { Usage } from "./usage.ts";
@@ -71,6 +72,15 @@ export interface DecayResult {
   requestsPerSecond: number[];
   /** The last window's req/s ÷ the first's (the goal: at least 0.90). */
   lastOverFirst: number;
+  /** Each window's CPU and Postgres's own work (absent in results older than it). */
+  windows?: DecayWindow[];
+}
+
+/** Where one decay window's CPU went, and what Postgres did on its own meanwhile. */
+export interface DecayWindow {
+  cores: Usage["cores"];
+  /** Null when the server's statistics could not be read. */
+  postgres: PostgresBackground | null;
 }
 
 /** The soak's memory: RSS of each process every `sampleEveryS`, from the generator's start. */
