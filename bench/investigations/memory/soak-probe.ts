@@ -26,6 +26,10 @@ const { values } = parseArgs({
     every: { type: "string", default: "30" },
     rate: { type: "string", default: "1000" },
     diag: { type: "boolean", default: false },
+    // With each sample, each process's JS heap after a full GC (a diag build): what stays live.
+    // A heap that grows from sample to sample under a steady load is a leak; a full GC every
+    // sample also moves the RSS, so read the RSS from runs without it.
+    "diag-every": { type: "boolean", default: false },
     // Only the rotation's requests whose path, or method and path, starts with this (/api/me,
     // "POST /api/notes"): which route's load makes a process's memory. The rate is then spread
     // over those requests alone.
@@ -47,14 +51,17 @@ try {
   const seeded = await seed(stack.databaseUrls, { users: 500, notesPerUser: 40 });
   const tokensFile = join(work, "tokens.txt");
   writeFileSync(tokensFile, `${seeded.users.map((user) => user.token).join("\n")}\n`);
-  const sample = (atS: number) => {
+  const sample = async (atS: number) => {
     const row: Record<string, unknown> = { atS };
     for (const [role, child] of Object.entries(stack.processes)) {
       row[role] = memoryParts(child.pid);
+      if (values["diag-every"]) {
+        row[`${role}LiveHeapMb`] = (await liveHeap(child.pid)).after.heapSizeMb;
+      }
     }
     console.log(JSON.stringify(row));
   };
-  sample(0);
+  await sample(0);
   const run = runFixedRate({
     requests: soak.requests
       .filter((request) => values.only === undefined || matches(request, values.only))
@@ -71,7 +78,7 @@ try {
   });
   for (let at = every; at <= seconds; at += every) {
     await Bun.sleep(every * 1000);
-    sample(at);
+    await sample(at);
   }
   const result = await run;
   console.log(
@@ -87,11 +94,7 @@ try {
   );
   if (values.diag) {
     for (const [role, child] of Object.entries(stack.processes)) {
-      process.kill(child.pid, "SIGUSR2");
-      await Bun.sleep(1500);
-      const file = `/tmp/rss-diag-${child.pid}.json`;
-      console.log(role, readFileSync(file, "utf8"));
-      rmSync(file);
+      console.log(role, JSON.stringify(await liveHeap(child.pid)));
     }
   }
 } finally {
@@ -102,4 +105,14 @@ try {
   }
   await admin.end({ timeout: 5 });
   rmSync(work, { recursive: true, force: true });
+}
+
+/** What diag.ts writes on SIGUSR2: the JS heap before and after a full GC. */
+async function liveHeap(pid: number): Promise<{ after: { heapSizeMb: number } }> {
+  process.kill(pid, "SIGUSR2");
+  await Bun.sleep(1500);
+  const file = `/tmp/rss-diag-${pid}.json`;
+  const text = readFileSync(file, "utf8");
+  rmSync(file);
+  return JSON.parse(text);
 }
