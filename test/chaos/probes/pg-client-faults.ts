@@ -48,7 +48,8 @@ try {
       for (const make of [kitClient, bunClient]) {
         await server.ensureRunning();
         const client = make(server.url);
-        console.log(JSON.stringify({ round, fault, ...(await underFault(client, fault)) }));
+        const result = { round, fault, ...(await underFault(client, fault)) };
+        process.stdout.write(`${JSON.stringify(result)}\n`);
         await client.close().catch(() => {});
       }
     }
