@@ -72,56 +72,83 @@ async function measureWrk(scenario: WrkScenario, targets: Targets): Promise<Scen
 }
 
 /**
- * Two closed-loop scenarios in turns: both warm-ups, then run 1 of the first, run 1 of the
- * second, run 2 of the first... so that a drift of the machine's speed falls on both alike.
- * Each still gets its own result: CPU and RSS are per process, and each has its own server.
+ * Closed-loop scenarios in turns: every warm-up, then run 1 of each, run 2 of each... so that a
+ * drift of the machine's speed falls on all of them alike. Each still gets its own result: CPU
+ * and RSS are per process, and each has its own server. One whose request fails by hand reports
+ * that, and the others run without it.
  */
 export async function measureInTurns(
-  pair: [WrkScenario, WrkScenario],
+  group: WrkScenario[],
   targets: Targets,
 ): Promise<ScenarioResult[]> {
-  const [first, second] = pair;
-  const firstLoad = await prepareWrkLoad(first, targets);
-  const secondLoad = await prepareWrkLoad(second, targets);
-  if (typeof firstLoad === "string" || typeof secondLoad === "string") {
-    // A scenario whose request fails by hand reports that; the other one runs on its own.
-    return [
-      typeof firstLoad === "string" ? failed(first, firstLoad) : await measureWrk(first, targets),
-      typeof secondLoad === "string"
-        ? failed(second, secondLoad)
-        : await measureWrk(second, targets),
-    ];
+  const results = new Map<WrkScenario, ScenarioResult>();
+  const ready: { scenario: WrkScenario; load: WrkLoad }[] = [];
+  for (const scenario of group) {
+    const load = await prepareWrkLoad(scenario, targets);
+    if (typeof load === "string") {
+      results.set(scenario, failed(scenario, load));
+    } else {
+      ready.push({ scenario, load });
+    }
   }
-  const { warmupS, runs, runS } = runLengths(first, targets);
-  const timed = async (load: WrkLoad, into: [Snapshot, Snapshot][]): Promise<WrkResult> => {
-    const start = snapshot(targets.processes);
-    const result = await load(runS);
-    into.push([start, snapshot(targets.processes)]);
-    return result;
-  };
-  let secondResult: ScenarioResult | undefined;
-  const firstResult = await measureRuns(first, targets, async () => {
-    const firstRuns: WrkResult[] = [];
-    const firstIntervals: [Snapshot, Snapshot][] = [];
-    secondResult = await measureRuns(second, targets, async () => {
-      progress(`${first.name}, ${second.name}: warm-up ${warmupS} s each`);
-      await firstLoad(warmupS);
-      await secondLoad(warmupS);
-      const secondRuns: WrkResult[] = [];
-      const secondIntervals: [Snapshot, Snapshot][] = [];
-      for (let run = 1; run <= runs; run++) {
-        ensureAlive(targets);
-        firstRuns.push(reportRun(first, run, runs, await timed(firstLoad, firstIntervals)));
-        secondRuns.push(reportRun(second, run, runs, await timed(secondLoad, secondIntervals)));
-      }
-      return { ...measuredWrk(secondRuns), intervals: secondIntervals };
-    });
-    return { ...measuredWrk(firstRuns), intervals: firstIntervals };
+  const measured =
+    ready.length === 1 && ready[0] !== undefined
+      ? [await measureWrk(ready[0].scenario, targets)]
+      : await runInTurns(ready, targets);
+  ready.forEach(({ scenario }, index) => {
+    const result = measured[index];
+    if (result !== undefined) {
+      results.set(scenario, result);
+    }
   });
-  if (secondResult === undefined) {
-    throw new Error(`${second.name} was not measured`);
+  return group.flatMap((scenario) => results.get(scenario) ?? []);
+}
+
+/**
+ * The turns themselves. Each scenario's `measureRuns` is nested in the one before it, so that
+ * each records its RSS around all of them and its CPU over its own runs only; the innermost
+ * does the warm-ups and the turns.
+ */
+async function runInTurns(
+  ready: { scenario: WrkScenario; load: WrkLoad }[],
+  targets: Targets,
+): Promise<ScenarioResult[]> {
+  const first = ready[0];
+  if (first === undefined) {
+    return [];
   }
-  return [firstResult, secondResult];
+  const { warmupS, runs, runS } = runLengths(first.scenario, targets);
+  const runsOf = ready.map((): WrkResult[] => []);
+  const intervalsOf = ready.map((): [Snapshot, Snapshot][] => []);
+  const turns = async (): Promise<void> => {
+    progress(`${ready.map(({ scenario }) => scenario.name).join(", ")}: warm-up ${warmupS} s each`);
+    for (const { load } of ready) {
+      await load(warmupS);
+    }
+    for (let run = 1; run <= runs; run++) {
+      ensureAlive(targets);
+      for (const [index, { scenario, load }] of ready.entries()) {
+        const start = snapshot(targets.processes);
+        const result = await load(runS);
+        intervalsOf[index]?.push([start, snapshot(targets.processes)]);
+        runsOf[index]?.push(reportRun(scenario, run, runs, result));
+      }
+    }
+  };
+  const results: ScenarioResult[] = [];
+  const nest = async (index: number): Promise<void> => {
+    const member = ready[index];
+    if (member === undefined) {
+      await turns();
+      return;
+    }
+    results[index] = await measureRuns(member.scenario, targets, async () => {
+      await nest(index + 1);
+      return { ...measuredWrk(runsOf[index] ?? []), intervals: intervalsOf[index] ?? [] };
+    });
+  };
+  await nest(0);
+  return results;
 }
 
 function runLengths(

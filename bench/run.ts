@@ -14,7 +14,7 @@ import { startMetricsGateway } from "./metrics-gateway.ts";
 import { type BenchOptions, parseOptions, usage } from "./options.ts";
 import { stopAllChildren } from "./processes.ts";
 import { type BenchReport, buildReport, writeReport } from "./report.ts";
-import { inTurnsPair, needsStack, type Scenario } from "./scenario-kinds.ts";
+import { inTurnsGroup, needsStack, type Scenario } from "./scenario-kinds.ts";
 import type { ScenarioResult } from "./scenario-result.ts";
 import { scenarios } from "./scenarios.ts";
 import {
@@ -197,14 +197,16 @@ async function measureSelected(
       await restartSeededStack(targets.options, stackEnv, targets, work);
     }
     stackUsed ||= needsStack(scenario);
-    const pair = inTurnsPair(scenario, selected);
-    if (pair !== null) {
-      const [, partner] = pair;
+    const group = inTurnsGroup(scenario, selected);
+    if (group !== null) {
       console.log(
-        `${scenario.name} and ${partner.name} in turns: ${scenario.title}, ${partner.title}`,
+        `${group.map((member) => member.name).join(", ")} in turns: ` +
+          group.map((member) => member.title).join(", "),
       );
-      results.push(...(await measureInTurns(pair, targets)));
-      measuredInTurns.add(partner.name);
+      results.push(...(await measureInTurns(group, targets)));
+      for (const member of group) {
+        measuredInTurns.add(member.name);
+      }
       continue;
     }
     console.log(`${scenario.name}: ${scenario.title}`);

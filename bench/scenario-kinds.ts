@@ -83,10 +83,10 @@ export interface WrkScenario extends Common, WrkRequest {
    */
   runLength?: "short";
   /**
-   * A later scenario run in turns with this one (run 1 of each, then run 2 of each...), for a
-   * pair whose ratio is a goal: on these VMs the machine's speed drifts within minutes, and two
-   * scenarios measured one after the other mostly measured the drift. Of a list, the first
-   * that the run includes.
+   * Scenarios run in turns with this one (run 1 of each, then run 2 of each...), for ratios
+   * that are goals: on these VMs the machine's speed drifts within minutes, and two scenarios
+   * measured one after the other mostly measured the drift. Every one of them that the run
+   * includes joins the group, and so do theirs (`inTurnsGroup`).
    */
   inTurnsWith?: ScenarioName | readonly ScenarioName[];
 }
@@ -158,18 +158,32 @@ export function isOpenLoop(kind: Scenario["kind"]): boolean {
   return kind === "fixed-rate" || kind === "soak";
 }
 
-/** `scenario` and the selected closed-loop scenario it runs in turns with, if any. */
-export function inTurnsPair(
-  scenario: Scenario,
-  selected: Scenario[],
-): [WrkScenario, WrkScenario] | null {
-  if (scenario.kind !== "wrk" || scenario.inTurnsWith === undefined) {
+/**
+ * The selected closed-loop scenarios run in turns with `scenario`: every one joined to it through
+ * `inTurnsWith`, either way and through each other (a route, its baseline and its peer), in the
+ * order of the selection; null when it runs alone. The run measures the whole group when it
+ * reaches the first of them.
+ */
+export function inTurnsGroup(scenario: Scenario, selected: Scenario[]): WrkScenario[] | null {
+  const wrk = selected.filter((candidate): candidate is WrkScenario => candidate.kind === "wrk");
+  if (!wrk.includes(scenario as WrkScenario)) {
     return null;
   }
-  // Of several candidates, the first one the run includes.
-  const candidates = ([] as ScenarioName[]).concat(scenario.inTurnsWith);
-  const partner = candidates
-    .map((name) => selected.find((other) => other.name === name))
-    .find((other) => other !== undefined);
-  return partner?.kind === "wrk" ? [scenario, partner] : null;
+  const partners = (one: WrkScenario): ScenarioName[] =>
+    ([] as ScenarioName[]).concat(one.inTurnsWith ?? []);
+  const group = new Set<WrkScenario>([scenario as WrkScenario]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const candidate of wrk) {
+      const joined = [...group].some(
+        (member) =>
+          partners(member).includes(candidate.name) || partners(candidate).includes(member.name),
+      );
+      if (joined && !group.has(candidate)) {
+        group.add(candidate);
+        grew = true;
+      }
+    }
+  }
+  return group.size === 1 ? null : wrk.filter((candidate) => group.has(candidate));
 }

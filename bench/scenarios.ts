@@ -130,9 +130,8 @@ export const scenarios: readonly Scenario[] = [
       "session-join-user read), cookies rotating over every seeded user.",
     processes: ["gateway", "identity"],
     target: "gateway",
-    // Both ratios are goals: in turns with the first of these the run includes (in the full
-    // suite me-metrics; with --only me,peer-me the peer), so a drift falls on both sides.
-    inTurnsWith: ["me-metrics", "peer-me"],
+    // Its ratios to these are goals: all of them in turns, so a drift falls on every side.
+    inTurnsWith: ["hello", "me-metrics", "peer-me"],
     method: "GET",
     path: "/api/me",
     signedIn: true,
@@ -181,7 +180,8 @@ export const scenarios: readonly Scenario[] = [
       "read) and 20 notes of JSON.",
     processes: ["gateway", "identity", "notes"],
     target: "gateway",
-    inTurnsWith: "peer-list",
+    // In turns with its baseline and its peer: both ratios are goals.
+    inTurnsWith: ["one-hop", "peer-list"],
     method: "GET",
     path: "/api/notes?page_size=20",
     signedIn: true,
