@@ -4,7 +4,7 @@ import {
   supportsConcurrentConnections,
   type TestDatabase,
 } from "@trellis/testing";
-import postgres from "postgres";
+import { SQL, type TransactionSQL } from "bun";
 import { beginWithSignal } from "../src/db/begin-with-signal.ts";
 import type { Sql } from "../src/db/pool.ts";
 import { withSignal } from "../src/db/with-signal.ts";
@@ -20,12 +20,12 @@ beforeAll(async () => {
 });
 const pools: Sql[] = [];
 afterAll(async () => {
-  await Promise.all(pools.map((sql) => sql.end({ timeout: 5 })));
+  await Promise.all(pools.map((sql) => sql.close({ timeout: 5 })));
   await db.close();
 });
 
 function pool(max: number): Sql {
-  const sql = postgres(db.url, { max, onnotice: () => {} });
+  const sql = new SQL(db.url, { max });
   pools.push(sql);
   return sql;
 }
@@ -88,12 +88,12 @@ describe.skipIf(!(await supportsConcurrentConnections()))(
     test.each([
       {
         name: "cancels its running query and rolls back",
-        wait: (tx: postgres.TransactionSql, signal: AbortSignal) =>
+        wait: (tx: TransactionSQL, signal: AbortSignal) =>
           withSignal(tx`SELECT pg_sleep(5)`, signal),
       },
       {
         name: "rolls back work that ends after the signal aborted, rather than commit it",
-        wait: (_tx: postgres.TransactionSql, signal: AbortSignal) =>
+        wait: (_tx: TransactionSQL, signal: AbortSignal) =>
           new Promise((resolve) => signal.addEventListener("abort", resolve)),
       },
     ])("a running transaction whose signal aborts $name", async ({ wait }) => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SQL } from "bun";
 import { status } from "@grpc/grpc-js";
 import { createTestDatabase, freePort, type TestDatabase, testCallerKeys } from "@trellis/testing";
 import { parseSigningKey } from "../src/caller/caller-keys.ts";
@@ -11,7 +12,7 @@ import { echoService, startEchoHost } from "./support/echo-service.ts";
 
 // A database that is down, restarting or ending sessions is the service being unavailable, not
 // broken: the call fails UNAVAILABLE (the gateway's 503, "try again"), never INTERNAL (500).
-// The errors are the real ones postgres.js throws, from a closed port and a terminated session.
+// The errors are the real ones Bun's client throws, from a closed port and a terminated session.
 
 const USER_ID = "0b6a3f7e-3d1c-4f0e-9a57-8c2d1e4b5a69";
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
   closedPort = pool(`postgres://postgres@127.0.0.1:${freePort()}/postgres`);
 });
 afterAll(async () => {
-  await closedPort?.end({ timeout: 1 });
+  await closedPort?.close({ timeout: 1 });
   await db?.close();
 });
 
@@ -50,7 +51,7 @@ async function terminatedSession(): Promise<unknown> {
     await db.sql`SELECT pg_terminate_backend(${backend?.pid ?? 0})`;
     return await sleeping;
   } finally {
-    await own.end({ timeout: 1 });
+    await own.close({ timeout: 1 });
   }
 }
 
@@ -64,15 +65,19 @@ test.each([
   expect(isDatabaseUnavailable(await error())).toBe(true);
 });
 
-/** An error Postgres sent (postgres.js gives it the server's severity), or one of the socket's. */
-const fromServer = (code: string) => Object.assign(new Error("x"), { code, severity: "FATAL" });
+/** An error Postgres sent (Bun's client puts its SQLSTATE in errno), or one the client raised. */
+const fromServer = (sqlState: string) =>
+  new SQL.PostgresError("x", { code: "ERR_POSTGRES_SERVER_ERROR", errno: sqlState });
+const fromClient = (code: string) => new SQL.PostgresError("x", { code });
 const fromSocket = (code: string) => Object.assign(new Error("x"), { code });
 
 test.each([
   { name: "cannot_connect_now (57P03, starting up)", error: fromServer("57P03"), want: true },
   { name: "crash_shutdown (57P02)", error: fromServer("57P02"), want: true },
   { name: "a connection exception (08006)", error: fromServer("08006"), want: true },
-  { name: "postgres.js's CONNECTION_CLOSED", error: fromSocket("CONNECTION_CLOSED"), want: true },
+  { name: "a closed connection", error: fromClient("ERR_POSTGRES_CONNECTION_CLOSED"), want: true },
+  { name: "a connect timeout", error: fromClient("ERR_POSTGRES_CONNECTION_TIMEOUT"), want: true },
+  { name: "a query cancelled", error: fromClient("ERR_POSTGRES_QUERY_CANCELLED"), want: false },
   { name: "a reset socket", error: fromSocket("ECONNRESET"), want: true },
   { name: "a unique violation", error: fromServer("23505"), want: false },
   { name: "a cancelled statement (57014)", error: fromServer("57014"), want: false },

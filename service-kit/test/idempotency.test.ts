@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, supportsConcurrentConnections } from "@trellis/testing";
-import postgres from "postgres";
+import { SQL } from "bun";
 import type { Caller } from "../src/caller/caller.ts";
 import { createIdempotency, type MessageCodec } from "../src/db/idempotency.ts";
 import type { Migration } from "../src/db/migrate.ts";
@@ -202,7 +202,7 @@ describe("Idempotency.run, concurrently", async () => {
   test.skipIf(!concurrent)(
     "a keyed create waiting for a busy pool gives up when its call ends, and creates nothing",
     async () => {
-      const busy = postgres(db.url, { max: 1, onnotice: () => {} });
+      const busy = new SQL(db.url, { max: 1 });
       const user = crypto.randomUUID();
       let holderFinished = false;
       const holder = busy
@@ -226,7 +226,7 @@ describe("Idempotency.run, concurrently", async () => {
       await holder;
       expect([...(await busy`SELECT 'usable' AS pool`)]).toEqual([{ pool: "usable" }]);
       expect(await countThings(user)).toBe(0);
-      await busy.end({ timeout: 5 });
+      await busy.close({ timeout: 5 });
     },
   );
 });

@@ -7,7 +7,7 @@ import {
   supportsConcurrentConnections,
   type TestDatabase,
 } from "@trellis/testing";
-import postgres from "postgres";
+import { SQL } from "bun";
 import { type Migration, MigrationError, migrate, readMigrations } from "../src/db/migrate.ts";
 import type { Sql } from "../src/db/pool.ts";
 import { silentLogger } from "../src/log.ts";
@@ -190,7 +190,7 @@ describe("migrate", () => {
       (caught: unknown) => caught,
     );
 
-    expect(error).toBeInstanceOf(postgres.PostgresError);
+    expect(error).toBeInstanceOf(SQL.PostgresError);
     expect(await recordedVersions(sql)).toEqual([1]);
     expect(await tableExists(sql, "notes")).toBe(true);
     expect(await tableExists(sql, "labels")).toBe(false);
@@ -213,7 +213,7 @@ describe.skipIf(!(await supportsConcurrentConnections()))(
         },
         { ...createNotes, version: 3 },
       ];
-      const pools = Array.from({ length: 5 }, () => postgres(url, { max: 2, onnotice: () => {} }));
+      const pools = Array.from({ length: 5 }, () => new SQL(url, { max: 2 }));
       try {
         const results = await Promise.all(pools.map((sql) => migrate(sql, migrations, log)));
 
@@ -228,7 +228,7 @@ describe.skipIf(!(await supportsConcurrentConnections()))(
         ]);
         expect(await recordedVersions(first)).toEqual([1, 2, 3]);
       } finally {
-        await Promise.all(pools.map((sql) => sql.end({ timeout: 5 })));
+        await Promise.all(pools.map((sql) => sql.close({ timeout: 5 })));
       }
     });
   },

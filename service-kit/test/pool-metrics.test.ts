@@ -33,7 +33,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await sql.end({ timeout: 5 });
+  await sql.close({ timeout: 5 });
   await metrics.stop();
   await db.close();
 });

@@ -20,7 +20,7 @@ const sql = createPool(
   },
   { name: "outage-test", log: silentLogger() },
 );
-afterAll(() => sql.end({ timeout: 1 }));
+afterAll(() => sql.close({ timeout: 1 }));
 
 /** How 30 calls in a row, each with a 1 s deadline, ended against a database that is down. */
 async function outcomes(

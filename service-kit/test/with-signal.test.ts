@@ -4,7 +4,7 @@ import {
   supportsConcurrentConnections,
   type TestDatabase,
 } from "@trellis/testing";
-import postgres from "postgres";
+import { SQL } from "bun";
 import { pgCodes, pgErrorCode } from "../src/db/pg-error.ts";
 import { createPool, type Sql } from "../src/db/pool.ts";
 import { withSignal } from "../src/db/with-signal.ts";
@@ -22,12 +22,12 @@ beforeAll(async () => {
 });
 const pools: Sql[] = [];
 afterAll(async () => {
-  await Promise.all(pools.map((sql) => sql.end({ timeout: 5 })));
+  await Promise.all(pools.map((sql) => sql.close({ timeout: 5 })));
   await db.close();
 });
 
 function pool(max: number): Sql {
-  const sql = postgres(db.url, { max, onnotice: () => {} });
+  const sql = new SQL(db.url, { max });
   pools.push(sql);
   return sql;
 }

@@ -1,4 +1,6 @@
-import { statusName as kitStatusName } from "@trellis/service-kit";
+// grpc-js's table, not the kit's: node-client.ts uses this file, and a bundle for Node may not
+// reach the kit, which imports Bun's own modules.
+import { status } from "@grpc/grpc-js";
 
 /** How a client call ended: the response, or the status code name and details. */
 export type CallOutcome<Response> = { ok: Response } | { code: string; details: string };
@@ -22,7 +24,7 @@ export async function callOutcome<Response>(
 
 /** "NOT_FOUND" for 5: tests compare names, which read better in a failed assertion. */
 export function statusName(code: number): string {
-  return kitStatusName(code) ?? String(code);
+  return status[code] ?? String(code);
 }
 
 function isServiceError(error: unknown): error is { code: number; details: string } {

@@ -7,7 +7,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 /** A Postgres running in this process (PGlite) behind a socket on 127.0.0.1. */
 export interface EmbeddedPostgres {
-  /** Connection URL for postgres.js; use a pool of one connection (see below). */
+  /** Connection URL for a Postgres client; use a pool of one connection (see below). */
   url: string;
   stop(): Promise<void>;
 }

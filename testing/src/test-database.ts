@@ -1,7 +1,7 @@
+import { SQL } from "bun";
 import type { Sql } from "@trellis/service-kit";
 import { silentLogger } from "@trellis/service-kit";
 import { type Migration, migrate } from "@trellis/service-kit/harness";
-import postgres from "postgres";
 import { dockerEngineAnswers } from "./docker-engine.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 
@@ -63,14 +63,14 @@ export async function createTestDatabase(options: {
   const name = `trellis_test_${process.pid}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   await withAdmin(url, (admin) => admin`CREATE DATABASE ${admin(name)}`);
   const databaseUrl = withDatabase(url, name);
-  const sql = postgres(databaseUrl, { max: options.max ?? 5, onnotice: () => {} });
+  const sql = new SQL(databaseUrl, { max: options.max ?? 5 });
   await migrate(sql, options.migrations, silentLogger());
   return {
     sql,
     url: databaseUrl,
     source,
     async close() {
-      await sql.end({ timeout: 5 });
+      await sql.close({ timeout: 5 });
       await withAdmin(url, (admin) => admin`DROP DATABASE IF EXISTS ${admin(name)} WITH (FORCE)`);
     },
   };
@@ -84,14 +84,14 @@ export async function stopTestDatabaseServer(): Promise<void> {
 
 async function embeddedDatabase(migrations: Migration[]): Promise<TestDatabase> {
   const embedded = await startEmbeddedPostgres();
-  const sql = postgres(embedded.url, { max: 1, onnotice: () => {} });
+  const sql = new SQL(embedded.url, { max: 1 });
   await migrate(sql, migrations, silentLogger());
   return {
     sql,
     url: embedded.url,
     source: "embedded",
     async close() {
-      await sql.end({ timeout: 5 });
+      await sql.close({ timeout: 5 });
       await embedded.stop();
     },
   };
@@ -123,11 +123,11 @@ async function chooseServer(): Promise<Server> {
 }
 
 async function withAdmin<T>(url: string, run: (admin: Sql) => Promise<T>): Promise<T> {
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  const admin = new SQL(url, { max: 1 });
   try {
     return await run(admin);
   } finally {
-    await admin.end({ timeout: 5 });
+    await admin.close({ timeout: 5 });
   }
 }
 

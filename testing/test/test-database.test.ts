@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Sql } from "@trellis/service-kit";
 import type { Migration } from "@trellis/service-kit/harness";
-import postgres from "postgres";
+import { SQL } from "bun";
 import { startEmbeddedPostgres } from "../src/embedded-postgres.ts";
 import { createTestDatabase, type TestDatabase, testDatabaseSource } from "../src/test-database.ts";
 
@@ -63,7 +63,7 @@ test.skipIf(source !== "TEST_DATABASE_URL")(
   async () => {
     const db = await createTestDatabase({ migrations: [createNotes] });
     const name = new URL(db.url).pathname.slice(1);
-    const admin = postgres(process.env.TEST_DATABASE_URL ?? "", { max: 1 });
+    const admin = new SQL(process.env.TEST_DATABASE_URL ?? "", { max: 1 });
     try {
       const count = async (): Promise<unknown> => [
         ...(await admin`SELECT count(*)::int AS count FROM pg_database WHERE datname = ${name}`),
@@ -74,7 +74,7 @@ test.skipIf(source !== "TEST_DATABASE_URL")(
 
       expect(await count()).toEqual([{ count: 0 }]);
     } finally {
-      await admin.end({ timeout: 5 });
+      await admin.close({ timeout: 5 });
     }
   },
 );
@@ -84,7 +84,7 @@ test.skipIf(source !== "embedded")("close() stops the embedded server", async ()
 
   await db.close();
 
-  const sql = postgres(db.url, { max: 1, connect_timeout: 2 });
+  const sql = new SQL(db.url, { max: 1, connectionTimeout: 2 });
   try {
     expect(
       await sql`SELECT 1`.then(
@@ -93,7 +93,7 @@ test.skipIf(source !== "embedded")("close() stops the embedded server", async ()
       ),
     ).toBe("refused");
   } finally {
-    await sql.end({ timeout: 1 });
+    await sql.close({ timeout: 1 });
   }
 });
 
@@ -115,12 +115,12 @@ test("embedded servers started together before any snapshot exists both serve", 
   try {
     expect(started.map((result) => result.status)).toEqual(["fulfilled", "fulfilled"]);
     for (const server of servers) {
-      const sql = postgres(server.url, { max: 1 });
+      const sql = new SQL(server.url, { max: 1 });
       try {
         const [row] = await sql`SELECT 1 AS one`;
         expect(row).toEqual({ one: 1 });
       } finally {
-        await sql.end({ timeout: 1 });
+        await sql.close({ timeout: 1 });
       }
     }
     expect(await readdir(join(tmp, "trellis-pglite"))).toEqual([

@@ -3,7 +3,7 @@ import type { Sql, TransactionSql } from "./pool.ts";
 /**
  * `sql.begin(work)` bounded by `signal`, as withSignal bounds one query. A transaction still
  * waiting for a pool connection stops waiting when the signal aborts: the promise rejects with the
- * signal's reason at once. postgres.js gives no handle on a queued BEGIN to take it out of the
+ * signal's reason at once. Bun's client gives no handle on a queued BEGIN to take it out of the
  * queue, so once it gets a connection it rolls back without running `work`. A running transaction
  * is rolled back: its queries run through withSignal are cancelled, and it never commits after
  * the signal aborted, since the caller was already told the call failed.

@@ -1,3 +1,5 @@
+import { SQL } from "bun";
+
 /** SQLSTATE codes repositories translate into domain errors. */
 export const pgCodes = {
   uniqueViolation: "23505",
@@ -6,25 +8,18 @@ export const pgCodes = {
   queryCanceled: "57014",
 } as const;
 
-/** The SQLSTATE of a Postgres error, or null for anything else. */
+/** The SQLSTATE of an error the Postgres server sent, or null for anything else. */
 export function pgErrorCode(error: unknown): string | null {
-  return isPostgresError(error) ? error.code : null;
+  return isPostgresError(error) && error.errno !== undefined ? error.errno : null;
 }
 
 /**
- * Whether `error` is a postgres.js PostgresError (an error the server sent), from any copy of
- * postgres.js. By its shape: not `instanceof`, since the kit bundles its own patched copy and a
- * pool made by another (the test harness's, a service's own) throws another class; and not by
- * `name`, which postgres.js takes from its class name, which a minified binary renames ("ic").
+ * Whether `error` comes from Bun's Postgres client: one the server sent (its SQLSTATE in `errno`)
+ * or one the client raised itself (`code` ERR_POSTGRES_..., no `errno`). The class is the
+ * runtime's own, so every pool in a process, and a compiled binary, throws the same one.
  */
-export function isPostgresError(
-  error: unknown,
-): error is Error & { code: string; query?: unknown } {
-  if (!(error instanceof Error)) {
-    return false;
-  }
-  const { code, severity } = error as { code?: unknown; severity?: unknown };
-  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && typeof severity === "string";
+export function isPostgresError(error: unknown): error is SQL.PostgresError {
+  return error instanceof SQL.PostgresError;
 }
 
 // SQLSTATEs that say the server is going away or not yet there: class 08 (connection exception),
@@ -32,17 +27,18 @@ export function isPostgresError(
 // (starting up or shutting down).
 const unavailableStates = new Set(["57P01", "57P02", "57P03"]);
 
-// What the socket or postgres.js reports when the server is unreachable or the connection died.
+// What Bun's client reports when the server is unreachable or the connection died, and what a
+// socket reports under it.
 const unreachableCodes = new Set([
+  "ERR_POSTGRES_CONNECTION_REFUSED",
+  "ERR_POSTGRES_CONNECTION_CLOSED",
+  "ERR_POSTGRES_CONNECTION_FAILED",
+  "ERR_POSTGRES_CONNECTION_TIMEOUT",
   "ECONNREFUSED",
   "ECONNRESET",
   "EPIPE",
   "ETIMEDOUT",
   "EHOSTUNREACH",
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
-  "CONNECT_TIMEOUT",
 ]);
 
 /**
@@ -51,8 +47,9 @@ const unreachableCodes = new Set([
  * (with its Idempotency-Key, for a create), instead of INTERNAL.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (isPostgresError(error)) {
-    return error.code.startsWith("08") || unavailableStates.has(error.code);
+  const sqlState = pgErrorCode(error);
+  if (sqlState !== null) {
+    return sqlState.startsWith("08") || unavailableStates.has(sqlState);
   }
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return typeof code === "string" && unreachableCodes.has(code);

@@ -1,27 +1,23 @@
-import type postgres from "postgres";
-import {
-  endQuerySpan,
-  startQuerySpan,
-  statementOfError,
-  statementOfResult,
-} from "../telemetry/sql-span.ts";
+import type { SQL } from "bun";
+import { endQuerySpan, startQuerySpan, statementOfResult } from "../telemetry/sql-span.ts";
+import { statementOfQuery } from "./bun-sql-internals.ts";
 
 /**
- * Runs `query` until `signal` aborts, then cancels it: a query still waiting for a pool
- * connection leaves the queue, a running one gets a Postgres cancel request. Rejects with the
- * signal's reason, so an expired call reports DEADLINE_EXCEEDED rather than a SQL error.
+ * Runs `query` until `signal` aborts, then cancels it: a query not sent yet never runs, a
+ * running one gets a Postgres cancel request. Rejects with the signal's reason, so an expired
+ * call reports DEADLINE_EXCEEDED rather than a SQL error. A query the pool had already pipelined
+ * behind another one may still run on the server (Bun says so in the error's hint): as with any
+ * call that times out, a write's outcome is then unknown, which is what Idempotency-Key is for.
  * Each query is a CLIENT span (statement text with $n placeholders, never the values).
  */
-export async function withSignal<Rows extends readonly postgres.MaybeRow[]>(
-  query: postgres.PendingQuery<Rows>,
+export async function withSignal<Result>(
+  query: SQL.Query<Result>,
   signal: AbortSignal,
-): Promise<postgres.RowList<Rows>> {
+): Promise<Result & SQL.ResultMetadata> {
   signal.throwIfAborted();
   const span = startQuerySpan();
   const cancel = (): void => {
-    Promise.resolve(query.cancel()).catch(() => {
-      // The cancel request is best effort: the server may have finished the query meanwhile.
-    });
+    query.cancel();
   };
   signal.addEventListener("abort", cancel, { once: true });
   try {
@@ -29,7 +25,7 @@ export async function withSignal<Rows extends readonly postgres.MaybeRow[]>(
     endQuerySpan(span, statementOfResult(rows));
     return rows;
   } catch (error) {
-    endQuerySpan(span, statementOfError(error), error);
+    endQuerySpan(span, statementOfQuery(query), error);
     signal.throwIfAborted();
     throw error;
   } finally {

@@ -49,7 +49,7 @@ export async function startServer(options: {
     port: server.port,
     async stop() {
       await server.shutdown();
-      await sql.end({ timeout: config.shutdownGraceMs / 1000 });
+      await sql.close({ timeout: config.shutdownGraceMs / 1000 });
       log.info("stopped");
     },
   };

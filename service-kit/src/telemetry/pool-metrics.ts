@@ -1,5 +1,6 @@
 import type { Meter } from "@opentelemetry/api";
-import type postgres from "postgres";
+import type { SQL } from "bun";
+import { poolStateReader } from "../db/bun-sql-internals.ts";
 
 // The pool's state per the database client semantic conventions (still "development" there, in
 // semantic-conventions 1.45): db.client.connection.count by db.client.connection.state (used,
@@ -12,21 +13,11 @@ const METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS = "db.client.connection.pendi
 const ATTR_POOL_NAME = "db.client.connection.pool.name";
 const ATTR_STATE = "db.client.connection.state";
 
-/** What our patch of postgres.js (patches/postgres@3.4.9.patch) adds to `sql`. */
-interface PoolState {
-  /** Connections open and waiting for a query. */
-  idle: number;
-  /** Connections running queries, held by a transaction or `reserve`, or being opened for one. */
-  used: number;
-  /** Queries waiting for a connection. */
-  pending: number;
-}
-
 /** Reports the pool's connections and waiting queries under `poolName`. */
-export function observePool(sql: postgres.Sql, meter: Meter, poolName: string): void {
-  const stateOf = (sql as { poolState?: () => PoolState }).poolState;
+export function observePool(sql: SQL, meter: Meter, poolName: string): void {
+  const stateOf = poolStateReader(sql);
   if (stateOf === undefined) {
-    // postgres.js unpatched: it keeps its queues private, and there is nothing to read.
+    // A Bun whose pool looks different: nothing to read, rather than numbers that lie.
     return;
   }
   const used = { [ATTR_POOL_NAME]: poolName, [ATTR_STATE]: "used" };

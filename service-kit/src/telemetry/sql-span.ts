@@ -10,13 +10,13 @@ import {
   ATTR_SERVER_PORT,
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from "@opentelemetry/semantic-conventions";
-import type postgres from "postgres";
-import { isPostgresError, pgErrorCode } from "../db/pg-error.ts";
+import type { SQL } from "bun";
+import { pgErrorCode } from "../db/pg-error.ts";
 import { summarizeSql } from "./sql-summary.ts";
 import { errorTypeOf, kitTracer, markFailed } from "./tracer.ts";
 
 // One CLIENT span per query that goes through `withSignal`. Its name and db.* attributes come
-// from the statement postgres.js sent, which carries $1, $2... where the values went: no
+// from the statement Bun's client sends, which carries $1, $2... where the values went: no
 // parameter value is ever recorded.
 
 const SYSTEM = { [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_POSTGRESQL };
@@ -29,7 +29,7 @@ export function startQuerySpan(): Span {
   });
 }
 
-/** Ends a query's span with its statement (undefined when it never reached the server). */
+/** Ends a query's span with its statement (undefined when it could not be read). */
 export function endQuerySpan(span: Span, statement: string | undefined, error?: unknown): void {
   if (span.isRecording()) {
     if (statement !== undefined) {
@@ -61,14 +61,6 @@ export function statementOfResult(result: unknown): string | undefined {
   return typeof statement?.string === "string" ? statement.string : undefined;
 }
 
-/** The statement text a failed query sent, when the server refused it. */
-export function statementOfError(error: unknown): string | undefined {
-  // postgres.js sets `query` on every PostgresError; its types say "only with debug", which is
-  // about the property being enumerable (printed), not present.
-  const query = isPostgresError(error) ? error.query : undefined;
-  return typeof query === "string" ? query : undefined;
-}
-
 /** db.namespace, server.address and server.port of a pool's URL: never its user or password. */
 export function poolAttributes(url: string): Attributes {
   const parsed = URL.parse(url);
@@ -85,9 +77,9 @@ export function poolAttributes(url: string): Attributes {
 
 /**
  * Wraps `sql.begin` so that each transaction is a span whose children are the queries it runs
- * (postgres.js runs the callback in the caller's async context, so the span stays active).
+ * (Bun runs the callback in the caller's async context, so the span stays active).
  */
-export function traceTransactions(sql: postgres.Sql, attributes: Attributes): void {
+export function traceTransactions(sql: SQL, attributes: Attributes): void {
   const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
   const traced = (...args: unknown[]): Promise<unknown> => {
     const span = kitTracer().startSpan("transaction", { kind: SpanKind.INTERNAL, attributes });
@@ -105,5 +97,5 @@ export function traceTransactions(sql: postgres.Sql, attributes: Attributes): vo
         },
       );
   };
-  sql.begin = traced as postgres.Sql["begin"];
+  sql.begin = traced as SQL["begin"];
 }

@@ -2,10 +2,12 @@ import { pgCodes, pgErrorCode, type Sql, withSignal } from "@trellis/service-kit
 import { noteAlreadyExists } from "../errors.ts";
 import type { NoteRecord } from "../note.ts";
 
-export interface NoteChanges {
+// A type, not an interface: `sql(changes, columns)` takes an object with an index signature,
+// which a type alias has implicitly and an interface does not.
+export type NoteChanges = {
   title?: string;
   body?: string;
-}
+};
 
 /** Every read and write is scoped to an owner: another owner's note behaves as absent. */
 export interface NotesRepo {
@@ -91,7 +93,7 @@ export function createNotesRepo(sql: Sql): NotesRepo {
       }
       const [row] = await withSignal(
         sql<NoteRow[]>`
-          UPDATE notes SET ${sql(changes, columns)}, updated_at = now()
+          UPDATE notes SET ${sql(changes, ...columns)}, updated_at = now()
           WHERE id = ${id} AND owner_id = ${ownerId}
           RETURNING id, owner_id, title, body, created_at, updated_at`,
         signal,
