@@ -71,8 +71,8 @@ async function compile(
 
 /**
  * npm packs `node_modules/<name>` of each bundled dependency into the tarball, and a consumer's
- * install uses that copy instead of fetching its own. The kit bundles postgres.js this way so
- * the workspace's patch (patches/, the pool queue fix) reaches services outside the workspace.
+ * install uses that copy instead of fetching its own: how a workspace's patch (patches/) of a
+ * dependency would reach services outside the workspace. No package bundles one today.
  */
 async function copyBundledDependencies({ dir, manifest }: WorkspacePackage, outDir: string) {
   const bundled = (manifest.bundleDependencies ?? []) as string[];

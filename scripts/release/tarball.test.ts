@@ -3,7 +3,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import { missingPostgresFix } from "./postgres-fix.ts";
 import { runOrThrow } from "./run-command.ts";
 import { stagePackage } from "./stage-package.ts";
 import { type PackageManifest, readPackage } from "./workspace-packages.ts";
@@ -54,9 +53,9 @@ const cases = [
   {
     dir: "service-kit",
     holds: ["dist/index.js", "dist/index.d.ts", "dist/harness.js", "dist/harness.d.ts"],
-    // The harness is its own package: nothing of it, nor of the kit's other packages, here.
-    // postgres.js is bundled, patched (see the test below).
-    only: /^(dist\/(?!testing\/).*\.(js|d\.ts)|node_modules\/postgres\/.*|package\.json|README\.md|CHANGELOG\.md)$/,
+    // The harness is its own package: nothing of it, nor of the kit's other packages, here, and
+    // no bundled dependency (the database client is Bun's own).
+    only: /^(dist\/(?!testing\/).*\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md)$/,
   },
   {
     dir: "testing",
@@ -87,14 +86,6 @@ test("the published buf.yaml builds outside the workspace: google/api from the r
     modules: [{ path: "proto" }],
     deps: ["buf.build/googleapis/googleapis"],
   });
-});
-
-test("the kit's tarball carries postgres.js with the pool queue fix, so a consumer outside the workspace gets it", async () => {
-  const { files = [], manifest } = packed.get("service-kit") ?? {};
-  expect(manifest?.bundleDependencies).toEqual(["postgres"]);
-  expect(files).toContain("node_modules/postgres/src/queue.js");
-  const bundled = join(temp, "service-kit", "node_modules", "postgres");
-  expect(await missingPostgresFix(bundled)).toEqual([]);
 });
 
 test.each(cases)("every export of the $dir tarball names a file it holds", ({ dir }) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { SQL } from "bun";
 import { status } from "@grpc/grpc-js";
 import { createTestDatabase, freePort, type TestDatabase, testCallerKeys } from "@trellis/testing";
+import { SQL } from "bun";
 import { parseSigningKey } from "../src/caller/caller-keys.ts";
 import { createClient } from "../src/client/client.ts";
 import { isDatabaseUnavailable } from "../src/db/pg-error.ts";

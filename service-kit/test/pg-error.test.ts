@@ -1,32 +1,37 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { SQL } from "bun";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@trellis/testing";
+import { SQL } from "bun";
 import { pgErrorCode } from "../src/db/pg-error.ts";
+import type { Sql } from "../src/db/pool.ts";
 
 // The repositories turn a SQLSTATE into a domain error: it must be read from every error the
 // server sends, also in a compiled, minified binary, and never from anything else.
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase({ migrations: [] });
+  db = await createTestDatabase({
+    migrations: [
+      { version: 1, name: "create_once", sql: "CREATE TABLE once (a int PRIMARY KEY);" },
+    ],
+  });
 });
 afterAll(async () => {
   await db?.close();
 });
 
 test.each([
-  { name: "division by zero", statement: "SELECT 1 / 0", code: "22012" },
-  { name: "unknown table", statement: "SELECT * FROM no_such_table", code: "42P01" },
+  { name: "division by zero", run: (sql: Sql) => sql`SELECT 1 / 0`, code: "22012" },
+  { name: "unknown table", run: (sql: Sql) => sql`SELECT * FROM no_such_table`, code: "42P01" },
   {
     name: "a unique violation",
-    statement: "CREATE TEMP TABLE once (a int PRIMARY KEY); INSERT INTO once VALUES (1), (1)",
+    run: (sql: Sql) => sql`INSERT INTO once VALUES (1), (1)`,
     code: "23505",
   },
-])("the SQLSTATE of an error the server sent: $name", async ({ statement, code }) => {
-  const error = await db.sql.unsafe(statement).then(
+])("the SQLSTATE of an error the server sent: $name", async ({ run, code }) => {
+  const error = await run(db.sql).then(
     () => null,
     (caught: unknown) => caught,
   );
@@ -42,7 +47,12 @@ test("the SQLSTATE of an error read in a minified, bundled build (a compiled bin
       `import { pgErrorCode } from ${JSON.stringify(join(import.meta.dir, "../src/db/pg-error.ts"))};
        export { pgErrorCode };`,
     );
-    const built = await Bun.build({ entrypoints: [entry], outdir: join(dir, "out"), target: "bun", minify: true });
+    const built = await Bun.build({
+      entrypoints: [entry],
+      outdir: join(dir, "out"),
+      target: "bun",
+      minify: true,
+    });
     const [output] = built.outputs;
     if (!built.success || output === undefined) {
       throw new Error(`bundling failed: ${built.logs.join("\n")}`);

@@ -9,8 +9,8 @@ import {
 import { createPool, type Sql } from "../src/db/pool.ts";
 import { silentLogger } from "../src/log.ts";
 
-// db.client.connection.count and db.client.connection.pending_requests, read from postgres.js's
-// own queues (our patch exposes them) whenever the reader collects.
+// db.client.connection.count and db.client.connection.pending_requests, read from the state of
+// Bun's pool (src/db/bun-sql-internals.ts) whenever the reader collects.
 
 setDefaultTimeout(30_000);
 
@@ -79,8 +79,7 @@ test.skipIf(!(await supportsConcurrentConnections()))(
       });
     });
     await Promise.all(started);
-    // Sent now, not when awaited (postgres.js queries are lazy), on its next microtask; queued,
-    // as no connection is free.
+    // Started now, not when awaited (queries are lazy); queued, as no connection is free.
     const waiting = sql`SELECT 1`.execute();
     await Bun.sleep(1);
 
@@ -91,5 +90,19 @@ test.skipIf(!(await supportsConcurrentConnections()))(
 
     expect(busy).toEqual({ used: 2, idle: 0, pending: 1 });
     expect(after).toEqual({ used: 0, idle: 2, pending: 0 });
+  },
+);
+
+test.skipIf(!(await supportsConcurrentConnections()))(
+  "queries pipelined behind running ones on busy connections count as waiting",
+  async () => {
+    const sleeping = Array.from({ length: 6 }, () => sql`SELECT pg_sleep(0.3)`.execute());
+    await Bun.sleep(100);
+
+    const busy = await poolReading();
+    await Promise.all(sleeping);
+
+    expect(busy).toEqual({ used: 2, idle: 0, pending: 4 });
+    expect(await poolReading()).toEqual({ used: 0, idle: 2, pending: 0 });
   },
 );

@@ -1,7 +1,7 @@
-import { SQL } from "bun";
 import type { Sql } from "@trellis/service-kit";
 import { silentLogger } from "@trellis/service-kit";
 import { type Migration, migrate } from "@trellis/service-kit/harness";
+import { SQL } from "bun";
 import { dockerEngineAnswers } from "./docker-engine.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 
