@@ -1,5 +1,5 @@
 // CI's security rules, run by .ci/run and the ci workflow's check job (`bun run security`):
-// - no Math.random in auth or session code, no raw SQL text (postgres.js's unsafe) outside
+// - no Math.random in auth or session code, no raw SQL text (the SQL client's unsafe) outside
 //   migration code (scripts/security/source-rules.ts says where each applies);
 // - no known high or critical advisory against a production dependency (`bun audit`, which asks
 //   the npm registry). An audit that could not run fails as well: a check that did not happen

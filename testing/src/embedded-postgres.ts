@@ -30,7 +30,10 @@ export async function startEmbeddedPostgres(
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 });
   await server.start();
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    // Every client of a PGlite shares its one backend, and with it the prepared statements: two
+    // pools naming theirs alike ("P0") collide. Unnamed statements (Bun's client reads
+    // `prepare=false` from the URL) keep each pool to its own.
+    url: `postgres://postgres@${server.getServerConn()}/postgres?prepare=false`,
     async stop() {
       await server.stop();
       await db.close();

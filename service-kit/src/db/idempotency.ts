@@ -59,7 +59,7 @@ export function createIdempotency<Repo>(sql: Sql, repoOf: (sql: Sql) => Repo): I
         if (!(await claim(tx, record, signal))) {
           return storedAnswer(tx, record, signal);
         }
-        const bytes = codecs.response.encode(await create(repoOf(asSql(tx)))).finish();
+        const bytes = codecs.response.encode(await create(repoOf(tx))).finish();
         await keep(tx, record, bytes, signal);
         await purgeSome(tx, signal);
         return bytes;
@@ -68,15 +68,6 @@ export function createIdempotency<Repo>(sql: Sql, repoOf: (sql: Sql) => Repo): I
       return codecs.response.decode(answer);
     },
   };
-}
-
-/**
- * A transaction as the pool type repositories take. It runs every query a repository makes (tagged
- * templates, `sql(...)` helpers); postgres.js types it apart for begin/end/listen, which a
- * repository does not call.
- */
-function asSql(tx: TransactionSql): Sql {
-  return tx as unknown as Sql;
 }
 
 interface KeyRecord {

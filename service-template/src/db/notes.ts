@@ -73,7 +73,7 @@ export function createNotesRepo(sql: Sql): NotesRepo {
     },
 
     async listForOwner(ownerId, page, signal) {
-      // owner_id is the one asked for: not read back, a column fewer for postgres.js to parse
+      // owner_id is the one asked for: not read back, a column fewer for the client to parse
       // in each of up to 101 rows (bench/investigations/list-create).
       const rows = await withSignal(
         sql<Omit<NoteRow, "owner_id">[]>`

@@ -126,7 +126,7 @@ function toRecord(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,
-    // postgres.js hands bytea back as a Buffer; the rest of the service speaks Uint8Array.
+    // Bun's client hands bytea back as a Buffer; the rest of the service speaks Uint8Array.
     secretHash: new Uint8Array(row.secret_hash),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
