@@ -63,7 +63,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
     const insert = clients[name] as Insert;
     await measure(insert); // warm: the pool opens and prepares before the measured window
     const result = await measure(insert);
-    (results[name] ??= []).push(result);
+    results[name] = [...(results[name] ?? []), result];
     process.stdout.write(`round ${round + 1} ${name}: ${JSON.stringify(result)}\n`);
   }
 }
