@@ -3,8 +3,8 @@ import type { SQL } from "bun";
 // Two things Bun's `SQL` knows and does not expose: how busy its pool is, and the statement text
 // of a query that failed (its errors carry the SQLSTATE, not the statement). Both are read from
 // the pool's adapter, which every query holds under a symbol. Bun is pinned (package.json's
-// packageManager, the images' base), and `test/bun-sql-internals.test.ts` fails on a Bun whose
-// internals moved; until then each reader returns undefined rather than guess.
+// packageManager, the Dockerfiles' BUN_VERSION), and `test/bun-sql-internals.test.ts` fails on a
+// Bun whose internals moved. On such a Bun each reader gives undefined rather than a guess.
 
 interface PooledConnection {
   /** 0 pending (not opened), 1 connected, 2 closed. */
