@@ -54,3 +54,28 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return typeof code === "string" && unreachableCodes.has(code);
 }
+
+/**
+ * What a log line or a span may keep of a Postgres error: the SQLSTATE and the names of what
+ * failed. A server's message, detail, hint and context quote the values it was given ('invalid
+ * input syntax for type uuid: "…"', 'Key (email)=(…) already exists'), so they are left out; an
+ * error the client raised itself keeps its message, which holds none.
+ */
+export function redactedPostgresError(error: SQL.PostgresError): Record<string, string> {
+  const kept: Record<string, string | undefined> = {
+    type: "PostgresError",
+    code: error.code,
+    sqlState: error.errno,
+    message: error.errno === undefined ? error.message : undefined,
+    severity: error.severity,
+    routine: error.routine,
+    schema: error.schema,
+    table: error.table,
+    column: error.column,
+    constraint: error.constraint,
+    dataType: error.dataType,
+  };
+  return Object.fromEntries(
+    Object.entries(kept).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

@@ -1,7 +1,7 @@
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { type Caller, callerVerifier, GATEWAY_SUBJECT, serviceOfMethod } from "../caller/caller.ts";
 import type { CallerPublicKey } from "../caller/caller-keys.ts";
-import { isDatabaseUnavailable } from "../db/pg-error.ts";
+import { isDatabaseUnavailable, isPostgresError, redactedPostgresError } from "../db/pg-error.ts";
 import {
   AppError,
   ERROR_CODE_METADATA,
@@ -204,9 +204,16 @@ function toStatusError(
   if (cause instanceof AppError) {
     return serviceError(grpcStatusOf[cause.code], cause.message, cause.code);
   }
-  log.error({ method: path, err: cause }, "rpc failed");
+  const redacted = isPostgresError(cause) ? redactedPostgresError(cause) : undefined;
+  log.error({ method: path, err: redacted ?? cause }, "rpc failed");
   // Only the cause that the log holds too; the client sees "internal error".
-  span.recordException(cause instanceof Error ? cause : String(cause));
+  span.recordException(
+    redacted !== undefined
+      ? { name: "PostgresError", message: `SQLSTATE ${redacted.sqlState ?? redacted.code}` }
+      : cause instanceof Error
+        ? cause
+        : String(cause),
+  );
   return serviceError(status.INTERNAL, "internal error");
 }
 
