@@ -5,5 +5,6 @@
 
 export { importSigningKey, signCallerToken } from "./caller/caller-token.ts";
 export { type Migration, migrate } from "./db/migrate.ts";
+export { openSql } from "./db/pool.ts";
 export { startSdk } from "./telemetry/start.ts";
 export type { ServiceDefinitionShape } from "./wire/method-types.ts";

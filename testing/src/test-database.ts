@@ -1,7 +1,6 @@
 import type { Sql } from "@trellis/service-kit";
 import { silentLogger } from "@trellis/service-kit";
-import { type Migration, migrate } from "@trellis/service-kit/harness";
-import { SQL } from "bun";
+import { type Migration, migrate, openSql } from "@trellis/service-kit/harness";
 import { dockerEngineAnswers } from "./docker-engine.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 
@@ -63,7 +62,7 @@ export async function createTestDatabase(options: {
   const name = `trellis_test_${process.pid}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   await withAdmin(url, (admin) => admin`CREATE DATABASE ${admin(name)}`);
   const databaseUrl = withDatabase(url, name);
-  const sql = new SQL(databaseUrl, { max: options.max ?? 5 });
+  const sql = openSql(databaseUrl, { max: options.max ?? 5 });
   await migrate(sql, options.migrations, silentLogger());
   return {
     sql,
@@ -84,7 +83,7 @@ export async function stopTestDatabaseServer(): Promise<void> {
 
 async function embeddedDatabase(migrations: Migration[]): Promise<TestDatabase> {
   const embedded = await startEmbeddedPostgres();
-  const sql = new SQL(embedded.url, { max: 1 });
+  const sql = openSql(embedded.url, { max: 1 });
   await migrate(sql, migrations, silentLogger());
   return {
     sql,
@@ -123,7 +122,7 @@ async function chooseServer(): Promise<Server> {
 }
 
 async function withAdmin<T>(url: string, run: (admin: Sql) => Promise<T>): Promise<T> {
-  const admin = new SQL(url, { max: 1 });
+  const admin = openSql(url, { max: 1 });
   try {
     return await run(admin);
   } finally {

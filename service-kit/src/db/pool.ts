@@ -23,7 +23,7 @@ export function createPool(
   config: DatabaseConfig,
   options: { name: string; log: Logger; meter?: Meter | null },
 ): Sql {
-  const sql = new SQL(config.url, {
+  const sql = openSql(config.url, {
     max: config.poolMax,
     connectionTimeout: config.connectTimeoutSeconds,
     idleTimeout: config.idleTimeoutSeconds,
@@ -37,4 +37,19 @@ export function createPool(
     observePool(sql, options.meter, options.name);
   }
   return sql;
+}
+
+/**
+ * `new SQL(url, options)`, connecting to the database the URL names. Bun's client lets a
+ * PGDATABASE in the environment override the URL's database (not its host, user or password):
+ * a platform or a developer's shell that sets it would point the pool at another database.
+ */
+export function openSql(url: string, options: SQL.PostgresOrMySQLOptions = {}): Sql {
+  return new SQL(url, { ...options, database: databaseOf(url) });
+}
+
+/** The database a postgres:// URL names, undefined when it names none (the server's default). */
+function databaseOf(url: string): string | undefined {
+  const path = URL.parse(url)?.pathname.replace(/^\//, "") ?? "";
+  return path === "" ? undefined : decodeURIComponent(path);
 }
