@@ -46,6 +46,8 @@ export interface DatabaseConfig {
   /** Postgres cancels any statement running longer than this. */
   statementTimeoutMs: number;
   idleTimeoutSeconds: number;
+  /** Connections older than this close once free, and the pool opens new ones; 0 or absent: never. */
+  maxLifetimeSeconds?: number;
 }
 
 const serviceEnv = z.object({
@@ -59,6 +61,7 @@ const serviceEnv = z.object({
   DATABASE_CONNECT_TIMEOUT_S: integerSetting(1, 300).default(5),
   DATABASE_STATEMENT_TIMEOUT_MS: integerSetting(1, 3_600_000).default(5_000),
   DATABASE_IDLE_TIMEOUT_S: integerSetting(0, 86_400).default(60),
+  DATABASE_MAX_LIFETIME_S: integerSetting(0, 604_800).default(1_800),
   MIGRATIONS_DIR: z.string().optional(),
   SHUTDOWN_DELAY_MS: integerSetting(0, 600_000).default(0),
   SHUTDOWN_GRACE_MS: integerSetting(0, 600_000).default(10_000),
@@ -96,6 +99,7 @@ export function loadServiceConfig(
       connectTimeoutSeconds: vars.DATABASE_CONNECT_TIMEOUT_S,
       statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
       idleTimeoutSeconds: vars.DATABASE_IDLE_TIMEOUT_S,
+      maxLifetimeSeconds: vars.DATABASE_MAX_LIFETIME_S,
     },
     migrationsDir: vars.MIGRATIONS_DIR,
     shutdownDelayMs: vars.SHUTDOWN_DELAY_MS,

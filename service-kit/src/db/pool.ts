@@ -27,6 +27,9 @@ export function createPool(
     max: config.poolMax,
     connectionTimeout: config.connectTimeoutSeconds,
     idleTimeout: config.idleTimeoutSeconds,
+    // Recycled now and then, as postgres.js did by default (30-60 min): a connection does not
+    // outlive a failover behind a DNS name, nor keep a backend's memory for days.
+    maxLifetime: config.maxLifetimeSeconds ?? 0,
     connection: {
       application_name: options.name,
       statement_timeout: config.statementTimeoutMs,
