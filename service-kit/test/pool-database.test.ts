@@ -15,10 +15,14 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** Runs `run` with PGDATABASE set to another database that exists on every server. */
+/**
+ * Runs `run` with PGDATABASE naming a database no server has: a pool that obeyed it would fail
+ * to connect, and could not write to a database that exists (template1 would pass its tables to
+ * every database created after).
+ */
 async function withPgDatabase<T>(run: () => Promise<T>): Promise<T> {
   const before = process.env.PGDATABASE;
-  process.env.PGDATABASE = "template1";
+  process.env.PGDATABASE = "trellis_no_such_database";
   try {
     return await run();
   } finally {

@@ -1,7 +1,7 @@
 // Postgres stopped or killed under a steady read load, and started again: what each client does
-// meanwhile. Clients: the kit's pool (postgres.js with the kit's settings, queries through
-// `withSignal`) and Bun's built-in `SQL` (the same pool size and deadline, a query cancelled at
-// it). A Postgres of its own (the chaos suite's initdb/pg_ctl server), 16 loops each reading one
+// meanwhile. Clients: the kit's pool (`createPool` with the kit's settings, queries through
+// `withSignal`; postgres.js until 2026-12-08, Bun's `SQL` since) and Bun's built-in `SQL` bare
+// (the same pool size and deadline, a query cancelled at it). A Postgres of its own (the chaos suite's initdb/pg_ctl server), 16 loops each reading one
 // row after another with a 1 s deadline, the fault at 2 s, Postgres back at 5 s, the run ends at
 // 9 s. Prints per client and fault: reads that succeeded before / during / after, failures by
 // message, the slowest failure, reads past the deadline, and the time from Postgres accepting
@@ -70,9 +70,9 @@ function kitClient(url: string): Client {
     { name: "fault-probe", log: silentLogger() },
   );
   return {
-    name: "postgres.js (kit)",
+    name: "the kit",
     read: (signal) => withSignal(sql`SELECT v FROM t WHERE id = 1`, signal),
-    close: () => sql.end({ timeout: 1 }),
+    close: () => sql.close({ timeout: 1 }),
   };
 }
 
