@@ -6,6 +6,7 @@ import {
 } from "@trellis/testing";
 import { SQL, type TransactionSQL } from "bun";
 import { beginWithSignal } from "../src/db/begin-with-signal.ts";
+import { poolStateReader } from "../src/db/bun-sql-internals.ts";
 import type { Sql } from "../src/db/pool.ts";
 import { withSignal } from "../src/db/with-signal.ts";
 
@@ -83,6 +84,32 @@ describe.skipIf(!(await supportsConcurrentConnections()))(
       expect([...(await sql`SELECT 'usable' AS pool`)]).toEqual([{ pool: "usable" }]);
       expect(ran).toBe(false);
       expect(await hits(2)).toBe(0);
+    });
+
+    test("transactions that gave up while waiting leave the pool's queue at once, so none takes a connection later", async () => {
+      const sql = pool(1);
+      const holder = sql.begin((tx) => tx`SELECT pg_sleep(0.5)`);
+      const controller = new AbortController();
+      const reason = new Error("deadline passed");
+      const waiting = Array.from({ length: 20 }, () =>
+        beginWithSignal(
+          sql,
+          controller.signal,
+          async (tx) => tx`INSERT INTO hits VALUES (4)`,
+        ).catch((error: unknown) => error),
+      );
+      await Bun.sleep(50);
+      const queued = poolStateReader(sql)?.().pending;
+
+      controller.abort(reason);
+      const answers = await Promise.all(waiting);
+      const left = poolStateReader(sql)?.().pending;
+      await holder;
+
+      expect(queued).toBe(20);
+      expect(left).toBe(0);
+      expect(new Set(answers)).toEqual(new Set([reason]));
+      expect(await hits(4)).toBe(0);
     });
 
     test.each([

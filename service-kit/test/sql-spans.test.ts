@@ -7,6 +7,7 @@ import {
   type SpanRecorder,
   type TestDatabase,
 } from "@trellis/testing";
+import { beginWithSignal } from "../src/db/begin-with-signal.ts";
 import { withSignal } from "../src/db/with-signal.ts";
 import { poolAttributes, traceTransactions } from "../src/telemetry/sql-span.ts";
 
@@ -171,6 +172,21 @@ test("sql.begin is a span holding its queries, with the database but not the cre
   });
   expect(queries.map((span) => span.name)).toEqual(["INSERT notes", "SELECT notes"]);
   expect(everything([...queries, ...(transaction ? [transaction] : [])])).not.toContain(title);
+});
+
+test("beginWithSignal's transaction is a span holding its queries too", async () => {
+  recorder.reset();
+
+  const handler = await inHandler(() =>
+    beginWithSignal(db.sql, signal, async (tx) => {
+      await withSignal(tx`SELECT title FROM notes WHERE id = ${3}`, signal);
+    }),
+  );
+
+  const [transaction] = await childrenOf(handler);
+  const queries = transaction === undefined ? [] : await childrenOf(transaction);
+  expect(transaction?.name).toBe("transaction");
+  expect(queries.map((span) => span.name)).toEqual(["SELECT notes"]);
 });
 
 test("a failing transaction is an ERROR span", async () => {

@@ -1,36 +1,33 @@
+import { traceReserved } from "../telemetry/sql-span.ts";
 import type { Sql, TransactionSql } from "./pool.ts";
 
 /**
  * `sql.begin(work)` bounded by `signal`, as withSignal bounds one query. A transaction still
  * waiting for a pool connection stops waiting when the signal aborts: the promise rejects with the
- * signal's reason at once. Bun's client gives no handle on a queued BEGIN to take it out of the
- * queue, so once it gets a connection it rolls back without running `work`. A running transaction
- * is rolled back: its queries run through withSignal are cancelled, and it never commits after
- * the signal aborted, since the caller was already told the call failed.
+ * signal's reason at once, and the wait leaves the pool's queue (the connection is reserved with
+ * the signal), so a call that gave up never takes a connection, not even for a BEGIN and a
+ * ROLLBACK, ahead of the calls still waiting. A running transaction is rolled back: its queries
+ * run through withSignal are cancelled, and it never commits after the signal aborted, since the
+ * caller was already told the call failed.
  */
-export function beginWithSignal<T>(
+export async function beginWithSignal<T>(
   sql: Sql,
   signal: AbortSignal,
   work: (tx: TransactionSql) => Promise<T>,
 ): Promise<T> {
   signal.throwIfAborted();
-  let started = false;
-  const transaction = sql.begin(async (tx) => {
-    signal.throwIfAborted();
-    started = true;
-    const result = await work(tx);
-    signal.throwIfAborted();
-    return result;
-  }) as Promise<T>;
-  return new Promise<T>((resolve, reject) => {
-    const stopWaiting = (): void => {
-      if (!started) {
-        reject(signal.reason);
-      }
-    };
-    signal.addEventListener("abort", stopWaiting, { once: true });
-    transaction
-      .then(resolve, (error: unknown) => reject(signal.aborted ? signal.reason : error))
-      .finally(() => signal.removeEventListener("abort", stopWaiting));
-  });
+  const reserved = await sql.reserve({ signal });
+  traceReserved(sql, reserved);
+  try {
+    return (await reserved.begin(async (tx) => {
+      signal.throwIfAborted();
+      const result = await work(tx);
+      signal.throwIfAborted();
+      return result;
+    })) as T;
+  } catch (error) {
+    throw signal.aborted ? signal.reason : error;
+  } finally {
+    await reserved.release();
+  }
 }

@@ -75,11 +75,23 @@ export function poolAttributes(url: string): Attributes {
   };
 }
 
+// Each traced pool's attributes, for the connections reserved from it.
+const tracedPools = new WeakMap<object, Attributes>();
+
+/** Traces the transactions of a connection reserved from `pool` as the pool's own. */
+export function traceReserved(pool: SQL, reserved: SQL): void {
+  const attributes = tracedPools.get(pool);
+  if (attributes !== undefined) {
+    traceTransactions(reserved, attributes);
+  }
+}
+
 /**
  * Wraps `sql.begin` so that each transaction is a span whose children are the queries it runs
  * (Bun runs the callback in the caller's async context, so the span stays active).
  */
 export function traceTransactions(sql: SQL, attributes: Attributes): void {
+  tracedPools.set(sql, attributes);
   const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
   const traced = (...args: unknown[]): Promise<unknown> => {
     const span = kitTracer().startSpan("transaction", { kind: SpanKind.INTERNAL, attributes });
