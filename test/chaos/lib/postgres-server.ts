@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@trellis/testing";
@@ -54,8 +54,16 @@ export async function destroyAllPostgres(): Promise<void> {
   await Promise.all([...live].map((server) => server.destroy()));
 }
 
-export async function createPostgresServer(): Promise<PostgresServer> {
-  const server = await initPostgresServer();
+/** TLS for the server: its certificate and key (PEM), which it reads from its own folder. */
+export interface ServerTls {
+  cert: string;
+  key: string;
+}
+
+export async function createPostgresServer(
+  options: { tls?: ServerTls } = {},
+): Promise<PostgresServer> {
+  const server = await initPostgresServer(options.tls);
   live.add(server);
   const destroy = server.destroy;
   server.destroy = async () => {
@@ -65,7 +73,7 @@ export async function createPostgresServer(): Promise<PostgresServer> {
   return server;
 }
 
-async function initPostgresServer(): Promise<PostgresServer> {
+async function initPostgresServer(tls?: ServerTls): Promise<PostgresServer> {
   const binDir = postgresBinDir();
   if (binDir === null) {
     throw new Error("initdb/pg_ctl not found (install Debian's postgresql package)");
@@ -75,8 +83,14 @@ async function initPostgresServer(): Promise<PostgresServer> {
   const port = freePort();
   const bin = (name: string): string => (binDir === "" ? name : join(binDir, name));
   try {
+    if (tls !== undefined) {
+      // Postgres refuses a key that others may read.
+      await Bun.write(join(folder, "server.crt"), tls.cert);
+      await Bun.write(join(folder, "server.key"), tls.key);
+      await chmod(join(folder, "server.key"), 0o600);
+    }
     if (asRoot()) {
-      await run(["chown", "postgres", folder], { asPostgres: false });
+      await run(["chown", "-R", "postgres", folder], { asPostgres: false });
     }
     await run([bin("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--no-sync"]);
   } catch (error) {
@@ -84,7 +98,13 @@ async function initPostgresServer(): Promise<PostgresServer> {
     throw error;
   }
   const pgCtl = (...args: string[]): Promise<string> => run([bin("pg_ctl"), "-D", data, ...args]);
-  return controls({ pgCtl, folder, data, port });
+  // With TLS it also listens on 127.0.0.2: an address the certificate may not name.
+  const tlsOptions =
+    tls === undefined
+      ? ""
+      : ` -c ssl=on -c ssl_cert_file=${join(folder, "server.crt")}` +
+        ` -c ssl_key_file=${join(folder, "server.key")} -c listen_addresses=127.0.0.1,127.0.0.2`;
+  return controls({ pgCtl, folder, data, port, extraOptions: tlsOptions });
 }
 
 /** What a scenario does to the server initialised in `folder`. */
@@ -93,14 +113,16 @@ function controls({
   folder,
   data,
   port,
+  extraOptions,
 }: {
   pgCtl: (...args: string[]) => Promise<string>;
   folder: string;
   data: string;
   port: number;
+  extraOptions: string;
 }): PostgresServer {
   // Sockets in our folder, not /var/run/postgresql (absent or root's); loopback TCP only.
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${folder}`;
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${folder}${extraOptions}`;
   const postmasterPid = async (): Promise<number | null> => {
     const text = await readFile(join(data, "postmaster.pid"), "utf8").catch(() => null);
     const pid = Number(text?.split("\n")[0]);
