@@ -35,28 +35,20 @@ async function openssl(...args: string[]): Promise<void> {
 /** A CA, and a server certificate it signed for IP 127.0.0.1; another CA that signed nothing. */
 async function makeCertificates(): Promise<void> {
   const subject = (name: string) => ["-subj", `/CN=${name}`, "-days", "2", "-nodes"];
-  await openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    ...subject("trellis test CA"),
-  );
-  await openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-keyout",
-    "other.key",
-    "-out",
-    "other.pem",
-    ...subject("another CA"),
-  );
+  const newCa = (name: string, file: string) =>
+    openssl(
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-keyout",
+      `${file}.key`,
+      "-out",
+      `${file}.pem`,
+      ...subject(name),
+    );
+  await newCa("trellis test CA", "ca");
+  await newCa("another CA", "other");
   await openssl(
     "req",
     "-newkey",
