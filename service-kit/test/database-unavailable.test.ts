@@ -8,6 +8,7 @@ import {
   testCallerKeys,
 } from "@trellis/testing";
 import { SQL } from "bun";
+import { pino } from "pino";
 import { parseSigningKey } from "../src/caller/caller-keys.ts";
 import { createClient } from "../src/client/client.ts";
 import { isDatabaseUnavailable } from "../src/db/pg-error.ts";
@@ -126,4 +127,24 @@ describe("a call whose query finds the database down", () => {
       client.close();
     }
   });
+});
+
+test("a connection that fails to open is a debug line with Bun's code, never the URL", async () => {
+  const lines: string[] = [];
+  const log = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
+  const url = `postgres://app:hunter2@127.0.0.1:${freePort()}/postgres`;
+  const sql = createPool(
+    { url, poolMax: 1, connectTimeoutSeconds: 2, statementTimeoutMs: 5_000, idleTimeoutSeconds: 0 },
+    { name: "unavailable-log-test", log },
+  );
+
+  await failure(() => sql`SELECT 1`);
+  await sql.close();
+
+  const closed = lines.find((line) => line.includes("postgres connection closed")) ?? "";
+  expect(JSON.parse(closed)).toMatchObject({
+    level: 20,
+    db_error: "ERR_POSTGRES_CONNECTION_REFUSED",
+  });
+  expect(lines.join("\n")).not.toContain("hunter2");
 });

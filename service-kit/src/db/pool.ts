@@ -34,6 +34,12 @@ export function createPool(
       application_name: options.name,
       statement_timeout: config.statementTimeoutMs,
     },
+    // Every connection that closes or fails to open, with Bun's code (never the URL).
+    onclose: (error) =>
+      options.log.debug(
+        { db_error: (error as { code?: unknown } | null)?.code },
+        "postgres connection closed",
+      ),
   });
   traceTransactions(sql, poolAttributes(config.url));
   if (options.meter) {
